@@ -1,0 +1,98 @@
+# SleepPlayer: `make run` sets up and starts the app; `make test` sets up and runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# apt through sudo unless we already are root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# libVLC plus what Qt's xcb platform needs on a bare Debian/Ubuntu.
+RUNTIME_DEBS := libvlc5 vlc-plugin-base libegl1 libgl1 libglx0 libfontconfig1 libfreetype6 \
+	libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
+	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 \
+	libdbus-1-3 fonts-dejavu-core
+# Real display, tray host, sound server, session bus and MPRIS client for the test tiers.
+TEST_DEBS := xvfb xdotool x11-utils trayer pulseaudio pulseaudio-utils dbus playerctl \
+	sox opus-tools vorbis-tools imagemagick desktop-file-utils appstream
+
+.PHONY: run venv system-deps test-deps test-system-deps lint test test-unit test-contract \
+	test-integration test-e2e bench sounds screenshots clean
+
+run: system-deps venv
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ "$$(uname)" = Linux ]; then \
+		echo "make run: no display found (DISPLAY and WAYLAND_DISPLAY are unset)."; \
+		echo "  Run it from a desktop session, or try: $(BIN)/sleepplayer --headless ITEMS..."; \
+		exit 1; fi
+	$(BIN)/python -m sleepplayer $(ARGS)
+
+# Installs the Debian packages that are missing (only on apt systems; elsewhere it explains).
+define apt_install
+	@missing=""; for p in $(1); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if command -v apt-get >/dev/null; then \
+			echo "Installing:$$missing"; \
+			$(SUDO) apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+		else \
+			echo "Please install with your package manager:$$missing"; exit 1; \
+		fi; \
+	fi
+endef
+
+system-deps:
+	@if command -v dpkg-query >/dev/null; then :; else \
+		echo "Not a Debian/Ubuntu system: install VLC 3 (64-bit) yourself; see README.md."; fi
+	$(if $(shell command -v dpkg-query),$(call apt_install,$(RUNTIME_DEBS)))
+
+test-system-deps: system-deps
+	$(call apt_install,$(TEST_DEBS))
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+venv: $(VENV)/.installed
+
+test-deps: test-system-deps $(VENV)/.test-installed
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# pytest exits 5 when it collected nothing; make treats that as the failure it is.
+test-unit: test-deps
+	$(BIN)/python -m pytest tests/unit
+test-contract: test-deps
+	$(BIN)/python -m pytest tests/contract
+test-integration: test-deps
+	$(BIN)/python -m pytest tests/integration
+test-e2e: test-deps
+	$(BIN)/python -m pytest tests/e2e
+
+test: test-deps lint
+	$(BIN)/python -m pytest tests/unit tests/contract tests/integration tests/e2e
+
+bench: test-deps
+	$(BIN)/python -m bench
+
+sounds: test-deps
+	$(BIN)/python resources/make_sounds.py
+
+screenshots: test-deps
+	$(BIN)/python -m pytest tests/e2e -k screenshot
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache artifacts

@@ -1,0 +1,1 @@
+"""Icons and built-in sleep sounds, installed as ``sleepplayer.resources``."""

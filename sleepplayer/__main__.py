@@ -1,0 +1,7 @@
+"""``python -m sleepplayer``."""
+
+import sys
+
+from sleepplayer.cli import main
+
+sys.exit(main())

@@ -1,0 +1,112 @@
+"""Tracks and playlists: the data the whole app shares.
+
+Tracks are immutable values with a stable ``uid``; a playlist may hold the same file twice, so
+identity is the uid, never the URI.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
+from urllib.parse import unquote, urlsplit
+
+
+def new_uid() -> str:
+    """A fresh, unique, opaque id for a track or playlist."""
+    return uuid.uuid4().hex
+
+
+class TrackKind(enum.Enum):
+    """Where a track's audio comes from; decides icon, duration display and retry policy."""
+
+    LOCAL = "local"
+    STREAM = "stream"  # finite HTTP(S) media
+    RADIO = "radio"  # live, endless (ICY, HLS live)
+    WEB = "web"  # a page resolved by yt-dlp
+
+
+class RepeatMode(enum.Enum):
+    OFF = "off"
+    ALL = "all"
+    ONE = "one"
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    """One playlist entry.
+
+    ``uri`` is a ``file://`` URI for local files or an ``http(s)://`` URL. ``duration_ms`` is
+    ``None`` while unknown and for live items. ``unavailable`` holds a short human reason when
+    the item could not be played (missing, corrupt); the entry is kept, only marked.
+    """
+
+    uri: str
+    title: str = ""
+    artist: str = ""
+    duration_ms: int | None = None
+    kind: TrackKind = TrackKind.LOCAL
+    unavailable: str | None = None
+    uid: str = field(default_factory=new_uid)
+
+    @property
+    def display_title(self) -> str:
+        """The tag title, or else a readable name derived from the URI."""
+        if self.title:
+            return self.title
+        return title_from_uri(self.uri)
+
+    @property
+    def is_local(self) -> bool:
+        return self.uri.startswith("file:")
+
+    def with_changes(self, **changes: object) -> Track:
+        """A copy with some fields replaced; the uid is kept."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def title_from_uri(uri: str) -> str:
+    """``file:///a/Rain%20loop.opus`` -> ``Rain loop``; URLs fall back to host + path tail."""
+    parts = urlsplit(uri)
+    name = PurePath(unquote(parts.path)).name
+    if parts.scheme in ("", "file"):
+        return PurePath(name).stem or uri
+    return name or parts.netloc or uri
+
+
+@dataclass(slots=True)
+class Playlist:
+    """A named, ordered list of tracks. ``builtin`` playlists ship with the app."""
+
+    name: str
+    tracks: list[Track] = field(default_factory=list)
+    uid: str = field(default_factory=new_uid)
+    builtin: bool = False
+
+    def index_of(self, track_uid: str) -> int:
+        """Row of the track with this uid, or -1."""
+        for row, track in enumerate(self.tracks):
+            if track.uid == track_uid:
+                return row
+        return -1
+
+
+@dataclass(slots=True)
+class Library:
+    """All playlists, in sidebar order, plus which one is current."""
+
+    playlists: list[Playlist] = field(default_factory=list)
+    current_uid: str | None = None
+
+    def find(self, playlist_uid: str) -> Playlist | None:
+        for playlist in self.playlists:
+            if playlist.uid == playlist_uid:
+                return playlist
+        return None
+
+    @property
+    def current(self) -> Playlist | None:
+        if self.current_uid is None:
+            return self.playlists[0] if self.playlists else None
+        return self.find(self.current_uid) or (self.playlists[0] if self.playlists else None)

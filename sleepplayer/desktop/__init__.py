@@ -1,0 +1,1 @@
+"""Optional OS integration, each piece with a graceful fallback."""

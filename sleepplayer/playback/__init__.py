@@ -1,0 +1,1 @@
+"""Playback engines behind one contract. QtCore only, never QtWidgets."""

@@ -1,0 +1,1 @@
+"""QObject services that own application state. QtCore only."""

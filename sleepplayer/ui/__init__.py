@@ -1,0 +1,1 @@
+"""Widgets. They display service state and send commands; they hold no playback state."""
