@@ -1,26 +1,50 @@
 """PlaybackController: the single owner of playback state.
 
-(API skeleton; bodies are being filled in.)
+Widgets, the tray, MPRIS and the headless front end read state from here and send commands
+here; none of them talks to the backend.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+import os
+import time
+from collections.abc import Callable
+from urllib.parse import unquote, urlsplit
 
-from sleepplayer.core.model import RepeatMode, Track
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from sleepplayer.core.fade import engine_volume
+from sleepplayer.core.model import RepeatMode, Track, TrackKind
+from sleepplayer.core.queue import PlayQueue
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from sleepplayer.services.library import LibraryService
+
+#: How often the position is read while playing and watched. The seek bar interpolates.
+POSITION_POLL_MS = 500
+#: "Previous" restarts the track when further in than this.
+RESTART_THRESHOLD_MS = 3000
+#: Re-check that the engine took our volume this often, this many times, after a start.
+VOLUME_VERIFY_MS = 15
+VOLUME_VERIFY_TRIES = 40
+
+_TRANSIENT = (PlayerState.OPENING, PlayerState.BUFFERING)
+
+
+def _local_file_exists(uri: str) -> bool:
+    parts = urlsplit(uri)
+    return parts.scheme == "file" and os.path.exists(unquote(parts.path))
 
 
 class PlaybackController(QObject):
     """Plays tracks of the library's playlists through a backend.
 
     Effective engine volume = user volume x fade gain (x 0 when muted), mapped once in
-    ``core.fade.engine_volume`` and re-applied whenever the engine reaches Playing.
+    ``core.fade.engine_volume`` and re-applied (and verified) whenever the engine reaches
+    Playing or reports a new audio output, because libVLC forgets it on every start.
     """
 
-    #: PlayerState value: PLAYING, PAUSED or STOPPED (others are collapsed into these three
-    #: plus OPENING/BUFFERING while a track starts).
+    #: PlayerState value. OPENING/BUFFERING while a track starts, then PLAYING, PAUSED or
+    #: STOPPED.
     state_changed = Signal(int)
     #: The current track changed (Track or None).
     track_changed = Signal(object)
@@ -39,60 +63,464 @@ class PlaybackController(QObject):
     #: The queue ran out (repeat off): playback stopped by itself.
     queue_finished = Signal()
 
-    def __init__(self, backend: PlaybackBackend, library: LibraryService,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        backend: PlaybackBackend,
+        library: LibraryService,
+        parent: QObject | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         super().__init__(parent)
+        self._backend = backend
+        self._library = library
+        self._clock = clock
+        self._queue = PlayQueue()
+        self._playlist_uid: str | None = None
+        self._track: Track | None = None
+        self._state = PlayerState.STOPPED
+        self._volume = 50
+        self._muted = False
+        self._gain = 1.0
+        self._duration_ms = 0
+        self._loaded = False  # the current track is loaded in the engine
+        self._loaded_loop = False
+        self._pending_seek_ms: int | None = None
+        self._anchor_pos_ms = 0
+        self._anchor_time = clock()
+        self._last_raw_pos = -1
+        self._watchers: set[str] = set()
+        self._verify_tries = 0
+        self._pause_when_playing = False  # a reload of a paused track stays paused
 
-    # --- what to play
+        self._poll = QTimer(self)
+        self._poll.setInterval(POSITION_POLL_MS)
+        self._poll.timeout.connect(self._on_poll)
+        self._verify = QTimer(self)
+        self._verify.setSingleShot(True)
+        self._verify.setInterval(VOLUME_VERIFY_MS)
+        self._verify.timeout.connect(self._on_verify_volume)
+
+        backend.state_changed.connect(self._on_backend_state)
+        backend.end_reached.connect(self._on_backend_end)
+        backend.error_occurred.connect(self._on_backend_error)
+        backend.length_changed.connect(self._on_backend_length)
+        backend.audio_output_changed.connect(self._apply_volume)
+        library.tracks_inserted.connect(self._on_playlist_rows_changed)
+        library.tracks_removed.connect(self._on_playlist_rows_changed)
+        library.tracks_reset.connect(self._on_playlist_reset)
+        library.track_updated.connect(self._on_track_updated)
+
+    # ------------------------------------------------------------------ what to play
     def play_track(self, playlist_uid: str, track_uid: str) -> None:
-        """Make this playlist the play queue and start this track."""
-    def play_playlist(self, playlist_uid: str) -> None:
-        """Start the playlist from its first (or first shuffled) track."""
+        """Make this playlist the play queue and start this track (even if marked broken)."""
+        playlist = self._library.playlist(playlist_uid)
+        if playlist is None or playlist.index_of(track_uid) < 0:
+            return
+        self._use_playlist(playlist_uid)
+        self._queue.set_current(track_uid)
+        self._start(track_uid)
 
-    # --- transport
+    def play_playlist(self, playlist_uid: str) -> None:
+        """Start the playlist from its first (or first shuffled) playable track."""
+        playlist = self._library.playlist(playlist_uid)
+        if playlist is None:
+            return
+        self._use_playlist(playlist_uid)
+        self._queue.set_current(None)
+        uid = self._queue.next(auto=False, playable=self._is_playable)
+        if uid is None:
+            self._nothing_playable(playlist.name)
+            return
+        self._start(uid)
+
+    def restore(self, playlist_uid: str | None, track_uid: str | None, position_ms: int) -> None:
+        """Select where the last session stopped, without playing. Play continues there."""
+        if playlist_uid is None or self._library.playlist(playlist_uid) is None:
+            return
+        self._use_playlist(playlist_uid)
+        track = self._find(track_uid) if track_uid else None
+        if track is None:
+            return
+        self._queue.set_current(track.uid)
+        self._set_track(track)
+        self._pending_seek_ms = max(0, position_ms) or None
+        self._anchor_pos_ms = max(0, position_ms)
+        self._duration_ms = track.duration_ms or 0
+        self.duration_changed.emit(self._duration_ms)
+
+    # ------------------------------------------------------------------ transport
     def play(self) -> None:
-        """Resume, or start the current/first track of the current playlist."""
-    def pause(self) -> None: ...
-    def toggle(self) -> None: ...
-    def stop(self) -> None: ...
-    def next(self) -> None: ...
+        """Resume, or start the current track, or the current playlist from the top."""
+        if self._state == PlayerState.PAUSED and self._loaded:
+            self._backend.play()
+            return
+        if self._state == PlayerState.PLAYING or self._state in _TRANSIENT:
+            return
+        if self._track is not None and self._find(self._track.uid) is not None:
+            self._start(self._track.uid, keep_pending_seek=True)
+            return
+        current = self._library.current_playlist()
+        if current is not None:
+            self.play_playlist(current.uid)
+
+    def pause(self) -> None:
+        if self._state == PlayerState.PLAYING or self._state in _TRANSIENT:
+            self._backend.pause()
+
+    def toggle(self) -> None:
+        if self._state == PlayerState.PLAYING or self._state in _TRANSIENT:
+            self.pause()
+        else:
+            self.play()
+
+    def stop(self) -> None:
+        if self._loaded:
+            self._pending_seek_ms = None
+            self._backend.stop()
+        self._loaded = False
+        self._set_state(PlayerState.STOPPED)
+        self._anchor_pos_ms = 0
+        self.position_changed.emit(0)
+
+    def next(self) -> None:
+        if self._playlist_uid is None:
+            self.play()
+            return
+        uid = self._queue.next(auto=False, playable=self._is_playable)
+        if uid is None:
+            self.stop()
+            self.queue_finished.emit()
+            return
+        self._start(uid)
+
     def previous(self) -> None:
         """Restart the track when more than 3 s in, else go to the previous one."""
-    def seek(self, position_ms: int) -> None: ...
-    def seek_relative(self, delta_ms: int) -> None: ...
+        if self._loaded and self.position_ms() > RESTART_THRESHOLD_MS:
+            self.seek(0)
+            return
+        if self._playlist_uid is None:
+            return
+        uid = self._queue.previous(playable=self._is_playable)
+        if uid is not None:
+            self._start(uid)
 
-    # --- volume
+    def seek(self, position_ms: int) -> None:
+        position_ms = max(0, position_ms)
+        if self._duration_ms > 0:
+            position_ms = min(position_ms, max(0, self._duration_ms - 500))
+        if self._loaded and self._state not in _TRANSIENT:
+            self._backend.seek(position_ms)
+        else:
+            self._pending_seek_ms = position_ms
+        self._anchor(position_ms)
+        self.position_changed.emit(position_ms)
+
+    def seek_relative(self, delta_ms: int) -> None:
+        if self._track is not None:
+            self.seek(self.position_ms() + delta_ms)
+
+    # ------------------------------------------------------------------ volume
     def set_volume(self, volume: int) -> None:
-        """User volume 0-100 (clamped)."""
-    def change_volume(self, delta: int) -> None: ...
-    def set_muted(self, muted: bool) -> None: ...
-    def toggle_mute(self) -> None: ...
+        """User volume 0-100 (clamped). Changing it also unmutes, as in most players."""
+        volume = max(0, min(100, int(volume)))
+        if volume != self._volume:
+            self._volume = volume
+            self.volume_changed.emit(volume)
+        self._apply_volume()
+
+    def change_volume(self, delta: int) -> None:
+        self.set_volume(self._volume + delta)
+
+    def set_muted(self, muted: bool) -> None:
+        if muted != self._muted:
+            self._muted = muted
+            self.muted_changed.emit(muted)
+            self._apply_volume()
+
+    def toggle_mute(self) -> None:
+        self.set_muted(not self._muted)
+
     def set_fade_gain(self, gain: float) -> None:
         """The sleep timer's gain stage, 0.0-1.0. Never changes the user volume."""
+        gain = max(0.0, min(1.0, gain))
+        if gain != self._gain:
+            self._gain = gain
+            self._apply_volume()
 
-    # --- order
-    def set_repeat(self, mode: RepeatMode) -> None: ...
-    def set_shuffle(self, on: bool) -> None: ...
+    @property
+    def fade_gain(self) -> float:
+        return self._gain
 
-    # --- position polling is only active while someone looks
+    def effective_volume(self) -> int:
+        """The engine volume we want right now."""
+        return engine_volume(self._volume, self._gain, self._muted)
+
+    # ------------------------------------------------------------------ order
+    def set_repeat(self, mode: RepeatMode) -> None:
+        if mode == self._queue.repeat:
+            return
+        self._queue.repeat = mode
+        self.repeat_changed.emit(mode.value)
+        self._reload_for_loop_change()
+
+    def set_shuffle(self, on: bool) -> None:
+        if on != self._queue.shuffle:
+            self._queue.shuffle = on
+            self.shuffle_changed.emit(on)
+
+    # ------------------------------------------------------------------ position polling
     def set_position_watched(self, key: str, watched: bool) -> None:
         """E.g. ("window", visible). The poll runs while playing and any key is watched."""
+        if watched:
+            self._watchers.add(key)
+        else:
+            self._watchers.discard(key)
+        self._update_poll()
 
-    # --- read-only state
+    # ------------------------------------------------------------------ read-only state
     @property
-    def state(self) -> PlayerState: ...
+    def state(self) -> PlayerState:
+        return self._state
+
     @property
-    def current_track(self) -> Track | None: ...
+    def current_track(self) -> Track | None:
+        return self._track
+
     @property
-    def current_playlist_uid(self) -> str | None: ...
+    def current_playlist_uid(self) -> str | None:
+        return self._playlist_uid
+
     @property
-    def volume(self) -> int: ...
+    def volume(self) -> int:
+        return self._volume
+
     @property
-    def muted(self) -> bool: ...
+    def muted(self) -> bool:
+        return self._muted
+
     @property
-    def repeat(self) -> RepeatMode: ...
+    def repeat(self) -> RepeatMode:
+        return self._queue.repeat
+
     @property
-    def shuffle(self) -> bool: ...
+    def shuffle(self) -> bool:
+        return self._queue.shuffle
+
     def position_ms(self) -> int:
         """Interpolated between the engine's coarse updates, for a smooth seek bar."""
-    def duration_ms(self) -> int: ...
+        if self._state != PlayerState.PLAYING:
+            return self._anchor_pos_ms
+        elapsed = int((self._clock() - self._anchor_time) * 1000)
+        position = self._anchor_pos_ms + max(0, elapsed)
+        if self._duration_ms > 0:
+            position = min(position, self._duration_ms)
+        return position
+
+    def duration_ms(self) -> int:
+        return self._duration_ms
+
+    def shutdown(self) -> None:
+        """Stop timers and playback before the backend is released (ordered quit)."""
+        self._poll.stop()
+        self._verify.stop()
+        if self._loaded:
+            self._backend.stop()
+            self._loaded = False
+
+    # ------------------------------------------------------------------ internals
+    def _use_playlist(self, playlist_uid: str) -> None:
+        if self._playlist_uid != playlist_uid:
+            self._playlist_uid = playlist_uid
+            self._queue.set_current(None)
+        self._sync_queue()
+
+    def _sync_queue(self) -> None:
+        playlist = self._library.playlist(self._playlist_uid) if self._playlist_uid else None
+        self._queue.set_items([t.uid for t in playlist.tracks] if playlist else [])
+
+    def _find(self, track_uid: str | None) -> Track | None:
+        playlist = self._library.playlist(self._playlist_uid) if self._playlist_uid else None
+        if playlist is None or track_uid is None:
+            return None
+        row = playlist.index_of(track_uid)
+        return playlist.tracks[row] if row >= 0 else None
+
+    def _is_playable(self, track_uid: str) -> bool:
+        track = self._find(track_uid)
+        if track is None:
+            return False
+        if track.unavailable is None:
+            return True
+        # A file that was missing may be back (a drive was plugged in): try it again.
+        return track.is_local and _local_file_exists(track.uri)
+
+    def _start(self, track_uid: str, *, keep_pending_seek: bool = False) -> None:
+        track = self._find(track_uid)
+        if track is None:
+            return
+        if not keep_pending_seek:
+            self._pending_seek_ms = None
+        self._set_track(track)
+        self._duration_ms = track.duration_ms or 0
+        self.duration_changed.emit(self._duration_ms)
+        self._anchor(self._pending_seek_ms or 0)
+        self._loaded_loop = self._queue.repeat == RepeatMode.ONE
+        self._backend.load(track.uri, loop=self._loaded_loop)
+        self._loaded = True
+        # The engine refuses a volume before its output exists; it is applied again, and
+        # verified, once the output appears. Never start above the target.
+        self._backend.set_volume(self.effective_volume())
+        self._backend.play()
+
+    def _set_track(self, track: Track | None) -> None:
+        changed = (track is None) != (self._track is None) or (
+            track is not None and self._track is not None and track.uid != self._track.uid
+        )
+        self._track = track
+        if changed:
+            self.track_changed.emit(track)
+
+    def _set_state(self, state: PlayerState) -> None:
+        if state != self._state:
+            self._state = state
+            self.state_changed.emit(int(state))
+        self._update_poll()
+
+    def _anchor(self, position_ms: int) -> None:
+        self._anchor_pos_ms = position_ms
+        self._anchor_time = self._clock()
+
+    def _apply_volume(self) -> None:
+        if not self._loaded:
+            return
+        self._backend.set_volume(self.effective_volume())
+        self._verify_tries = 0
+        self._verify.start()
+
+    def _on_verify_volume(self) -> None:
+        target = self.effective_volume()
+        if not self._loaded or self._backend.volume() == target:
+            return
+        self._backend.set_volume(target)
+        self._verify_tries += 1
+        if self._verify_tries < VOLUME_VERIFY_TRIES:
+            self._verify.start()
+
+    def _nothing_playable(self, name: str) -> None:
+        self.stop()
+        self.message.emit(f"Nothing playable in “{name}”.")
+        self.queue_finished.emit()
+
+    def _reload_for_loop_change(self) -> None:
+        """Repeat-one loops inside the engine; reload at the same spot when that changes."""
+        wants_loop = self._queue.repeat == RepeatMode.ONE
+        if not self._loaded or self._track is None or wants_loop == self._loaded_loop:
+            return
+        was_paused = self._state == PlayerState.PAUSED
+        self._pending_seek_ms = self.position_ms()
+        self._start(self._track.uid, keep_pending_seek=True)
+        self._pause_when_playing = was_paused
+
+    # ------------------------------------------------------------------ backend events
+    def _on_backend_state(self, value: int) -> None:
+        state = PlayerState(value)
+        if state == PlayerState.PLAYING:
+            self._on_playing()
+        elif state in (PlayerState.PAUSED, PlayerState.OPENING, PlayerState.BUFFERING):
+            if state == PlayerState.PAUSED:
+                self._anchor(self.position_ms())
+            # Buffering mid-play is not a state change users need to see.
+            if state == PlayerState.BUFFERING and self._state == PlayerState.PLAYING:
+                return
+            self._set_state(state)
+        elif state == PlayerState.STOPPED:
+            self._set_state(PlayerState.STOPPED)
+        # ENDED and ERROR arrive with their own signals.
+
+    def _on_playing(self) -> None:
+        self._apply_volume()
+        if self._pending_seek_ms is not None:
+            if self._backend.is_seekable():
+                self._backend.seek(self._pending_seek_ms)
+            self._anchor(self._pending_seek_ms)
+            self._pending_seek_ms = None
+        else:
+            self._anchor(self._backend.position_ms())
+        track = self._track
+        if track is not None and track.unavailable is not None and self._playlist_uid:
+            self._library.update_track(self._playlist_uid, track.with_changes(unavailable=None))
+        self._set_state(PlayerState.PLAYING)
+        if self._pause_when_playing:
+            self._pause_when_playing = False
+            self._backend.pause()
+
+    def _on_backend_end(self) -> None:
+        uid = self._queue.next(auto=True, playable=self._is_playable)
+        if uid is None:
+            self.stop()
+            self.queue_finished.emit()
+            return
+        self._start(uid)
+
+    def _on_backend_error(self, reason: str) -> None:
+        track = self._track
+        self._loaded = False
+        if track is not None and self._playlist_uid is not None:
+            self._library.update_track(self._playlist_uid, track.with_changes(unavailable=reason))
+            self.message.emit(f"Skipped “{track.display_title}”: {reason}")
+        # Skip forward like a manual "next", so repeat-one does not retry the broken item.
+        uid = self._queue.next(auto=False, playable=self._is_playable)
+        if uid is None or (track is not None and uid == track.uid):
+            self.stop()
+            self.queue_finished.emit()
+            return
+        self._start(uid)
+
+    def _on_backend_length(self, length_ms: int) -> None:
+        if length_ms != self._duration_ms:
+            self._duration_ms = length_ms
+            self.duration_changed.emit(length_ms)
+            track = self._track
+            if (
+                track is not None
+                and self._playlist_uid is not None
+                and track.kind != TrackKind.RADIO
+                and track.duration_ms != length_ms
+                and length_ms > 0
+            ):
+                self._library.update_track(
+                    self._playlist_uid, track.with_changes(duration_ms=length_ms)
+                )
+
+    def _on_poll(self) -> None:
+        raw = self._backend.position_ms()
+        if raw != self._last_raw_pos:
+            self._last_raw_pos = raw
+            self._anchor(raw)
+        self.position_changed.emit(self.position_ms())
+
+    def _update_poll(self) -> None:
+        should_run = self._state == PlayerState.PLAYING and bool(self._watchers)
+        if should_run and not self._poll.isActive():
+            self._poll.start()
+        elif not should_run and self._poll.isActive():
+            self._poll.stop()
+
+    # ------------------------------------------------------------------ library events
+    def _on_playlist_rows_changed(self, playlist_uid: str, _first: int, _count: int) -> None:
+        self._on_playlist_reset(playlist_uid)
+
+    def _on_playlist_reset(self, playlist_uid: str) -> None:
+        if playlist_uid == self._playlist_uid:
+            self._sync_queue()
+
+    def _on_track_updated(self, playlist_uid: str, row: int) -> None:
+        if playlist_uid != self._playlist_uid or self._track is None:
+            return
+        playlist = self._library.playlist(playlist_uid)
+        if playlist is not None and 0 <= row < len(playlist.tracks):
+            updated = playlist.tracks[row]
+            if updated.uid == self._track.uid:
+                self._track = updated
+                self.track_changed.emit(updated)

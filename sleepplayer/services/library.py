@@ -1,19 +1,29 @@
-"""LibraryService: playlists and their tracks; adds files and folders off the GUI thread.
-
-(API skeleton; bodies are being filled in.)
-"""
+"""LibraryService: playlists and their tracks; adds files and folders off the GUI thread."""
 
 from __future__ import annotations
 
+import copy
+from collections import deque
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from sleepplayer.core.model import Library, Playlist, Track
+from sleepplayer.core.model import Library, Playlist, Track, new_uid
+from sleepplayer.services.scanner import Scanner
+
+
+@dataclass
+class _ScanJob:
+    job_id: int
+    playlist_uid: str
+    paths: list[str]
+    row: int | None
+    inserted: int = 0
 
 
 class LibraryService(QObject):
-    """Owns the Library. Every change goes through here and is saved (debounced)."""
+    """Owns the Library. Every change goes through here and emits ``modified`` (for saving)."""
 
     #: The list of playlists changed (added, removed, renamed, reordered).
     playlists_changed = Signal()
@@ -33,32 +43,242 @@ class LibraryService(QObject):
     scan_finished = Signal(str, int)
     #: A message for the status bar.
     message = Signal(str)
+    #: Something that is saved changed; the store saves, debounced.
+    modified = Signal()
 
+    def __init__(self, library: Library | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._library = library or Library()
+        self._deleted: tuple[int, Playlist] | None = None
+        self._jobs: deque[_ScanJob] = deque()
+        self._active: _ScanJob | None = None
+        self._next_job_id = 1
+        self._scanner = Scanner(self)
+        self._scanner.batch_ready.connect(self._on_scan_batch)
+        self._scanner.progress.connect(self._on_scan_progress)
+        self._scanner.finished.connect(self._on_scan_finished)
+
+    # ------------------------------------------------------------------ reading
     @property
-    def library(self) -> Library: ...
-    def playlists(self) -> list[Playlist]: ...
-    def playlist(self, uid: str) -> Playlist | None: ...
-    def current_playlist(self) -> Playlist | None: ...
-    def set_current(self, uid: str) -> None: ...
+    def library(self) -> Library:
+        return self._library
 
-    # --- playlists
+    def playlists(self) -> list[Playlist]:
+        return list(self._library.playlists)
+
+    def playlist(self, uid: str) -> Playlist | None:
+        return self._library.find(uid)
+
+    def playlist_by_name(self, name: str) -> Playlist | None:
+        folded = name.casefold()
+        return next((p for p in self._library.playlists if p.name.casefold() == folded), None)
+
+    def current_playlist(self) -> Playlist | None:
+        return self._library.current
+
+    def set_current(self, uid: str) -> None:
+        if self._library.find(uid) is None or uid == self._library.current_uid:
+            return
+        self._library.current_uid = uid
+        self.current_changed.emit(uid)
+        self.modified.emit()
+
+    # ------------------------------------------------------------------ playlists
     def create_playlist(self, name: str) -> str:
         """Returns the new uid; a unique name is made when taken ("Name 2")."""
-    def rename_playlist(self, uid: str, name: str) -> None: ...
-    def duplicate_playlist(self, uid: str) -> str: ...
-    def delete_playlist(self, uid: str) -> None:
-        """Deletes; ``undo_delete`` brings the last deleted playlist back where it was."""
-    def undo_delete(self) -> bool: ...
-    def move_playlist(self, from_index: int, to_index: int) -> None: ...
+        playlist = Playlist(name=self._unique_name(name.strip() or "Playlist"))
+        self._library.playlists.append(playlist)
+        self.playlists_changed.emit()
+        self.modified.emit()
+        return playlist.uid
 
-    # --- tracks
+    def rename_playlist(self, uid: str, name: str) -> None:
+        playlist = self._library.find(uid)
+        name = name.strip()
+        if playlist is None or not name or name == playlist.name:
+            return
+        playlist.name = self._unique_name(name, ignore=playlist)
+        self.playlists_changed.emit()
+        self.modified.emit()
+
+    def duplicate_playlist(self, uid: str) -> str:
+        source = self._library.find(uid)
+        if source is None:
+            return ""
+        copy_ = Playlist(
+            name=self._unique_name(f"{source.name} copy"),
+            tracks=[t.with_changes(uid=new_uid()) for t in source.tracks],
+        )
+        index = self._library.playlists.index(source) + 1
+        self._library.playlists.insert(index, copy_)
+        self.playlists_changed.emit()
+        self.modified.emit()
+        return copy_.uid
+
+    def delete_playlist(self, uid: str) -> None:
+        """Deletes (built-in playlists excepted); ``undo_delete`` brings it back."""
+        playlist = self._library.find(uid)
+        if playlist is None or playlist.builtin:
+            return
+        index = self._library.playlists.index(playlist)
+        del self._library.playlists[index]
+        self._deleted = (index, playlist)
+        if self._library.current_uid == uid:
+            fallback = self._library.current
+            self._library.current_uid = fallback.uid if fallback else None
+            if fallback is not None:
+                self.current_changed.emit(fallback.uid)
+        self.playlists_changed.emit()
+        self.modified.emit()
+
+    def undo_delete(self) -> bool:
+        if self._deleted is None:
+            return False
+        index, playlist = self._deleted
+        self._deleted = None
+        self._library.playlists.insert(min(index, len(self._library.playlists)), playlist)
+        self.playlists_changed.emit()
+        self.modified.emit()
+        return True
+
+    def move_playlist(self, from_index: int, to_index: int) -> None:
+        playlists = self._library.playlists
+        if not (0 <= from_index < len(playlists)) or from_index == to_index:
+            return
+        playlist = playlists.pop(from_index)
+        playlists.insert(max(0, min(to_index, len(playlists))), playlist)
+        self.playlists_changed.emit()
+        self.modified.emit()
+
+    # ------------------------------------------------------------------ tracks
     def add_paths(self, playlist_uid: str, paths: Sequence[str], row: int | None = None) -> None:
         """Files and folders (recursive, natural order); scanned and tagged in a worker."""
-    def add_tracks(self, playlist_uid: str, tracks: Sequence[Track],
-                   row: int | None = None) -> None: ...
-    def remove_rows(self, playlist_uid: str, rows: Sequence[int]) -> None: ...
+        if self._library.find(playlist_uid) is None or not paths:
+            return
+        self._jobs.append(_ScanJob(self._next_job_id, playlist_uid, list(paths), row))
+        self._next_job_id += 1
+        self._start_next_job()
+
+    def cancel_scan(self) -> None:
+        """Stop adding: the running job ends after its current file, queued ones are dropped."""
+        self._jobs.clear()
+        self._scanner.cancel()
+
+    def is_scanning(self) -> bool:
+        return self._active is not None
+
+    def add_tracks(
+        self, playlist_uid: str, tracks: Sequence[Track], row: int | None = None
+    ) -> None:
+        playlist = self._library.find(playlist_uid)
+        if playlist is None or not tracks:
+            return
+        first = len(playlist.tracks) if row is None else max(0, min(row, len(playlist.tracks)))
+        playlist.tracks[first:first] = list(tracks)
+        self.tracks_inserted.emit(playlist_uid, first, len(tracks))
+        self.modified.emit()
+
+    def replace_tracks(self, playlist_uid: str, tracks: Sequence[Track]) -> None:
+        playlist = self._library.find(playlist_uid)
+        if playlist is None:
+            return
+        playlist.tracks = list(tracks)
+        self.tracks_reset.emit(playlist_uid)
+        self.modified.emit()
+
+    def remove_rows(self, playlist_uid: str, rows: Sequence[int]) -> None:
+        playlist = self._library.find(playlist_uid)
+        if playlist is None:
+            return
+        valid = sorted({r for r in rows if 0 <= r < len(playlist.tracks)}, reverse=True)
+        # Remove contiguous runs from the bottom up so every emitted row range stays valid.
+        while valid:
+            last = valid.pop(0)
+            first = last
+            while valid and valid[0] == first - 1:
+                first = valid.pop(0)
+            del playlist.tracks[first : last + 1]
+            self.tracks_removed.emit(playlist_uid, first, last - first + 1)
+        self.modified.emit()
+
     def move_rows(self, playlist_uid: str, rows: Sequence[int], dest_row: int) -> None:
         """Move the rows (any order) so they sit, in order, before ``dest_row``."""
+        playlist = self._library.find(playlist_uid)
+        if playlist is None:
+            return
+        picked = sorted({r for r in rows if 0 <= r < len(playlist.tracks)})
+        if not picked:
+            return
+        moving = [playlist.tracks[r] for r in picked]
+        dest = max(0, min(dest_row, len(playlist.tracks))) - sum(1 for r in picked if r < dest_row)
+        kept = [t for i, t in enumerate(playlist.tracks) if i not in set(picked)]
+        new_order = kept[:dest] + moving + kept[dest:]
+        if new_order == playlist.tracks:
+            return
+        playlist.tracks = new_order
+        self.tracks_reset.emit(playlist_uid)
+        self.modified.emit()
+
     def update_track(self, playlist_uid: str, track: Track) -> None:
         """Replace the track with the same uid (e.g. mark unavailable)."""
-    def save_now(self) -> None: ...
+        playlist = self._library.find(playlist_uid)
+        if playlist is None:
+            return
+        row = playlist.index_of(track.uid)
+        if row < 0 or playlist.tracks[row] == track:
+            return
+        playlist.tracks[row] = track
+        self.track_updated.emit(playlist_uid, row)
+        self.modified.emit()
+
+    def snapshot(self) -> Library:
+        """A deep copy for saving, so a save never sees a half-applied change."""
+        return copy.deepcopy(self._library)
+
+    def shutdown(self) -> None:
+        self._jobs.clear()
+        self._scanner.cancel(wait_s=2.0)
+
+    # ------------------------------------------------------------------ internals
+    def _unique_name(self, name: str, ignore: Playlist | None = None) -> str:
+        taken = {p.name.casefold() for p in self._library.playlists if p is not ignore}
+        if name.casefold() not in taken:
+            return name
+        n = 2
+        while f"{name} {n}".casefold() in taken:
+            n += 1
+        return f"{name} {n}"
+
+    def _start_next_job(self) -> None:
+        if self._active is not None or not self._jobs:
+            return
+        self._active = self._jobs.popleft()
+        self.scan_progress.emit(0, 0)
+        self._scanner.start(self._active.job_id, self._active.paths)
+
+    def _on_scan_batch(self, job_id: int, tracks: list[Track]) -> None:
+        job = self._active
+        if job is None or job.job_id != job_id:
+            return
+        row = None if job.row is None else job.row + job.inserted
+        self.add_tracks(job.playlist_uid, tracks, row)
+        job.inserted += len(tracks)
+
+    def _on_scan_progress(self, job_id: int, done: int, total: int) -> None:
+        if self._active is not None and self._active.job_id == job_id:
+            self.scan_progress.emit(done, total)
+
+    def _on_scan_finished(self, job_id: int, found: int, problems: list[str]) -> None:
+        job = self._active
+        if job is None or job.job_id != job_id:
+            return
+        self._active = None
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            self.message.emit(problems[0] + more)
+        elif found == 0:
+            self.message.emit("No audio files found there.")
+        else:
+            self.message.emit(f"Added {found} track{'s' if found != 1 else ''}.")
+        self.scan_finished.emit(job.playlist_uid, found)
+        self._start_next_job()

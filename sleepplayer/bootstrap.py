@@ -1,0 +1,70 @@
+"""Start-up pieces shared by the window app and the headless player."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from sleepplayer.core.model import Library, Playlist
+from sleepplayer.playback.backend import PlaybackBackend
+
+
+class VlcUnavailableError(RuntimeError):
+    """libVLC could not be loaded; the message says how to install it on this OS."""
+
+
+def vlc_install_help() -> str:
+    if sys.platform.startswith("win"):
+        return (
+            "Install VLC 3 (64-bit) from https://www.videolan.org/vlc/ "
+            "and start SleepPlayer again."
+        )
+    if sys.platform == "darwin":
+        return (
+            "Install VLC 3 from https://www.videolan.org/vlc/ (or `brew install --cask vlc`) "
+            "into /Applications and start SleepPlayer again."
+        )
+    return (
+        "Install libVLC with your package manager, for example on Debian/Ubuntu:\n"
+        "    sudo apt install libvlc5 vlc-plugin-base\n"
+        "and start SleepPlayer again."
+    )
+
+
+def create_backend(**options: object) -> PlaybackBackend:
+    """The real libVLC engine, or VlcUnavailableError with install instructions."""
+    try:
+        from sleepplayer.playback.vlc_backend import create_vlc_backend
+    except Exception as exc:  # python-vlc raises assorted errors when libvlc is absent
+        raise VlcUnavailableError(
+            f"SleepPlayer needs VLC 3, which could not be loaded ({exc}).\n{vlc_install_help()}"
+        ) from exc
+    try:
+        return create_vlc_backend(**options)
+    except VlcUnavailableError:
+        raise
+    except Exception as exc:
+        raise VlcUnavailableError(
+            f"SleepPlayer needs VLC 3, which could not be started ({exc}).\n{vlc_install_help()}"
+        ) from exc
+
+
+def expand_items(items: Sequence[str], library: Library) -> tuple[list[str], list[Playlist]]:
+    """Split command-line items into paths to scan and names of saved playlists.
+
+    Anything that is neither an existing path nor a playlist name is kept as a path, so it
+    shows up marked unavailable instead of vanishing.
+    """
+    paths: list[str] = []
+    playlists: list[Playlist] = []
+    for item in items:
+        if not os.path.exists(item):
+            named = next(
+                (p for p in library.playlists if p.name.casefold() == item.casefold()), None
+            )
+            if named is not None:
+                playlists.append(named)
+                continue
+        paths.append(item)
+    return paths, playlists

@@ -1,0 +1,178 @@
+"""``--headless``: the same controller as the window app, with a status line instead of a window.
+
+Exits 0 when the queue ends; Ctrl+C (or SIGTERM) fades out quickly, stops, and exits 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import socket
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from PySide6.QtCore import QCoreApplication, QSocketNotifier, QTimer
+
+from sleepplayer import APP_NAME
+from sleepplayer.bootstrap import VlcUnavailableError, create_backend, expand_items
+from sleepplayer.cli import EXIT_INTERRUPTED, EXIT_NO_VLC, EXIT_OK
+from sleepplayer.core.model import Library
+from sleepplayer.core.paths import AppPaths
+from sleepplayer.core.text import format_ms
+from sleepplayer.playback.backend import PlayerState
+from sleepplayer.services.controller import PlaybackController
+from sleepplayer.services.gain_ramp import GainRamp
+from sleepplayer.services.library import LibraryService
+from sleepplayer.services.persistence import load_state
+
+#: Ctrl+C fades out over this long rather than cutting the sound.
+QUICK_FADE_S = 1.5
+STATUS_INTERVAL_MS = 1000
+
+
+class StatusLine:
+    """One line on the terminal: rewritten in place on a tty, one line per change otherwise."""
+
+    def __init__(self, controller: PlaybackController, out: TextIO) -> None:
+        self._controller = controller
+        self._out = out
+        self._tty = out.isatty()
+        self._last = ""
+
+    def render(self) -> str:
+        c = self._controller
+        track = c.current_track
+        title = track.display_title if track else "—"
+        icon = {PlayerState.PLAYING: "▶", PlayerState.PAUSED: "⏸"}.get(c.state, "■")
+        position = format_ms(c.position_ms())
+        total = format_ms(c.duration_ms()) if c.duration_ms() else "live"
+        return f"{icon} {title}  {position} / {total}  vol {c.volume}%"
+
+    def update(self) -> None:
+        line = self.render()
+        if self._tty:
+            self._out.write("\r\x1b[2K" + line)
+            self._out.flush()
+        elif line.split("  ")[0] != self._last.split("  ")[0]:
+            print(line, file=self._out, flush=True)
+        self._last = line
+
+    def finish(self) -> None:
+        if self._tty and self._last:
+            self._out.write("\n")
+            self._out.flush()
+
+
+class SignalBridge:
+    """Delivers SIGINT/SIGTERM into the Qt loop.
+
+    Python signal handlers cannot run while Qt's C++ loop blocks, so the signal wakes a
+    socket that a QSocketNotifier watches: no polling timer is needed.
+    """
+
+    def __init__(self, handler: Callable[[], None]) -> None:
+        self._reader, self._writer = socket.socketpair()
+        self._reader.setblocking(False)
+        self._writer.setblocking(False)
+        self._handler = handler
+        signal.set_wakeup_fd(self._writer.fileno())
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: None)
+        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read)
+        self._notifier.activated.connect(self._drain)
+
+    def _drain(self) -> None:
+        try:
+            self._reader.recv(64)
+        except OSError:
+            pass
+        self._handler()
+
+    def close(self) -> None:
+        self._notifier.setEnabled(False)
+        signal.set_wakeup_fd(-1)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_DFL)
+        self._reader.close()
+        self._writer.close()
+
+
+def run_headless(args: argparse.Namespace) -> int:
+    app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    try:
+        backend = create_backend()
+    except VlcUnavailableError as exc:
+        print(f"sleepplayer: {exc}", file=sys.stderr)
+        return EXIT_NO_VLC
+
+    paths = AppPaths.resolve(args.basedir)
+    saved = load_state(paths)
+    # A transient library: headless playback never rewrites the user's playlists.
+    library = LibraryService(Library())
+    playlist_uid = library.create_playlist("Command line")
+    controller = PlaybackController(backend, library)
+    controller.set_volume(args.volume if args.volume is not None else saved.settings.volume)
+    controller.set_position_watched("headless", True)
+    status = StatusLine(controller, sys.stdout)
+    exit_code = EXIT_OK
+
+    def quit_with(code: int) -> None:
+        nonlocal exit_code
+        exit_code = code
+        app.exit(code)
+
+    def on_scanned(_uid: str, found: int) -> None:
+        if found == 0 and not library.playlist(playlist_uid).tracks:  # type: ignore[union-attr]
+            print("sleepplayer: nothing to play", file=sys.stderr)
+            quit_with(1)
+        elif controller.state == PlayerState.STOPPED and controller.current_track is None:
+            controller.play_playlist(playlist_uid)
+
+    ramp = GainRamp(controller.set_fade_gain)
+
+    def interrupted() -> None:
+        if ramp.is_running():  # a second Ctrl+C: stop at once
+            controller.stop()
+            quit_with(EXIT_INTERRUPTED)
+            return
+        if controller.state != PlayerState.PLAYING:
+            quit_with(EXIT_INTERRUPTED)
+            return
+        ramp.start(controller.fade_gain, 0.0, QUICK_FADE_S)
+
+    def faded() -> None:
+        controller.stop()  # stop first, then the gain goes back: nothing audible in between
+        controller.set_fade_gain(1.0)
+        quit_with(EXIT_INTERRUPTED)
+
+    ramp.finished.connect(faded)
+    library.scan_finished.connect(on_scanned)
+    library.message.connect(lambda text: print(f"sleepplayer: {text}", file=sys.stderr))
+    controller.message.connect(lambda text: print(f"\nsleepplayer: {text}", file=sys.stderr))
+    controller.queue_finished.connect(lambda: quit_with(EXIT_OK))
+    controller.track_changed.connect(lambda _t: status.update())
+    controller.state_changed.connect(lambda _s: status.update())
+    ticker = QTimer(app)
+    ticker.setInterval(STATUS_INTERVAL_MS)
+    ticker.timeout.connect(status.update)
+    ticker.start()
+    signals = SignalBridge(interrupted)
+
+    paths_to_add, playlists = expand_items(args.items, saved.library)
+    for playlist in playlists:
+        library.add_tracks(playlist_uid, playlist.tracks)
+    if paths_to_add:
+        library.add_paths(playlist_uid, paths_to_add)
+    else:
+        QTimer.singleShot(0, lambda: on_scanned(playlist_uid, 0))
+
+    app.exec()
+    ticker.stop()
+    status.finish()
+    signals.close()
+    controller.shutdown()
+    library.shutdown()
+    backend.release()
+    return exit_code

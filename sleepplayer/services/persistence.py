@@ -1,0 +1,114 @@
+"""Loads and saves settings, playlists and the resume point; debounced, atomic, once more on quit.
+
+Problems (a corrupt file set aside, a read-only folder) become one human message each; a
+failed save never stops playback, and changes stay in memory until a save succeeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from sleepplayer.core.library_io import library_from_dict, library_to_dict
+from sleepplayer.core.model import Library
+from sleepplayer.core.paths import AppPaths
+from sleepplayer.core.session_state import ResumeState
+from sleepplayer.core.settings import Settings, settings_from_dict, settings_to_dict
+from sleepplayer.core.storage import LoadResult, StorageError, atomic_write_json, load_json
+
+#: Quiet period before a save: a burst of changes (a drag, adding a folder) costs one write.
+SAVE_DEBOUNCE_MS = 1000
+
+SETTINGS, LIBRARY, RESUME = "settings", "library", "resume"
+
+
+@dataclass
+class LoadedState:
+    settings: Settings
+    library: Library
+    resume: ResumeState
+    #: Human-readable problems met while loading (already worded for the status bar).
+    problems: list[str] = field(default_factory=list)
+
+
+def _data(result: LoadResult, problems: list[str]) -> dict[str, Any]:
+    if result.problem:
+        problems.append(result.problem)
+    return result.data or {}
+
+
+def load_state(paths: AppPaths) -> LoadedState:
+    """Read everything that can be read; never raises for bad files."""
+    problems: list[str] = []
+    settings, settings_problems = settings_from_dict(
+        _data(load_json(paths.settings_file), problems)
+    )
+    library, library_problems = library_from_dict(_data(load_json(paths.library_file), problems))
+    resume = ResumeState.from_dict(_data(load_json(paths.resume_file), problems))
+    problems += [f"Settings: {p}" for p in settings_problems]
+    problems += library_problems
+    return LoadedState(settings, library, resume, problems)
+
+
+class Store(QObject):
+    """Saves what changed, after a quiet period, atomically; ``flush`` saves at once."""
+
+    #: A message for the status bar (a save failed; sent once until a save succeeds again).
+    message = Signal(str)
+
+    def __init__(
+        self,
+        paths: AppPaths,
+        *,
+        settings: Callable[[], Settings],
+        library: Callable[[], Library],
+        resume: Callable[[], ResumeState],
+        parent: QObject | None = None,
+        debounce_ms: int = SAVE_DEBOUNCE_MS,
+    ) -> None:
+        super().__init__(parent)
+        self._paths = paths
+        self._sources: dict[str, Callable[[], dict[str, Any]]] = {
+            SETTINGS: lambda: settings_to_dict(settings()),
+            LIBRARY: lambda: library_to_dict(library()),
+            RESUME: lambda: resume().to_dict(),
+        }
+        self._targets = {
+            SETTINGS: paths.settings_file,
+            LIBRARY: paths.library_file,
+            RESUME: paths.resume_file,
+        }
+        self._dirty: set[str] = set()
+        self._failing = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(debounce_ms)
+        self._timer.timeout.connect(self.flush)
+
+    def mark_dirty(self, what: str) -> None:
+        """Schedule a save of SETTINGS, LIBRARY or RESUME."""
+        self._dirty.add(what)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def flush(self) -> bool:
+        """Write everything that changed now. True when all writes succeeded."""
+        self._timer.stop()
+        failed: list[str] = []
+        for what in sorted(self._dirty):
+            try:
+                atomic_write_json(self._targets[what], self._sources[what]())
+            except StorageError as exc:
+                failed.append(str(exc))
+                continue
+            self._dirty.discard(what)
+        if failed and not self._failing:
+            self.message.emit(
+                f"Could not save: {failed[0]}. Playback keeps working; "
+                "SleepPlayer will try again on the next change."
+            )
+        self._failing = bool(failed)
+        return not failed

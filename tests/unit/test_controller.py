@@ -1,0 +1,226 @@
+"""PlaybackController against the fake backend: order, volume rules, errors, restore."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from sleepplayer.core.fade import engine_volume
+from sleepplayer.core.model import Library, Playlist, RepeatMode, Track
+from sleepplayer.playback.backend import PlayerState
+from sleepplayer.services.controller import PlaybackController
+from sleepplayer.services.library import LibraryService
+from tests.helpers.fake_backend import FakeBackend
+
+
+def _tracks(n: int) -> list[Track]:
+    return [Track(uri=f"file:///music/t{i}.ogg", title=f"T{i}", uid=f"t{i}") for i in range(n)]
+
+
+@pytest.fixture
+def backend(qapp: QApplication) -> Iterator[FakeBackend]:
+    fake = FakeBackend()
+    yield fake
+    if not fake.released:
+        fake.release()
+
+
+@pytest.fixture
+def library() -> LibraryService:
+    return LibraryService(Library([Playlist("P", _tracks(3), uid="p")], current_uid="p"))
+
+
+class FakeClock:
+    """Monotonic seconds that move only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, backend: FakeBackend, ms: int) -> None:
+        """Wall clock and engine time pass together, as in real playback."""
+        self.now += ms / 1000
+        backend.advance(ms)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def controller(
+    backend: FakeBackend, library: LibraryService, clock: FakeClock
+) -> PlaybackController:
+    c = PlaybackController(backend, library, clock=clock)
+    c.set_volume(40)
+    return c
+
+
+def _loaded(backend: FakeBackend) -> list[str]:
+    return [args[0] for name, args in backend.calls if name == "load"]
+
+
+def test_play_starts_first_track_at_user_volume(
+    controller: PlaybackController, backend: FakeBackend
+) -> None:
+    controller.play()
+    assert controller.state == PlayerState.PLAYING
+    assert _loaded(backend) == ["file:///music/t0.ogg"]
+    # The engine came up at 100; the controller brought it down to the target at once.
+    assert backend.volume() == engine_volume(40)
+
+
+def test_auto_advance_in_order_then_queue_finishes(
+    qtbot: QtBot, controller: PlaybackController, backend: FakeBackend
+) -> None:
+    controller.play()
+    backend.simulate_end()
+    backend.simulate_end()
+    with qtbot.waitSignal(controller.queue_finished, timeout=1000):
+        backend.simulate_end()
+    assert _loaded(backend) == [f"file:///music/t{i}.ogg" for i in range(3)]
+    assert controller.state == PlayerState.STOPPED
+
+
+def test_repeat_all_wraps(controller: PlaybackController, backend: FakeBackend) -> None:
+    controller.set_repeat(RepeatMode.ALL)
+    controller.play()
+    for _ in range(3):
+        backend.simulate_end()
+    assert _loaded(backend)[-1] == "file:///music/t0.ogg"
+
+
+def test_repeat_one_loops_inside_the_engine(
+    controller: PlaybackController, backend: FakeBackend
+) -> None:
+    controller.set_repeat(RepeatMode.ONE)
+    controller.play()
+    assert ("load", ("file:///music/t0.ogg", True)) in backend.calls
+    backend.advance(60_000 * 3)  # three laps: no end, no reload
+    assert _loaded(backend) == ["file:///music/t0.ogg"]
+    assert controller.state == PlayerState.PLAYING
+
+
+def test_switching_repeat_one_reloads_at_the_same_position(
+    controller: PlaybackController, backend: FakeBackend, clock: FakeClock
+) -> None:
+    controller.play()
+    clock.advance(backend, 20_000)
+    controller.set_repeat(RepeatMode.ONE)
+    assert backend.calls[-1][0] in ("seek", "set_volume")
+    assert backend.looping
+    assert abs(backend.position_ms() - 20_000) < 1000
+
+
+def test_no_volume_above_target_across_track_changes(
+    controller: PlaybackController, backend: FakeBackend
+) -> None:
+    controller.play()
+    backend.simulate_end()
+    backend.simulate_end()
+    target = engine_volume(40)
+    asked = [args[0] for name, args in backend.calls if name == "set_volume"]
+    assert asked and max(asked) <= target
+    assert backend.volume() == target
+
+
+def test_broken_track_is_skipped_marked_and_reported(
+    qtbot: QtBot, controller: PlaybackController, backend: FakeBackend, library: LibraryService
+) -> None:
+    backend.broken_uris.add("file:///music/t1.ogg")
+    controller.play()
+    with qtbot.waitSignal(controller.message, timeout=1000) as message:
+        backend.simulate_end()
+    assert "T1" in message.args[0]
+    playlist = library.playlist("p")
+    assert playlist is not None and len(playlist.tracks) == 3  # kept, only marked
+    assert playlist.tracks[1].unavailable
+    assert _loaded(backend)[-1] == "file:///music/t2.ogg"
+    assert controller.state == PlayerState.PLAYING
+
+
+def test_all_broken_stops_instead_of_looping(
+    qtbot: QtBot, controller: PlaybackController, backend: FakeBackend
+) -> None:
+    backend.broken_uris.update(f"file:///music/t{i}.ogg" for i in range(3))
+    controller.set_repeat(RepeatMode.ALL)
+    with qtbot.waitSignal(controller.queue_finished, timeout=1000):
+        controller.play()
+    assert len(_loaded(backend)) == 3
+    assert controller.state == PlayerState.STOPPED
+
+
+def test_previous_restarts_after_three_seconds(
+    controller: PlaybackController, backend: FakeBackend, clock: FakeClock
+) -> None:
+    controller.play()
+    backend.simulate_end()
+    clock.advance(backend, 5000)
+    controller.previous()
+    assert backend.calls[-1] == ("seek", (0,))
+    controller.previous()
+    assert _loaded(backend)[-1] == "file:///music/t0.ogg"
+
+
+def test_mute_and_fade_gain_never_touch_the_user_volume(
+    controller: PlaybackController, backend: FakeBackend
+) -> None:
+    controller.play()
+    controller.set_muted(True)
+    assert backend.volume() == 0
+    controller.set_muted(False)
+    controller.set_fade_gain(0.125)
+    assert controller.volume == 40
+    assert backend.volume() == engine_volume(40, 0.125)
+    controller.set_fade_gain(1.0)
+    assert backend.volume() == engine_volume(40)
+
+
+def test_restore_resumes_at_saved_position(
+    controller: PlaybackController, backend: FakeBackend
+) -> None:
+    controller.restore("p", "t1", 12_000)
+    assert controller.current_track is not None and controller.current_track.uid == "t1"
+    assert backend.calls == [] or all(name == "set_volume" for name, _ in backend.calls)
+    controller.play()
+    assert ("seek", (12_000,)) in backend.calls
+    assert backend.position_ms() == 12_000
+
+
+def test_position_is_polled_only_while_playing_and_watched(
+    qtbot: QtBot, controller: PlaybackController, backend: FakeBackend
+) -> None:
+    controller.play()
+    with qtbot.assertNotEmitted(controller.position_changed, wait=700):
+        pass
+    controller.set_position_watched("window", True)
+    with qtbot.waitSignal(controller.position_changed, timeout=2000):
+        pass
+    controller.pause()
+    with qtbot.assertNotEmitted(controller.position_changed, wait=700):
+        pass
+
+
+def test_queue_follows_playlist_edits(
+    controller: PlaybackController, backend: FakeBackend, library: LibraryService
+) -> None:
+    controller.play()
+    library.add_tracks("p", [Track(uri="file:///music/new.ogg", uid="new")], row=1)
+    backend.simulate_end()
+    assert _loaded(backend)[-1] == "file:///music/new.ogg"
+
+
+def test_a_track_marked_missing_is_skipped_while_still_missing(
+    controller: PlaybackController, backend: FakeBackend, library: LibraryService
+) -> None:
+    library.update_track("p", _tracks(3)[1].with_changes(unavailable="missing"))
+    controller.play()
+    backend.simulate_end()
+    # Still missing on disk: skipped without a new attempt.
+    assert _loaded(backend)[-1] == "file:///music/t2.ogg"
