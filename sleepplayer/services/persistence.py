@@ -17,7 +17,7 @@ from sleepplayer.core.model import Library
 from sleepplayer.core.paths import AppPaths
 from sleepplayer.core.session_state import ResumeState
 from sleepplayer.core.settings import Settings, settings_from_dict, settings_to_dict
-from sleepplayer.core.storage import LoadResult, StorageError, atomic_write_json, load_json
+from sleepplayer.core.storage import StorageError, atomic_write_json, load_document
 
 #: Quiet period before a save: a burst of changes (a drag, adding a folder) costs one write.
 SAVE_DEBOUNCE_MS = 1000
@@ -34,22 +34,14 @@ class LoadedState:
     problems: list[str] = field(default_factory=list)
 
 
-def _data(result: LoadResult, problems: list[str]) -> dict[str, Any]:
-    if result.problem:
-        problems.append(result.problem)
-    return result.data or {}
-
-
 def load_state(paths: AppPaths) -> LoadedState:
     """Read everything that can be read; never raises for bad files."""
-    problems: list[str] = []
-    settings, settings_problems = settings_from_dict(
-        _data(load_json(paths.settings_file), problems)
+    settings, settings_problem, _ = load_document(paths.settings_file, settings_from_dict, Settings)
+    library, library_problem, _ = load_document(paths.library_file, library_from_dict, Library)
+    resume, resume_problem, _ = load_document(
+        paths.resume_file, lambda d: (ResumeState.from_dict(d), []), ResumeState
     )
-    library, library_problems = library_from_dict(_data(load_json(paths.library_file), problems))
-    resume = ResumeState.from_dict(_data(load_json(paths.resume_file), problems))
-    problems += [f"Settings: {p}" for p in settings_problems]
-    problems += library_problems
+    problems = [p for p in (settings_problem, library_problem, resume_problem) if p]
     return LoadedState(settings, library, resume, problems)
 
 

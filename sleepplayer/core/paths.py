@@ -1,0 +1,74 @@
+"""Where SleepPlayer keeps its files.
+
+``--basedir`` (or ``SLEEPPLAYER_HOME``) moves everything under one directory, for tests and
+portable installs; otherwise each kind of file goes where the OS expects it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from sleepplayer import APP_NAME
+
+#: Environment variable that moves all of SleepPlayer's files under one directory.
+HOME_ENV = "SLEEPPLAYER_HOME"
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    """The three directories SleepPlayer writes to, and the files inside them."""
+
+    config_dir: Path
+    data_dir: Path
+    state_dir: Path
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config_dir / "settings.json"
+
+    @property
+    def library_file(self) -> Path:
+        return self.data_dir / "library.json"
+
+    @property
+    def resume_file(self) -> Path:
+        return self.state_dir / "resume.json"
+
+    @classmethod
+    def resolve(cls, basedir: str | None = None, env: Mapping[str, str] = os.environ) -> AppPaths:
+        """``basedir`` wins, then ``$SLEEPPLAYER_HOME``, then the platform's user directories."""
+        base = basedir or env.get(HOME_ENV) or None
+        if base:
+            root = Path(base).expanduser().absolute()
+            return cls(root / "config", root / "data", root / "state")
+        # appauthor=False: no vendor folder level on Windows
+        # (…\SleepPlayer, not …\SleepPlayer\SleepPlayer).
+        return cls(
+            Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_state_dir(APP_NAME, appauthor=False)),
+        )
+
+    def ensure(self) -> str | None:
+        """Create the directories. Returns a message for the user when that fails.
+
+        Not raising is deliberate: the app still plays with an unwritable data directory.
+        """
+        failed: list[str] = []
+        for directory in (self.config_dir, self.data_dir, self.state_dir):
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+            except FileExistsError:
+                failed.append(f"{directory} (a file is in the way)")
+            except OSError as exc:
+                failed.append(f"{directory} ({exc.strerror or exc})")
+        if not failed:
+            return None
+        return "SleepPlayer cannot create its folders, so changes will not be saved: " + "; ".join(
+            failed
+        )

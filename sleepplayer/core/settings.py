@@ -1,0 +1,123 @@
+"""User settings: one typed dataclass, its JSON form, and migrations from older files.
+
+Every setting is declared once, on ``Settings``; the JSON codec walks ``dataclasses.fields`` and
+checks each value against the field's default type plus optional ``metadata`` (``range`` clamps,
+``choices`` restricts). Loading is lenient: a bad value falls back to its default and is reported,
+so one broken entry never costs the user their other settings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sleepplayer.core.model import RepeatMode
+
+SETTINGS_SCHEMA_VERSION = 1
+
+THEMES = ("system", "dark", "light")
+
+
+@dataclass
+class Settings:
+    """Everything the user can set, with its default. Window states are base64 Qt blobs."""
+
+    volume: int = field(default=50, metadata={"range": (0, 100)})
+    muted: bool = False
+    repeat: RepeatMode = RepeatMode.OFF
+    shuffle: bool = False
+    restore_position: bool = True
+    theme: str = field(default="system", metadata={"choices": THEMES})
+    window_geometry: str = ""
+    window_state: str = ""
+    splitter_state: str = ""
+
+
+def _migrate_0_to_1(d: dict[str, Any]) -> dict[str, Any]:
+    # Version 0 stored volume as a 0.0-1.0 fraction and repeat as a bool meaning "repeat all".
+    out = dict(d)
+    volume = out.get("volume")
+    if isinstance(volume, int | float) and not isinstance(volume, bool):
+        out["volume"] = round(volume * 100)
+    repeat = out.get("repeat")
+    if isinstance(repeat, bool):
+        out["repeat"] = RepeatMode.ALL.value if repeat else RepeatMode.OFF.value
+    return out
+
+
+#: ``MIGRATIONS[n]`` turns a version-n dict into a version-(n+1) dict.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    0: _migrate_0_to_1,
+}
+
+
+def settings_to_dict(s: Settings) -> dict[str, Any]:
+    """The JSON-ready form of ``s``, with ``schema_version``."""
+    out: dict[str, Any] = {"schema_version": SETTINGS_SCHEMA_VERSION}
+    for f in dataclasses.fields(s):
+        value = getattr(s, f.name)
+        out[f.name] = value.value if isinstance(value, enum.Enum) else value
+    return out
+
+
+def settings_from_dict(d: Mapping[str, Any]) -> tuple[Settings, list[str]]:
+    """Settings from their JSON form, and human-readable problems found on the way.
+
+    Problems do not say "Settings": the caller adds which file they come from.
+    """
+    problems: list[str] = []
+    data = dict(d)
+    version = data.pop("schema_version", 0)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        problems.append(
+            f"schema_version {version!r} is not valid; read as version {SETTINGS_SCHEMA_VERSION}."
+        )
+        version = SETTINGS_SCHEMA_VERSION
+    if version > SETTINGS_SCHEMA_VERSION:
+        problems.append(
+            f"written by a newer SleepPlayer (schema version {version}); "
+            "only the settings this version knows were loaded."
+        )
+    while version < SETTINGS_SCHEMA_VERSION:
+        data = MIGRATIONS[version](data)
+        version += 1
+
+    defaults = Settings()
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(Settings):
+        if f.name not in data:
+            continue
+        value, problem = _convert(f, data[f.name], getattr(defaults, f.name))
+        if problem:
+            problems.append(f"{f.name} {problem}")
+        values[f.name] = value
+    return Settings(**values), problems
+
+
+_KIND_NAMES: dict[type, str] = {int: "a whole number", bool: "true or false", str: "text"}
+
+
+def _convert(f: dataclasses.Field[Any], raw: Any, default: Any) -> tuple[Any, str | None]:
+    """``raw`` checked against field ``f``: (value to use, problem or None)."""
+    if isinstance(default, enum.Enum):
+        try:
+            return type(default)(raw), None
+        except ValueError:
+            allowed = ", ".join(repr(m.value) for m in type(default))
+            return default, f"is {raw!r}, expected one of {allowed}; using {default.value!r}."
+    # bool is a subclass of int, so it must be ruled out explicitly for int fields.
+    if type(raw) is not type(default):
+        expected = _KIND_NAMES.get(type(default), type(default).__name__)
+        return default, f"is {raw!r}, not {expected}; using {default!r}."
+    if "choices" in f.metadata and raw not in f.metadata["choices"]:
+        allowed = ", ".join(repr(c) for c in f.metadata["choices"])
+        return default, f"is {raw!r}, expected one of {allowed}; using {default!r}."
+    if "range" in f.metadata:
+        low, high = f.metadata["range"]
+        clamped = min(max(raw, low), high)
+        if clamped != raw:
+            return clamped, f"is {raw!r}, outside {low}-{high}; using {clamped!r}."
+    return raw, None

@@ -1,0 +1,126 @@
+"""Title, artist and duration from a local file's tags, via mutagen.
+
+Everything here is safe to call from a worker thread and never raises: a file mutagen cannot
+read still becomes a track (libVLC may well play it); only its tags stay empty.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import mutagen
+
+from sleepplayer.core.model import Track, TrackKind
+
+# Easy-tag names first; then raw ID3 frames (WAV/AIFF carry ID3 but have no "easy" mapping),
+# then the keys other formats use natively.
+_TITLE_KEYS = ("title", "TIT2", "\xa9nam", "Title")
+_ARTIST_KEYS = ("artist", "TPE1", "\xa9ART", "Author")
+
+
+@dataclass(frozen=True)
+class TagInfo:
+    """What could be read from a file. ``error`` says why reading failed, if it did."""
+
+    title: str = ""
+    artist: str = ""
+    duration_ms: int | None = None
+    error: str | None = None
+
+
+def read_tags(path: Path) -> TagInfo:
+    """Tags and duration of ``path``; on any failure a TagInfo with ``error`` set."""
+    try:
+        audio = mutagen.File(path, easy=True)
+    # mutagen raises many exception types on corrupt files; none may reach the scan worker.
+    except Exception as exc:
+        os_error = _os_error(exc)
+        if os_error is not None:
+            return TagInfo(error=_os_reason(os_error))
+        return TagInfo(error=f"Cannot read tags ({type(exc).__name__}: {exc})")
+    if audio is None:
+        return TagInfo(error="Unknown audio format")
+    tags = audio.tags
+    return TagInfo(
+        title=_first_text(tags, _TITLE_KEYS),
+        artist=_first_text(tags, _ARTIST_KEYS),
+        duration_ms=_duration_ms(audio),
+    )
+
+
+def track_from_path(path: Path) -> Track:
+    """A local Track for ``path``, with its tags; marked unavailable if it cannot be read."""
+    info = read_tags(path)
+    return Track(
+        uri=path.absolute().as_uri(),
+        title=info.title,
+        artist=info.artist,
+        duration_ms=info.duration_ms,
+        kind=TrackKind.LOCAL,
+        unavailable=_unavailable_reason(path),
+    )
+
+
+def _unavailable_reason(path: Path) -> str | None:
+    # Separate from read_tags: a file mutagen does not know is still playable.
+    try:
+        with path.open("rb"):
+            return None
+    except OSError as exc:
+        return _os_reason(exc)
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    """The OSError behind ``exc``: mutagen wraps I/O errors in MutagenError."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError):
+            return seen
+        args_error = next((a for a in seen.args if isinstance(a, OSError)), None)
+        if args_error is not None:
+            return args_error
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "File not found"
+    if isinstance(exc, IsADirectoryError):
+        return "Is a folder, not a file"
+    return f"Cannot read file ({exc.strerror or exc})"
+
+
+def _duration_ms(audio: Any) -> int | None:
+    length = getattr(getattr(audio, "info", None), "length", None)
+    if not isinstance(length, int | float) or not math.isfinite(length) or length <= 0:
+        return None
+    return round(length * 1000)
+
+
+def _first_text(tags: Any, keys: tuple[str, ...]) -> str:
+    if tags is None:
+        return ""
+    for key in keys:
+        try:
+            value = tags[key]
+        except (KeyError, ValueError, TypeError):
+            continue
+        text = _as_text(value).strip()
+        if text:
+            return text
+    return ""
+
+
+def _as_text(value: Any) -> str:
+    # Tag values come as lists (easy tags, MP4, ASF), ID3 frames (.text list) or plain strings.
+    if hasattr(value, "text"):
+        value = value.text
+    if isinstance(value, list | tuple):
+        if not value:
+            return ""
+        value = value[0]
+    return str(value)

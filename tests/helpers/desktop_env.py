@@ -1,0 +1,137 @@
+"""Real desktop services for the e2e tier: an Xvfb display and a private PulseAudio.
+
+Each runs in a temporary directory, belongs to the test session, and is torn down after it.
+Nothing here touches the user's own display or sound server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _wait_for(predicate: Callable[[], bool], timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)  # waiting for an external process to come up: no Qt loop here
+    raise RuntimeError(f"{what} did not come up within {timeout_s} s")
+
+
+@dataclass
+class Xvfb:
+    """An X server on a display number Xvfb picked itself (-displayfd)."""
+
+    process: subprocess.Popen[bytes]
+    display: str
+
+    @classmethod
+    def start(cls, size: str = "1280x800x24") -> Xvfb:
+        read_fd, write_fd = os.pipe()
+        process = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", size, "-nolisten", "tcp"],
+            pass_fds=(write_fd,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(write_fd)
+        with os.fdopen(read_fd) as pipe:
+            number = pipe.readline().strip()
+        if not number:
+            process.kill()
+            raise RuntimeError("Xvfb did not report a display")
+        return cls(process, f":{number}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@dataclass
+class PulseAudio:
+    """A PulseAudio daemon with one null sink, reachable only through its own socket."""
+
+    process: subprocess.Popen[bytes]
+    directory: Path
+
+    @property
+    def server(self) -> str:
+        return f"unix:{self.directory / 'native'}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            "PULSE_SERVER": self.server,
+            "XDG_RUNTIME_DIR": str(self.directory / "xdg"),
+            "HOME": str(self.directory / "home"),
+        }
+
+    @classmethod
+    def start(cls, directory: Path) -> PulseAudio:
+        for sub in ("xdg", "home"):
+            (directory / sub).mkdir(parents=True, exist_ok=True)
+        (directory / "xdg").chmod(0o700)
+        config = directory / "pa.conf"
+        config.write_text(
+            "load-module module-null-sink sink_name=nullsink rate=48000 channels=2\n"
+            f"load-module module-native-protocol-unix auth-anonymous=1 "
+            f"socket={directory / 'native'}\n"
+            "load-module module-stream-restore\n"
+            "set-default-sink nullsink\n"
+        )
+        env = {
+            **os.environ,
+            "XDG_RUNTIME_DIR": str(directory / "xdg"),
+            "HOME": str(directory / "home"),
+        }
+        process = subprocess.Popen(
+            [
+                "pulseaudio",
+                "-n",
+                "-F",
+                str(config),
+                "--daemonize=no",
+                "--exit-idle-time=-1",
+                "--log-target=stderr",
+                "--log-level=error",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        pulse = cls(process, directory)
+        _wait_for(pulse.ready, 10, "PulseAudio")
+        return pulse
+
+    def ready(self) -> bool:
+        result = subprocess.run(
+            ["pactl", "info"], env={**os.environ, **self.env}, capture_output=True, check=False
+        )
+        return result.returncode == 0
+
+    def pactl(self, *args: str) -> str:
+        result = subprocess.run(
+            ["pactl", *args],
+            env={**os.environ, **self.env},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        shutil.rmtree(self.directory, ignore_errors=True)

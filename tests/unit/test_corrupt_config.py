@@ -1,0 +1,96 @@
+"""The corrupt-config table: every kind of bad settings file, loaded twice.
+
+Each case checks the user-facing outcome: defaults (or what could be used) are loaded, the bad
+file is kept beside the original as ``settings.json.corrupt-<time>``, a second corruption gets
+its own backup instead of overwriting the first, and one message names the file and the backup.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from sleepplayer.core.settings import Settings, settings_from_dict
+from sleepplayer.core.storage import load_document
+
+STAMP = "20240501-233005"
+VALID = json.dumps({"schema_version": 1, "volume": 20, "theme": "dark"}).encode()
+
+# (case id, file bytes, set aside (True) or copied (False), phrase in the message, settings)
+CASES = [
+    ("empty", b"", True, "is empty", Settings()),
+    ("whitespace", b" \n\t\n", True, "is empty", Settings()),
+    ("zero-filled", b"\x00" * 4096, True, "only zero bytes", Settings()),
+    ("truncated", VALID[: len(VALID) // 2], True, "not valid JSON", Settings()),
+    ("not an object", b"[1, 2, 3]", True, "does not hold a JSON object", Settings()),
+    ("a bare string", b'"volume"', True, "does not hold a JSON object", Settings()),
+    ("invalid UTF-8", b'{"theme": "\xff\xfe"}', True, "not UTF-8", Settings()),
+    (
+        "wrong types",
+        b'{"schema_version": 1, "volume": "loud", "muted": "no", "theme": "dark"}',
+        False,
+        "volume is 'loud'",
+        Settings(theme="dark"),
+    ),
+    (
+        "newer schema_version",
+        b'{"schema_version": 7, "volume": 20, "sleep_curve": "smooth"}',
+        False,
+        "newer SleepPlayer",
+        Settings(volume=20),
+    ),
+]
+
+
+def fixed_now() -> datetime:
+    return datetime(2024, 5, 1, 23, 30, 5)
+
+
+@pytest.mark.parametrize(
+    ("content", "moved", "phrase", "expected"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_corrupt_settings(
+    tmp_path: Path, content: bytes, moved: bool, phrase: str, expected: Settings
+) -> None:
+    target = tmp_path / "settings.json"
+    first_backup = tmp_path / f"settings.json.corrupt-{STAMP}"
+    second_backup = tmp_path / f"settings.json.corrupt-{STAMP}-2"
+
+    target.write_bytes(content)
+    settings, message, backup = load_document(target, settings_from_dict, Settings, now=fixed_now)
+    assert settings == expected
+    assert backup == first_backup
+    assert first_backup.read_bytes() == content
+    assert target.exists() is not moved
+    assert message is not None
+    assert phrase in message
+    assert str(target) in message and first_backup.name in message
+
+    # A second corruption in the same second: a new backup, the first one untouched.
+    target.write_bytes(content + b" ")
+    _, message, backup = load_document(target, settings_from_dict, Settings, now=fixed_now)
+    assert backup == second_backup
+    assert second_backup.read_bytes() == content + b" "
+    assert first_backup.read_bytes() == content
+    assert message is not None and second_backup.name in message
+
+
+def test_good_settings_make_no_backup(tmp_path: Path) -> None:
+    target = tmp_path / "settings.json"
+    target.write_bytes(VALID)
+    settings, message, backup = load_document(target, settings_from_dict, Settings)
+    assert (settings.volume, settings.theme, message, backup) == (20, "dark", None, None)
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]
+
+
+def test_missing_settings_are_defaults_without_message(tmp_path: Path) -> None:
+    assert load_document(tmp_path / "s.json", settings_from_dict, Settings) == (
+        Settings(),
+        None,
+        None,
+    )

@@ -1,0 +1,124 @@
+"""LibraryService: playlist management, track edits, and adding folders off the GUI thread."""
+
+from __future__ import annotations
+
+import threading
+import wave
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from sleepplayer.core.model import Library, Playlist, Track
+from sleepplayer.services import scanner
+from sleepplayer.services.library import LibraryService
+
+
+def _wav(path: Path, frames: int = 4800) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(48000)
+        out.writeframes(b"\0\0" * frames)
+    return path
+
+
+@pytest.fixture
+def service(qapp: QApplication) -> LibraryService:
+    tracks = [Track(uri=f"file:///t{i}", title=f"T{i}", uid=f"t{i}") for i in range(6)]
+    return LibraryService(Library([Playlist("Main", tracks, uid="p")], "p"))
+
+
+def _titles(service: LibraryService) -> list[str]:
+    playlist = service.playlist("p")
+    assert playlist is not None
+    return [t.display_title for t in playlist.tracks]
+
+
+def test_add_folder_recursively_in_natural_order_off_the_gui_thread(
+    qtbot: QtBot, service: LibraryService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("Track 10.wav", "Track 2.wav", "Track 1.wav", "sub/Deep 1.wav", "notes.txt"):
+        if name.endswith(".wav"):
+            _wav(tmp_path / "music" / name)
+        else:
+            (tmp_path / "music" / name).write_text("not audio")
+    worker_threads: set[int] = set()
+    original = scanner.track_from_path
+
+    def spy(path: Path) -> Track:
+        worker_threads.add(threading.get_ident())
+        return original(path)
+
+    monkeypatch.setattr(scanner, "track_from_path", spy)
+    progress: list[tuple[int, int]] = []
+    service.scan_progress.connect(lambda done, total: progress.append((done, total)))
+    with qtbot.waitSignal(service.scan_finished, timeout=10_000) as finished:
+        service.add_paths("p", [str(tmp_path / "music")])
+    assert finished.args == ["p", 4]
+    # Entries sort naturally by name, folders among files, as a file manager lists them.
+    assert _titles(service)[6:] == ["Deep 1", "Track 1", "Track 2", "Track 10"]
+    assert threading.get_ident() not in worker_threads
+    assert progress and progress[-1][0] == 4
+    playlist = service.playlist("p")
+    assert playlist is not None and playlist.tracks[6].duration_ms == 100
+
+
+def test_add_at_a_row_keeps_the_order(
+    qtbot: QtBot, service: LibraryService, tmp_path: Path
+) -> None:
+    files = [str(_wav(tmp_path / f"f{i}.wav")) for i in range(3)]
+    with qtbot.waitSignal(service.scan_finished, timeout=10_000):
+        service.add_paths("p", files, row=1)
+    assert _titles(service)[:5] == ["T0", "f0", "f1", "f2", "T1"]
+
+
+def test_missing_file_is_added_marked_unavailable(
+    qtbot: QtBot, service: LibraryService, tmp_path: Path
+) -> None:
+    with qtbot.waitSignal(service.scan_finished, timeout=10_000):
+        service.add_paths("p", [str(tmp_path / "gone.ogg")])
+    playlist = service.playlist("p")
+    assert playlist is not None and playlist.tracks[-1].unavailable
+
+
+def test_remove_non_contiguous_rows_emits_valid_ranges(
+    qtbot: QtBot, service: LibraryService
+) -> None:
+    removed: list[tuple[int, int]] = []
+    service.tracks_removed.connect(lambda _uid, first, count: removed.append((first, count)))
+    service.remove_rows("p", [1, 2, 4])
+    assert _titles(service) == ["T0", "T3", "T5"]
+    assert removed == [(4, 1), (1, 2)]
+
+
+def test_move_rows_before_destination(service: LibraryService) -> None:
+    service.move_rows("p", [0, 2], 5)
+    assert _titles(service) == ["T1", "T3", "T4", "T0", "T2", "T5"]
+    service.move_rows("p", [5], 0)
+    assert _titles(service) == ["T5", "T1", "T3", "T4", "T0", "T2"]
+
+
+def test_playlists_create_rename_duplicate_delete_undo(service: LibraryService) -> None:
+    uid = service.create_playlist("Main")
+    assert service.playlist(uid) is not None
+    assert service.playlist(uid).name == "Main 2"  # type: ignore[union-attr]
+    service.rename_playlist(uid, "Night")
+    copy_uid = service.duplicate_playlist("p")
+    copy = service.playlist(copy_uid)
+    assert copy is not None and copy.name == "Main copy" and len(copy.tracks) == 6
+    assert {t.uid for t in copy.tracks}.isdisjoint(t.uid for t in service.playlist("p").tracks)  # type: ignore[union-attr]
+    service.delete_playlist(uid)
+    assert service.playlist(uid) is None
+    assert service.undo_delete()
+    assert [p.name for p in service.playlists()] == ["Main", "Main copy", "Night"]
+    service.move_playlist(2, 0)
+    assert [p.name for p in service.playlists()][0] == "Night"
+
+
+def test_builtin_playlist_cannot_be_deleted(qapp: QApplication) -> None:
+    service = LibraryService(Library([Playlist("Sleep sounds", uid="b", builtin=True)]))
+    service.delete_playlist("b")
+    assert service.playlist("b") is not None

@@ -1,0 +1,38 @@
+"""Resume state: round trip and lenient loading."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sleepplayer.core.session_state import RESUME_SCHEMA_VERSION, ResumeState
+
+
+def test_round_trip() -> None:
+    state = ResumeState("p1", "t9", 123_456)
+    d = state.to_dict()
+    assert d["schema_version"] == RESUME_SCHEMA_VERSION
+    assert ResumeState.from_dict(d) == state
+
+
+def test_empty_state_round_trip() -> None:
+    assert ResumeState.from_dict(ResumeState(None, None).to_dict()) == ResumeState(None, None, 0)
+
+
+@pytest.mark.parametrize(
+    "d",
+    [
+        {"playlist_uid": 5, "track_uid": "t"},
+        {"playlist_uid": "p", "track_uid": ["t"]},
+        {"playlist_uid": "", "track_uid": "t"},
+    ],
+)
+def test_bad_ids_give_the_empty_state(d: dict[str, Any]) -> None:
+    assert ResumeState.from_dict(d) == ResumeState(None, None, 0)
+
+
+@pytest.mark.parametrize("position", [-1, "10", 1.5, True, None])
+def test_bad_position_keeps_the_track_but_starts_at_zero(position: object) -> None:
+    d = {"playlist_uid": "p", "track_uid": "t", "position_ms": position}
+    assert ResumeState.from_dict(d) == ResumeState("p", "t", 0)

@@ -1,0 +1,108 @@
+"""Settings: defaults, round trip, lenient loading, migrations."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from sleepplayer.core.model import RepeatMode
+from sleepplayer.core.settings import (
+    MIGRATIONS,
+    SETTINGS_SCHEMA_VERSION,
+    Settings,
+    settings_from_dict,
+    settings_to_dict,
+)
+
+
+def test_round_trip_keeps_every_field() -> None:
+    s = Settings(
+        volume=17,
+        muted=True,
+        repeat=RepeatMode.ONE,
+        shuffle=True,
+        restore_position=False,
+        theme="light",
+        window_geometry="AAA=",
+        window_state="BBB=",
+        splitter_state="CCC=",
+    )
+    d = settings_to_dict(s)
+    assert d["schema_version"] == SETTINGS_SCHEMA_VERSION
+    assert d["repeat"] == "one"
+    assert set(d) == {"schema_version"} | {f.name for f in dataclasses.fields(Settings)}
+    assert settings_from_dict(d) == (s, [])
+
+
+def test_empty_dict_gives_defaults_without_problems() -> None:
+    # An empty dict has no schema_version, so it is migrated from version 0: still all defaults.
+    assert settings_from_dict({}) == (Settings(), [])
+
+
+def test_unknown_keys_are_ignored() -> None:
+    d = settings_to_dict(Settings()) | {"future_option": 3}
+    assert settings_from_dict(d) == (Settings(), [])
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected", "fragment"),
+    [
+        ("volume", 150, 100, "outside 0-100"),
+        ("volume", -3, 0, "outside 0-100"),
+        ("volume", "loud", 50, "not a whole number"),
+        ("volume", True, 50, "not a whole number"),
+        ("volume", 42.0, 50, "not a whole number"),
+        ("muted", "yes", False, "not true or false"),
+        ("muted", 1, False, "not true or false"),
+        ("repeat", "sometimes", RepeatMode.OFF, "expected one of"),
+        ("repeat", None, RepeatMode.OFF, "expected one of"),
+        ("theme", "purple", "system", "expected one of"),
+        ("theme", 3, "system", "not text"),
+        ("window_geometry", None, "", "not text"),
+    ],
+)
+def test_bad_value_falls_back_and_is_reported(
+    key: str, value: Any, expected: Any, fragment: str
+) -> None:
+    d = settings_to_dict(Settings(shuffle=True)) | {key: value}
+    s, problems = settings_from_dict(d)
+    assert getattr(s, key) == expected
+    assert s.shuffle is True  # the other settings survive
+    assert len(problems) == 1
+    assert problems[0].startswith(key)
+    assert fragment in problems[0]
+
+
+def test_newer_schema_loads_known_fields_and_says_so() -> None:
+    d = settings_to_dict(Settings(volume=33)) | {"schema_version": 99, "new_thing": []}
+    s, problems = settings_from_dict(d)
+    assert s.volume == 33
+    assert problems and "newer SleepPlayer" in problems[0]
+
+
+def test_invalid_schema_version_is_reported() -> None:
+    d = settings_to_dict(Settings(volume=33)) | {"schema_version": "one"}
+    s, problems = settings_from_dict(d)
+    assert s.volume == 33
+    assert problems and "schema_version" in problems[0]
+
+
+def test_migration_0_to_1() -> None:
+    v0 = {"volume": 0.35, "repeat": True, "muted": True, "theme": "dark"}
+    s, problems = settings_from_dict(v0)
+    assert problems == []
+    assert (s.volume, s.repeat, s.muted, s.theme) == (35, RepeatMode.ALL, True, "dark")
+    s, _ = settings_from_dict({"volume": 1, "repeat": False})
+    assert (s.volume, s.repeat) == (100, RepeatMode.OFF)
+
+
+def test_migration_0_to_1_leaves_bad_values_for_validation() -> None:
+    s, problems = settings_from_dict({"volume": "x", "repeat": "all"})
+    assert s.volume == 50 and s.repeat is RepeatMode.ALL
+    assert len(problems) == 1 and problems[0].startswith("volume")
+
+
+def test_migration_chain_is_complete() -> None:
+    assert sorted(MIGRATIONS) == list(range(SETTINGS_SCHEMA_VERSION))
