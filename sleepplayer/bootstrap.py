@@ -17,8 +17,7 @@ class VlcUnavailableError(RuntimeError):
 def vlc_install_help() -> str:
     if sys.platform.startswith("win"):
         return (
-            "Install VLC 3 (64-bit) from https://www.videolan.org/vlc/ "
-            "and start SleepPlayer again."
+            "Install VLC 3 (64-bit) from https://www.videolan.org/vlc/ and start SleepPlayer again."
         )
     if sys.platform == "darwin":
         return (
