@@ -31,8 +31,14 @@ def vlc_install_help() -> str:
     )
 
 
+#: Picks libVLC's audio output (e.g. "pulse", "alsa", "amem"), for troubleshooting and tests.
+AOUT_ENV = "SLEEPPLAYER_AOUT"
+
+
 def create_backend(**options: object) -> PlaybackBackend:
     """The real libVLC engine, or VlcUnavailableError with install instructions."""
+    if os.environ.get(AOUT_ENV) and "aout" not in options:
+        options["aout"] = os.environ[AOUT_ENV]
     try:
         from sleepplayer.playback.vlc_backend import create_vlc_backend
     except Exception as exc:  # python-vlc raises assorted errors when libvlc is absent

@@ -478,7 +478,8 @@ class PlaybackController(QObject):
         self._start(uid)
 
     def _on_backend_length(self, length_ms: int) -> None:
-        if length_ms != self._duration_ms:
+        # libVLC may report 0 before it knows; keep what the tags said until then.
+        if length_ms > 0 and length_ms != self._duration_ms:
             self._duration_ms = length_ms
             self.duration_changed.emit(length_ms)
             track = self._track
@@ -487,7 +488,6 @@ class PlaybackController(QObject):
                 and self._playlist_uid is not None
                 and track.kind != TrackKind.RADIO
                 and track.duration_ms != length_ms
-                and length_ms > 0
             ):
                 self._library.update_track(
                     self._playlist_uid, track.with_changes(duration_ms=length_ms)

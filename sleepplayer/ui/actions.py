@@ -1,0 +1,228 @@
+"""Every QAction of the app, with its text, icon, default shortcut and what it triggers.
+
+One table (:data:`SPECS`) is the single source for menus, the tray, the F1 help and the README.
+
+Focus: the shortcuts are window shortcuts, resolved by Qt *before* the focused widget sees the
+key, so Space and the arrows reach the controller even when the track table or a slider has
+focus. Text fields claim their keys through ``ShortcutOverride`` (see ``FilterEdit``), so typing
+in the filter is never stolen. Window (not application) context keeps Space from toggling
+playback while a dialog is open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+from sleepplayer.core.model import RepeatMode
+from sleepplayer.playback.backend import PlayerState
+from sleepplayer.services.controller import PlaybackController
+from sleepplayer.ui import icons
+
+SEEK_STEP_MS = 10_000
+VOLUME_STEP = 5
+
+
+class WindowCommands(Protocol):
+    """What the main window does for actions that need a dialog or a widget."""
+
+    def add_files(self) -> None: ...
+    def add_folder(self) -> None: ...
+    def new_playlist(self) -> None: ...
+    def rename_playlist(self) -> None: ...
+    def duplicate_playlist(self) -> None: ...
+    def delete_playlist(self) -> None: ...
+    def remove_tracks(self) -> None: ...
+    def focus_filter(self) -> None: ...
+    def show_shortcuts(self) -> None: ...
+    def show_about(self) -> None: ...
+    def request_quit(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action.
+
+    ``target`` names the method it triggers: ``controller.<m>``, ``window.<m>`` (a
+    :class:`WindowCommands` method) or ``registry.<m>`` (small helpers on the registry), called
+    with ``args``. ``widget_scope`` actions fire only inside the widget they are added to.
+    """
+
+    id: str
+    text: str
+    group: str
+    target: str
+    shortcut: str = ""
+    icon: str = ""
+    args: tuple[int, ...] = ()
+    checkable: bool = False
+    widget_scope: bool = False
+
+    @property
+    def needs_window(self) -> bool:
+        return self.target.startswith("window.")
+
+
+_P, _V, _L, _A = "Playback", "Volume", "Playlists", "Application"
+
+# fmt: off
+SPECS: tuple[ActionSpec, ...] = (
+    ActionSpec("play_pause", "Play/Pause", _P, "controller.toggle", "Space", "play"),
+    ActionSpec("stop", "Stop", _P, "controller.stop", "", "stop"),
+    ActionSpec("next", "Next Track", _P, "controller.next", "Ctrl+Right", "next"),
+    ActionSpec("previous", "Previous Track", _P, "controller.previous", "Ctrl+Left", "previous"),
+    ActionSpec("seek_forward", "Forward 10 s", _P, "controller.seek_relative", "Right",
+               args=(SEEK_STEP_MS,)),
+    ActionSpec("seek_back", "Back 10 s", _P, "controller.seek_relative", "Left",
+               args=(-SEEK_STEP_MS,)),
+    ActionSpec("repeat", "Repeat", _P, "registry.cycle_repeat", "", "repeat", checkable=True),
+    ActionSpec("shuffle", "Shuffle", _P, "registry.toggle_shuffle", "", "shuffle",
+               checkable=True),
+    ActionSpec("volume_up", "Volume Up", _V, "controller.change_volume", "Up",
+               args=(VOLUME_STEP,)),
+    ActionSpec("volume_down", "Volume Down", _V, "controller.change_volume", "Down",
+               args=(-VOLUME_STEP,)),
+    ActionSpec("mute", "Mute", _V, "controller.toggle_mute", "M", "volume", checkable=True),
+    ActionSpec("add_files", "Add Files…", _L, "window.add_files", "Ctrl+O", "add-file"),
+    ActionSpec("add_folder", "Add Folder…", _L, "window.add_folder", "Ctrl+Shift+O",
+               "add-folder"),
+    ActionSpec("new_playlist", "New Playlist", _L, "window.new_playlist", "Ctrl+N",
+               "playlist-new"),
+    ActionSpec("rename_playlist", "Rename Playlist", _L, "window.rename_playlist", "F2"),
+    ActionSpec("duplicate_playlist", "Duplicate Playlist", _L, "window.duplicate_playlist"),
+    ActionSpec("delete_playlist", "Delete Playlist…", _L, "window.delete_playlist"),
+    ActionSpec("remove_tracks", "Remove Selected Tracks", _L, "window.remove_tracks", "Delete",
+               widget_scope=True),
+    ActionSpec("filter", "Filter Tracks", _L, "window.focus_filter", "Ctrl+F", "search"),
+    ActionSpec("shortcuts_help", "Keyboard Shortcuts", _A, "window.show_shortcuts", "F1", "help"),
+    ActionSpec("about", "About SleepPlayer", _A, "window.show_about"),
+    ActionSpec("quit", "Quit", _A, "window.request_quit", "Ctrl+Q", "quit"),
+)
+# fmt: on
+
+
+def next_repeat(mode: RepeatMode) -> RepeatMode:
+    """Off -> all -> one -> off."""
+    order = [RepeatMode.OFF, RepeatMode.ALL, RepeatMode.ONE]
+    return order[(order.index(mode) + 1) % len(order)]
+
+
+class ActionRegistry(QObject):
+    """Builds the QActions from :data:`SPECS` and keeps their look in step with the controller.
+
+    Actions that need the window stay disabled until :meth:`bind_window` is called.
+    """
+
+    def __init__(
+        self,
+        controller: PlaybackController,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._window: WindowCommands | None = None
+        self._actions: dict[str, QAction] = {}
+        self._specs = {spec.id: spec for spec in SPECS}
+        for spec in SPECS:
+            self._actions[spec.id] = self._make(spec)
+        controller.state_changed.connect(self._on_controller_state_changed)
+        controller.repeat_changed.connect(self._on_controller_repeat_changed)
+        controller.shuffle_changed.connect(self._on_controller_shuffle_changed)
+        controller.muted_changed.connect(self._on_controller_muted_changed)
+        icons.notifier().icons_changed.connect(self.refresh_icons)
+        self.refresh_icons()
+
+    def _make(self, spec: ActionSpec) -> QAction:
+        action = QAction(spec.text, self)
+        action.setObjectName(spec.id)
+        if spec.shortcut:
+            action.setShortcut(QKeySequence(spec.shortcut))
+        action.setShortcutContext(
+            Qt.ShortcutContext.WidgetWithChildrenShortcut
+            if spec.widget_scope
+            else Qt.ShortcutContext.WindowShortcut
+        )
+        action.setCheckable(spec.checkable)
+        action.setEnabled(not spec.needs_window)
+        action.triggered.connect(lambda _checked=False, s=spec: self._run(s))
+        return action
+
+    def _run(self, spec: ActionSpec) -> None:
+        owner_name, method = spec.target.split(".", 1)
+        owner = {"controller": self._controller, "window": self._window, "registry": self}
+        receiver = owner[owner_name]
+        if receiver is not None:
+            getattr(receiver, method)(*spec.args)
+        # A checkable action flips itself on trigger; the controller is the truth.
+        if spec.checkable:
+            self._sync_from_controller()
+
+    # --- access
+    def action(self, action_id: str) -> QAction:
+        return self._actions[action_id]
+
+    def __getitem__(self, action_id: str) -> QAction:
+        return self._actions[action_id]
+
+    def specs(self) -> tuple[ActionSpec, ...]:
+        return SPECS
+
+    def spec(self, action_id: str) -> ActionSpec:
+        return self._specs[action_id]
+
+    def all_actions(self) -> list[QAction]:
+        return list(self._actions.values())
+
+    def bind_window(self, window: WindowCommands) -> None:
+        """Route window-level actions to ``window`` and enable them."""
+        self._window = window
+        for spec in SPECS:
+            if spec.needs_window:
+                self._actions[spec.id].setEnabled(True)
+
+    # --- targets that are more than one controller call
+    def cycle_repeat(self) -> None:
+        self._controller.set_repeat(next_repeat(self._controller.repeat))
+
+    def toggle_shuffle(self) -> None:
+        self._controller.set_shuffle(not self._controller.shuffle)
+
+    # --- look follows state
+    def refresh_icons(self) -> None:
+        for spec in SPECS:
+            if spec.icon:
+                self._actions[spec.id].setIcon(icons.icon(spec.icon))
+        self._sync_from_controller()
+
+    def _sync_from_controller(self) -> None:
+        c = self._controller
+        self._on_controller_state_changed(int(c.state))
+        self._on_controller_repeat_changed(c.repeat.value)
+        self._on_controller_shuffle_changed(c.shuffle)
+        self._on_controller_muted_changed(c.muted)
+
+    def _on_controller_state_changed(self, state: int) -> None:
+        playing = state in (PlayerState.PLAYING, PlayerState.OPENING, PlayerState.BUFFERING)
+        play_pause = self._actions["play_pause"]
+        play_pause.setIcon(icons.icon("pause" if playing else "play"))
+        play_pause.setToolTip("Pause (Space)" if playing else "Play (Space)")
+
+    def _on_controller_repeat_changed(self, value: str) -> None:
+        action = self._actions["repeat"]
+        action.setChecked(value != RepeatMode.OFF.value)
+        action.setIcon(icons.icon("repeat-one" if value == RepeatMode.ONE.value else "repeat"))
+        label = {"off": "Off", "all": "All", "one": "One Track"}.get(value, value)
+        action.setText(f"Repeat: {label}")
+        action.setToolTip(f"Repeat: {label}")
+
+    def _on_controller_shuffle_changed(self, on: bool) -> None:
+        self._actions["shuffle"].setChecked(on)
+
+    def _on_controller_muted_changed(self, muted: bool) -> None:
+        action = self._actions["mute"]
+        action.setChecked(muted)
+        action.setIcon(icons.icon("volume-muted" if muted else "volume"))
+        action.setToolTip("Unmute (M)" if muted else "Mute (M)")

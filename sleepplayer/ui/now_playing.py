@@ -1,0 +1,55 @@
+"""The now-playing area (title and artist, large and calm) and the window title."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from sleepplayer import APP_NAME
+from sleepplayer.core.model import Track, TrackKind
+from sleepplayer.services.controller import PlaybackController
+
+
+def window_title(track: Track | None) -> str:
+    """``"Title — SleepPlayer"``, or just the app name when nothing is loaded."""
+    return f"{track.display_title} \u2014 {APP_NAME}" if track is not None else APP_NAME
+
+
+def subtitle(track: Track | None) -> str:
+    """The line under the title: artist, else where the sound comes from."""
+    if track is None:
+        return "Press Space to play, or add your own sounds with Ctrl+O"
+    if track.unavailable:
+        return f"Unavailable: {track.unavailable}"
+    if track.artist:
+        return track.artist
+    return "Live stream" if track.kind is TrackKind.RADIO else ""
+
+
+class NowPlaying(QWidget):
+    """Shows the controller's current track; it holds no state of its own."""
+
+    def __init__(self, controller: PlaybackController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("nowPlaying")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.title = QLabel()
+        self.title.setObjectName("nowPlayingTitle")
+        self.artist = QLabel()
+        self.artist.setObjectName("nowPlayingArtist")
+        for label in (self.title, self.artist):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            # Long titles are cut by the layout instead of widening the window.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 10)
+        layout.setSpacing(2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.artist)
+        controller.track_changed.connect(self._on_controller_track_changed)
+        self._on_controller_track_changed(controller.current_track)
+
+    def _on_controller_track_changed(self, track: Track | None) -> None:
+        self.title.setText(track.display_title if track is not None else "Nothing playing")
+        self.artist.setText(subtitle(track))
+        self.title.setToolTip(track.uri if track is not None else "")

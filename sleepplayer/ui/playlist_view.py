@@ -1,0 +1,322 @@
+"""The current playlist: a header with its name and a filter box, above the track table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import (
+    QAction,
+    QContextMenuEvent,
+    QDropEvent,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sleepplayer.services.controller import PlaybackController
+from sleepplayer.services.library import LibraryService
+from sleepplayer.ui import icons
+from sleepplayer.ui.track_model import (
+    COL_ARTIST,
+    COL_DURATION,
+    COL_NUMBER,
+    COL_TITLE,
+    UID_ROLE,
+    TrackFilterProxy,
+    TrackTableModel,
+)
+
+# Keys a text field needs for itself; with no modifier they must never fire a shortcut.
+_EDIT_KEYS = frozenset(
+    {
+        Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home,
+        Qt.Key.Key_End, Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Escape,
+        Qt.Key.Key_Space,
+    }
+)  # fmt: skip
+_TEXT_MODIFIERS = (
+    Qt.KeyboardModifier.NoModifier,
+    Qt.KeyboardModifier.ShiftModifier,
+    Qt.KeyboardModifier.KeypadModifier,
+)
+
+
+class FilterEdit(QLineEdit):
+    """The filter box. It claims plain keys before window shortcuts see them (Space, M, the
+    arrows), so typing here never toggles playback or seeks. Esc clears, then leaves."""
+
+    #: Esc on an empty box, or Enter/Down: hand the keyboard back to the table.
+    leave_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("filter")
+        self.setPlaceholderText("Filter by title, artist or file")
+        self.setClearButtonEnabled(True)
+        leading = QLineEdit.ActionPosition.LeadingPosition
+        self._search = self.addAction(icons.icon("search"), leading)
+        icons.notifier().icons_changed.connect(self._on_icons_changed)
+
+    def _on_icons_changed(self) -> None:
+        self._search.setIcon(icons.icon("search"))
+
+    def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and self._is_text_key(event)
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    @staticmethod
+    def _is_text_key(event: QKeyEvent) -> bool:
+        if event.modifiers() not in _TEXT_MODIFIERS:
+            return False
+        text = event.text()
+        return event.key() in _EDIT_KEYS or (bool(text) and text.isprintable())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key == Qt.Key.Key_Escape:
+            if self.text():
+                self.clear()
+            else:
+                self.leave_requested.emit()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down):
+            self.leave_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class TrackTableView(QTableView):
+    """The track table: Enter or double-click plays, drag reorders, accepts file drops."""
+
+    #: A proxy index the user asked to play.
+    play_requested = Signal(QModelIndex)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trackTable")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setTabKeyNavigation(False)  # Tab leaves the table instead of walking cells
+        self.setCornerButtonEnabled(False)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setDragDropOverwriteMode(False)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        vertical = self.verticalHeader()
+        vertical.hide()
+        # Fixed row heights: Qt never measures rows, which keeps 10,000 rows smooth.
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 12)
+        self.doubleClicked.connect(self.play_requested)
+        self.context_actions: list[QAction] = []
+
+    def setup_columns(self) -> None:
+        """Column widths; call after the model is set. No ResizeToContents: it reads all rows."""
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionsClickable(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        digits = self.fontMetrics().horizontalAdvance("00000") + 24
+        header.setMinimumSectionSize(digits)
+        for column, mode, width in (
+            (COL_NUMBER, QHeaderView.ResizeMode.Fixed, digits),
+            (COL_TITLE, QHeaderView.ResizeMode.Stretch, 0),
+            (COL_ARTIST, QHeaderView.ResizeMode.Interactive, 220),
+            (COL_DURATION, QHeaderView.ResizeMode.Fixed, digits + 16),
+        ):
+            header.setSectionResizeMode(column, mode)
+            if width:
+                header.resizeSection(column, width)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Handled here rather than via ``activated``: that signal means Enter on some platforms
+        # and a single click on others.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.play_requested.emit(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if self.context_actions:
+            QMenu.exec(self.context_actions, event.globalPos(), None, self)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        internal = event.source() is self
+        moved_uids = self._selected_uids() if internal else []
+        super().dropEvent(event)
+        if internal and event.isAccepted():
+            # The library already moved the rows. Reporting Copy stops the view from also
+            # "removing the source rows" as it does after a Move.
+            event.setDropAction(Qt.DropAction.CopyAction)
+            self._select_uids(moved_uids)
+
+    def _selected_uids(self) -> list[str]:
+        return [str(index.data(UID_ROLE)) for index in self.selectionModel().selectedRows()]
+
+    def _select_uids(self, uids: list[str]) -> None:
+        model = self.model()
+        wanted = set(uids)
+        selection = QItemSelection()
+        for row in range(model.rowCount()):
+            index = model.index(row, 0)
+            if index.data(UID_ROLE) in wanted:
+                selection.select(index, model.index(row, model.columnCount() - 1))
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+        self.selectionModel().select(selection, flags)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.model() is not None and self.model().rowCount() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(
+                self.viewport().rect(),
+                Qt.AlignmentFlag.AlignCenter,
+                self.property("emptyText") or "",
+            )
+            painter.end()
+
+
+class PlaylistPanel(QWidget):
+    """Header (name, count, filter) and the table of the library's current playlist."""
+
+    def __init__(
+        self,
+        controller: PlaybackController,
+        library: LibraryService,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._library = library
+        self.model = TrackTableModel(library, self)
+        self.proxy = TrackFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.title = QLabel()
+        self.title.setObjectName("playlistTitle")
+        self.count = QLabel()
+        self.count.setObjectName("dimLabel")
+        self.filter = FilterEdit()
+        self.filter.setMaximumWidth(300)
+        self.table = TrackTableView()
+        self.table.setModel(self.proxy)
+        self.table.setup_columns()
+        self.table.setProperty(
+            "emptyText", "No tracks yet.\nDrop files or folders here, or press Ctrl+O."
+        )
+
+        header = QHBoxLayout()
+        header.setContentsMargins(14, 8, 10, 8)
+        header.setSpacing(10)
+        header.addWidget(self.title)
+        header.addWidget(self.count)
+        header.addStretch(1)
+        header.addWidget(self.filter, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(header)
+        layout.addWidget(self.table, 1)
+
+        self._count_timer = QTimer(self, singleShot=True, interval=0)
+        self._count_timer.timeout.connect(self._update_header)
+        for signal in (
+            self.proxy.modelReset, self.proxy.rowsInserted, self.proxy.rowsRemoved,
+            self.model.dataChanged,
+        ):  # fmt: skip
+            signal.connect(self._count_timer.start)
+        self.filter.textChanged.connect(self.proxy.set_filter_text)
+        self.filter.leave_requested.connect(self._on_filter_leave_requested)
+        self.table.play_requested.connect(self._on_table_play_requested)
+        library.playlists_changed.connect(self._update_header)
+        controller.track_changed.connect(self._on_controller_track_changed)
+        self._on_controller_track_changed(controller.current_track)
+
+    # --- commands
+    def set_playlist(self, uid: str | None) -> None:
+        if uid != self.model.playlist_uid:
+            self.model.set_playlist(uid)
+            self._update_header()
+
+    def playlist_uid(self) -> str | None:
+        return self.model.playlist_uid
+
+    def selected_source_rows(self) -> list[int]:
+        rows = self.table.selectionModel().selectedRows()
+        return sorted(self.proxy.mapToSource(index).row() for index in rows)
+
+    def remove_selected(self) -> None:
+        """Remove the selected rows; the selection moves to the row that took their place."""
+        uid = self.model.playlist_uid
+        proxy_rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        if uid is None or not proxy_rows:
+            return
+        self._library.remove_rows(uid, self.selected_source_rows())
+        row = min(proxy_rows[0], self.proxy.rowCount() - 1)
+        if row >= 0:
+            self.table.setCurrentIndex(self.proxy.index(row, COL_TITLE))
+            self.table.selectRow(row)
+
+    def focus_filter(self) -> None:
+        self.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter.selectAll()
+
+    # --- handlers
+    def _on_table_play_requested(self, index: QModelIndex) -> None:
+        uid = self.model.playlist_uid
+        if uid is not None and index.isValid():
+            track = self.model.track(self.proxy.mapToSource(index).row())
+            self._controller.play_track(uid, track.uid)
+
+    def _on_filter_leave_requested(self) -> None:
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.table.currentIndex().isValid() and self.proxy.rowCount():
+            self.table.selectRow(0)
+
+    def _on_controller_track_changed(self, track: object) -> None:
+        self.model.set_playing(getattr(track, "uid", None))
+
+    def _update_header(self) -> None:
+        uid = self.model.playlist_uid
+        playlist = self._library.playlist(uid) if uid else None
+        self.title.setText(playlist.name if playlist else "")
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        noun = "track" if total == 1 else "tracks"
+        text = f"{shown:,} of {total:,} {noun}" if shown != total else f"{total:,} {noun}"
+        minutes = self.model.total_duration_ms() // 60_000
+        if minutes and shown == total:
+            hours, minutes = divmod(minutes, 60)
+            text += f" · {hours} h {minutes} min" if hours else f" · {minutes} min"
+        self.count.setText(text)

@@ -1,0 +1,193 @@
+"""Palettes for night (dark, the default) and day (light), and following the system scheme.
+
+The dark palette is dim and low in contrast on purpose: the window may be the only light in a
+bedroom. Text is a soft grey rather than white and the accent is a muted indigo.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+from sleepplayer.ui import icons
+
+MODES = ("system", "dark", "light")
+
+
+@dataclass(frozen=True)
+class Colours:
+    """The handful of colours a palette is built from."""
+
+    window: str
+    base: str
+    alternate: str
+    button: str
+    text: str
+    dim_text: str
+    disabled: str
+    accent: str
+    accent_text: str
+    soft_accent: str
+    scroll: str
+    border: str
+
+
+DARK = Colours(
+    window="#1a1c22",
+    base="#15171c",
+    alternate="#1a1c22",
+    button="#24272f",
+    text="#c4c7d0",
+    dim_text="#7d8190",
+    disabled="#555968",
+    accent="#444a85",
+    accent_text="#dfe0ea",
+    soft_accent="#2c3053",
+    scroll="#363a47",
+    border="#2a2d36",
+)
+
+LIGHT = Colours(
+    window="#eceef2",
+    base="#f7f8fa",
+    alternate="#f0f1f5",
+    button="#e2e4ea",
+    text="#2a2d35",
+    dim_text="#6b6f7c",
+    disabled="#a4a7b1",
+    accent="#5a62a8",
+    accent_text="#f7f8fa",
+    soft_accent="#d8daf0",
+    scroll="#c3c6d0",
+    border="#d3d6de",
+)
+
+
+def build_palette(c: Colours) -> QPalette:
+    """A complete QPalette (all groups) from a few colours."""
+    pal = QPalette()
+    role = QPalette.ColorRole
+    group = QPalette.ColorGroup
+    for g in (group.Active, group.Inactive, group.Disabled):
+        pal.setColor(g, role.Window, QColor(c.window))
+        pal.setColor(g, role.Base, QColor(c.base))
+        pal.setColor(g, role.AlternateBase, QColor(c.alternate))
+        pal.setColor(g, role.Button, QColor(c.button))
+        pal.setColor(g, role.ToolTipBase, QColor(c.button))
+        pal.setColor(g, role.Highlight, QColor(c.accent))
+        pal.setColor(g, role.HighlightedText, QColor(c.accent_text))
+        pal.setColor(g, role.Link, QColor(c.accent).lighter(130))
+        pal.setColor(g, role.PlaceholderText, QColor(c.dim_text))
+        pal.setColor(g, role.Mid, QColor(c.border))
+        pal.setColor(g, role.Midlight, QColor(c.button))
+        pal.setColor(g, role.Dark, QColor(c.base).darker(130))
+        pal.setColor(g, role.Shadow, QColor(c.base).darker(160))
+        pal.setColor(g, role.Light, QColor(c.button).lighter(115))
+        text = QColor(c.disabled if g == group.Disabled else c.text)
+        for r in (role.WindowText, role.Text, role.ButtonText, role.ToolTipText):
+            pal.setColor(g, r, text)
+        pal.setColor(g, role.BrightText, QColor(c.accent_text))
+    # An unfocused window keeps a quieter selection instead of Fusion's grey.
+    pal.setColor(group.Inactive, role.Highlight, QColor(c.accent).darker(125))
+    return pal
+
+
+def stylesheet(c: Colours) -> str:
+    """A small sheet for what the palette cannot say: sizes, borders, dim labels, scrollbars."""
+    return f"""
+QLabel#nowPlayingTitle {{ font-size: 16pt; color: {c.text}; }}
+QLabel#nowPlayingArtist, QLabel#dimLabel, QLabel#timeLabel {{ color: {c.dim_text}; }}
+QLabel#playlistTitle {{ font-size: 11pt; font-weight: 600; }}
+QLabel#sectionLabel {{ color: {c.dim_text}; font-weight: 600; }}
+QWidget#transportBar {{ background: {c.window}; border-top: 1px solid {c.border}; }}
+QTableView, QListView {{ border: none; }}
+QTableView {{ outline: 0; }}
+QTableView::item {{ padding: 0 12px 0 6px; }}
+QListView#sidebar {{ background: {c.window}; outline: none; padding: 0 6px; }}
+QListView#sidebar::item {{ padding: 5px 4px; border-radius: 5px; color: {c.text}; }}
+QListView#sidebar::item:hover {{ background: {c.button}; }}
+QListView#sidebar::item:selected {{ background: {c.soft_accent}; color: {c.text}; }}
+QLineEdit#filter {{
+    border: 1px solid {c.border}; border-radius: 5px; padding: 3px 4px; background: {c.base};
+}}
+QLineEdit#filter:focus {{ border-color: {c.accent}; }}
+QHeaderView::section {{
+    background: {c.base}; color: {c.dim_text}; border: none;
+    border-bottom: 1px solid {c.border}; padding: 4px 12px 4px 6px;
+}}
+QToolButton {{ border: none; border-radius: 5px; padding: 4px; }}
+QToolButton:hover {{ background: {c.button}; }}
+QToolButton:checked {{ background: {c.button}; }}
+QToolButton#playButton {{ background: {c.button}; border-radius: 19px; padding: 6px; }}
+QToolButton#playButton:hover {{ background: {c.accent}; }}
+QSplitter::handle {{ background: {c.border}; }}
+QStatusBar {{ color: {c.dim_text}; }}
+QStatusBar::item {{ border: none; }}
+QProgressBar#scanProgress {{
+    border: none; border-radius: 3px; background: {c.button}; max-height: 6px;
+}}
+QProgressBar#scanProgress::chunk {{ border-radius: 3px; background: {c.accent}; }}
+QScrollBar:vertical {{ background: transparent; width: 10px; margin: 2px; }}
+QScrollBar::handle:vertical {{ background: {c.scroll}; border-radius: 3px; min-height: 32px; }}
+QScrollBar::handle:vertical:hover {{ background: {c.dim_text}; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; width: 0; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
+"""
+
+
+class _ThemeFollower(QObject):
+    """Lives on the application while mode is "system" and re-applies on scheme changes."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._app = app
+        self.mode = "system"
+        app.styleHints().colorSchemeChanged.connect(self._on_hints_color_scheme_changed)
+
+    def _on_hints_color_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
+        if self.mode == "system":
+            _apply_colours(self._app, LIGHT if scheme == Qt.ColorScheme.Light else DARK)
+
+
+_follower: _ThemeFollower | None = None
+
+
+def colours_for(mode: str, scheme: Qt.ColorScheme) -> Colours:
+    """Which colours a mode means; "system" falls back to dark when the scheme is unknown."""
+    if mode == "light" or (mode == "system" and scheme == Qt.ColorScheme.Light):
+        return LIGHT
+    return DARK
+
+
+def current_colours() -> Colours:
+    """The colours applied last (dark before anything was applied)."""
+    return _current
+
+
+_current = DARK
+
+
+def _apply_colours(app: QApplication, colours: Colours) -> None:
+    global _current
+    _current = colours
+    app.setPalette(build_palette(colours))
+    app.setStyleSheet(stylesheet(colours))
+    icons.reset()
+
+
+def apply_theme(app: QApplication, mode: str) -> None:
+    """Apply "system", "dark" or "light" (unknown values mean "system") with the Fusion style."""
+    global _follower
+    if mode not in MODES:
+        mode = "system"
+    if _follower is None or _follower.parent() is not app:
+        # Once per app: Fusion draws from the palette on every platform. (Not re-checked by
+        # name later: a style sheet wraps the style and hides its name.)
+        app.setStyle("Fusion")
+        _follower = _ThemeFollower(app)
+    _follower.mode = mode
+    scheme = QGuiApplication.styleHints().colorScheme()
+    _apply_colours(app, colours_for(mode, scheme))

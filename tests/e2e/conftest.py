@@ -1,0 +1,125 @@
+"""Session-wide real services for the e2e tier: an Xvfb display and a private PulseAudio."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.desktop_env import PulseAudio, Xvfb
+
+ROOT = Path(__file__).resolve().parents[2]
+#: Screenshots for people to look at; kept after the run.
+ARTIFACTS = ROOT / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def xvfb() -> Iterator[Xvfb]:
+    server = Xvfb.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseAudio]:
+    server = PulseAudio.start(tmp_path_factory.mktemp("pulse"))
+    yield server
+    server.stop()
+
+
+@dataclass
+class RunningApp:
+    """The real app in a child process, on the test display and sound server."""
+
+    process: subprocess.Popen[str]
+    env: dict[str, str]
+    basedir: Path
+    window: str = ""
+    log: list[str] = field(default_factory=list)
+
+    def xdotool(self, *args: str) -> str:
+        result = subprocess.run(
+            ["xdotool", *args], env=self.env, capture_output=True, text=True, timeout=20
+        )
+        return result.stdout.strip()
+
+    def wait_for_window(self, timeout_s: float = 20) -> str:
+        out = subprocess.run(
+            ["xdotool", "search", "--sync", "--onlyvisible", "--name", "SleepPlayer"],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+        ).stdout.split()
+        self.window = out[0]
+        return self.window
+
+    def title(self) -> str:
+        return self.xdotool("getwindowname", self.window)
+
+    def key(self, *keys: str) -> None:
+        """Type keys into the focused window through XTEST, like a real keyboard."""
+        self.xdotool("windowfocus", "--sync", self.window)
+        self.xdotool("key", "--clearmodifiers", *keys)
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / name
+        subprocess.run(
+            ["import", "-window", "root", str(path)], env=self.env, check=True, timeout=30
+        )
+        return path
+
+    def wait_exit(self, timeout_s: float) -> int:
+        return self.process.wait(timeout_s)
+
+
+def wait_until(predicate: object, timeout_s: float, what: str) -> None:
+    """Poll an external process's state (no Qt loop runs in this test process)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def launch_app(
+    xvfb: Xvfb, pulse: PulseAudio, tmp_path: Path
+) -> Iterator[object]:
+    running: list[RunningApp] = []
+
+    def launch(*args: str, basedir: Path | None = None) -> RunningApp:
+        home = basedir or tmp_path / "home"
+        env = {
+            **os.environ,
+            **pulse.env,
+            "DISPLAY": xvfb.display,
+            "QT_QPA_PLATFORM": "xcb",
+            "SLEEPPLAYER_AOUT": "pulse",
+        }
+        env.pop("WAYLAND_DISPLAY", None)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sleepplayer", "--basedir", str(home), *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=ROOT,
+        )
+        app = RunningApp(process, env, home)
+        running.append(app)
+        return app
+
+    yield launch
+    for app in running:
+        if app.process.poll() is None:
+            app.process.kill()
+            app.process.wait(5)

@@ -1,0 +1,332 @@
+"""Deterministic fakes of PlaybackController and LibraryService for UI tests.
+
+They subclass the real services so mypy checks that every override keeps the real signature,
+but they skip the real ``__init__`` (no backend, no disk): all state lives here, every public
+method is overridden, and each call is recorded in ``calls`` for assertions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+
+from sleepplayer.core.model import Library, Playlist, RepeatMode, Track, TrackKind
+from sleepplayer.playback.backend import PlayerState
+from sleepplayer.services.controller import PlaybackController
+from sleepplayer.services.library import LibraryService
+
+
+def make_tracks(count: int, prefix: str = "Track") -> list[Track]:
+    """Tracks with varied titles/artists/durations, some radio, some unavailable."""
+    artists = ("Whispering Willow", "Soft Rain Studio", "Gentle Tingles", "Night Owl ASMR")
+    tracks = []
+    for i in range(count):
+        kind = TrackKind.RADIO if i % 97 == 96 else TrackKind.LOCAL
+        uri = f"file:///music/sleep/{prefix.lower()}-{i:05d}.opus"
+        if kind is TrackKind.RADIO:
+            uri = f"https://radio.example/{i}"
+        tracks.append(
+            Track(
+                uri=uri,
+                title=f"{prefix} {i}",
+                artist=artists[i % len(artists)],
+                duration_ms=None if kind is TrackKind.RADIO else 60_000 + i * 7_919,
+                kind=kind,
+                unavailable="file not found" if i % 50 == 49 else None,
+            )
+        )
+    return tracks
+
+
+class FakeLibraryService(LibraryService):
+    """An in-memory library that emits the same signals the real one documents."""
+
+    def __init__(self, library: Library | None = None, parent: QObject | None = None) -> None:
+        QObject.__init__(self, parent)  # the real __init__ would load from disk
+        self._library = library or Library([Playlist("Sleep sounds", builtin=True)])
+        self.calls: list[tuple[object, ...]] = []
+        self.deleted: list[tuple[int, Playlist]] = []
+
+    @property
+    def library(self) -> Library:
+        return self._library
+
+    def playlists(self) -> list[Playlist]:
+        return list(self._library.playlists)
+
+    def playlist(self, uid: str) -> Playlist | None:
+        return self._library.find(uid)
+
+    def current_playlist(self) -> Playlist | None:
+        return self._library.current
+
+    def set_current(self, uid: str) -> None:
+        self.calls.append(("set_current", uid))
+        if uid != self._library.current_uid and self.playlist(uid) is not None:
+            self._library.current_uid = uid
+            self.current_changed.emit(uid)
+
+    def create_playlist(self, name: str) -> str:
+        self.calls.append(("create_playlist", name))
+        taken = {p.name for p in self._library.playlists}
+        unique, n = name, 2
+        while unique in taken:
+            unique, n = f"{name} {n}", n + 1
+        playlist = Playlist(unique)
+        self._library.playlists.append(playlist)
+        self.playlists_changed.emit()
+        return playlist.uid
+
+    def rename_playlist(self, uid: str, name: str) -> None:
+        self.calls.append(("rename_playlist", uid, name))
+        playlist = self.playlist(uid)
+        if playlist is not None and name and playlist.name != name:
+            playlist.name = name
+            self.playlists_changed.emit()
+
+    def duplicate_playlist(self, uid: str) -> str:
+        self.calls.append(("duplicate_playlist", uid))
+        source = self.playlist(uid)
+        assert source is not None
+        copy = Playlist(f"{source.name} copy", [t.with_changes() for t in source.tracks])
+        self._library.playlists.insert(self._library.playlists.index(source) + 1, copy)
+        self.playlists_changed.emit()
+        return copy.uid
+
+    def delete_playlist(self, uid: str) -> None:
+        self.calls.append(("delete_playlist", uid))
+        playlist = self.playlist(uid)
+        if playlist is None or playlist.builtin:
+            return
+        index = self._library.playlists.index(playlist)
+        self._library.playlists.remove(playlist)
+        self.deleted.append((index, playlist))
+        if self._library.current_uid == uid:
+            self._library.current_uid = None
+            current = self._library.current
+            if current is not None:
+                self.current_changed.emit(current.uid)
+        self.playlists_changed.emit()
+
+    def undo_delete(self) -> bool:
+        if not self.deleted:
+            return False
+        index, playlist = self.deleted.pop()
+        self._library.playlists.insert(index, playlist)
+        self.playlists_changed.emit()
+        return True
+
+    def move_playlist(self, from_index: int, to_index: int) -> None:
+        self.calls.append(("move_playlist", from_index, to_index))
+        playlists = self._library.playlists
+        playlists.insert(to_index, playlists.pop(from_index))
+        self.playlists_changed.emit()
+
+    def add_paths(self, playlist_uid: str, paths: Sequence[str], row: int | None = None) -> None:
+        self.calls.append(("add_paths", playlist_uid, list(paths), row))
+        total = len(paths)
+        self.scan_progress.emit(0, total)
+        tracks = [Track(Path(p).as_uri()) for p in paths]
+        self.add_tracks(playlist_uid, tracks, row)
+        self.scan_progress.emit(total, total)
+        self.scan_finished.emit(playlist_uid, len(tracks))
+
+    def add_tracks(
+        self, playlist_uid: str, tracks: Sequence[Track], row: int | None = None
+    ) -> None:
+        playlist = self.playlist(playlist_uid)
+        if playlist is None or not tracks:
+            return
+        first = len(playlist.tracks) if row is None else max(0, min(row, len(playlist.tracks)))
+        playlist.tracks[first:first] = list(tracks)
+        self.tracks_inserted.emit(playlist_uid, first, len(tracks))
+
+    def remove_rows(self, playlist_uid: str, rows: Sequence[int]) -> None:
+        self.calls.append(("remove_rows", playlist_uid, sorted(rows)))
+        playlist = self.playlist(playlist_uid)
+        if playlist is None:
+            return
+        # Contiguous runs, last first, so earlier row numbers stay valid.
+        for row in sorted(set(rows), reverse=True):
+            del playlist.tracks[row]
+            self.tracks_removed.emit(playlist_uid, row, 1)
+
+    def move_rows(self, playlist_uid: str, rows: Sequence[int], dest_row: int) -> None:
+        self.calls.append(("move_rows", playlist_uid, list(rows), dest_row))
+        playlist = self.playlist(playlist_uid)
+        if playlist is None:
+            return
+        picked = sorted(set(rows))
+        moving = [playlist.tracks[r] for r in picked]
+        dest = dest_row - sum(1 for r in picked if r < dest_row)
+        rest = [t for i, t in enumerate(playlist.tracks) if i not in set(picked)]
+        playlist.tracks[:] = rest[:dest] + moving + rest[dest:]
+        self.tracks_reset.emit(playlist_uid)
+
+    def update_track(self, playlist_uid: str, track: Track) -> None:
+        playlist = self.playlist(playlist_uid)
+        row = playlist.index_of(track.uid) if playlist else -1
+        if playlist is not None and row >= 0:
+            playlist.tracks[row] = track
+            self.track_updated.emit(playlist_uid, row)
+
+    def save_now(self) -> None:
+        self.calls.append(("save_now",))
+
+
+class FakeController(PlaybackController):
+    """Playback state without an engine; commands change state and emit like the real one."""
+
+    def __init__(self, library: FakeLibraryService, parent: QObject | None = None) -> None:
+        QObject.__init__(self, parent)  # the real __init__ needs a backend
+        self._library = library
+        self._state = PlayerState.STOPPED
+        self._track: Track | None = None
+        self._playlist_uid: str | None = None
+        self._volume = 50
+        self._muted = False
+        self._repeat = RepeatMode.OFF
+        self._shuffle = False
+        self._position_ms = 0
+        self._duration_ms = 0
+        self.watchers: dict[str, bool] = {}
+        self.calls: list[tuple[object, ...]] = []
+
+    # --- what to play
+    def play_track(self, playlist_uid: str, track_uid: str) -> None:
+        self.calls.append(("play_track", playlist_uid, track_uid))
+        playlist = self._library.playlist(playlist_uid)
+        row = playlist.index_of(track_uid) if playlist else -1
+        if playlist is None or row < 0:
+            return
+        self._playlist_uid = playlist_uid
+        self.set_track(playlist.tracks[row])
+        self._set_state(PlayerState.PLAYING)
+
+    def play_playlist(self, playlist_uid: str) -> None:
+        playlist = self._library.playlist(playlist_uid)
+        if playlist and playlist.tracks:
+            self.play_track(playlist_uid, playlist.tracks[0].uid)
+
+    # --- transport
+    def play(self) -> None:
+        self.calls.append(("play",))
+        self._set_state(PlayerState.PLAYING)
+
+    def pause(self) -> None:
+        self.calls.append(("pause",))
+        self._set_state(PlayerState.PAUSED)
+
+    def toggle(self) -> None:
+        self.calls.append(("toggle",))
+        playing = self._state == PlayerState.PLAYING
+        self._set_state(PlayerState.PAUSED if playing else PlayerState.PLAYING)
+
+    def stop(self) -> None:
+        self.calls.append(("stop",))
+        self._set_state(PlayerState.STOPPED)
+
+    def next(self) -> None:
+        self.calls.append(("next",))
+
+    def previous(self) -> None:
+        self.calls.append(("previous",))
+
+    def seek(self, position_ms: int) -> None:
+        self.calls.append(("seek", position_ms))
+        self.set_position(position_ms)
+
+    def seek_relative(self, delta_ms: int) -> None:
+        self.calls.append(("seek_relative", delta_ms))
+        self.set_position(max(0, self._position_ms + delta_ms))
+
+    # --- volume
+    def set_volume(self, volume: int) -> None:
+        self.calls.append(("set_volume", volume))
+        volume = max(0, min(100, volume))
+        if volume != self._volume:
+            self._volume = volume
+            self.volume_changed.emit(volume)
+
+    def change_volume(self, delta: int) -> None:
+        self.calls.append(("change_volume", delta))
+        self.set_volume(self._volume + delta)
+
+    def set_muted(self, muted: bool) -> None:
+        if muted != self._muted:
+            self._muted = muted
+            self.muted_changed.emit(muted)
+
+    def toggle_mute(self) -> None:
+        self.calls.append(("toggle_mute",))
+        self.set_muted(not self._muted)
+
+    def set_fade_gain(self, gain: float) -> None:
+        self.calls.append(("set_fade_gain", gain))
+
+    # --- order
+    def set_repeat(self, mode: RepeatMode) -> None:
+        if mode != self._repeat:
+            self._repeat = mode
+            self.repeat_changed.emit(mode.value)
+
+    def set_shuffle(self, on: bool) -> None:
+        if on != self._shuffle:
+            self._shuffle = on
+            self.shuffle_changed.emit(on)
+
+    def set_position_watched(self, key: str, watched: bool) -> None:
+        self.watchers[key] = watched
+
+    # --- read-only state
+    @property
+    def state(self) -> PlayerState:
+        return self._state
+
+    @property
+    def current_track(self) -> Track | None:
+        return self._track
+
+    @property
+    def current_playlist_uid(self) -> str | None:
+        return self._playlist_uid
+
+    @property
+    def volume(self) -> int:
+        return self._volume
+
+    @property
+    def muted(self) -> bool:
+        return self._muted
+
+    @property
+    def repeat(self) -> RepeatMode:
+        return self._repeat
+
+    @property
+    def shuffle(self) -> bool:
+        return self._shuffle
+
+    def position_ms(self) -> int:
+        return self._position_ms
+
+    def duration_ms(self) -> int:
+        return self._duration_ms
+
+    # --- test drivers (not part of the real API)
+    def set_track(self, track: Track | None) -> None:
+        self._track = track
+        self._duration_ms = (track.duration_ms or 0) if track else 0
+        self.track_changed.emit(track)
+        self.duration_changed.emit(self._duration_ms)
+
+    def set_position(self, position_ms: int) -> None:
+        self._position_ms = position_ms
+        self.position_changed.emit(position_ms)
+
+    def _set_state(self, state: PlayerState) -> None:
+        if state != self._state:
+            self._state = state
+            self.state_changed.emit(int(state))

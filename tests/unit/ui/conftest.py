@@ -1,0 +1,61 @@
+"""UI tests run offscreen against the fake services."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from sleepplayer.core.model import Library, Playlist
+from sleepplayer.ui.actions import ActionRegistry
+from sleepplayer.ui.main_window import MainWindow
+from tests.helpers.fake_services import (
+    FakeController,
+    FakeLibraryService,
+    make_tracks,
+)
+
+
+@pytest.fixture
+def playlists() -> list[Playlist]:
+    return [
+        Playlist("Sleep sounds", make_tracks(5, "Loop"), builtin=True),
+        Playlist("Evening", make_tracks(40, "Whisper")),
+        Playlist("Empty"),
+    ]
+
+
+@pytest.fixture
+def library(playlists: list[Playlist]) -> FakeLibraryService:
+    return FakeLibraryService(Library(playlists, playlists[1].uid))
+
+
+@pytest.fixture
+def controller(library: FakeLibraryService) -> FakeController:
+    return FakeController(library)
+
+
+@pytest.fixture
+def registry(qapp: QApplication, controller: FakeController) -> ActionRegistry:
+    return ActionRegistry(controller)
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot,
+    controller: FakeController,
+    library: FakeLibraryService,
+    registry: ActionRegistry,
+) -> Iterator[MainWindow]:
+    win = MainWindow(controller, library, registry)
+    qtbot.addWidget(win)
+    with qtbot.waitActive(win):
+        win.show()
+        win.activateWindow()
+    yield win

@@ -1,0 +1,105 @@
+"""The action registry: the issue's default shortcuts, uniqueness, targets, help dialog."""
+
+from __future__ import annotations
+
+import inspect
+
+from PySide6.QtGui import QKeySequence
+from pytestqt.qtbot import QtBot
+
+from sleepplayer.core.model import RepeatMode
+from sleepplayer.services.controller import PlaybackController
+from sleepplayer.ui.actions import SPECS, ActionRegistry, WindowCommands, next_repeat
+from sleepplayer.ui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
+from tests.helpers.fake_services import FakeController
+
+ISSUE_DEFAULTS = {
+    "play_pause": "Space",
+    "next": "Ctrl+Right",
+    "previous": "Ctrl+Left",
+    "seek_forward": "Right",
+    "seek_back": "Left",
+    "volume_up": "Up",
+    "volume_down": "Down",
+    "mute": "M",
+    "add_files": "Ctrl+O",
+    "add_folder": "Ctrl+Shift+O",
+    "new_playlist": "Ctrl+N",
+    "filter": "Ctrl+F",
+    "quit": "Ctrl+Q",
+    "shortcuts_help": "F1",
+    "remove_tracks": "Delete",
+    "rename_playlist": "F2",
+}
+
+
+def test_issue_defaults_present(registry: ActionRegistry) -> None:
+    for action_id, keys in ISSUE_DEFAULTS.items():
+        assert registry[action_id].shortcut() == QKeySequence(keys), action_id
+
+
+def test_shortcuts_unique_and_ids_unique(registry: ActionRegistry) -> None:
+    ids = [spec.id for spec in SPECS]
+    assert len(ids) == len(set(ids))
+    keys = [a.shortcut().toString() for a in registry.all_actions() if not a.shortcut().isEmpty()]
+    assert len(keys) == len(set(keys))
+
+
+def test_other_actions_exist(registry: ActionRegistry) -> None:
+    for action_id in ("stop", "repeat", "shuffle", "duplicate_playlist", "delete_playlist"):
+        assert registry[action_id].text()
+
+
+def test_every_target_is_a_real_method() -> None:
+    owners = {
+        "controller": PlaybackController,
+        "window": WindowCommands,
+        "registry": ActionRegistry,
+    }
+    for spec in SPECS:
+        owner, method = spec.target.split(".", 1)
+        function = getattr(owners[owner], method)
+        parameters = len(inspect.signature(function).parameters) - 1  # minus self
+        assert parameters == len(spec.args), spec.id
+
+
+def test_window_actions_wait_for_the_window(registry: ActionRegistry) -> None:
+    assert registry["play_pause"].isEnabled()
+    assert not registry["add_files"].isEnabled()
+
+
+def test_repeat_cycles_and_shows_state(
+    registry: ActionRegistry, controller: FakeController
+) -> None:
+    assert next_repeat(RepeatMode.ONE) is RepeatMode.OFF
+    seen = []
+    for _ in range(3):
+        registry["repeat"].trigger()
+        seen.append((controller.repeat, registry["repeat"].isChecked()))
+    assert seen == [(RepeatMode.ALL, True), (RepeatMode.ONE, True), (RepeatMode.OFF, False)]
+
+
+def test_shuffle_and_mute_follow_controller(
+    registry: ActionRegistry, controller: FakeController
+) -> None:
+    registry["shuffle"].trigger()
+    assert controller.shuffle and registry["shuffle"].isChecked()
+    controller.set_muted(True)
+    assert registry["mute"].isChecked()
+    controller.set_shuffle(False)
+    assert not registry["shuffle"].isChecked()
+
+
+def test_shortcuts_dialog_lists_every_action(qtbot: QtBot, registry: ActionRegistry) -> None:
+    rows = shortcut_rows(registry)
+    assert len(rows) == len(SPECS)
+    assert (
+        "Playback",
+        "Play/Pause",
+        QKeySequence("Space").toString(QKeySequence.SequenceFormat.NativeText),
+    ) in rows
+    dialog = ShortcutsDialog(registry)
+    qtbot.addWidget(dialog)
+    tree = dialog.tree
+    groups = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    assert sum(group.childCount() for group in groups if group is not None) == len(SPECS)

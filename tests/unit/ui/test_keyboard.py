@@ -1,0 +1,140 @@
+"""Shortcuts reach the controller whatever has focus, except while typing in the filter."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from sleepplayer.ui.main_window import MainWindow
+from tests.helpers.fake_services import FakeController, FakeLibraryService
+
+Key = Qt.Key
+
+
+def focus(qtbot: QtBot, widget: QWidget) -> None:
+    widget.setFocus()
+    qtbot.waitUntil(widget.hasFocus)
+
+
+@pytest.mark.parametrize(
+    ("key", "modifier", "call"),
+    [
+        (Key.Key_Space, Qt.KeyboardModifier.NoModifier, ("toggle",)),
+        (Key.Key_Right, Qt.KeyboardModifier.NoModifier, ("seek_relative", 10_000)),
+        (Key.Key_Left, Qt.KeyboardModifier.NoModifier, ("seek_relative", -10_000)),
+        (Key.Key_Up, Qt.KeyboardModifier.NoModifier, ("change_volume", 5)),
+        (Key.Key_Down, Qt.KeyboardModifier.NoModifier, ("change_volume", -5)),
+        (Key.Key_M, Qt.KeyboardModifier.NoModifier, ("toggle_mute",)),
+        (Key.Key_Right, Qt.KeyboardModifier.ControlModifier, ("next",)),
+        (Key.Key_Left, Qt.KeyboardModifier.ControlModifier, ("previous",)),
+    ],
+)
+def test_shortcut_reaches_controller_from_focused_table(
+    qtbot: QtBot,
+    window: MainWindow,
+    controller: FakeController,
+    key: Key,
+    modifier: Qt.KeyboardModifier,
+    call: tuple[object, ...],
+) -> None:
+    table = window.panel.table
+    focus(qtbot, table)
+    table.selectRow(3)
+    QTest.keyClick(table, key, modifier)
+    assert controller.calls[0] == call
+    assert table.currentIndex().row() == 3  # the table did not also move its cursor
+
+
+def test_space_toggles_and_volume_rises(
+    qtbot: QtBot, window: MainWindow, controller: FakeController
+) -> None:
+    table = window.panel.table
+    focus(qtbot, table)
+    with qtbot.waitSignal(controller.state_changed):
+        QTest.keyClick(table, Key.Key_Space)
+    assert controller.state.name == "PLAYING"
+    with qtbot.waitSignal(controller.volume_changed) as blocker:
+        QTest.keyClick(table, Key.Key_Up)
+    assert blocker.args == [55]
+
+
+def test_shortcuts_work_from_sliders(
+    qtbot: QtBot, window: MainWindow, controller: FakeController
+) -> None:
+    slider = window.transport.volume
+    slider.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # even if a slider did take focus
+    focus(qtbot, slider)
+    QTest.keyClick(slider, Key.Key_Up)
+    QTest.keyClick(slider, Key.Key_Right)
+    assert ("change_volume", 5) in controller.calls
+    assert controller.calls[-1] == ("seek_relative", 10_000)
+
+
+def test_filter_keeps_typed_text_space_and_arrows(
+    qtbot: QtBot, window: MainWindow, controller: FakeController
+) -> None:
+    edit = window.panel.filter
+    QTest.keyClick(window.panel.table, Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert edit.hasFocus()
+    QTest.keyClicks(edit, "whisper m")
+    QTest.keyClick(edit, Key.Key_Left)
+    QTest.keyClick(edit, Key.Key_Up)
+    QTest.keyClick(edit, Key.Key_Space)
+    assert edit.text() == "whisper  m"
+    assert controller.calls == []
+    assert window.panel.proxy.filter_text() == "whisper  m"
+
+
+def test_escape_clears_filter_then_returns_to_table(qtbot: QtBot, window: MainWindow) -> None:
+    edit = window.panel.filter
+    focus(qtbot, edit)
+    QTest.keyClicks(edit, "zzz")
+    assert window.panel.proxy.rowCount() == 0
+    QTest.keyClick(edit, Key.Key_Escape)
+    assert edit.text() == ""
+    assert window.panel.proxy.rowCount() == 40
+    QTest.keyClick(edit, Key.Key_Escape)
+    assert window.panel.table.hasFocus()
+
+
+def test_delete_removes_selected_rows(
+    qtbot: QtBot, window: MainWindow, library: FakeLibraryService
+) -> None:
+    table = window.panel.table
+    focus(qtbot, table)
+    table.selectRow(2)
+    QTest.keyClick(table, Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    uid = window.panel.playlist_uid()
+    assert uid is not None
+    with qtbot.waitSignal(library.tracks_removed):
+        QTest.keyClick(table, Key.Key_Delete)
+    assert ("remove_rows", uid, [2, 3]) in library.calls
+    assert window.panel.model.rowCount() == 38
+    assert table.selectionModel().selectedRows()[0].row() == 2  # ready for the next Delete
+
+
+def test_delete_in_filter_edits_text(
+    qtbot: QtBot, window: MainWindow, library: FakeLibraryService
+) -> None:
+    edit = window.panel.filter
+    focus(qtbot, edit)
+    QTest.keyClicks(edit, "ab")
+    QTest.keyClick(edit, Key.Key_Home)
+    QTest.keyClick(edit, Key.Key_Delete)
+    assert edit.text() == "b"
+    assert not [c for c in library.calls if c[0] == "remove_rows"]
+
+
+def test_enter_plays_current_row(
+    qtbot: QtBot, window: MainWindow, controller: FakeController
+) -> None:
+    table = window.panel.table
+    focus(qtbot, table)
+    table.selectRow(4)
+    with qtbot.waitSignal(controller.track_changed):
+        QTest.keyClick(table, Key.Key_Return)
+    track = window.panel.model.track(4)
+    assert controller.calls[-1] == ("play_track", window.panel.playlist_uid(), track.uid)

@@ -1,0 +1,124 @@
+"""The main window: title, visibility-driven polling, state, status bar, close flag."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from pytestqt.qtbot import QtBot
+
+from sleepplayer.ui.main_window import MainWindow
+from tests.helpers.fake_services import FakeController, FakeLibraryService
+
+
+def test_window_title_follows_track(
+    qtbot: QtBot, window: MainWindow, controller: FakeController, library: FakeLibraryService
+) -> None:
+    assert window.windowTitle() == "SleepPlayer"
+    playlist = library.playlists()[1]
+    with qtbot.waitSignal(controller.track_changed):
+        controller.play_track(playlist.uid, playlist.tracks[2].uid)
+    assert window.windowTitle() == "Whisper 2 \u2014 SleepPlayer"
+    assert window.now_playing.title.text() == "Whisper 2"
+    assert window.now_playing.artist.text() == playlist.tracks[2].artist
+    controller.set_track(None)
+    assert window.windowTitle() == "SleepPlayer"
+
+
+def test_position_watched_follows_visibility(
+    qtbot: QtBot, window: MainWindow, controller: FakeController
+) -> None:
+    assert controller.watchers == {"window": True}
+    window.showMinimized()
+    qtbot.waitUntil(lambda: controller.watchers["window"] is False)
+    window.showNormal()
+    qtbot.waitUntil(lambda: controller.watchers["window"] is True)
+    window.hide()
+    assert controller.watchers["window"] is False
+
+
+def test_state_round_trip(qtbot: QtBot, window: MainWindow) -> None:
+    window.resize(900, 600)
+    window.splitter.setSizes([300, 600])
+    geometry, state, splitter = window.save_state()
+    assert all(isinstance(part, str) and part for part in (geometry, state, splitter))
+    window.splitter.setSizes([180, 720])
+    window.restore_state(geometry, state, splitter)
+    assert window.splitter.sizes()[0] == 300
+    window.restore_state("", "", "")  # nothing saved yet: harmless
+
+
+def test_close_emits_and_obeys_flag(qtbot: QtBot, window: MainWindow) -> None:
+    window.accept_close = False
+    with qtbot.waitSignal(window.close_requested):
+        assert not window.close()
+    assert window.isVisible()
+    window.accept_close = True
+    with qtbot.waitSignal(window.close_requested):
+        assert window.close()
+
+
+def test_quit_action_asks_the_app(qtbot: QtBot, window: MainWindow) -> None:
+    window.quit_app_on_request = False  # the test runner's app must live on
+    with qtbot.waitSignal(window.quit_requested):
+        window.action_registry["quit"].trigger()
+
+
+def test_status_messages_and_scan_progress(
+    qtbot: QtBot, window: MainWindow, library: FakeLibraryService, tmp_path: Path
+) -> None:
+    status = window.statusBar()
+    assert not status.isVisible()
+    library.message.emit("Could not read rain.opus")
+    assert status.currentMessage() == "Could not read rain.opus"
+    assert status.isVisible()
+    library.scan_progress.emit(0, 0)
+    assert window.progress.isVisible() and window.progress.maximum() == 0
+    assert window.progress_label.text() == "Looking for files…"
+    library.scan_progress.emit(5, 20)
+    assert (window.progress.value(), window.progress.maximum()) == (5, 20)
+    assert window.progress_label.text() == "Adding files: 5 of 20"
+    with qtbot.waitSignal(library.scan_finished):
+        library.scan_finished.emit("x", 20)
+    assert not window.progress.isVisible()
+    assert status.currentMessage() == "Added 20 tracks"
+
+
+def test_file_drop_on_window_adds_to_current(
+    qtbot: QtBot, window: MainWindow, library: FakeLibraryService, tmp_path: Path
+) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "a.opus"))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+    current = library.current_playlist()
+    assert current is not None
+    assert library.calls[-1] == ("add_paths", current.uid, [str(tmp_path / "a.opus")], None)
+
+
+def test_switching_playlist_updates_table(
+    qtbot: QtBot, window: MainWindow, library: FakeLibraryService
+) -> None:
+    assert window.panel.model.rowCount() == 40
+    window.sidebar.setCurrentRow(0)
+    assert window.panel.model.rowCount() == 5
+    assert window.panel.title.text() == "Sleep sounds"
+    assert not window.action_registry["delete_playlist"].isEnabled()  # builtin
+    window.sidebar.setCurrentRow(2)
+    assert window.panel.model.rowCount() == 0
+    assert window.action_registry["delete_playlist"].isEnabled()
+
+
+def test_window_can_make_its_own_registry(
+    qtbot: QtBot, controller: FakeController, library: FakeLibraryService
+) -> None:
+    win = MainWindow(controller, library)
+    qtbot.addWidget(win)
+    assert win.action_registry["add_files"].isEnabled()

@@ -1,0 +1,150 @@
+"""The transport bar: seek slider under the user's hand, interpolation, volume."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
+
+from sleepplayer.playback.backend import PlayerState
+from sleepplayer.ui.actions import ActionRegistry
+from sleepplayer.ui.transport import TransportBar
+from tests.helpers.fake_services import FakeController, FakeLibraryService
+
+_hosts: list[QWidget] = []
+
+
+@pytest.fixture(autouse=True)
+def _drop_hosts() -> Iterator[None]:
+    yield
+    _hosts.clear()
+
+
+def make_bar(qtbot: QtBot, controller: FakeController, registry: ActionRegistry) -> TransportBar:
+    # Hosted in a window with a fixed minimum size: the offscreen platform warns when a
+    # top-level window's size hints change after it is shown.
+    host = QWidget()
+    host.setMinimumSize(1000, 60)
+    QVBoxLayout(host).addWidget(bar := TransportBar(controller, registry))
+    qtbot.addWidget(host)
+    _hosts.append(host)  # qtbot only holds a weak reference
+    host.show()
+    qtbot.waitExposed(host)
+    return bar
+
+
+def start_track(controller: FakeController, library: FakeLibraryService) -> None:
+    playlist = library.playlists()[1]
+    controller.play_track(playlist.uid, playlist.tracks[10].uid)  # 60 s + 10 * 7.9 s
+
+
+def test_slider_does_not_jump_while_dragged(
+    qtbot: QtBot,
+    controller: FakeController,
+    library: FakeLibraryService,
+    registry: ActionRegistry,
+) -> None:
+    bar = make_bar(qtbot, controller, registry)
+    start_track(controller, library)
+    controller.set_position(20_000)
+    assert bar.slider.value() == 20_000
+    bar.slider.setSliderDown(True)
+    bar.slider.setSliderPosition(90_000)
+    controller.set_position(21_000)
+    controller.set_position(22_000)
+    assert bar.slider.value() == 90_000  # the user's hand wins
+    assert bar.elapsed.text() == "1:30"
+    with qtbot.waitSignal(bar.seek_requested) as blocker:
+        bar.slider.setSliderDown(False)
+    assert blocker.args == [90_000]
+    assert controller.calls[-1] == ("seek", 90_000)
+
+
+def test_stale_position_after_seek_is_ignored(
+    qtbot: QtBot,
+    controller: FakeController,
+    library: FakeLibraryService,
+    registry: ActionRegistry,
+) -> None:
+    bar = make_bar(qtbot, controller, registry)
+    start_track(controller, library)
+    bar.slider.setSliderDown(True)
+    bar.slider.setSliderPosition(100_000)
+    bar.slider.setSliderDown(False)
+    controller.position_changed.emit(5_000)  # reported before the engine took the seek
+    assert bar.slider.value() >= 100_000
+
+
+def test_click_jumps_to_position(
+    qtbot: QtBot,
+    controller: FakeController,
+    library: FakeLibraryService,
+    registry: ActionRegistry,
+) -> None:
+    bar = make_bar(qtbot, controller, registry)
+    start_track(controller, library)
+    slider = bar.slider
+    middle = QPoint(slider.width() // 2, slider.height() // 2)
+    with qtbot.waitSignal(bar.seek_requested) as blocker:
+        QTest.mouseClick(slider, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, middle)
+    assert abs(blocker.args[0] - slider.maximum() // 2) < slider.maximum() // 10
+
+
+def test_interpolation_runs_only_while_playing_and_watched(
+    qtbot: QtBot,
+    controller: FakeController,
+    library: FakeLibraryService,
+    registry: ActionRegistry,
+) -> None:
+    bar = make_bar(qtbot, controller, registry)
+    start_track(controller, library)
+    controller.set_position(10_000)
+    assert not bar._tick.isActive()  # not watched yet
+    bar.set_watched(True)
+    assert bar._tick.isActive()
+    with qtbot.waitSignal(bar._tick.timeout, timeout=3000):
+        pass
+    assert bar.slider.value() > 10_000
+    controller.pause()
+    assert controller.state == PlayerState.PAUSED
+    assert not bar._tick.isActive()
+    bar.set_watched(False)
+    controller.play()
+    assert not bar._tick.isActive()
+
+
+def test_volume_slider_and_controller(
+    qtbot: QtBot, controller: FakeController, registry: ActionRegistry
+) -> None:
+    bar = make_bar(qtbot, controller, registry)
+    assert bar.volume.value() == 50
+    controller.set_volume(70)
+    assert bar.volume.value() == 70
+    controller.calls.clear()
+    bar.volume.setValue(30)
+    assert controller.calls == [("set_volume", 30)]
+    assert controller.volume == 30
+
+
+def test_live_track_disables_seek(
+    qtbot: QtBot,
+    controller: FakeController,
+    library: FakeLibraryService,
+    registry: ActionRegistry,
+) -> None:
+    bar = make_bar(qtbot, controller, registry)
+    playlist = library.playlists()[1]
+    controller.play_track(playlist.uid, playlist.tracks[0].uid)
+    assert bar.slider.isEnabled()
+    controller.set_track(
+        playlist.tracks[0].with_changes(
+            kind=__import__("sleepplayer.core.model", fromlist=["TrackKind"]).TrackKind.RADIO,
+            duration_ms=None,
+        )
+    )
+    assert not bar.slider.isEnabled()
+    assert bar.total.text() == "live"
