@@ -1,0 +1,556 @@
+"""The libVLC playback engine: the only module that imports ``vlc``.
+
+Threading. libVLC calls its event callbacks on its own thread and is not reentrant. Each callback
+here only emits the private ``_vlc_event(code, payload)`` signal (plain ints), connected with
+``Qt.QueuedConnection``; all work happens in ``_on_vlc_event`` on the owner thread. Every libVLC
+call goes through a method that first checks the calling thread (``thread_violations``).
+Events of a media that was replaced are dropped: ``load``/``stop`` post a barrier into the same
+queue, and events queued before it are stale.
+
+Measured on libVLC 3.0.24 (Debian), which shaped this module:
+
+* Volume does not survive a new start. Every new audio stream (``set_media``+``play``, or
+  ``stop``+``play``) begins at volume 100, and ``audio_set_volume`` before the stream exists
+  returns 0 but is lost. The stream is created on a decoder thread a few ms after ``play()``,
+  and by the time a queued event reaches the main thread libVLC may already have mixed over a
+  second of audio at 100 (amem, captured: 1.15 s at full level on a switch from volume 40).
+  ``:start-paused``, muting before the switch and setting the volume while paused all lose too.
+* What persists is the equalizer: ``set_equalizer`` is copied into the player and applied to
+  every new stream from its first sample. So each fresh start is *guarded*: the equalizer is set
+  to its deepest attenuation (preamp and all bands at -20 dB, run twice with
+  ``--equalizer-2pass``: about -83 dB, inaudible) before ``play()``; once the media's statistics
+  show played audio buffers (the stream exists, polled every 25 ms while guarded, stats refresh
+  every ~250 ms), the requested volume is applied and then the equalizer removed. A track
+  change therefore starts with ~0.3 s of near-silence and never above the requested volume.
+* ``:input-repeat`` loops WAV seamlessly (no gap, no step at the seam), FLAC with a click, and
+  does **not loop Ogg at all** (Vorbis and Opus end after one pass with EndReached). With
+  ``:demux=avformat`` Ogg loops, with a tiny glitch (~0.2 ms, a 2 dB dip in one 10 ms block).
+  So looping Ogg/Opus files are opened with the avformat demuxer, and if a looping media ends
+  anyway it is restarted here (with a gap) rather than reported as ended.
+* A corrupt file reaches Playing and then EndReached within ms, with no error, no length and no
+  decoded audio; that is reported as an error. A missing file gives EncounteredError.
+* With the amem output (``pcm_sink``) libVLC runs ahead of real time and ``audio_get_volume``
+  reads 0, so ``volume()`` reports the last volume applied unless the output reported one.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import enum
+import os
+import platform
+import sys
+import threading
+from pathlib import PurePath
+from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+
+from sleepplayer import APP_ID, APP_NAME, __version__
+from sleepplayer.playback.backend import PlaybackBackend, PlayerState
+
+#: libVLC options for the shared instance.
+INSTANCE_ARGS = ("--no-video", "--quiet", "--no-sub-autodetect-file", "--equalizer-2pass")
+#: input-repeat's maximum is 65535 passes; at a 10 s loop that is a week.
+REPEAT_OPTION = ":input-repeat=65535"
+#: Containers whose demuxer ignores input-repeat (see the module docstring).
+_AVFORMAT_LOOP_SUFFIXES = frozenset({".ogg", ".oga", ".opus", ".spx"})
+_GUARD_POLL_MS = 25
+_GUARD_DB = -20.0  # the equalizer's limit, for the preamp and each band
+
+_PCM_RATE = 48_000
+_PCM_CHANNELS = 2
+
+
+class VlcUnavailableError(RuntimeError):
+    """libVLC cannot be loaded; the message says how to install it on this OS."""
+
+
+class PcmSink(Protocol):
+    """Receives what the player outputs, after the volume (amem).
+
+    ``write`` is called on a libVLC thread with interleaved S16 native-endian stereo 48 kHz PCM
+    and the block's presentation time in microseconds. It must return quickly and must not call
+    back into the backend.
+    """
+
+    def write(self, data: bytes, pts_us: int) -> None: ...
+
+
+class _Ev(enum.IntEnum):
+    """Event codes carried by the private queued signal."""
+
+    BARRIER = 0
+    OPENING = 1
+    BUFFERING = 2
+    PLAYING = 3
+    PAUSED = 4
+    STOPPED = 5
+    END_REACHED = 6
+    ERROR = 7
+    LENGTH = 8
+    VOLUME = 9
+    ES_ADDED = 10
+
+
+_EVENT_NAMES = {
+    _Ev.OPENING: "MediaPlayerOpening",
+    _Ev.BUFFERING: "MediaPlayerBuffering",
+    _Ev.PLAYING: "MediaPlayerPlaying",
+    _Ev.PAUSED: "MediaPlayerPaused",
+    _Ev.STOPPED: "MediaPlayerStopped",
+    _Ev.END_REACHED: "MediaPlayerEndReached",
+    _Ev.ERROR: "MediaPlayerEncounteredError",
+    _Ev.LENGTH: "MediaPlayerLengthChanged",
+    _Ev.VOLUME: "MediaPlayerAudioVolume",
+    _Ev.ES_ADDED: "MediaPlayerESAdded",
+}
+
+
+def install_instructions() -> str:
+    """How to get libVLC on this OS, for the error dialog or console."""
+    bits = "64-bit" if sys.maxsize > 2**32 else "32-bit"
+    if sys.platform.startswith("linux"):
+        return (
+            "Install libVLC with your package manager, for example on Debian/Ubuntu:\n"
+            "  sudo apt install libvlc5 vlc-plugin-base\n"
+            "(Fedora: sudo dnf install vlc-libs; Arch: sudo pacman -S vlc)."
+        )
+    where = "Windows" if sys.platform.startswith("win") else "macOS"
+    return (
+        f"Install VLC 3 for {where} ({bits}, matching this Python: {platform.machine()}) from "
+        "https://www.videolan.org/vlc/ and start SleepPlayer again."
+    )
+
+
+_vlc_module: Any = None
+
+
+def load_vlc() -> Any:
+    """Import python-vlc and check that libVLC really loads; raise ``VlcUnavailableError``.
+
+    python-vlc locates the library at import time: ``PYTHON_VLC_LIB_PATH`` if set (a failure
+    there calls ``sys.exit(1)``), else the platform's usual places (``NotImplementedError`` on
+    Linux, ``OSError`` for a wrong architecture on Windows/macOS).
+    """
+    global _vlc_module
+    if _vlc_module is not None:
+        return _vlc_module
+    try:
+        import vlc  # late: loading libVLC may fail, and the caller wants a clear error
+
+        version = vlc.libvlc_get_version()
+    except (Exception, SystemExit) as exc:  # python-vlc exits on a bad PYTHON_VLC_LIB_PATH
+        raise VlcUnavailableError(
+            f"{APP_NAME} needs VLC 3, and libVLC could not be loaded ({exc!r}).\n"
+            + install_instructions()
+        ) from None
+    if not version or not version.startswith(b"3."):
+        raise VlcUnavailableError(
+            f"{APP_NAME} needs VLC 3, found libVLC {version!r}.\n" + install_instructions()
+        )
+    _vlc_module = vlc
+    return vlc
+
+
+def create_vlc_backend(**kwargs: Any) -> VlcBackend:
+    """A ``VlcBackend``, or ``VlcUnavailableError`` with install instructions."""
+    load_vlc()
+    return VlcBackend(**kwargs)
+
+
+class _SharedInstance:
+    """The one ``vlc.Instance`` of the process, reference-counted by the backends."""
+
+    instance: Any = None
+    users = 0
+
+    @classmethod
+    def acquire(cls) -> Any:
+        if cls.instance is None:
+            vlc = load_vlc()
+            instance = vlc.Instance(list(INSTANCE_ARGS))
+            if instance is None:
+                raise VlcUnavailableError(
+                    "libVLC loaded but could not start (are its plugins installed?).\n"
+                    + install_instructions()
+                )
+            instance.set_app_id(APP_ID, __version__, APP_ID)
+            instance.set_user_agent(APP_NAME, f"{APP_NAME}/{__version__}")
+            cls.instance = instance
+        cls.users += 1
+        return cls.instance
+
+    @classmethod
+    def release(cls) -> None:
+        cls.users -= 1
+        if cls.users == 0 and cls.instance is not None:
+            cls.instance.release()
+            cls.instance = None
+
+
+def _display_name(uri: str) -> str:
+    parts = urlsplit(uri)
+    path = unquote(parts.path) if parts.scheme in ("file", "http", "https") else uri
+    return PurePath(path).name or uri
+
+
+def _local_path(uri: str) -> str | None:
+    parts = urlsplit(uri)
+    if parts.scheme == "file":
+        return unquote(parts.path)
+    if parts.scheme == "" or (len(parts.scheme) == 1 and sys.platform.startswith("win")):
+        return uri
+    return None
+
+
+class VlcBackend(PlaybackBackend):
+    """``PlaybackBackend`` on libVLC. Create and use it on one thread (the Qt main thread).
+
+    ``aout`` picks the audio output module (e.g. ``"pulse"``, ``"adummy"``); ``pcm_sink`` sends
+    the output to a ``PcmSink`` instead (libVLC's amem, which applies the volume).
+    """
+
+    _vlc_event = Signal(int, int)
+
+    def __init__(
+        self,
+        *,
+        aout: str | None = None,
+        pcm_sink: PcmSink | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._vlc = load_vlc()
+        self._owner = threading.get_ident()
+        #: (method, thread name) of every libVLC call attempted off the owner thread.
+        self.thread_violations: list[tuple[str, str]] = []
+        self._instance = _SharedInstance.acquire()
+        self._player: Any = self._instance.media_player_new()
+        self._media: Any = None
+        self._uri: str | None = None
+        self._loop = False
+        self._state = PlayerState.IDLE
+        self._length_ms = 0
+        self._generation = 0
+        self._delivered_generation = 0
+        self._target_volume: int | None = None
+        self._output_ready = False
+        self._reported_volume: int | None = None
+        self._guarded = False
+        self._released = False
+        self._guard_eq = self._make_guard_equalizer()
+        self._guard_timer = QTimer(self)
+        self._guard_timer.setInterval(_GUARD_POLL_MS)
+        self._guard_timer.timeout.connect(self._on_guard_timer_timeout)
+        self._audio_callbacks: tuple[Any, ...] = ()
+        if pcm_sink is not None:
+            self._attach_pcm_sink(pcm_sink)
+        elif aout is not None:
+            self._player.audio_output_set(aout)
+        self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
+        self._attach_events()
+
+    # --- setup
+
+    def _make_guard_equalizer(self) -> Any:
+        vlc = self._vlc
+        eq = vlc.libvlc_audio_equalizer_new()
+        vlc.libvlc_audio_equalizer_set_preamp(eq, _GUARD_DB)
+        for band in range(vlc.libvlc_audio_equalizer_get_band_count()):
+            vlc.libvlc_audio_equalizer_set_amp_at_index(eq, _GUARD_DB, band)
+        return eq
+
+    def _attach_pcm_sink(self, sink: PcmSink) -> None:
+        vlc = self._vlc
+        frame_bytes = 2 * _PCM_CHANNELS
+
+        @vlc.CallbackDecorators.AudioPlayCb  # type: ignore[untyped-decorator]
+        def play_cb(_opaque: Any, samples: Any, count: int, pts: int) -> None:
+            # libVLC audio thread: copy out and hand over; nothing else.
+            sink.write(ctypes.string_at(samples, count * frame_bytes), pts)
+
+        # A collected ctypes callback crashes libVLC: keep it as long as the player.
+        self._audio_callbacks = (play_cb,)
+        self._player.audio_set_callbacks(play_cb, None, None, None, None, None)
+        self._player.audio_set_format("S16N", _PCM_RATE, _PCM_CHANNELS)
+
+    def _attach_events(self) -> None:
+        manager = self._player.event_manager()
+        emit = self._vlc_event.emit
+
+        # libVLC event thread: only turn the event into plain ints and queue them. No libVLC
+        # calls (they deadlock), no Qt objects, no shared state.
+        def on_event(event: Any, code: int) -> None:
+            payload = 0
+            if code == _Ev.LENGTH:
+                payload = int(event.u.new_length)
+            emit(code, payload)
+
+        self._event_handler = on_event
+        self._event_types = [getattr(self._vlc.EventType, name) for name in _EVENT_NAMES.values()]
+        for code, event_type in zip(_EVENT_NAMES, self._event_types, strict=True):
+            manager.event_attach(event_type, on_event, int(code))
+
+    def _detach_events(self) -> None:
+        manager = self._player.event_manager()
+        for event_type in self._event_types:
+            manager.event_detach(event_type)
+
+    # --- the thread guard
+
+    def _libvlc(self, what: str) -> Any:
+        """The player, for a libVLC call named ``what``; records calls off the owner thread."""
+        if threading.get_ident() != self._owner:
+            self.thread_violations.append((what, threading.current_thread().name))
+        if self._released:
+            raise RuntimeError(f"{what}() on a released VlcBackend")
+        return self._player
+
+    # --- commands
+
+    def load(self, uri: str, *, loop: bool = False) -> None:
+        player = self._libvlc("load")
+        self._stop_engine(player)
+        options = [REPEAT_OPTION] if loop else []
+        path = _local_path(uri)
+        if loop and path is not None and PurePath(path).suffix.lower() in _AVFORMAT_LOOP_SUFFIXES:
+            options.append(":demux=avformat")
+        media = self._instance.media_new(uri, *options)
+        old, self._media = self._media, media
+        player.set_media(media)
+        if old is not None:
+            old.release()
+        self._uri = uri
+        self._loop = loop
+        self._length_ms = 0
+        self._set_state(PlayerState.IDLE)
+
+    def play(self) -> None:
+        player = self._libvlc("play")
+        if self._media is None or self._state in (
+            PlayerState.PLAYING,
+            PlayerState.OPENING,
+            PlayerState.BUFFERING,
+        ):
+            return
+        if self._state == PlayerState.PAUSED:
+            player.set_pause(0)
+            return
+        self._start_fresh(player)
+
+    def pause(self) -> None:
+        player = self._libvlc("pause")
+        if self._state == PlayerState.PLAYING:
+            player.set_pause(1)
+
+    def stop(self) -> None:
+        player = self._libvlc("stop")
+        if self._media is None:
+            return
+        self._stop_engine(player)
+        self._set_state(PlayerState.STOPPED)
+
+    def seek(self, position_ms: int) -> None:
+        player = self._libvlc("seek")
+        if self._state in (PlayerState.PLAYING, PlayerState.PAUSED) and player.is_seekable():
+            player.set_time(max(0, int(position_ms)))
+
+    def position_ms(self) -> int:
+        player = self._libvlc("position_ms")
+        if self._state not in (PlayerState.PLAYING, PlayerState.PAUSED, PlayerState.BUFFERING):
+            return 0
+        return max(0, int(player.get_time()))
+
+    def length_ms(self) -> int:
+        player = self._libvlc("length_ms")
+        if self._length_ms <= 0 and self._state in (PlayerState.PLAYING, PlayerState.PAUSED):
+            self._length_ms = max(0, int(player.get_length()))
+        return self._length_ms
+
+    def is_seekable(self) -> bool:
+        player = self._libvlc("is_seekable")
+        return self._state in (PlayerState.PLAYING, PlayerState.PAUSED) and bool(
+            player.is_seekable()
+        )
+
+    def set_volume(self, volume: int) -> bool:
+        player = self._libvlc("set_volume")
+        volume = max(0, min(int(volume), 200))
+        self._target_volume = volume
+        if not self._output_ready:
+            return False  # applied when the stream exists (_release_guard)
+        if player.audio_set_volume(volume) != 0:
+            return False
+        self._reported_volume = None
+        return True
+
+    def volume(self) -> int:
+        self._libvlc("volume")
+        if not self._output_ready:
+            return -1
+        if self._reported_volume is not None:
+            return self._reported_volume
+        return self._target_volume if self._target_volume is not None else 100
+
+    def state(self) -> PlayerState:
+        return self._state
+
+    def release(self) -> None:
+        if self._released:
+            return
+        self._libvlc("release")
+        self._guard_timer.stop()
+        self._detach_events()
+        self._bump_generation()
+        self._player.stop()
+        self._player.release()
+        if self._media is not None:
+            self._media.release()
+            self._media = None
+        self._vlc.libvlc_audio_equalizer_release(self._guard_eq)
+        self._released = True
+        self._state = PlayerState.IDLE
+        _SharedInstance.release()
+
+    # --- internals
+
+    def _start_fresh(self, player: Any) -> None:
+        """Start from the beginning behind the volume guard (see the module docstring)."""
+        self._output_ready = False
+        self._reported_volume = None
+        self._guarded = True
+        player.set_equalizer(self._guard_eq)
+        if player.play() != 0:
+            self._fail("libVLC refused to start it")
+
+    def _stop_engine(self, player: Any) -> None:
+        """Stop synchronously and make every event queued so far stale."""
+        self._guard_timer.stop()
+        self._output_ready = False
+        self._reported_volume = None
+        player.stop()
+        self._bump_generation()
+
+    def _bump_generation(self) -> None:
+        self._generation += 1
+        # Queued behind every event libVLC emitted so far: those are stale when they arrive.
+        self._vlc_event.emit(_Ev.BARRIER, self._generation)
+
+    def _set_state(self, state: PlayerState) -> None:
+        if state != self._state:
+            self._state = state
+            self.state_changed.emit(int(state))
+
+    def _release_guard(self) -> bool:
+        """Apply the volume and drop the guard once the audio stream exists."""
+        player = self._libvlc("release_guard")
+        stats = self._vlc.MediaStats()
+        if self._media is None or not self._media.get_stats(stats):
+            return False
+        if stats.played_abuffers <= 0:
+            return False
+        if self._target_volume is not None and player.audio_set_volume(self._target_volume) != 0:
+            return False
+        player.set_equalizer(None)
+        self._guarded = False
+        self._guard_timer.stop()
+        self._output_ready = True
+        self.audio_output_changed.emit()
+        return True
+
+    def _produced_audio(self) -> bool:
+        self._libvlc("produced_audio")
+        stats = self._vlc.MediaStats()
+        if self._media is None or not self._media.get_stats(stats):
+            return True  # unknown: do not call it an error
+        return stats.decoded_audio > 0 or self._length_ms > 0
+
+    def _fail(self, reason: str) -> None:
+        generation = self._generation
+        self._guard_timer.stop()
+        self._output_ready = False
+        self._set_state(PlayerState.ERROR)
+        if generation == self._generation and self._state == PlayerState.ERROR:
+            name = _display_name(self._uri or "")
+            self.error_occurred.emit(f"Cannot play {name}: {reason}")
+
+    def _error_reason(self) -> str:
+        path = _local_path(self._uri or "")
+        if path is not None and not os.path.exists(path):
+            return "the file does not exist"
+        return "VLC could not open or decode it"
+
+    @Slot()
+    def _on_guard_timer_timeout(self) -> None:
+        if self._state != PlayerState.PLAYING or not self._guarded:
+            self._guard_timer.stop()
+            return
+        self._release_guard()
+
+    @Slot(int, int)
+    def _on_vlc_event(self, code: int, payload: int) -> None:
+        if code == _Ev.BARRIER:
+            self._delivered_generation = payload
+            return
+        if self._released or self._delivered_generation != self._generation:
+            return  # queued before the media was replaced or stopped
+        if code == _Ev.OPENING:
+            self._set_state(PlayerState.OPENING)
+        elif code == _Ev.PLAYING:
+            self._on_playing()
+        elif code == _Ev.PAUSED:
+            self._guard_timer.stop()
+            self._set_state(PlayerState.PAUSED)
+        elif code == _Ev.LENGTH:
+            if payload > 0 and payload != self._length_ms:
+                self._length_ms = payload
+                self.length_changed.emit(payload)
+        elif code == _Ev.END_REACHED:
+            self._on_end_reached()
+        elif code == _Ev.ERROR:
+            self._fail(self._error_reason())
+        elif code == _Ev.STOPPED:
+            if self._state not in (PlayerState.ENDED, PlayerState.ERROR, PlayerState.IDLE):
+                self._output_ready = False
+                self._set_state(PlayerState.STOPPED)
+        elif code == _Ev.VOLUME:
+            self._on_output_volume()
+        # BUFFERING and ES_ADDED: libVLC sends Buffering while playing local files too;
+        # nothing to do with either.
+
+    def _on_output_volume(self) -> None:
+        """The output reported a volume (outputs with their own volume, e.g. PulseAudio)."""
+        if not self._output_ready:
+            return
+        reported = int(self._libvlc("output_volume").audio_get_volume())
+        if reported > 0 and reported != self._target_volume:
+            self._reported_volume = reported
+            self.audio_output_changed.emit()
+
+    def _on_playing(self) -> None:
+        generation = self._generation
+        self._set_state(PlayerState.PLAYING)
+        if generation != self._generation or self._state != PlayerState.PLAYING:
+            return
+        if self._guarded and not self._release_guard():
+            self._guard_timer.start()
+
+    def _on_end_reached(self) -> None:
+        self._guard_timer.stop()
+        self._output_ready = False
+        player = self._libvlc("end_reached")
+        if not self._produced_audio():
+            self._fail("it holds no playable audio")
+            return
+        if self._loop:
+            # input-repeat did not hold (a container that ignores it): restart, with a gap.
+            player.stop()
+            self._bump_generation()
+            self._start_fresh(player)
+            return
+        generation = self._generation
+        self._set_state(PlayerState.ENDED)
+        if generation == self._generation and self._state == PlayerState.ENDED:
+            self.end_reached.emit()

@@ -1,0 +1,215 @@
+"""The PlaybackBackend contract, run against the fake and against real libVLC (amem output).
+
+Each test drives a ``Harness``: the same media names for both backends (real generated files
+for VLC, the same URIs with lengths and failures declared for the fake), plus ``let_play(ms)``,
+which advances the fake's clock and is a no-op for VLC (real time passes in ``waitSignal``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from sleepplayer.playback.backend import PlaybackBackend, PlayerState
+from tests.helpers.audio import NullSink, make_corrupt, make_tone
+from tests.helpers.fake_backend import FakeBackend
+
+WAIT_MS = 10_000
+GOOD_S = 3.0
+SHORT_S = 1.0
+
+
+@dataclass
+class Harness:
+    backend: PlaybackBackend
+    good: str
+    short: str
+    missing: str
+    corrupt: str
+
+    def let_play(self, ms: int) -> None:
+        if isinstance(self.backend, FakeBackend):
+            self.backend.advance(ms)
+
+
+@pytest.fixture(params=["fake", "vlc"])
+def harness(request: pytest.FixtureRequest, tmp_path: Path, qtbot: QtBot) -> Iterator[Harness]:
+    good = make_tone(tmp_path / "good.wav", GOOD_S, 440, 0.3).as_uri()
+    short = make_tone(tmp_path / "short.wav", SHORT_S, 440, 0.3).as_uri()
+    missing = (tmp_path / "missing.wav").as_uri()
+    corrupt = make_corrupt(tmp_path / "corrupt.ogg").as_uri()
+    backend: PlaybackBackend
+    if request.param == "fake":
+        fake = FakeBackend()
+        fake.lengths.update({good: int(GOOD_S * 1000), short: int(SHORT_S * 1000)})
+        fake.broken_uris.update({missing, corrupt})
+        backend = fake
+    else:
+        from sleepplayer.playback.vlc_backend import VlcBackend
+
+        backend = VlcBackend(pcm_sink=NullSink())
+    yield Harness(backend, good, short, missing, corrupt)
+    backend.release()
+
+
+def start(h: Harness, qtbot: QtBot, uri: str, *, loop: bool = False, output: bool = True) -> None:
+    """load + play, and wait for PLAYING, and with ``output`` until the audio output exists
+    (volume can be set). VLC confirms the output only after ~0.3 s of audio (see vlc_backend),
+    so a 1 s file played through amem, which runs ahead of real time, may end before that."""
+    b = h.backend
+    signal = b.audio_output_changed if output else b.state_changed
+    check = None if output else _is(PlayerState.PLAYING)
+    with qtbot.waitSignal(signal, timeout=WAIT_MS, check_params_cb=check):
+        b.load(uri, loop=loop)
+        b.play()
+    assert b.state() == PlayerState.PLAYING
+
+
+def test_initial_state(harness: Harness) -> None:
+    b = harness.backend
+    assert b.state() == PlayerState.IDLE
+    assert b.position_ms() == 0
+    assert b.length_ms() == 0
+    assert b.volume() == -1
+
+
+def test_load_play_reaches_playing(harness: Harness, qtbot: QtBot) -> None:
+    b = harness.backend
+    states: list[int] = []
+    b.state_changed.connect(states.append)
+    with qtbot.waitSignal(b.length_changed, timeout=WAIT_MS) as length:
+        start(harness, qtbot, harness.good)
+    assert length.args is not None
+    assert abs(length.args[0] - GOOD_S * 1000) < 100
+    assert states[0] == PlayerState.OPENING
+    assert states[-1] == PlayerState.PLAYING
+    assert abs(b.length_ms() - GOOD_S * 1000) < 100
+
+
+def test_pause_and_resume(harness: Harness, qtbot: QtBot) -> None:
+    b = harness.backend
+    start(harness, qtbot, harness.good)
+    with qtbot.waitSignal(
+        b.state_changed, timeout=WAIT_MS, check_params_cb=_is(PlayerState.PAUSED)
+    ):
+        b.pause()
+    assert b.state() == PlayerState.PAUSED
+    b.pause()  # no-op while paused
+    with qtbot.waitSignal(
+        b.state_changed, timeout=WAIT_MS, check_params_cb=_is(PlayerState.PLAYING)
+    ):
+        b.play()
+
+
+def test_stop(harness: Harness, qtbot: QtBot) -> None:
+    b = harness.backend
+    start(harness, qtbot, harness.good)
+    with qtbot.waitSignal(
+        b.state_changed, timeout=WAIT_MS, check_params_cb=_is(PlayerState.STOPPED)
+    ):
+        b.stop()
+    assert b.state() == PlayerState.STOPPED
+    assert b.position_ms() == 0
+    assert b.volume() == -1
+    start_again = qtbot.waitSignal(b.audio_output_changed, timeout=WAIT_MS)
+    with start_again:
+        b.play()
+    assert b.state() == PlayerState.PLAYING
+
+
+def test_seek(harness: Harness, qtbot: QtBot) -> None:
+    b = harness.backend
+    start(harness, qtbot, harness.good)
+    assert b.is_seekable()
+    b.seek(2000)
+    qtbot.waitUntil(lambda: b.position_ms() >= 1900, timeout=WAIT_MS)
+
+
+def test_end_reached_at_the_end(harness: Harness, qtbot: QtBot) -> None:
+    b = harness.backend
+    start(harness, qtbot, harness.short, output=False)
+    with qtbot.waitSignal(b.end_reached, timeout=WAIT_MS):
+        harness.let_play(int(SHORT_S * 1000))
+    assert b.state() == PlayerState.ENDED
+    assert b.volume() == -1
+
+
+def test_loop_does_not_end(harness: Harness, qtbot: QtBot) -> None:
+    b = harness.backend
+    start(harness, qtbot, harness.short, loop=True, output=False)
+    with qtbot.waitSignal(b.end_reached, timeout=int(SHORT_S * 3000), raising=False) as ended:
+        harness.let_play(int(SHORT_S * 3500))
+    assert not ended.signal_triggered
+    assert b.state() == PlayerState.PLAYING
+
+
+@pytest.mark.parametrize("which", ["missing", "corrupt"])
+def test_error_for_unplayable_media(harness: Harness, qtbot: QtBot, which: str) -> None:
+    b = harness.backend
+    uri = harness.missing if which == "missing" else harness.corrupt
+    with qtbot.waitSignal(b.error_occurred, timeout=WAIT_MS) as error:
+        b.load(uri)
+        b.play()
+    assert error.args is not None
+    assert error.args[0].startswith(f"Cannot play {which}.")
+    assert b.state() == PlayerState.ERROR
+
+
+def test_set_volume_needs_an_output(harness: Harness, qtbot: QtBot) -> None:
+    b = harness.backend
+    assert b.set_volume(40) is False
+    b.load(harness.good)
+    assert b.set_volume(40) is False
+    assert b.volume() == -1
+    start(harness, qtbot, harness.good)
+    assert b.set_volume(40) is True
+    assert b.volume() == 40
+    b.pause()
+    qtbot.waitUntil(lambda: b.state() == PlayerState.PAUSED, timeout=WAIT_MS)
+    assert b.volume() == 40  # pausing keeps the output
+    assert b.set_volume(30) is True
+    b.stop()
+    assert b.volume() == -1
+    assert b.set_volume(20) is False
+
+
+def test_load_replaces_media_without_end_reached(harness: Harness, qtbot: QtBot) -> None:
+    b = harness.backend
+    start(harness, qtbot, harness.good)
+    ends: list[None] = []
+    b.end_reached.connect(lambda: ends.append(None))
+    start(harness, qtbot, harness.good)
+    assert ends == []
+
+
+def test_signals_arrive_on_the_main_thread(harness: Harness, qtbot: QtBot) -> None:
+    b = harness.backend
+    threads: set[int] = set()
+
+    def record(*_args: object) -> None:
+        threads.add(threading.get_ident())
+
+    for signal in (b.state_changed, b.length_changed, b.audio_output_changed, b.end_reached):
+        signal.connect(record)
+    start(harness, qtbot, harness.short, output=False)
+    with qtbot.waitSignal(b.end_reached, timeout=WAIT_MS):
+        harness.let_play(int(SHORT_S * 1000))
+    assert threads == {threading.main_thread().ident}
+
+
+def test_release_twice_is_safe(harness: Harness, qtbot: QtBot) -> None:
+    b = harness.backend
+    start(harness, qtbot, harness.good)
+    b.release()
+    b.release()
+    with pytest.raises(RuntimeError):
+        b.play()
+
+
+def _is(state: PlayerState) -> Callable[[int], bool]:
+    return lambda value: value == state
