@@ -61,9 +61,7 @@ def test_three_files_auto_advance_in_order(
     qtbot: QtBot, backend: VlcBackend, recorder: PcmRecorder, tmp_path: Path
 ) -> None:
     freqs = [300.0, 600.0, 900.0]
-    uris = [
-        make_tone(tmp_path / f"{int(f)}.wav", 1.0, f, AMPLITUDE).as_uri() for f in freqs
-    ]
+    uris = [make_tone(tmp_path / f"{int(f)}.wav", 4.0, f, AMPLITUDE).as_uri() for f in freqs]
     controller, _ = _controller(backend, uris)
     controller.set_volume(100)
     started: list[str] = []
