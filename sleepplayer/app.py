@@ -99,7 +99,9 @@ class SleepPlayerApp:
 
     def _restore_playback(self, resume: ResumeState, volume: int | None) -> None:
         s = self.settings
-        self.controller.set_volume(s.volume if volume is None else volume)
+        if volume is not None:
+            s.volume = volume  # --volume sets the starting volume, and it is kept from then on
+        self.controller.set_volume(s.volume)
         self.controller.set_muted(s.muted)
         self.controller.set_repeat(s.repeat)
         self.controller.set_shuffle(s.shuffle)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -40,8 +40,12 @@ class RunningApp:
     process: subprocess.Popen[str]
     env: dict[str, str]
     basedir: Path
+    log_path: Path
     window: str = ""
-    log: list[str] = field(default_factory=list)
+
+    def output(self) -> str:
+        """What the app printed (stdout and stderr), for assertions and failure reports."""
+        return self.log_path.read_text(errors="replace")
 
     def xdotool(self, *args: str) -> str:
         result = subprocess.run(
@@ -91,9 +95,7 @@ def wait_until(predicate: object, timeout_s: float, what: str) -> None:
 
 
 @pytest.fixture
-def launch_app(
-    xvfb: Xvfb, pulse: PulseAudio, tmp_path: Path
-) -> Iterator[object]:
+def launch_app(xvfb: Xvfb, pulse: PulseAudio, tmp_path: Path) -> Iterator[object]:
     running: list[RunningApp] = []
 
     def launch(*args: str, basedir: Path | None = None) -> RunningApp:
@@ -106,15 +108,17 @@ def launch_app(
             "SLEEPPLAYER_AOUT": "pulse",
         }
         env.pop("WAYLAND_DISPLAY", None)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "sleepplayer", "--basedir", str(home), *args],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            cwd=ROOT,
-        )
-        app = RunningApp(process, env, home)
+        log_path = tmp_path / f"app-{len(running)}.log"
+        with log_path.open("w") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "sleepplayer", "--basedir", str(home), *args],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                text=True,
+                cwd=ROOT,
+            )
+        app = RunningApp(process, env, home, log_path)
         running.append(app)
         return app
 

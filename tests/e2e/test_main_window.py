@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+import math
+import os
 import re
 import subprocess
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pytest
 
 from tests.e2e.conftest import RunningApp, wait_until
 from tests.helpers.desktop_env import PulseAudio
 
-pytestmark = __import__("pytest").mark.e2e
+pytestmark = pytest.mark.e2e
 
 
 def _sink_inputs(pulse: PulseAudio) -> list[dict[str, str]]:
@@ -38,23 +41,46 @@ def _playing(pulse: PulseAudio) -> dict[str, str] | None:
     return None
 
 
-def _recorded_db(pulse: PulseAudio, seconds: float = 1.5) -> float:
-    """Level of what the null sink actually played, in dBFS."""
-    proc = subprocess.Popen(
-        ["parec", "-d", "nullsink.monitor", "--format=s16le", "--rate=48000", "--channels=2",
-         "--raw"],
-        env={**__import__("os").environ, **pulse.env},
-        stdout=subprocess.PIPE,
-    )
-    try:
-        out, _ = proc.communicate(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        proc.terminate()
-        out, _ = proc.communicate()
-    samples = np.frombuffer(out, dtype="<i2").astype(np.float64) / 32768.0
-    samples = samples[len(samples) // 3 :]  # skip the stream's start-up
+class Recording:
+    """parec on the null sink's monitor: what a listener would hear, from now until stop()."""
+
+    def __init__(self, pulse: PulseAudio) -> None:
+        self._proc = subprocess.Popen(
+            [
+                "parec",
+                "-d",
+                "nullsink.monitor",
+                "--format=s16le",
+                "--rate=48000",
+                "--channels=2",
+                "--raw",
+            ],
+            env={**os.environ, **pulse.env},
+            stdout=subprocess.PIPE,
+        )
+
+    def stop_after(self, seconds: float) -> np.ndarray:
+        try:
+            out, _ = self._proc.communicate(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            self._proc.terminate()
+            out, _ = self._proc.communicate()
+        return np.frombuffer(out, dtype="<i2").astype(np.float64) / 32768.0
+
+
+def _db(samples: np.ndarray) -> float:
     rms = float(np.sqrt(np.mean(samples**2))) if samples.size else 0.0
-    return 20 * np.log10(max(rms, 1e-9))
+    return 20 * math.log10(max(rms, 1e-9))
+
+
+def _recorded_db(pulse: PulseAudio, seconds: float = 1.5) -> float:
+    """Level of what the null sink played over the next ``seconds``, in dBFS."""
+    return _db(Recording(pulse).stop_after(seconds))
+
+
+def _block_db(samples: np.ndarray, block_ms: int = 100) -> list[float]:
+    size = 48 * block_ms * 2
+    return [_db(samples[i : i + size]) for i in range(0, len(samples) - size + 1, size)]
 
 
 def test_first_start_plays_sleep_sounds_and_keys_work(
@@ -67,7 +93,9 @@ def test_first_start_plays_sleep_sounds_and_keys_work(
     app.key("space")
     wait_until(lambda: _playing(pulse) is not None, 15, "a playing audio stream")
     wait_until(lambda: "Brown noise" in app.title(), 10, "the track in the window title")
-    assert _recorded_db(pulse) > -70, "the built-in sound is audible"
+    # The sink's monitor carries what a listener would hear: brown noise at -26 dBFS through
+    # volume 50 (-18 dB) is about -44 dBFS.
+    wait_until(lambda: _recorded_db(pulse, 1.0) > -50, 15, "the built-in sound to be audible")
     app.screenshot("e2e-main-window.png")
 
     stream = _playing(pulse)
@@ -99,7 +127,9 @@ def test_restart_restores_playlist_track_and_volume(
 ) -> None:
     first = launch_app("--volume", "30")
     first.wait_for_window()
-    first.key("ctrl+Right")  # select the second built-in sound, playing
+    first.key("space")
+    wait_until(lambda: "Brown noise" in first.title(), 15, "the first track")
+    first.key("ctrl+Right")
     wait_until(lambda: "Pink noise" in first.title(), 15, "the second track")
     first.key("ctrl+q")
     assert first.wait_exit(10) == 0
@@ -107,9 +137,19 @@ def test_restart_restores_playlist_track_and_volume(
     second = launch_app(basedir=first.basedir)
     second.wait_for_window()
     wait_until(lambda: "Pink noise" in second.title(), 10, "the restored track")
+    # PulseAudio's stream-restore brings the new stream up at the volume the last one ended
+    # with (55 from the test before). The app must hold it down and set its own 30.
+    recording = Recording(pulse)
     second.key("space")
-    wait_until(lambda: _playing(pulse) is not None, 15, "playback of the restored track")
-    stream = _playing(pulse)
-    assert stream is not None and int(stream["volume"]) == 30
+    wait_until(
+        lambda: (s := _playing(pulse)) is not None and int(s["volume"]) == 30,
+        15,
+        "the restored volume on the new stream",
+    )
+    heard = _block_db(recording.stop_after(4.0))
+    # Pink noise at -26 dBFS through volume 30 (-31.4 dB) is about -57 dBFS; at 55 it would
+    # be about -42. No 100 ms block may come near that, not even at the stream's start.
+    assert max(heard) < -50, f"loudest block {max(heard):.1f} dBFS"
+    assert max(heard) > -65, "and the sound is there"
     second.key("ctrl+q")
     assert second.wait_exit(10) == 0
