@@ -6,6 +6,7 @@ Exits 0 when the queue ends; Ctrl+C (or SIGTERM) fades out quickly, stops, and e
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import socket
 import sys
@@ -83,10 +84,8 @@ class SignalBridge:
         self._notifier.activated.connect(self._drain)
 
     def _drain(self) -> None:
-        try:
+        with contextlib.suppress(OSError):  # a spurious wakeup: nothing to read
             self._reader.recv(64)
-        except OSError:
-            pass
         self._handler()
 
     def close(self) -> None:

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from sleepplayer.core import tags
 from sleepplayer.core.model import Library, Playlist, Track
-from sleepplayer.services import scanner
 from sleepplayer.services.library import LibraryService
 
 
@@ -46,13 +46,13 @@ def test_add_folder_recursively_in_natural_order_off_the_gui_thread(
         else:
             (tmp_path / "music" / name).write_text("not audio")
     worker_threads: set[int] = set()
-    original = scanner.track_from_path
+    original = tags.track_from_path
 
     def spy(path: Path) -> Track:
         worker_threads.add(threading.get_ident())
         return original(path)
 
-    monkeypatch.setattr(scanner, "track_from_path", spy)
+    monkeypatch.setattr("sleepplayer.services.scanner.track_from_path", spy)
     progress: list[tuple[int, int]] = []
     service.scan_progress.connect(lambda done, total: progress.append((done, total)))
     with qtbot.waitSignal(service.scan_finished, timeout=10_000) as finished:
@@ -115,7 +115,7 @@ def test_playlists_create_rename_duplicate_delete_undo(service: LibraryService) 
     assert service.undo_delete()
     assert [p.name for p in service.playlists()] == ["Main", "Main copy", "Night"]
     service.move_playlist(2, 0)
-    assert [p.name for p in service.playlists()][0] == "Night"
+    assert service.playlists()[0].name == "Night"
 
 
 def test_builtin_playlist_cannot_be_deleted(qapp: QApplication) -> None:
