@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import mutagen
-
 from sleepplayer.core.model import Track, TrackKind
 
 # Easy-tag names first; then raw ID3 frames (WAV/AIFF carry ID3 but have no "easy" mapping),
@@ -33,6 +31,8 @@ class TagInfo:
 
 def read_tags(path: Path) -> TagInfo:
     """Tags and duration of ``path``; on any failure a TagInfo with ``error`` set."""
+    import mutagen  # imported on first use: only adding files needs it, start-up does not
+
     try:
         audio = mutagen.File(path, easy=True)
     # mutagen raises many exception types on corrupt files; none may reach the scan worker.

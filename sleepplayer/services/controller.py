@@ -20,7 +20,7 @@ from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from sleepplayer.services.library import LibraryService
 
 #: How often the position is read while playing and watched. The seek bar interpolates.
-POSITION_POLL_MS = 500
+POSITION_POLL_MS = 1000
 #: "Previous" restarts the track when further in than this.
 RESTART_THRESHOLD_MS = 3000
 #: Re-check that the engine took our volume this often, this many times, after a start.

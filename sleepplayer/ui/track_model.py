@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QGuiApplication, QIcon, QPalette
 
 from sleepplayer.core.model import Track, TrackKind
+from sleepplayer.core.text import format_ms
 from sleepplayer.services.library import LibraryService
 from sleepplayer.ui import icons
 
@@ -60,10 +61,7 @@ def format_duration(ms: int | None, kind: TrackKind = TrackKind.LOCAL) -> str:
         return "live"
     if ms is None or ms <= 0:
         return ""
-    seconds = ms // 1000
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return format_ms(ms)
 
 
 def search_text(track: Track) -> str:

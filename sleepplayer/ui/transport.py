@@ -21,15 +21,19 @@ from PySide6.QtWidgets import (
 )
 
 from sleepplayer.core.model import Track, TrackKind
+from sleepplayer.core.text import format_ms
 from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.ui.actions import ActionRegistry
 from sleepplayer.ui.icons import icon_size
-from sleepplayer.ui.track_model import format_duration
 
 #: After a seek, position reports far from the target are stale for this long.
 _SEEK_SETTLE_MS = 1000
 _SEEK_TOLERANCE_MS = 2000
+
+
+#: How often the elapsed time and the handle move between the controller's reports.
+TICK_MS = 1000
 
 
 class SeekSlider(QSlider):
@@ -76,6 +80,7 @@ class TransportBar(QWidget):
         self._controller = controller
         self._watched = False
         self._playing = False
+        self._track_uid: str | None = None
         self._base_ms = 0
         self._clock = QElapsedTimer()
         self._clock.start()
@@ -153,21 +158,26 @@ class TransportBar(QWidget):
         self._update_tick()
 
     def _on_controller_track_changed(self, track: Track | None) -> None:
-        self._base_ms = 0
+        live = track is not None and track.kind is TrackKind.RADIO
+        duration = self._controller.duration_ms()
+        self.total.setText("live" if live else format_ms(duration))
+        uid = track.uid if track is not None else None
+        if uid == self._track_uid:
+            return  # the same track with updated details: keep the position
+        self._track_uid = uid
+        self._base_ms = self._controller.position_ms()
         self._clock.restart()
         self._seek_target = None
-        live = track is not None and track.kind is TrackKind.RADIO
-        self.total.setText("live" if live else "0:00")
-        self._render(0)
+        self._render(self._base_ms)
 
     def _on_controller_duration_changed(self, duration_ms: int) -> None:
         self.slider.setRange(0, max(0, duration_ms))
         self.slider.setEnabled(duration_ms > 0)
         if duration_ms > 0:
-            self.total.setText(format_duration(duration_ms))
-        # Step finely enough for one pixel, never faster than 10 Hz or slower than 1 Hz.
-        width = max(1, self.slider.width())
-        self._tick.setInterval(max(100, min(1000, duration_ms // width if duration_ms else 1000)))
+            self.total.setText(format_ms(duration_ms))
+        # Once a second, like the clock beside it: a smoother handle costs a repaint every
+        # tick, and that doubled the CPU use of playback with the window shown (make bench).
+        self._tick.setInterval(TICK_MS)
         self._render(self._now_ms())
 
     def _on_controller_position_changed(self, position_ms: int) -> None:
@@ -223,7 +233,7 @@ class TransportBar(QWidget):
         self._show_elapsed(position_ms)
 
     def _show_elapsed(self, position_ms: int) -> None:
-        text = format_duration(position_ms) or "0:00"
+        text = format_ms(position_ms)
         if text != self.elapsed.text():
             self.elapsed.setText(text)
 

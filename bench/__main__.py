@@ -1,0 +1,316 @@
+"""``python -m bench`` (``make bench``): every benchmark in one go, then one table of figures.
+
+Figures only: nothing here passes or fails on timing. The "within" column just says whether a
+figure is inside the target of issue 2, to save the reader the arithmetic.
+
+    python -m bench            # full run, about 3 minutes
+    python -m bench --quick    # 5 s warm-up, 10 s measure, 3 start-up runs: about 1 minute
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from bench import startup, steady
+from bench.env import BenchEnv, BenchEnvError, python, vlc_plugin_cache_missing
+from bench.launch import REPO
+
+STARTUP_TARGET_S = 0.5
+RSS_TARGET_MB = 80.0
+CPU_TARGET_RATIO = 1.1
+LOAD_TARGET_MS = 1000.0
+FILTER_TARGET_MS = 50.0
+
+
+@dataclass
+class Row:
+    figure: str
+    value: str
+    reference: str = ""
+    ratio: str = ""
+    target: str = ""
+    within: str = ""
+
+
+def _log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def _fmt(value: float | None, unit: str, digits: int = 2) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f} {unit}".rstrip()
+
+
+def _ratio(value: float | None, ref: float | None) -> str:
+    if value is None or ref is None or ref <= 0:
+        return ""
+    return f"{value / ref:.2f}x"
+
+
+def _within(ok: bool | None) -> str:
+    return "" if ok is None else ("yes" if ok else "NO")
+
+
+def run_playlist(env: BenchEnv, runs: int) -> dict[str, Any]:
+    workdir = env.root / "playlist"
+    workdir.mkdir()
+    envvars = env.child_env(QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run(
+        [python(), "-m", "bench.playlist", "--runs", str(runs), "--dir", str(workdir)],
+        cwd=REPO,
+        env=envvars,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip()[-800:] or f"exit code {proc.returncode}"}
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def startup_rows(app: startup.StartupResult, bare: startup.StartupResult, n: int) -> list[Row]:
+    m = app.median_s
+    return [
+        Row(
+            f"launch -> window shown (median of {n})",
+            _fmt(m, "s", 3),
+            f"bare PySide6: {_fmt(bare.median_s, 's', 3)}",
+            _ratio(m, bare.median_s),
+            f"< {STARTUP_TARGET_S} s",
+            _within(None if m is None else m < STARTUP_TARGET_S),
+        ),
+        Row(
+            "  all runs",
+            " ".join(f"{t:.3f}" for t in app.runs_s) or "n/a",
+            "bare: " + (" ".join(f"{t:.3f}" for t in bare.runs_s) or "n/a"),
+        ),
+        Row(
+            "  first launch (fresh --basedir, cold)",
+            _fmt(app.first_s, "s", 3),
+            f"bare PySide6: {_fmt(bare.first_s, 's', 3)}",
+        ),
+        Row(
+            "  RSS when the window shows (idle)",
+            _fmt(app.rss_mb, "MB", 1),
+            f"bare PySide6: {_fmt(bare.rss_mb, 'MB', 1)}",
+            _ratio(app.rss_mb, bare.rss_mb),
+        ),
+    ]
+
+
+def steady_rows(
+    bare: steady.SteadyResult, shown: steady.SteadyResult, mini: steady.SteadyResult
+) -> list[Row]:
+    rows: list[Row] = []
+    bare_rss = bare.memory.rss_mb if bare.memory else None
+    bare_pss = bare.memory.pss_mb if bare.memory else None
+    for r in (shown, mini):
+        rss = r.memory.rss_mb if r.memory else None
+        pss = r.memory.pss_mb if r.memory else None
+        state = "shown" if r is shown else "minimised"
+        rows.append(
+            Row(
+                f"RSS while playing, window {state}",
+                _fmt(rss, "MB", 1),
+                f"bare libVLC: {_fmt(bare_rss, 'MB', 1)}",
+                _ratio(rss, bare_rss),
+                f"<= {RSS_TARGET_MB:.0f} MB",
+                _within(None if rss is None else rss <= RSS_TARGET_MB),
+            )
+        )
+        rows.append(
+            Row(
+                "  PSS (shared libs split) / peak RSS",
+                f"{_fmt(pss, 'MB', 1)} / {_fmt(r.memory.hwm_mb if r.memory else None, 'MB', 1)}",
+                f"bare: {_fmt(bare_pss, 'MB', 1)} / "
+                f"{_fmt(bare.memory.hwm_mb if bare.memory else None, 'MB', 1)}",
+                _ratio(pss, bare_pss),
+            )
+        )
+    for r in (shown, mini):
+        state = "shown" if r is shown else "minimised"
+        ratio = r.cpu_pct / bare.cpu_pct if r.cpu_pct is not None and bare.cpu_pct else None
+        rows.append(
+            Row(
+                f"CPU while playing, window {state} ({r.seconds:.0f} s)",
+                _fmt(r.cpu_pct, "% core"),
+                f"bare libVLC: {_fmt(bare.cpu_pct, '% core')}",
+                _ratio(r.cpu_pct, bare.cpu_pct),
+                f"<= {CPU_TARGET_RATIO}x bare",
+                _within(None if ratio is None else ratio <= CPU_TARGET_RATIO),
+            )
+        )
+    rows.append(
+        Row(
+            "  PulseAudio server CPU (shown / minimised)",
+            f"{_fmt(shown.pulse_cpu_pct, '%')} / {_fmt(mini.pulse_cpu_pct, '%')}",
+            f"with bare: {_fmt(bare.pulse_cpu_pct, '%')}",
+        )
+    )
+    return rows
+
+
+def playlist_rows(p: dict[str, Any]) -> list[Row]:
+    if "error" in p:
+        return [Row("10,000-track playlist", "n/a", p["error"].splitlines()[-1][:70])]
+    s = p["storage"]
+    n = p["runs"]
+    rows = [
+        Row(
+            f"load 10,000 tracks (median of {n})",
+            _fmt(s["load_total_ms"], "ms", 1),
+            f"json {s['load_json_ms']:.1f} + from_dict {s['from_dict_ms']:.1f}",
+            "",
+            f"< {LOAD_TARGET_MS:.0f} ms",
+            _within(s["load_total_ms"] < LOAD_TARGET_MS),
+        ),
+        Row("  save (library_to_dict + atomic write)", _fmt(s["write_ms"], "ms", 1),
+            f"file {s['file_kb']:.0f} KB"),
+    ]  # fmt: skip
+    m = p["model"]
+    if "error" in m:
+        rows.append(Row("table model / filter", "n/a", m["error"][:70]))
+        return rows
+    warm = m["filter"]
+    worst_q = max(warm, key=lambda q: warm[q]["ms"])
+    worst = max(warm[worst_q]["ms"], m["typed_key_max_ms"])
+    cold = m["cold_filter_ms"]
+    rows += [
+        Row("build table model + filter proxy", _fmt(m["build_ms"], "ms", 1),
+            "TrackTableModel + TrackFilterProxy"),
+        Row(f"filter, slowest query or keystroke (median of {n})", _fmt(worst, "ms", 1),
+            f"slowest query: '{worst_q}'", "", f"< {FILTER_TARGET_MS:.0f} ms",
+            _within(worst < FILTER_TARGET_MS)),
+        Row("first filter on a new model ('rain')", _fmt(cold, "ms", 1),
+            "includes filling the search-text cache", "", f"< {FILTER_TARGET_MS:.0f} ms",
+            _within(cold < FILTER_TARGET_MS)),
+        Row("  each keystroke typing 'whisper' (max)", _fmt(m["typed_key_max_ms"], "ms", 1),
+            f"all 7 keys: {m['typed_total_ms']:.1f} ms"),
+    ]  # fmt: skip
+    for query, f in warm.items():
+        shown = query if query == "(clear)" else f"'{query}'"
+        rows.append(Row(f"  filter {shown}", _fmt(f["ms"], "ms", 1), f"{f['rows']} rows"))
+    rows.append(
+        Row("plain QTableView: set model + first paint", _fmt(m["view_first_paint_ms"], "ms", 1),
+            "offscreen, 900x600")
+    )  # fmt: skip
+    return rows
+
+
+def print_table(sections: list[tuple[str, list[Row]]]) -> None:
+    headers = Row("figure", "SleepPlayer", "reference", "ratio", "target", "within")
+    all_rows = [headers] + [r for _, rows in sections for r in rows]
+    cols = ("figure", "value", "reference", "ratio", "target", "within")
+    widths = {c: max(len(getattr(r, c)) for r in all_rows) for c in cols}
+
+    def line(r: Row) -> str:
+        return "  ".join(getattr(r, c).ljust(widths[c]) for c in cols).rstrip()
+
+    rule = "-" * len(line(headers))
+    print(line(headers))
+    for title, rows in sections:
+        print(rule)
+        print(f"[{title}]")
+        for r in rows:
+            print(line(r))
+    print(rule)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="5 s warm-up, 10 s measure, 3 runs")
+    parser.add_argument("--warmup", type=float, help="seconds of warm-up before measuring CPU")
+    parser.add_argument("--measure", type=float, help="seconds over which CPU is measured")
+    parser.add_argument("--runs", type=int, help="runs for medians (start-up, playlist)")
+    parser.add_argument(
+        "--only",
+        choices=("startup", "steady", "playlist"),
+        action="append",
+        help="run only these parts (repeatable)",
+    )
+    parser.add_argument(
+        "--vlc-plugin-cache",
+        action="store_true",
+        help="run every child against a private libVLC plugin cache (plugins.dat), to see the"
+        " figures of a machine that has one when this one lacks it",
+    )
+    args = parser.parse_args(argv)
+    warmup = args.warmup if args.warmup is not None else (5.0 if args.quick else 10.0)
+    seconds = args.measure if args.measure is not None else (10.0 if args.quick else 30.0)
+    runs = args.runs or (3 if args.quick else 5)
+    parts = set(args.only or ("startup", "steady", "playlist"))
+    began = time.monotonic()
+
+    sections: list[tuple[str, list[Row]]] = []
+    problems: list[str] = []
+    notes: list[str] = []
+    try:
+        with BenchEnv(private_plugin_cache=args.vlc_plugin_cache) as env:
+            _log(f"Xvfb {env.display}, PulseAudio {env.pulse_server}, audio {env.audio_file.name}")
+            if "startup" in parts:
+                _log(f"start-up: bare PySide6 window, 1 + {runs} launches")
+                bare_qt = startup.measure(env, runs, app=False)
+                _log(f"start-up: SleepPlayer, 1 + {runs} launches")
+                app = startup.measure(env, runs, app=True)
+                sections.append(("start-up, Xvfb", startup_rows(app, bare_qt, runs)))
+                problems += [
+                    f"start-up, {r.label}: {p}" for r in (bare_qt, app) for p in r.problems
+                ]
+            if "steady" in parts:
+                _log(f"steady: bare libVLC, {warmup:.0f} s warm-up + {seconds:.0f} s")
+                bare = steady.measure_bare(env, warmup, seconds)
+                _log(f"steady: SleepPlayer shown, {warmup:.0f} s warm-up + {seconds:.0f} s")
+                shown = steady.measure_app(env, warmup, seconds, minimised=False)
+                _log(f"steady: SleepPlayer minimised, {warmup:.0f} s warm-up + {seconds:.0f} s")
+                mini = steady.measure_app(env, warmup, seconds, minimised=True)
+                title = f"playing {env.audio_file.name} to a PulseAudio null sink"
+                sections.append((title, steady_rows(bare, shown, mini)))
+                for r in (bare, shown, mini):
+                    problems += [f"{r.label}: {p}" for p in r.problems]
+                    notes += [f"{r.label}: {n}" for n in r.notes]
+            if "playlist" in parts:
+                _log(f"playlist: 10,000 tracks, {runs} runs, offscreen")
+                playlist = run_playlist(env, runs)
+                sections.append(("10,000-track playlist, offscreen", playlist_rows(playlist)))
+    except BenchEnvError as exc:
+        print(f"bench: cannot set up the environment: {exc}", file=sys.stderr)
+        return 1
+
+    cpu = f"{os.cpu_count()} cores"
+    print()
+    print(
+        f"SleepPlayer benchmarks - {platform.node()}, {cpu}, Python {platform.python_version()}"
+        f" - warm-up {warmup:.0f} s, measure {seconds:.0f} s, {runs} runs"
+        f"{' (quick)' if args.quick else ''}"
+    )
+    if args.vlc_plugin_cache:
+        print("libVLC: private plugin cache (--vlc-plugin-cache), as on a machine that has one")
+    elif vlc_plugin_cache_missing():
+        print(
+            "NOTE: libVLC has no plugin cache here (plugins.dat; Debian: package libvlc-bin, which"
+            " libvlc5 only recommends),\n      so every process that creates a vlc.Instance"
+            " loads all ~350 plugins: about +40 MB RSS and +70 ms,\n      for bare libVLC and"
+            " the app alike. `python -m bench --vlc-plugin-cache` shows the figures with a cache."
+        )
+    print_table(sections)
+    for n in notes:
+        print("Note: " + n)
+    if problems:
+        print("Problems:")
+        for p in problems:
+            print("  - " + p)
+    print(f"Total time: {time.monotonic() - began:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

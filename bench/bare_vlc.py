@@ -1,0 +1,43 @@
+"""Child process: python-vlc alone plays a file to the default output (the private PulseAudio).
+
+Run as ``python -m bench.bare_vlc FILE``. Prints ``PLAYING`` once libVLC reports Playing, then
+sleeps until SIGTERM. This is the reference the app's CPU and memory are compared with.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+
+import vlc
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m bench.bare_vlc FILE", file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    instance = vlc.Instance(["--no-video", "--quiet"])
+    player = instance.media_player_new()
+    player.set_media(instance.media_new_path(argv[0]))
+    player.play()
+    deadline = time.monotonic() + 10
+    # Start-up only: a short poll until Playing. Nothing polls while the figures are taken.
+    while player.get_state() != vlc.State.Playing:
+        if time.monotonic() > deadline or player.get_state() == vlc.State.Error:
+            print("ERROR", flush=True)
+            return 1
+        time.sleep(0.02)
+    print("PLAYING", flush=True)
+    try:
+        while True:
+            signal.pause()
+    finally:
+        player.stop()
+        player.release()
+        instance.release()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,110 @@
+"""Steady CPU and memory while playing: bare libVLC, the app with its window shown, and minimised.
+
+Each subject plays the same file to the same PulseAudio null sink, one after the other. After
+it is heard playing (an uncorked stream of its PID in PulseAudio) it gets a warm-up, then CPU
+time (utime + stime, /proc) is taken over the measuring window, and RSS/PSS at its end. The
+PulseAudio server's own CPU over the same window is shown as well: it tells whether the app's
+stream costs the server more than bare libVLC's.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from bench import procstat
+from bench.env import BenchEnv
+from bench.launch import (
+    APP_TITLE,
+    Launched,
+    app_argv,
+    bare_vlc_argv,
+    is_playing,
+    quit_gracefully,
+    spawn,
+    spawn_windowed,
+    wait_line,
+    wait_playing,
+    window_mapped,
+)
+from bench.x11 import Display
+
+START_TIMEOUT_S = 30.0
+
+
+@dataclass
+class SteadyResult:
+    label: str
+    cpu_pct: float | None = None
+    pulse_cpu_pct: float | None = None
+    memory: procstat.Memory | None = None
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _take(
+    env: BenchEnv, launched: Launched, warmup: float, seconds: float, r: SteadyResult
+) -> None:
+    time.sleep(warmup)
+    pulse = env.pulse_pid()
+    t0 = time.monotonic()
+    s0 = procstat.sample(launched.pid, t0)
+    p0 = procstat.sample(pulse, t0) if pulse else None
+    time.sleep(seconds)
+    t1 = time.monotonic()
+    s1 = procstat.sample(launched.pid, t1)
+    p1 = procstat.sample(pulse, t1) if pulse else None
+    r.memory = procstat.memory(launched.pid)
+    r.cpu_pct = procstat.percent_of_core(s0, s1)
+    r.pulse_cpu_pct = procstat.percent_of_core(p0, p1) if p0 and p1 else None
+    r.seconds = t1 - t0
+    if not is_playing(env, launched.pid):
+        r.problems.append("was no longer playing at the end of the measurement")
+
+
+def measure_bare(env: BenchEnv, warmup: float, seconds: float) -> SteadyResult:
+    r = SteadyResult("bare python-vlc")
+    launched = spawn(env, bare_vlc_argv(env.audio_file), "steady-bare", stdout_pipe=True)
+    try:
+        if not wait_line(launched, "PLAYING", START_TIMEOUT_S) or not wait_playing(
+            env, launched.pid, START_TIMEOUT_S
+        ):
+            r.problems.append("bare libVLC did not start playing: " + launched.log_tail())
+            return r
+        _take(env, launched, warmup, seconds, r)
+    finally:
+        quit_gracefully(None, launched)
+    return r
+
+
+def measure_app(env: BenchEnv, warmup: float, seconds: float, *, minimised: bool) -> SteadyResult:
+    r = SteadyResult("SleepPlayer, window " + ("minimised" if minimised else "shown"))
+    basedir = env.root / ("steady-min" if minimised else "steady-shown")
+    argv = app_argv(basedir, [str(env.audio_file)])
+    with Display(env.display) as display:
+        launched = spawn_windowed(env, display, argv, APP_TITLE, basedir.name, START_TIMEOUT_S)
+        try:
+            window = launched.window
+            if window is None:
+                r.problems.append("log: " + launched.log_tail())
+                return r
+            if minimised:
+                display.iconify(window)
+            if not wait_playing(env, launched.pid, START_TIMEOUT_S):
+                r.problems.append(f"no sound from the app within {START_TIMEOUT_S:.0f} s")
+                tail = launched.log_tail()
+                if tail:
+                    r.problems.append("log: " + tail)
+                return r
+            _take(env, launched, warmup, seconds, r)
+            mapped = window_mapped(env, window)
+            if minimised and mapped:
+                r.problems.append("the window was mapped again during the measurement")
+            if not minimised and mapped is False:
+                r.problems.append("the window was not shown at the end of the measurement")
+            r.notes.append(f"window title at the end: {display.title(window)!r}")
+        finally:
+            quit_gracefully(display, launched)
+            r.problems.extend(launched.notes)
+    return r
