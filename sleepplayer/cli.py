@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else list(argv))
+    from sleepplayer.desktop import pyside_import_hook
+
+    pyside_import_hook.install()
     if args.headless:
         if not args.items:
             print("sleepplayer: --headless needs something to play", file=sys.stderr)
