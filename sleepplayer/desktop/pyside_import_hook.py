@@ -30,4 +30,4 @@ def install() -> None:
 
     feature = sys.modules.get("shibokensupport.feature")
     if feature is not None and hasattr(feature, "_mod_uses_pyside"):
-        feature._mod_uses_pyside = _mentions_pyside
+        feature._mod_uses_pyside = _mentions_pyside  # type: ignore[attr-defined]
