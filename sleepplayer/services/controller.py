@@ -62,6 +62,12 @@ class PlaybackController(QObject):
     message = Signal(str)
     #: The queue ran out (repeat off): playback stopped by itself.
     queue_finished = Signal()
+    #: The user asked to play (play, play_track, play_playlist): bedtime auto-arm listens.
+    play_requested = Signal()
+    #: A track played to its natural end (track uid), before the next one starts.
+    track_finished = Signal(str)
+    #: Playback halted at a track's end because ``halt_at_track_end`` was set (track uid).
+    halted_at_track_end = Signal(str)
 
     def __init__(
         self,
@@ -92,6 +98,7 @@ class PlaybackController(QObject):
         self._watchers: set[str] = set()
         self._verify_tries = 0
         self._pause_when_playing = False  # a reload of a paused track stays paused
+        self._halt_at_track_end = False
 
         self._poll = QTimer(self)
         self._poll.setInterval(POSITION_POLL_MS)
@@ -117,12 +124,17 @@ class PlaybackController(QObject):
         playlist = self._library.playlist(playlist_uid)
         if playlist is None or playlist.index_of(track_uid) < 0:
             return
+        self.play_requested.emit()
         self._use_playlist(playlist_uid)
         self._queue.set_current(track_uid)
         self._start(track_uid)
 
     def play_playlist(self, playlist_uid: str) -> None:
         """Start the playlist from its first (or first shuffled) playable track."""
+        self.play_requested.emit()
+        self._play_playlist(playlist_uid)
+
+    def _play_playlist(self, playlist_uid: str) -> None:
         playlist = self._library.playlist(playlist_uid)
         if playlist is None:
             return
@@ -152,6 +164,11 @@ class PlaybackController(QObject):
     # ------------------------------------------------------------------ transport
     def play(self) -> None:
         """Resume, or start the current track, or the current playlist from the top."""
+        self.play_requested.emit()
+        self.resume()
+
+    def resume(self) -> None:
+        """Play on without it counting as the user's request (the sleep timer's grace)."""
         if self._state == PlayerState.PAUSED and self._loaded:
             self._backend.play()
             return
@@ -162,7 +179,7 @@ class PlaybackController(QObject):
             return
         current = self._library.current_playlist()
         if current is not None:
-            self.play_playlist(current.uid)
+            self._play_playlist(current.uid)
 
     def pause(self) -> None:
         if self._state == PlayerState.PLAYING or self._state in _TRANSIENT:
@@ -240,6 +257,11 @@ class PlaybackController(QObject):
 
     def toggle_mute(self) -> None:
         self.set_muted(not self._muted)
+
+    def set_halt_at_track_end(self, halt: bool) -> None:
+        """When set, the current track's natural end stops playback instead of advancing
+        (the sleep timer's "end of track" modes). The next track becomes current, unplayed."""
+        self._halt_at_track_end = halt
 
     def set_fade_gain(self, gain: float) -> None:
         """The sleep timer's gain stage, 0.0-1.0. Never changes the user volume."""
@@ -456,6 +478,19 @@ class PlaybackController(QObject):
             self._backend.pause()
 
     def _on_backend_end(self) -> None:
+        finished = self._track
+        if finished is not None:
+            self.track_finished.emit(finished.uid)
+        if self._halt_at_track_end:
+            self._halt_at_track_end = False
+            uid = self._queue.next(auto=False, playable=self._is_playable)
+            self.stop()
+            if uid is not None and (track := self._find(uid)) is not None:
+                self._set_track(track)
+                self._duration_ms = track.duration_ms or 0
+                self.duration_changed.emit(self._duration_ms)
+            self.halted_at_track_end.emit(finished.uid if finished else "")
+            return
         uid = self._queue.next(auto=True, playable=self._is_playable)
         if uid is None:
             self.stop()
