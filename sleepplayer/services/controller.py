@@ -140,7 +140,7 @@ class PlaybackController(QObject):
             return
         self._use_playlist(playlist_uid)
         self._queue.set_current(None)
-        uid = self._queue.next(auto=False, playable=self._is_playable)
+        uid = self._step(auto=False)
         if uid is None:
             self._nothing_playable(playlist.name)
             return
@@ -204,7 +204,7 @@ class PlaybackController(QObject):
         if self._playlist_uid is None:
             self.play()
             return
-        uid = self._queue.next(auto=False, playable=self._is_playable)
+        uid = self._step(auto=False)
         if uid is None:
             self.stop()
             self.queue_finished.emit()
@@ -218,7 +218,7 @@ class PlaybackController(QObject):
             return
         if self._playlist_uid is None:
             return
-        uid = self._queue.previous(playable=self._is_playable)
+        uid = self._step(backwards=True)
         if uid is not None:
             self._start(uid)
 
@@ -368,6 +368,26 @@ class PlaybackController(QObject):
         row = playlist.index_of(track_uid)
         return playlist.tracks[row] if row >= 0 else None
 
+    def _step(self, *, auto: bool = False, backwards: bool = False) -> str | None:
+        """Move through the queue past unplayable items, saying which ones were skipped."""
+        skipped: list[str] = []
+
+        def playable(uid: str) -> bool:
+            ok = self._is_playable(uid)
+            track = self._find(uid)
+            if not ok and track is not None:
+                skipped.append(f"“{track.display_title}” ({track.unavailable or 'unavailable'})")
+            return ok
+
+        if backwards:
+            uid = self._queue.previous(playable=playable)
+        else:
+            uid = self._queue.next(auto=auto, playable=playable)
+        if skipped:
+            more = f" and {len(skipped) - 1} more" if len(skipped) > 1 else ""
+            self.message.emit(f"Skipped {skipped[0]}{more}.")
+        return uid
+
     def _is_playable(self, track_uid: str) -> bool:
         track = self._find(track_uid)
         if track is None:
@@ -483,7 +503,7 @@ class PlaybackController(QObject):
             self.track_finished.emit(finished.uid)
         if self._halt_at_track_end:
             self._halt_at_track_end = False
-            uid = self._queue.next(auto=False, playable=self._is_playable)
+            uid = self._step(auto=False)
             self.stop()
             if uid is not None and (track := self._find(uid)) is not None:
                 self._set_track(track)
@@ -491,7 +511,7 @@ class PlaybackController(QObject):
                 self.duration_changed.emit(self._duration_ms)
             self.halted_at_track_end.emit(finished.uid if finished else "")
             return
-        uid = self._queue.next(auto=True, playable=self._is_playable)
+        uid = self._step(auto=True)
         if uid is None:
             self.stop()
             self.queue_finished.emit()
@@ -505,7 +525,7 @@ class PlaybackController(QObject):
             self._library.update_track(self._playlist_uid, track.with_changes(unavailable=reason))
             self.message.emit(f"Skipped “{track.display_title}”: {reason}")
         # Skip forward like a manual "next", so repeat-one does not retry the broken item.
-        uid = self._queue.next(auto=False, playable=self._is_playable)
+        uid = self._step(auto=False)
         if uid is None or (track is not None and uid == track.uid):
             self.stop()
             self.queue_finished.emit()

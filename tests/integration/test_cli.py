@@ -1,0 +1,78 @@
+"""The command line as a user runs it: real processes, real libVLC."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sleepplayer import __version__
+from tests.helpers.audio import make_tone
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sleepplayer", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env={**os.environ, "SLEEPPLAYER_AOUT": "adummy", **(env or {})},
+    )
+
+
+def test_version_and_help() -> None:
+    version = _run("--version")
+    assert version.returncode == 0 and __version__ in version.stdout
+    help_ = _run("--help")
+    assert help_.returncode == 0
+    for option in ("--volume", "--basedir", "--headless", "--version"):
+        assert option in help_.stdout
+
+
+def test_bad_volume_is_a_usage_error_without_traceback() -> None:
+    result = _run("--volume", "150", "--headless", "x.ogg")
+    assert result.returncode == 2
+    assert "0 to 100" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_headless_plays_the_queue_and_exits_zero(tmp_path: Path) -> None:
+    files = [str(make_tone(tmp_path / f"tone{i}.wav", 1.0, 440 + 110 * i)) for i in range(2)]
+    result = _run("--headless", "--basedir", str(tmp_path / "home"), "--volume", "20", *files)
+    assert result.returncode == 0, result.stderr
+    assert "tone0" in result.stdout and "tone1" in result.stdout
+    assert "vol 20%" in result.stdout
+    # Headless playback never rewrites the user's playlists.
+    assert not (tmp_path / "home" / "data" / "library.json").exists()
+
+
+def test_headless_reports_a_missing_file_and_goes_on(tmp_path: Path) -> None:
+    good = str(make_tone(tmp_path / "good.wav", 1.0, 440))
+    result = _run(
+        "--headless", "--basedir", str(tmp_path / "home"), str(tmp_path / "gone.ogg"), good
+    )
+    assert result.returncode == 0
+    assert "gone" in result.stderr and "Traceback" not in result.stderr
+    assert "good" in result.stdout
+
+
+def test_headless_without_vlc_says_how_to_install_and_exits_2(tmp_path: Path) -> None:
+    result = _run(
+        "--headless",
+        "--basedir",
+        str(tmp_path / "home"),
+        "x.ogg",
+        env={"PYTHON_VLC_LIB_PATH": str(tmp_path / "no-libvlc.so")},
+    )
+    assert result.returncode == 2
+    assert "VLC" in result.stderr and "apt install" in result.stderr
+    assert "Traceback" not in result.stderr
