@@ -9,8 +9,21 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import time
 
 from sleepplayer import APP_NAME, __version__
+from sleepplayer.core.settings import Settings
+from sleepplayer.core.sleep_plan import (
+    MAX_DURATION_S,
+    MIN_DURATION_S,
+    EndAction,
+    FadeCurve,
+    SleepMode,
+    SleepPlan,
+    parse_clock,
+    parse_duration,
+)
 
 #: Exit codes shared by both front ends.
 EXIT_OK = 0
@@ -29,6 +42,60 @@ def _volume(text: str) -> int:
     return value
 
 
+def _duration(text: str) -> float:
+    try:
+        seconds = parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if not MIN_DURATION_S <= seconds <= MAX_DURATION_S:
+        raise argparse.ArgumentTypeError("the sleep timer goes from 1 minute to 12 hours")
+    return seconds
+
+
+def _fade(text: str) -> float:
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _clock(text: str) -> time:
+    try:
+        return parse_clock(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("give at least 1")
+    return value
+
+
+def sleep_plan_from_args(args: argparse.Namespace, defaults: Settings) -> SleepPlan | None:
+    """The timer the command line asks for, with unset details from the user's defaults."""
+    base = SleepPlan(
+        fade_s=args.fade if args.fade is not None else float(defaults.fade_s),
+        curve=FadeCurve(args.fade_curve) if args.fade_curve else defaults.fade_curve,
+        end_action=EndAction(args.after) if args.after else defaults.end_action,
+        let_track_finish=defaults.let_track_finish,
+        max_finish_wait_s=defaults.max_finish_wait_min * 60.0,
+    )
+    if args.sleep is not None:
+        return replace(base, mode=SleepMode.DURATION, duration_s=args.sleep)
+    if args.sleep_at is not None:
+        return replace(base, mode=SleepMode.CLOCK, clock_time=args.sleep_at)
+    if args.sleep_end_of_track:
+        return replace(base, mode=SleepMode.END_OF_TRACK)
+    if args.sleep_after_tracks is not None:
+        return replace(base, mode=SleepMode.AFTER_TRACKS, tracks=args.sleep_after_tracks)
+    return None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sleepplayer",
@@ -40,6 +107,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     playback = parser.add_argument_group("playback")
     playback.add_argument("--volume", type=_volume, metavar="N", help="starting volume, 0-100")
+
+    timer = parser.add_argument_group(
+        "sleep timer", "Durations take h, m and s (1h30m, 45s); a bare number means minutes."
+    )
+    when = timer.add_mutually_exclusive_group()
+    when.add_argument(
+        "--sleep", type=_duration, metavar="TIME", help="stop after TIME (30m, 1h30m)"
+    )
+    when.add_argument("--sleep-at", type=_clock, metavar="HH:MM", help="stop at the next HH:MM")
+    when.add_argument(
+        "--sleep-end-of-track", action="store_true", help="stop at the end of the current track"
+    )
+    when.add_argument(
+        "--sleep-after-tracks", type=_positive, metavar="N", help="stop after N tracks"
+    )
+    timer.add_argument("--fade", type=_fade, metavar="TIME", help="fade length (default 60s)")
+    timer.add_argument(
+        "--fade-curve", choices=[c.value for c in FadeCurve], help="shape of the fade"
+    )
+    timer.add_argument(
+        "--after", choices=[a.value for a in EndAction], help="what happens at the end (pause)"
+    )
 
     modes = parser.add_argument_group("modes")
     modes.add_argument(

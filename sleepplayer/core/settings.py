@@ -2,8 +2,9 @@
 
 Every setting is declared once, on ``Settings``; the JSON codec walks ``dataclasses.fields`` and
 checks each value against the field's default type plus optional ``metadata`` (``range`` clamps,
-``choices`` restricts). Loading is lenient: a bad value falls back to its default and is reported,
-so one broken entry never costs the user their other settings.
+``choices`` restricts, ``check`` is a (predicate, what was expected) pair). Loading is lenient: a
+bad value falls back to its default and is reported, so one broken entry never costs the user
+their other settings.
 """
 
 from __future__ import annotations
@@ -15,10 +16,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sleepplayer.core.model import RepeatMode
+from sleepplayer.core.sleep_plan import EndAction, FadeCurve, parse_clock
 
 SETTINGS_SCHEMA_VERSION = 1
 
 THEMES = ("system", "dark", "light")
+
+
+def _is_clock(text: str) -> bool:
+    try:
+        parse_clock(text)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass
@@ -34,6 +44,19 @@ class Settings:
     window_geometry: str = ""
     window_state: str = ""
     splitter_state: str = ""
+    # The sleep timer's defaults (the timer panel starts from these; bedtime arms them).
+    sleep_minutes: int = field(default=30, metadata={"range": (1, 720)})
+    fade_s: int = field(default=60, metadata={"range": (0, 43200)})
+    fade_curve: FadeCurve = FadeCurve.GENTLE
+    end_action: EndAction = EndAction.PAUSE
+    let_track_finish: bool = False
+    max_finish_wait_min: int = field(default=15, metadata={"range": (0, 720)})
+    activity_grace: bool = True
+    grace_extension_min: int = field(default=10, metadata={"range": (1, 720)})
+    keep_awake: bool = True
+    bedtime_enabled: bool = False
+    bedtime_start: str = field(default="22:00", metadata={"check": (_is_clock, "HH:MM")})
+    bedtime_end: str = field(default="06:00", metadata={"check": (_is_clock, "HH:MM")})
 
 
 def _migrate_0_to_1(d: dict[str, Any]) -> dict[str, Any]:
@@ -115,6 +138,10 @@ def _convert(f: dataclasses.Field[Any], raw: Any, default: Any) -> tuple[Any, st
     if "choices" in f.metadata and raw not in f.metadata["choices"]:
         allowed = ", ".join(repr(c) for c in f.metadata["choices"])
         return default, f"is {raw!r}, expected one of {allowed}; using {default!r}."
+    if "check" in f.metadata:
+        check, expected = f.metadata["check"]
+        if not check(raw):
+            return default, f"is {raw!r}, not {expected}; using {default!r}."
     if "range" in f.metadata:
         low, high = f.metadata["range"]
         clamped = min(max(raw, low), high)

@@ -1,20 +1,68 @@
 """SleepTimer: arms a SleepPlan, drives the fade, ends playback, and restores the volume.
 
-(API skeleton; bodies are being filled in.)
+Time is a wall-clock deadline: arming turns every plan into an end time (track modes follow
+the current track's end), and each tick only compares ``now()`` with it. The fade is the
+controller's separate gain stage, computed from the wall-clock time since the fade began; the
+user's volume is never written.
+
+Choices the issue leaves open (see also the report in the change that added this):
+
+* ``extend`` on a track mode: when the current track's end is known, the plan becomes a plain
+  deadline at (track end + seconds) and the next track may start; while it is not known yet
+  (several tracks to go, a live stream) the seconds are kept and added to the last track's end.
+* A user volume change or a user pause/stop during the fade ends the fade at once (gain 1.0)
+  and re-arms for the last extension amount, so the next fade starts from their new volume.
+* Re-arming during a fade, extending, and activity all fade back up over 2 s, linear in dB.
+* A wake from sleep that lands far into the fade, or past the end, stops at once and never
+  runs the suspend action; a tick a little late (< 120 s) still runs it.
 """
 
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from sleepplayer.core.fade import FADE_FLOOR_DB, fade_gain, fade_progress
+from sleepplayer.core.model import RepeatMode
 from sleepplayer.core.settings import Settings
-from sleepplayer.core.sleep_plan import SleepPlan
+from sleepplayer.core.sleep_plan import (
+    MAX_DURATION_S,
+    MIN_DURATION_S,
+    OVERDUE_LIMIT_S,
+    EndAction,
+    SleepMode,
+    SleepPlan,
+    deadline_for,
+    describe_end,
+    in_nightly_window,
+    local_zone,
+    parse_clock,
+)
+from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.controller import PlaybackController
+from sleepplayer.services.fell_asleep import FellAsleep, FellAsleepMemory
+
+#: Tick cadence outside the fade (at most once a second) and during it (12.5 a second).
+SLOW_TICK_MS = 1000
+FAST_TICK_MS = 80
+#: The fade back up after an extension or activity.
+RAMP_UP_S = 2.0
+#: Activity this long after the end still brings playback back.
+GRACE_S = 60.0
+SUSPEND_COUNTDOWN_S = 60
+#: A tick this late past the end (or this far into an unstarted fade) means the machine slept.
+LATE_LIMIT_S = 5.0
+#: Shortening never leaves less than this (or what was left): no abrupt stop from "-5 min".
+SHORTEST_REMAINING_S = 10.0
+#: "Resume from where I fell asleep" starts this long before the fade began.
+RESUME_BEFORE_MS = 30_000
+AUTO_ARM_MESSAGE = "Timer armed automatically — Undo"
 
 
 class Suspender(Protocol):
@@ -29,6 +77,26 @@ class TimerPhase(enum.Enum):
     FADING = "fading"  # the fade runs
     COUNTDOWN = "countdown"  # playback ended; the silent 60 s suspend countdown runs
     GRACE = "grace"  # playback ended < 60 s ago; activity brings it back
+
+
+class _End(enum.Enum):
+    DEADLINE = "deadline"  # a fixed wall-clock end
+    DECIDE = "decide"  # let the track finish: decide at the deadline
+    TRACK = "track"  # ends with the current track (the controller halts there)
+    TRACKS = "tracks"  # counting track ends; the last one becomes TRACK
+
+
+def _system_clock() -> Callable[[], datetime]:
+    zone = local_zone()
+
+    def now() -> datetime:
+        return datetime.now(zone)
+
+    return now
+
+
+def _db(gain: float) -> float:
+    return max(FADE_FLOOR_DB, 20 * math.log10(gain)) if gain > 0 else FADE_FLOOR_DB
 
 
 class SleepTimer(QObject):
@@ -60,44 +128,612 @@ class SleepTimer(QObject):
         now: Callable[[], datetime] | None = None,
         suspender: Suspender | None = None,
         settings: Settings | None = None,
+        state_file: Path | None = None,
     ) -> None:
         super().__init__(parent)
+        self._controller = controller
+        self._now = now if now is not None else _system_clock()
+        self._suspender = suspender
+        self._settings = settings if settings is not None else Settings()
+        self._memory = FellAsleepMemory(state_file)
+        self._plan: SleepPlan | None = None
+        self._phase = TimerPhase.IDLE
+        self._kind = _End.DEADLINE
+        self._end_ts: float | None = None  # when the end action runs (= the fade's end)
+        self._decide_ts: float | None = None
+        self._fade_start_ts = 0.0
+        self._fade_len = 0.0
+        self._fade_from_p = 0.0  # a shortened fade goes on from where it was
+        self._tracks_left = 1
+        self._extra_s = 0.0  # an extension waiting for the last track's end to be known
+        self._frozen_remaining: float | None = None  # track time left while not playing
+        self._halt_pending = False  # the last counted track has not started yet
+        self._await_start = False  # a new track is loading: its position is not known yet
+        self._expect_halt = False
+        self._ramp: tuple[float, float] | None = None  # (from dB, start ts)
+        self._gain = controller.fade_gain
+        self._last_extension_s = self._settings.grace_extension_min * 60.0
+        self._until_ts = 0.0  # end of GRACE or COUNTDOWN
+        self._countdown_shown = -1
+        self._resume_point: tuple[str, str, int] | None = None
+        self._auto_armed = False
+        self._ending = False
+        self._last_key: object = None
 
-    # --- commands
+        self._ticker = QTimer(self)
+        self._ticker.timeout.connect(self.tick)
+        # Fires once at the fade start, so the fade is not up to a second late.
+        self._alarm = QTimer(self)
+        self._alarm.setSingleShot(True)
+        self._alarm.setTimerType(Qt.TimerType.PreciseTimer)
+        self._alarm.timeout.connect(self.tick)
+
+        controller.state_changed.connect(self._on_controller_state_changed)
+        controller.track_changed.connect(self._on_controller_track_changed)
+        controller.track_finished.connect(self._on_controller_track_finished)
+        controller.halted_at_track_end.connect(self._on_controller_halted_at_track_end)
+        controller.queue_finished.connect(self._on_controller_queue_finished)
+        controller.volume_changed.connect(self._on_controller_volume_changed)
+        controller.duration_changed.connect(self._on_controller_position_changed)
+        controller.position_changed.connect(self._on_controller_position_changed)
+        controller.play_requested.connect(self._on_controller_play_requested)
+
+    # ------------------------------------------------------------------ configuration
+    def set_settings(self, settings: Settings) -> None:
+        self._settings = settings
+        self._last_extension_s = settings.grace_extension_min * 60.0
+
+    def set_state_file(self, path: Path) -> None:
+        """Where the fell-asleep memory lives (loaded now, saved at every fade start)."""
+        self._memory.set_path(path)
+
+    # ------------------------------------------------------------------ commands
     def arm(self, plan: SleepPlan) -> None:
         """Arm (or re-arm) with this plan; the deadline is fixed now."""
+        now = self._ts()
+        if self._phase is TimerPhase.COUNTDOWN:
+            self.suspend_countdown.emit(0)
+        fading = self._phase is TimerPhase.FADING
+        self._reset_end_state()
+        self._controller.set_halt_at_track_end(False)
+        self._plan, self._auto_armed, self._phase = plan, False, TimerPhase.ARMED
+        if fading or self._gain < 1.0:
+            self._ramp = (_db(self._gain), now)
+        if plan.mode in (SleepMode.DURATION, SleepMode.CLOCK):
+            deadline = deadline_for(plan, self._now())
+            assert deadline is not None
+            if plan.let_track_finish:
+                self._kind, self._decide_ts = _End.DECIDE, deadline.timestamp()
+            else:
+                self._kind = _End.DEADLINE
+                self._set_end(deadline.timestamp(), now)
+        elif plan.mode is SleepMode.AFTER_TRACKS and plan.tracks > 1:
+            self._kind, self._tracks_left = _End.TRACKS, plan.tracks
+        else:
+            self._bind_to_track(now)
+        self.tick()
+
+    def arm_default(self) -> None:
+        """Arm the default plan from the settings (tray/panel quick action, bedtime)."""
+        self.arm(self.default_plan())
+
+    def default_plan(self, duration_s: float | None = None) -> SleepPlan:
+        s = self._settings
+        seconds = s.sleep_minutes * 60.0 if duration_s is None else duration_s
+        return SleepPlan(
+            mode=SleepMode.DURATION,
+            duration_s=min(max(seconds, MIN_DURATION_S), MAX_DURATION_S),
+            fade_s=float(s.fade_s),
+            curve=s.fade_curve,
+            end_action=s.end_action,
+            let_track_finish=s.let_track_finish,
+            max_finish_wait_s=s.max_finish_wait_min * 60.0,
+        )
 
     def cancel(self) -> None:
         """Disarm; restores the volume at once; cancels a suspend countdown."""
+        if self._phase is TimerPhase.IDLE:
+            return
+        if self._phase is TimerPhase.COUNTDOWN:
+            self.suspend_countdown.emit(0)
+        self._controller.set_halt_at_track_end(False)
+        self._ramp = None
+        self._apply_gain(1.0)
+        self._set_idle()
 
     def extend(self, seconds: float) -> None:
-        """+5/+15/-5 min etc. Works in every phase; during the fade it fades back up."""
+        """+5/+15/-5 min etc. Works in every phase; during the fade it fades back up.
+
+        Idle: a positive amount arms the default plan for that long. After the end (grace,
+        countdown): playback resumes, as with activity, for that long. Shortening never
+        leaves less than ``SHORTEST_REMAINING_S`` (or what was left), and during the fade
+        goes on down from the current level instead of fading back up.
+        """
+        if not math.isfinite(seconds) or seconds == 0:
+            return
+        now = self._ts()
+        if self._phase is TimerPhase.IDLE:
+            if seconds > 0:
+                self.arm(self.default_plan(seconds))
+            return
+        if seconds > 0:
+            self._last_extension_s = seconds
+        if self._phase in (TimerPhase.GRACE, TimerPhase.COUNTDOWN):
+            if seconds > 0:
+                self._wake_up(now, seconds)
+            return
+        if self._kind is _End.DECIDE and self._decide_ts is not None:
+            self._decide_ts = self._moved(self._decide_ts, seconds, now)
+        elif self._kind is not _End.DEADLINE and self._end_ts is None:
+            self._extra_s += seconds
+        elif self._end_ts is not None:
+            new_end = self._moved(self._end_ts, seconds, now)
+            self._kind = _End.DEADLINE
+            self._controller.set_halt_at_track_end(False)
+            if self._phase is TimerPhase.FADING and seconds < 0:
+                assert self._plan is not None
+                self._fade_from_p = fade_progress(self._plan.curve, self._gain)
+                self._fade_start_ts, self._fade_len = now, new_end - now
+                self._end_ts = new_end
+            else:
+                self._rearm(now, new_end, ramp=True)
+        self.tick()
 
     def notify_activity(self) -> None:
         """A SleepPlayer shortcut, media key or tray action happened (activity grace)."""
+        now = self._ts()
+        grace = self._settings.activity_grace
+        if self._phase is TimerPhase.COUNTDOWN and not grace:
+            # Never suspend a computer someone is using, even without the grace option.
+            self.suspend_countdown.emit(0)
+            self._set_idle()
+        elif not grace:
+            return
+        elif self._phase is TimerPhase.FADING:
+            self._rearm(now, now + self._last_extension_s, ramp=True)
+            self.tick()
+        elif self._phase in (TimerPhase.GRACE, TimerPhase.COUNTDOWN):
+            self._wake_up(now, self._last_extension_s)
 
     def undo_auto_arm(self) -> None:
         """Undo the bedtime auto-arm."""
+        if self._auto_armed:
+            self.cancel()
 
-    # --- state
-    def arm_default(self) -> None:
-        """Arm the default plan from the settings (tray/panel quick action)."""
     def resume_where_fell_asleep(self) -> bool:
         """Play the track where the last fade started, from 30 s before that point."""
+        entry = self._memory.latest
+        if entry is None:
+            return False
+        c = self._controller
+        c.play_track(entry.playlist_uid, entry.track_uid)
+        track = c.current_track
+        if track is None or track.uid != entry.track_uid:
+            return False
+        target = max(0, entry.position_ms - RESUME_BEFORE_MS)
+        if target > 0:
+            # Before the engine plays, the controller keeps the seek and applies it then.
+            c.seek(target)
+        return True
+
     def fell_asleep_at(self) -> tuple[str, str, int] | None:
         """(playlist uid, track uid, position ms) of the last fade start, if any."""
+        e = self._memory.latest
+        return (e.playlist_uid, e.track_uid, e.position_ms) if e else None
+
+    def fell_asleep_in(self, track_uid: str) -> int | None:
+        """Position ms at which the last fade in this track started, if any."""
+        e = self._memory.for_track(track_uid)
+        return e.position_ms if e else None
+
+    def shutdown(self) -> None:
+        """Stop ticking (ordered quit). The gain is not a setting: nothing to save."""
+        self._ticker.stop()
+        self._alarm.stop()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def phase(self) -> TimerPhase:
+        return self._phase
 
     @property
-    def phase(self) -> TimerPhase: ...
-    @property
-    def plan(self) -> SleepPlan | None: ...
+    def plan(self) -> SleepPlan | None:
+        return self._plan
+
     @property
     def deadline(self) -> datetime | None:
         """The wall-clock end (None for track modes until the end is known)."""
+        ts = self._due_ts()
+        return None if ts is None else datetime.fromtimestamp(ts, self._now().tzinfo)
 
     def remaining_s(self) -> float | None:
-        """Seconds to the end, or None when unknown (track counts)."""
+        """Seconds to the end (to the suspend, while counting down), or None when unknown."""
+        ts = self._due_ts()
+        if self._phase is TimerPhase.COUNTDOWN:
+            ts = self._until_ts
+        return None if ts is None else max(0.0, ts - self._ts())
 
-    def fade_gain(self) -> float: ...
+    def fade_gain(self) -> float:
+        return self._gain
+
     def description(self) -> str:
         """The end in words, for the panel, tray tooltip, title and headless status."""
+        plan = self._plan
+        if self._phase is TimerPhase.IDLE or plan is None:
+            return "Timer off"
+        if self._phase is TimerPhase.COUNTDOWN:
+            return f"Suspends in {math.ceil(self.remaining_s() or 0)} s"
+        if self._phase is TimerPhase.GRACE:
+            done = "Paused" if plan.end_action is EndAction.PAUSE else "Stopped"
+            return f"{done} by the sleep timer"
+        action = plan.end_action
+        if self._kind in (_End.DEADLINE, _End.DECIDE):
+            return describe_end(
+                action, at=self.deadline, let_track_finish=self._kind is _End.DECIDE
+            )
+        left = self._tracks_left if self._kind is _End.TRACKS else 1
+        return describe_end(action, track_remaining_s=self.remaining_s(), tracks_left=left)
+
+    def tick_interval_ms(self) -> int | None:
+        """The current tick interval, None while not ticking (tests, benchmarks)."""
+        return self._ticker.interval() if self._ticker.isActive() else None
+
+    # ------------------------------------------------------------------ the tick
+    def tick(self) -> None:
+        """What the timer does each tick: compare now() with the deadline, set the fade gain
+        for the wall-clock time elapsed, end playback when due. Public so that tests and
+        benchmarks can drive it on a fake clock; the QTimers call nothing else."""
+        now = self._ts()
+        if self._phase in (TimerPhase.ARMED, TimerPhase.FADING):
+            self._tick_armed(now)
+        elif self._phase is TimerPhase.COUNTDOWN:
+            self._tick_countdown(now)
+        elif self._phase is TimerPhase.GRACE and now >= self._until_ts:
+            self._set_idle()
+        self._schedule(now)
+        self._emit_if_changed()
+
+    def _tick_armed(self, now: float) -> None:
+        if self._kind is _End.DECIDE and self._decide_ts is not None and now >= self._decide_ts:
+            if now - self._decide_ts > LATE_LIMIT_S:
+                self._finish(now, power_ok=now - self._decide_ts <= OVERDUE_LIMIT_S)
+                return
+            self._decide(now)
+        if self._kind is _End.TRACK and self._phase is TimerPhase.ARMED:
+            if self._end_ts is not None and now - self._end_ts > LATE_LIMIT_S:
+                self._finish(now, power_ok=now - self._end_ts <= OVERDUE_LIMIT_S)
+                return
+            self._sync_track(now)
+        if self._end_ts is None:
+            self._apply_gain(self._ramp_gain(now))
+            return
+        late = now - self._end_ts
+        if late >= 0:
+            if self._phase is TimerPhase.FADING and late <= LATE_LIMIT_S:
+                self._apply_gain(0.0)  # the curve's end: off, then the pause or stop
+            self._finish(now, power_ok=late <= OVERDUE_LIMIT_S)
+            return
+        if self._phase is TimerPhase.ARMED and now >= self._fade_start_ts:
+            skipped = now - self._fade_start_ts
+            if skipped > LATE_LIMIT_S and skipped > self._fade_len / 2:
+                # Woke from sleep with most of the fade gone: never fade from the top again.
+                self._finish(now, power_ok=False)
+                return
+            self._begin_fade()
+        gain = self._ramp_gain(now)
+        if self._phase is TimerPhase.FADING:
+            assert self._plan is not None
+            gain = min(gain, fade_gain(self._plan.curve, self._progress(now)))
+        self._apply_gain(gain)
+
+    def _tick_countdown(self, now: float) -> None:
+        left = math.ceil(self._until_ts - now)
+        if left > 0:
+            if left != self._countdown_shown:
+                self._countdown_shown = left
+                self.suspend_countdown.emit(left)
+            return
+        late = now - self._until_ts
+        self.suspend_countdown.emit(0)
+        self._set_idle()
+        if self._suspender is not None and late <= OVERDUE_LIMIT_S:
+            self._suspender.suspend()
+
+    def _schedule(self, now: float) -> None:
+        if self._phase is TimerPhase.IDLE:
+            self._ticker.stop()
+            self._alarm.stop()
+            return
+        fast = self._phase is TimerPhase.FADING or self._ramp is not None
+        interval = FAST_TICK_MS if fast else SLOW_TICK_MS
+        if not self._ticker.isActive() or self._ticker.interval() != interval:
+            self._ticker.start(interval)
+        upcoming = self._decide_ts if self._kind is _End.DECIDE else None
+        if self._phase is TimerPhase.ARMED and self._end_ts is not None:
+            upcoming = self._fade_start_ts
+        wait_s = None if upcoming is None else upcoming - now
+        if not fast and wait_s is not None and 0 < wait_s <= SLOW_TICK_MS / 1000:
+            self._alarm.start(math.ceil(wait_s * 1000))
+        else:
+            self._alarm.stop()
+
+    # ------------------------------------------------------------------ the end
+    def _finish(self, now: float, *, power_ok: bool) -> None:
+        """First pause or stop, then restore the gain; then the action's aftermath."""
+        plan = self._plan
+        assert plan is not None
+        c, action = self._controller, plan.end_action
+        track, playlist = c.current_track, c.current_playlist_uid
+        self._resume_point = (playlist, track.uid, c.position_ms()) if track and playlist else None
+        self._ending = True
+        try:
+            if action is EndAction.PAUSE:
+                c.pause()
+            else:
+                c.stop()
+        finally:
+            self._ending = False
+        c.set_halt_at_track_end(False)
+        self._reset_end_state()
+        self._apply_gain(1.0)
+        self.finished.emit(action.value)
+        if action is EndAction.QUIT:
+            self._set_idle()
+            self.quit_requested.emit()
+        elif action is EndAction.SUSPEND and power_ok and self._suspender is not None:
+            self._phase, self._until_ts = TimerPhase.COUNTDOWN, now + SUSPEND_COUNTDOWN_S
+            self._countdown_shown = -1
+            self._tick_countdown(now)
+        else:
+            if action is EndAction.SUSPEND:
+                why = "not available here" if self._suspender is None else "skipped (overdue)"
+                self.message.emit(f"Playback stopped; suspend {why}.")
+            if self._settings.activity_grace:
+                self._phase, self._until_ts = TimerPhase.GRACE, now + GRACE_S
+            else:
+                self._set_idle()
+
+    def _wake_up(self, now: float, seconds: float) -> None:
+        """After the end: resume playback, fading up from silence, armed for ``seconds``."""
+        if self._phase is TimerPhase.COUNTDOWN:
+            self.suspend_countdown.emit(0)
+        plan = self._plan
+        assert plan is not None
+        self._phase, self._kind = TimerPhase.ARMED, _End.DEADLINE
+        if self._controller.state is PlayerState.PLAYING:
+            # The user pressed Play themselves: it already plays at their volume.
+            self._rearm(now, now + seconds, ramp=False)
+            self.tick()
+            return
+        self._apply_gain(0.0)  # before the resume: the engine starts silent
+        self._rearm(now, now + seconds, ramp=True)
+        if plan.end_action is not EndAction.PAUSE and self._resume_point is not None:
+            self._controller.restore(*self._resume_point)
+        self._ending = True
+        try:
+            self._controller.resume()
+        finally:
+            self._ending = False
+        self.tick()
+
+    # ------------------------------------------------------------------ helpers
+    def _ts(self) -> float:
+        return self._now().timestamp()
+
+    def _due_ts(self) -> float | None:
+        if self._phase not in (TimerPhase.ARMED, TimerPhase.FADING):
+            return None
+        return self._decide_ts if self._kind is _End.DECIDE else self._end_ts
+
+    def _moved(self, due: float, seconds: float, now: float) -> float:
+        return max(due + seconds, now + min(max(0.0, due - now), SHORTEST_REMAINING_S))
+
+    def _set_end(self, end_ts: float, now: float) -> None:
+        """A new end while not fading; a timer shorter than its fade compresses the fade."""
+        assert self._plan is not None
+        self._end_ts = end_ts
+        self._fade_len = min(self._plan.fade_s, max(0.0, end_ts - now))
+        self._fade_start_ts, self._fade_from_p = end_ts - self._fade_len, 0.0
+
+    def _rearm(self, now: float, end_ts: float, *, ramp: bool) -> None:
+        """Out of the fade (or the end) to a plain deadline; fades back up or jumps to 1.0."""
+        self._kind, self._decide_ts, self._expect_halt = _End.DEADLINE, None, False
+        self._controller.set_halt_at_track_end(False)
+        self._phase = TimerPhase.ARMED
+        self._ramp = (_db(self._gain), now) if ramp and self._gain < 1.0 else None
+        if not ramp:
+            self._apply_gain(1.0)
+        self._set_end(end_ts, now)
+
+    def _progress(self, now: float) -> float:
+        if self._fade_len <= 0:
+            return 1.0
+        elapsed = (now - self._fade_start_ts) / self._fade_len
+        return self._fade_from_p + (1.0 - self._fade_from_p) * max(0.0, elapsed)
+
+    def _ramp_gain(self, now: float) -> float:
+        if self._ramp is None:
+            return 1.0
+        from_db, start = self._ramp
+        t = (now - start) / RAMP_UP_S
+        if t >= 1.0:
+            self._ramp = None
+            return 1.0
+        gain: float = 10 ** (from_db * (1.0 - max(0.0, t)) / 20)
+        return gain
+
+    def _apply_gain(self, gain: float) -> None:
+        if gain != self._gain:
+            self._gain = gain
+            self._controller.set_fade_gain(gain)
+
+    def _begin_fade(self) -> None:
+        self._phase = TimerPhase.FADING
+        c = self._controller
+        track, playlist, position = c.current_track, c.current_playlist_uid, c.position_ms()
+        if track is not None and playlist is not None:
+            self._memory.record(FellAsleep(playlist, track.uid, position, self._ts()))
+        self.fade_started.emit(track.uid if track else "", position)
+
+    def _reset_end_state(self) -> None:
+        self._kind, self._end_ts, self._decide_ts = _End.DEADLINE, None, None
+        self._fade_from_p, self._tracks_left, self._extra_s = 0.0, 1, 0.0
+        self._frozen_remaining, self._halt_pending, self._expect_halt = None, False, False
+        self._await_start = False
+        self._ramp = None
+
+    def _set_idle(self) -> None:
+        self._phase, self._plan, self._auto_armed = TimerPhase.IDLE, None, False
+        self._reset_end_state()
+        self._schedule(0.0)
+        self._emit_if_changed()
+
+    def _emit_if_changed(self) -> None:
+        remaining = self.remaining_s()
+        key = (
+            self._phase,
+            None if self._due_ts() is None else round(self._due_ts() or 0),
+            None if remaining is None else math.ceil(remaining),
+            self._tracks_left,
+            round(_db(self._gain)),
+        )
+        if key != self._last_key:
+            self._last_key = key
+            self.changed.emit()
+
+    # ------------------------------------------------------------------ track modes
+    def _track_remaining_s(self) -> float | None:
+        c = self._controller
+        duration = c.duration_ms()
+        if c.state is not PlayerState.PLAYING or duration <= 0 or c.current_track is None:
+            return None
+        return max(0, duration - c.position_ms()) / 1000
+
+    def _bind_to_track(self, now: float) -> None:
+        """The current (or next started) track is the last: halt at its end, fade into it."""
+        self._kind, self._end_ts = _End.TRACK, None
+        self._controller.set_halt_at_track_end(True)
+        self._sync_track(now)
+
+    def _sync_track(self, now: float) -> None:
+        """Follow the current track's end while armed: seeks move it, pauses freeze it."""
+        if self._phase is not TimerPhase.ARMED or self._kind is not _End.TRACK:
+            return
+        if self._halt_pending or self._await_start:
+            return
+        looping = self._controller.repeat is RepeatMode.ONE
+        if self._controller.state is PlayerState.PLAYING:
+            # A looping track never ends: its end is computed once, then kept.
+            if looping and self._end_ts is not None:
+                remaining: float | None = self._end_ts - now
+            else:
+                remaining = self._track_remaining_s()
+            self._frozen_remaining = remaining
+        else:
+            remaining = self._frozen_remaining
+        if remaining is None:
+            self._end_ts = None
+            return
+        if self._extra_s:
+            end = self._moved(now + remaining, self._extra_s, now)
+            self._extra_s = 0.0
+            self._rearm(now, end, ramp=self._ramp is not None)
+            return
+        self._set_end(now + remaining, now)
+
+    def _decide(self, now: float) -> None:
+        """Let the track finish: at the deadline, end with the track if it ends soon enough."""
+        assert self._plan is not None
+        self._decide_ts = None
+        remaining = self._track_remaining_s()
+        if remaining is not None and remaining <= self._plan.max_finish_wait_s:
+            self._bind_to_track(now)
+        else:
+            self._kind = _End.DEADLINE
+            self._set_end(now + self._plan.fade_s, now)
+
+    # ------------------------------------------------------------------ controller events
+    def _on_controller_state_changed(self, value: int) -> None:
+        if self._ending or self._phase not in (TimerPhase.ARMED, TimerPhase.FADING):
+            return
+        state = PlayerState(value)
+        now = self._ts()
+        if self._phase is TimerPhase.FADING:
+            if state in (PlayerState.PAUSED, PlayerState.STOPPED) and not self._expect_halt:
+                # Someone is awake: keep the timer, restore the level while nothing plays.
+                self._rearm(now, now + self._last_extension_s, ramp=False)
+        elif state is PlayerState.PLAYING and (self._halt_pending or self._await_start):
+            self._await_start = False
+            if self._halt_pending:
+                self._halt_pending = False
+                self._bind_to_track(now)
+            else:
+                self._sync_track(now)
+        else:
+            self._sync_track(now)
+        self._schedule(now)
+        self._emit_if_changed()
+
+    def _on_controller_position_changed(self, _value: int) -> None:
+        if self._phase is TimerPhase.ARMED and self._kind is _End.TRACK:
+            self._sync_track(self._ts())
+            self._emit_if_changed()
+
+    def _on_controller_track_changed(self, _track: object) -> None:
+        # Until the new track plays, the controller's position still belongs to the old one.
+        if self._phase is TimerPhase.ARMED and self._kind is _End.TRACK:
+            self._await_start, self._end_ts, self._frozen_remaining = True, None, None
+
+    def _on_controller_track_finished(self, _uid: str) -> None:
+        if self._phase not in (TimerPhase.ARMED, TimerPhase.FADING):
+            return
+        if self._kind is _End.TRACK:
+            self._expect_halt = True
+        elif self._kind is _End.TRACKS:
+            self._tracks_left -= 1
+            if self._tracks_left <= 1:
+                # The halt is set once the next track plays: set now, it would halt this end.
+                self._kind, self._halt_pending = _End.TRACK, True
+            self._emit_if_changed()
+
+    def _on_controller_halted_at_track_end(self, _uid: str) -> None:
+        if self._phase in (TimerPhase.ARMED, TimerPhase.FADING) and self._kind is _End.TRACK:
+            self._finish(self._ts(), power_ok=True)
+            self._schedule(self._ts())
+            self._emit_if_changed()
+
+    def _on_controller_queue_finished(self) -> None:
+        # Nothing left to play before the counted tracks ran out: the night is over.
+        if self._phase in (TimerPhase.ARMED, TimerPhase.FADING) and self._kind in (
+            _End.TRACK,
+            _End.TRACKS,
+        ):
+            self._finish(self._ts(), power_ok=True)
+            self._schedule(self._ts())
+            self._emit_if_changed()
+
+    def _on_controller_volume_changed(self, _volume: int) -> None:
+        # The timer never sets the user volume, so any change here is the user's.
+        now = self._ts()
+        if self._phase is TimerPhase.FADING:
+            self._rearm(now, now + self._last_extension_s, ramp=False)
+        elif self._ramp is not None:
+            self._ramp = None
+            self._apply_gain(1.0)
+        else:
+            return
+        self._schedule(now)
+        self._emit_if_changed()
+
+    def _on_controller_play_requested(self) -> None:
+        s = self._settings
+        if not s.bedtime_enabled or self._phase is not TimerPhase.IDLE:
+            return
+        try:
+            start, end = parse_clock(s.bedtime_start), parse_clock(s.bedtime_end)
+        except ValueError:
+            return
+        if in_nightly_window(self._now().time(), start, end):
+            self.arm_default()
+            self._auto_armed = True
+            self.message.emit(AUTO_ARM_MESSAGE)

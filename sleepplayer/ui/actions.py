@@ -7,6 +7,11 @@ key, so Space and the arrows reach the controller even when the track table or a
 focus. Text fields claim their keys through ``ShortcutOverride`` (see ``FilterEdit``), so typing
 in the filter is never stolen. Window (not application) context keeps Space from toggling
 playback while a dialog is open.
+
+Activity grace: every action the user triggers is reported to the sleep timer, here and only
+here (:meth:`ActionRegistry._run`), so a sleepy key press during the fade brings the sound back
+whichever action it was. The timer's own commands (+5 min, cancel...) set the timer directly
+and are not reported as well, or an extension would be counted twice.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from sleepplayer.core.model import RepeatMode
 from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.controller import PlaybackController
+from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 from sleepplayer.ui import icons
 
 SEEK_STEP_MS = 10_000
@@ -40,6 +46,7 @@ class WindowCommands(Protocol):
     def show_shortcuts(self) -> None: ...
     def show_about(self) -> None: ...
     def request_quit(self) -> None: ...
+    def show_timer_panel(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -47,8 +54,10 @@ class ActionSpec:
     """One action.
 
     ``target`` names the method it triggers: ``controller.<m>``, ``window.<m>`` (a
-    :class:`WindowCommands` method) or ``registry.<m>`` (small helpers on the registry), called
-    with ``args``. ``widget_scope`` actions fire only inside the widget they are added to.
+    :class:`WindowCommands` method), ``timer.<m>`` (a :class:`SleepTimer` method) or
+    ``registry.<m>`` (small helpers on the registry), called with ``args``. ``widget_scope``
+    actions fire only inside the widget they are added to. ``reports_activity`` actions tell
+    the sleep timer that the user is awake.
     """
 
     id: str
@@ -60,13 +69,23 @@ class ActionSpec:
     args: tuple[int, ...] = ()
     checkable: bool = False
     widget_scope: bool = False
+    reports_activity: bool = True
 
     @property
     def needs_window(self) -> bool:
         return self.target.startswith("window.")
 
+    @property
+    def needs_timer(self) -> bool:
+        return self.group == _T
 
-_P, _V, _L, _A = "Playback", "Volume", "Playlists", "Application"
+
+_NO_TIMER_PHASES = (TimerPhase.IDLE,)
+
+
+_P, _V, _L, _T, _A = "Playback", "Volume", "Playlists", "Sleep Timer", "Application"
+#: Timer commands that need a running timer.
+_WHILE_ARMED = ("timer_plus_5", "timer_plus_15", "timer_minus_5", "timer_cancel")
 
 # fmt: off
 SPECS: tuple[ActionSpec, ...] = (
@@ -97,6 +116,19 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("remove_tracks", "Remove Selected Tracks", _L, "window.remove_tracks", "Delete",
                widget_scope=True),
     ActionSpec("filter", "Filter Tracks", _L, "window.focus_filter", "Ctrl+F", "search"),
+    ActionSpec("timer_panel", "Sleep Timer…", _T, "window.show_timer_panel", "T", "timer"),
+    ActionSpec("timer_plus_5", "Timer +5 min", _T, "timer.extend", "Ctrl+T", args=(5 * 60,),
+               reports_activity=False),
+    ActionSpec("timer_plus_15", "Timer +15 min", _T, "timer.extend", "Ctrl+Shift+T",
+               args=(15 * 60,), reports_activity=False),
+    ActionSpec("timer_minus_5", "Timer \u22125 min", _T, "timer.extend", "Shift+T",
+               args=(-5 * 60,), reports_activity=False),
+    ActionSpec("timer_cancel", "Cancel Timer", _T, "timer.cancel", "Shift+Esc",
+               reports_activity=False),
+    ActionSpec("timer_resume", "Resume from Where I Fell Asleep", _T,
+               "timer.resume_where_fell_asleep", "Ctrl+R"),
+    ActionSpec("timer_undo_auto", "Undo Automatic Timer", _T, "timer.undo_auto_arm", "Ctrl+Z",
+               reports_activity=False),
     ActionSpec("shortcuts_help", "Keyboard Shortcuts", _A, "window.show_shortcuts", "F1", "help"),
     ActionSpec("about", "About SleepPlayer", _A, "window.show_about"),
     ActionSpec("quit", "Quit", _A, "window.request_quit", "Ctrl+Q", "quit"),
@@ -113,17 +145,22 @@ def next_repeat(mode: RepeatMode) -> RepeatMode:
 class ActionRegistry(QObject):
     """Builds the QActions from :data:`SPECS` and keeps their look in step with the controller.
 
-    Actions that need the window stay disabled until :meth:`bind_window` is called.
+    Actions that need the window stay disabled until :meth:`bind_window` is called, and the
+    sleep-timer actions until a timer is passed in or bound with :meth:`bind_sleep_timer`.
+    "Undo Automatic Timer" is enabled by whoever shows the offer (the main window).
     """
 
     def __init__(
         self,
         controller: PlaybackController,
         parent: QObject | None = None,
+        *,
+        sleep_timer: SleepTimer | None = None,
     ) -> None:
         super().__init__(parent)
         self._controller = controller
         self._window: WindowCommands | None = None
+        self._timer: SleepTimer | None = None
         self._actions: dict[str, QAction] = {}
         self._specs = {spec.id: spec for spec in SPECS}
         for spec in SPECS:
@@ -134,6 +171,8 @@ class ActionRegistry(QObject):
         controller.muted_changed.connect(self._on_controller_muted_changed)
         icons.notifier().icons_changed.connect(self.refresh_icons)
         self.refresh_icons()
+        if sleep_timer is not None:
+            self.bind_sleep_timer(sleep_timer)
 
     def _make(self, spec: ActionSpec) -> QAction:
         action = QAction(spec.text, self)
@@ -146,19 +185,28 @@ class ActionRegistry(QObject):
             else Qt.ShortcutContext.WindowShortcut
         )
         action.setCheckable(spec.checkable)
-        action.setEnabled(not spec.needs_window)
+        action.setEnabled(not spec.needs_window and not spec.needs_timer)
         action.triggered.connect(lambda _checked=False, s=spec: self._run(s))
         return action
 
     def _run(self, spec: ActionSpec) -> None:
         owner_name, method = spec.target.split(".", 1)
-        owner = {"controller": self._controller, "window": self._window, "registry": self}
+        owner: dict[str, object] = {
+            "controller": self._controller,
+            "window": self._window,
+            "timer": self._timer,
+            "registry": self,
+        }
         receiver = owner[owner_name]
         if receiver is not None:
             getattr(receiver, method)(*spec.args)
         # A checkable action flips itself on trigger; the controller is the truth.
         if spec.checkable:
             self._sync_from_controller()
+        # After the action, not before: in the grace minute after the end, activity resumes
+        # playback, and a Play/Pause that came first would then pause it again.
+        if spec.reports_activity and self._timer is not None:
+            self._timer.notify_activity()
 
     # --- access
     def action(self, action_id: str) -> QAction:
@@ -179,9 +227,39 @@ class ActionRegistry(QObject):
     def bind_window(self, window: WindowCommands) -> None:
         """Route window-level actions to ``window`` and enable them."""
         self._window = window
+        self._update_enabled()
+
+    def sleep_timer(self) -> SleepTimer | None:
+        return self._timer
+
+    def bind_sleep_timer(self, timer: SleepTimer) -> None:
+        """Route the timer actions to ``timer``, report activity to it, follow its phase."""
+        if self._timer is timer:
+            return
+        if self._timer is not None:
+            self._timer.changed.disconnect(self._update_enabled)
+        self._timer = timer
+        timer.changed.connect(self._update_enabled)
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        timer = self._timer
+        armed = timer is not None and timer.phase not in _NO_TIMER_PHASES
         for spec in SPECS:
-            if spec.needs_window:
-                self._actions[spec.id].setEnabled(True)
+            action = self._actions[spec.id]
+            if spec.id == "timer_undo_auto":
+                if timer is None:
+                    action.setEnabled(False)
+                continue  # offered and withdrawn by the window
+            enabled = (not spec.needs_window or self._window is not None) and (
+                not spec.needs_timer or timer is not None
+            )
+            if spec.id in _WHILE_ARMED:
+                enabled = enabled and armed
+            elif spec.id == "timer_resume":
+                enabled = enabled and timer is not None and timer.fell_asleep_at() is not None
+            if action.isEnabled() != enabled:
+                action.setEnabled(enabled)
 
     # --- targets that are more than one controller call
     def cycle_repeat(self) -> None:

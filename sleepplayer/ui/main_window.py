@@ -2,22 +2,28 @@
 
 It composes the widgets, routes window-level actions and follows visibility for the position
 poll. Playback and library state stay in the services.
+
+With a sleep timer it also shows the timer: the remaining time in the title and a small dial
+beside the now-playing title, the timer's messages (with Undo for an automatic arm) in the
+status bar, and the suspend countdown as a quiet banner. Nothing here pops up or makes a sound.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QPushButton,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -26,14 +32,19 @@ from PySide6.QtWidgets import (
 
 from sleepplayer import APP_NAME, __version__
 from sleepplayer.core.model import Track
+from sleepplayer.core.settings import Settings
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
+from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 from sleepplayer.ui import icons
 from sleepplayer.ui.actions import ActionRegistry
+from sleepplayer.ui.countdown_dial import CountdownDial, dial_state, left_words
+from sleepplayer.ui.icons import icon_size
 from sleepplayer.ui.now_playing import NowPlaying, window_title
 from sleepplayer.ui.playlist_view import PlaylistPanel
 from sleepplayer.ui.shortcuts_dialog import ShortcutsDialog
 from sleepplayer.ui.sidebar import PlaylistSidebar
+from sleepplayer.ui.timer_panel import TimerPanel
 from sleepplayer.ui.track_model import local_paths
 from sleepplayer.ui.transport import TransportBar
 
@@ -42,6 +53,12 @@ AUDIO_FILTER = (
     "*.aiff *.aif *.ape *.wv *.mpc);;All files (*)"
 )
 _MESSAGE_MS = 8000
+#: An "armed automatically — Undo" offer stays this long (or until another message).
+_UNDO_MS = 20_000
+_TIMER_IDS = (
+    "timer_panel", None, "timer_plus_5", "timer_plus_15", "timer_minus_5", "timer_cancel", None,
+    "timer_resume", "timer_undo_auto",
+)  # fmt: skip
 _MENUS = {
     "&File": ["add_files", "add_folder", None, "new_playlist", None, "quit"],
     "P&laylist": [
@@ -56,12 +73,25 @@ _MENUS = {
 }  # fmt: skip
 
 
+def timer_title_text(timer: SleepTimer) -> str:
+    """The timer's part of the title: minutes left (changes once a minute at most)."""
+    phase = timer.phase
+    if phase is TimerPhase.COUNTDOWN:
+        return "suspending soon"
+    if phase not in (TimerPhase.ARMED, TimerPhase.FADING):
+        return ""
+    remaining = timer.remaining_s()
+    return "sleep timer on" if remaining is None else left_words(remaining)
+
+
 class MainWindow(QMainWindow):
     """The app's window.
 
-    ``MainWindow(controller, library, actions=None)``; pass the app's ActionRegistry to share
-    the actions with the tray. The app may set ``accept_close`` / ``quit_app_on_request`` and
-    listen to ``close_requested`` / ``quit_requested``; it restores and saves window state.
+    ``MainWindow(controller, library, actions=None, sleep_timer=None, settings=None)``; pass
+    the app's ActionRegistry to share the actions with the tray, and the SleepTimer (bound to
+    the registry here if it is not yet) and the Settings (the timer panel's defaults) to show
+    the timer. The app may set ``accept_close`` / ``quit_app_on_request`` and listen to
+    ``close_requested`` / ``quit_requested``; it restores and saves window state.
     """
 
     #: The user closed the window (title-bar button, Alt+F4). See ``accept_close``.
@@ -75,12 +105,21 @@ class MainWindow(QMainWindow):
         library: LibraryService,
         actions: ActionRegistry | None = None,
         parent: QWidget | None = None,
+        *,
+        sleep_timer: SleepTimer | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__(parent)
         self._controller = controller
         self._library = library
+        self._timer = sleep_timer
+        self._settings = settings
         #: Shared with the tray when the app passes one in; else the window makes its own.
         self.action_registry = actions or ActionRegistry(controller, self)
+        if sleep_timer is not None:
+            self.action_registry.bind_sleep_timer(sleep_timer)
+        #: Created on first use (T).
+        self.timer_panel: TimerPanel | None = None
         #: Set by the app: False keeps the window alive on close (e.g. it lives on in the tray).
         self.accept_close = True
         #: Set by the app: False when it handles ``quit_requested`` itself instead of the
@@ -107,10 +146,12 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self._content_column())
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([220, 880])
+        self.suspend_banner = self._build_suspend_banner()
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.suspend_banner)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.transport)
         self.setCentralWidget(central)
@@ -127,6 +168,25 @@ class MainWindow(QMainWindow):
         status.setContentsMargins(8, 0, 14, 2)
         status.addPermanentWidget(self.progress_label)
         status.addPermanentWidget(self.progress)
+        # An offer with a button ("Timer armed automatically — Undo") is a widget of its own:
+        # temporary messages hide the status bar's widgets while they show.
+        self.undo_offer = QWidget()
+        self.undo_label = QLabel()
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setObjectName("statusLinkButton")
+        self.undo_button.setFlat(True)
+        self.undo_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.undo_button.clicked.connect(self._on_undo_clicked)
+        offer = QHBoxLayout(self.undo_offer)
+        offer.setContentsMargins(0, 0, 0, 0)
+        offer.setSpacing(4)
+        offer.addWidget(self.undo_label)
+        offer.addWidget(self.undo_button)
+        self.undo_offer.hide()
+        status.addWidget(self.undo_offer)
+        self._undo_expiry = QTimer(self)
+        self._undo_expiry.setSingleShot(True)
+        self._undo_expiry.timeout.connect(self._withdraw_undo)
         status.setSizeGripEnabled(False)
         # The status bar only appears while it has something to say: the nights are quiet.
         status.messageChanged.connect(self._update_status_visible)
@@ -144,7 +204,13 @@ class MainWindow(QMainWindow):
         self.sidebar.editing_finished.connect(self.panel.table.setFocus)
         current = library.current_playlist()
         self._on_library_current_changed(current.uid if current else "")
+        if sleep_timer is not None:
+            self._add_timer_button()
+            sleep_timer.changed.connect(self._on_timer_changed)
+            sleep_timer.message.connect(self._on_timer_message)
+            sleep_timer.suspend_countdown.connect(self._on_timer_suspend_countdown)
         self._on_controller_track_changed(controller.current_track)
+        self._on_timer_changed()
         self.panel.table.setFocus()
 
     # --- building
@@ -174,13 +240,75 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(column)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.now_playing)
+        self.timer_dial = CountdownDial()
+        self.timer_dial.setFixedSize(56, 56)
+        self.timer_label = QLabel()
+        self.timer_label.setObjectName("timerLeftLabel")
+        self.timer_detail = QLabel()
+        self.timer_detail.setObjectName("dimLabel")
+        text = QVBoxLayout()
+        text.setSpacing(1)
+        text.addStretch(1)
+        text.addWidget(self.timer_label, 0, Qt.AlignmentFlag.AlignRight)
+        text.addWidget(self.timer_detail, 0, Qt.AlignmentFlag.AlignRight)
+        text.addStretch(1)
+        self.timer_strip = QWidget()
+        self.timer_strip.setObjectName("timerStrip")
+        strip = QHBoxLayout(self.timer_strip)
+        strip.setContentsMargins(8, 8, 16, 6)
+        strip.setSpacing(10)
+        strip.addLayout(text)
+        strip.addWidget(self.timer_dial)
+        self.timer_strip.hide()
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.setSpacing(0)
+        header.addWidget(self.now_playing, 1)
+        header.addWidget(self.timer_strip)
+        layout.addLayout(header)
         layout.addWidget(self.panel, 1)
         column.setMinimumWidth(360)
         return column
 
+    def _build_suspend_banner(self) -> QFrame:
+        banner = QFrame()
+        banner.setObjectName("suspendBanner")
+        self.suspend_label = QLabel()
+        self.suspend_label.setObjectName("suspendLabel")
+        note = QLabel("The sound has faded out.")
+        note.setObjectName("dimLabel")
+        self.suspend_cancel = QPushButton("&Cancel Suspend")
+        self.suspend_cancel.setToolTip("Keep the computer awake and turn the timer off")
+        self.suspend_cancel.clicked.connect(self._on_suspend_cancel_clicked)
+        layout = QHBoxLayout(banner)
+        layout.setContentsMargins(16, 8, 16, 8)
+        layout.setSpacing(12)
+        layout.addWidget(self.suspend_label)
+        layout.addWidget(note)
+        layout.addStretch(1)
+        layout.addWidget(self.suspend_cancel)
+        banner.hide()
+        return banner
+
+    def _add_timer_button(self) -> None:
+        """The transport's timer button, beside repeat and shuffle."""
+        button = QToolButton()
+        button.setObjectName("timerButton")
+        button.setDefaultAction(self.action_registry["timer_panel"])
+        button.setIconSize(icon_size(18))
+        button.setAutoRaise(True)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window shortcuts
+        button.setToolTip("Sleep timer (T)")
+        bar = self.transport.layout()
+        assert isinstance(bar, QHBoxLayout)
+        bar.insertWidget(bar.indexOf(self.transport.repeat_button), button)
+        self.timer_button = button
+
     def _build_menus(self) -> None:
-        for title, ids in _MENUS.items():
+        menus = list(_MENUS.items())
+        if self._timer is not None:
+            menus.insert(len(menus) - 1, ("&Timer", list(_TIMER_IDS)))  # before Help
+        for title, ids in menus:
             menu = self.menuBar().addMenu(title)
             for action_id in ids:
                 if action_id is None:
@@ -248,6 +376,17 @@ class MainWindow(QMainWindow):
             f"About {APP_NAME}",
             f"<b>{APP_NAME}</b> {__version__}<p>Fall asleep to ASMR and sleep sounds.</p>",
         )
+
+    def show_timer_panel(self) -> None:
+        """Open (or raise) the sleep-timer panel; the timer's own keys work inside it too."""
+        if self._timer is None:
+            return
+        if self.timer_panel is None:
+            self.timer_panel = TimerPanel(self._timer, self._settings, self._controller, self)
+            self.timer_panel.addActions(
+                [self.action_registry[i] for i in _TIMER_IDS if i and i != "timer_panel"]
+            )
+        self.timer_panel.open_panel()
 
     def request_quit(self) -> None:
         self.quit_requested.emit()
@@ -322,7 +461,81 @@ class MainWindow(QMainWindow):
             self._library.add_paths(uid, paths)
 
     def _on_controller_track_changed(self, track: Track | None) -> None:
-        self.setWindowTitle(window_title(track))
+        self._update_title()
+
+    def _update_title(self) -> None:
+        timer_text = timer_title_text(self._timer) if self._timer is not None else ""
+        title = window_title(self._controller.current_track, timer_text)
+        if title != self.windowTitle():
+            self.setWindowTitle(title)
+
+    # --- the sleep timer
+    def _on_timer_changed(self) -> None:
+        timer = self._timer
+        if timer is None:
+            return
+        self._update_title()
+        state = dial_state(timer)
+        self.timer_dial.set_state(state)
+        shown = timer.phase in (TimerPhase.ARMED, TimerPhase.FADING)
+        if shown:
+            left = self.timer_dial.time_text()
+            if state.remaining_s is not None:
+                left = left_words(state.remaining_s)
+            if timer.phase is TimerPhase.FADING:
+                left = f"fading · {state.gain_pct} %"
+            if left != self.timer_label.text():
+                self.timer_label.setText(left)
+            if state.caption != self.timer_detail.text():
+                self.timer_detail.setText(state.caption)
+        if shown != self.timer_strip.isVisible():
+            self.timer_strip.setVisible(shown)
+        if timer.phase is not TimerPhase.COUNTDOWN and self.suspend_banner.isVisible():
+            self.suspend_banner.hide()
+        if timer.phase is TimerPhase.IDLE:
+            self._withdraw_undo()
+
+    def _on_timer_message(self, text: str) -> None:
+        # The timer says "Timer armed automatically — Undo": the word becomes a button.
+        offer, undo_word = text.rstrip(), "Undo"
+        if offer.endswith(undo_word):
+            shown = offer[: -len(undo_word)].rstrip(" \u2014\u2013-").rstrip()
+            self.statusBar().clearMessage()
+            self.undo_label.setText(f"{shown} \u2014")
+            self.undo_button.setToolTip(f"Undo ({self._undo_keys()})")
+            self.undo_offer.show()
+            self.action_registry["timer_undo_auto"].setEnabled(True)
+            self._undo_expiry.start(_UNDO_MS)
+            self._update_status_visible()
+        else:
+            self.show_message(text)
+
+    def _undo_keys(self) -> str:
+        shortcut = self.action_registry["timer_undo_auto"].shortcut()
+        return shortcut.toString(shortcut.SequenceFormat.NativeText)
+
+    def _on_undo_clicked(self) -> None:
+        self.action_registry["timer_undo_auto"].trigger()
+        self._withdraw_undo()
+
+    def _withdraw_undo(self) -> None:
+        self._undo_expiry.stop()
+        if self._timer is not None:
+            self.action_registry["timer_undo_auto"].setEnabled(False)
+        self.undo_offer.hide()
+        self._update_status_visible()
+
+    def _on_timer_suspend_countdown(self, seconds: int) -> None:
+        if seconds > 0:
+            self.suspend_label.setText(f"Suspending the computer in {seconds} s")
+            self.suspend_banner.show()
+        else:
+            self.suspend_banner.hide()
+
+    def _on_suspend_cancel_clicked(self) -> None:
+        self.suspend_banner.hide()
+        if self._timer is not None:
+            self._timer.cancel()
 
     def _on_library_current_changed(self, uid: str) -> None:
         self.panel.set_playlist(uid or None)
@@ -349,4 +562,8 @@ class MainWindow(QMainWindow):
 
     def _update_status_visible(self) -> None:
         status = self.statusBar()
-        status.setVisible(bool(status.currentMessage()) or not self.progress.isHidden())
+        status.setVisible(
+            bool(status.currentMessage())
+            or not self.progress.isHidden()
+            or not self.undo_offer.isHidden()
+        )

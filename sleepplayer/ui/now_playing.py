@@ -10,9 +10,13 @@ from sleepplayer.core.model import Track, TrackKind
 from sleepplayer.services.controller import PlaybackController
 
 
-def window_title(track: Track | None) -> str:
-    """``"Title — SleepPlayer"``, or just the app name when nothing is loaded."""
-    return f"{track.display_title} \u2014 {APP_NAME}" if track is not None else APP_NAME
+def window_title(track: Track | None, timer_text: str = "") -> str:
+    """``"Title — SleepPlayer"``, or just the app name when nothing is loaded; with a timer,
+    ``"Title — 23 min left — SleepPlayer"``."""
+    parts = [track.display_title] if track is not None else []
+    if timer_text:
+        parts.append(timer_text)
+    return " \u2014 ".join([*parts, APP_NAME])
 
 
 def subtitle(track: Track | None) -> str:

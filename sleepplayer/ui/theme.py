@@ -130,6 +130,32 @@ QProgressBar#scanProgress {{
     border: none; border-radius: 3px; background: {c.button}; max-height: 6px;
 }}
 QProgressBar#scanProgress::chunk {{ border-radius: 3px; background: {c.accent}; }}
+QFrame#suspendBanner {{ background: {c.soft_accent}; border-bottom: 1px solid {c.border}; }}
+QLabel#suspendLabel {{ font-weight: 600; }}
+QPushButton#statusLinkButton {{
+    border: none; padding: 0 4px; color: {c.text}; text-decoration: underline;
+}}
+QPushButton#statusLinkButton:focus {{ color: {c.accent_text}; background: {c.soft_accent}; }}
+QFrame#timerArmed {{ background: {c.base}; border: 1px solid {c.border}; border-radius: 8px; }}
+QLabel#timerArmedTitle {{ font-size: 13pt; }}
+QLabel#timerSummary {{ font-weight: 600; }}
+QLabel#timerSummary[error="true"] {{ font-weight: normal; color: {c.dim_text}; }}
+QFrame#timerRule {{ border: none; background: {c.border}; max-height: 1px; min-height: 1px; }}
+QPushButton#presetButton {{
+    background: {c.base}; border: 1px solid {c.border}; border-left: none; border-radius: 0;
+    padding: 4px 9px;
+}}
+QPushButton#presetButton[segment="first"] {{
+    border-left: 1px solid {c.border}; border-top-left-radius: 5px;
+    border-bottom-left-radius: 5px;
+}}
+QPushButton#presetButton[segment="last"] {{
+    border-top-right-radius: 5px; border-bottom-right-radius: 5px;
+}}
+QPushButton#presetButton:hover {{ background: {c.button}; }}
+QPushButton#presetButton:checked {{ background: {c.accent}; color: {c.accent_text}; }}
+QPushButton#presetButton:focus {{ text-decoration: underline; }}
+QPushButton#presetButton:focus:!checked {{ background: {c.button}; }}
 QScrollBar:vertical {{ background: transparent; width: 10px; margin: 2px; }}
 QScrollBar::handle:vertical {{ background: {c.scroll}; border-radius: 3px; min-height: 32px; }}
 QScrollBar::handle:vertical:hover {{ background: {c.dim_text}; }}

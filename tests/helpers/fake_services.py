@@ -1,4 +1,4 @@
-"""Deterministic fakes of PlaybackController and LibraryService for UI tests.
+"""Deterministic fakes of PlaybackController, LibraryService and SleepTimer for UI tests.
 
 They subclass the real services so mypy checks that every override keeps the real signature,
 but they skip the real ``__init__`` (no backend, no disk): all state lives here, every public
@@ -7,15 +7,21 @@ method is overridden, and each call is recorded in ``calls`` for assertions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QObject
 
 from sleepplayer.core.model import Library, Playlist, RepeatMode, Track, TrackKind
+from sleepplayer.core.sleep_plan import SleepMode, SleepPlan
 from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
+from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
+
+#: The fake timer's wall clock unless a test passes its own.
+FAKE_NOW = datetime(2024, 11, 5, 23, 0, 0).astimezone()
 
 
 def make_tracks(count: int, prefix: str = "Track") -> list[Track]:
@@ -191,6 +197,7 @@ class FakeController(PlaybackController):
         self._shuffle = False
         self._position_ms = 0
         self._duration_ms = 0
+        self._gain = 1.0
         self.watchers: dict[str, bool] = {}
         self.calls: list[tuple[object, ...]] = []
 
@@ -265,6 +272,7 @@ class FakeController(PlaybackController):
 
     def set_fade_gain(self, gain: float) -> None:
         self.calls.append(("set_fade_gain", gain))
+        self._gain = gain
 
     # --- order
     def set_repeat(self, mode: RepeatMode) -> None:
@@ -330,3 +338,122 @@ class FakeController(PlaybackController):
         if state != self._state:
             self._state = state
             self.state_changed.emit(int(state))
+
+
+class FakeSleepTimer(SleepTimer):
+    """A sleep timer without ticks: commands record themselves and set plain state.
+
+    ``arm`` fixes a deadline from the injected clock for DURATION plans (None otherwise);
+    tests move it along with the drivers at the bottom (``set_state``, ``emit_message``).
+    """
+
+    def __init__(
+        self, now: Callable[[], datetime] | None = None, parent: QObject | None = None
+    ) -> None:
+        QObject.__init__(self, parent)  # the real __init__ needs a controller
+        self._now = now or (lambda: FAKE_NOW)
+        self._phase = TimerPhase.IDLE
+        self._plan: SleepPlan | None = None
+        self._deadline: datetime | None = None
+        self._remaining: float | None = None
+        self._gain = 1.0
+        self._description = ""
+        self._fell_asleep: tuple[str, str, int] | None = None
+        self.calls: list[tuple[object, ...]] = []
+
+    # --- commands
+    def arm(self, plan: SleepPlan) -> None:
+        self.calls.append(("arm", plan))
+        self._plan = plan
+        self._phase = TimerPhase.ARMED
+        self._gain = 1.0
+        if plan.mode is SleepMode.DURATION:
+            self._remaining = plan.duration_s
+            self._deadline = self._now() + timedelta(seconds=plan.duration_s)
+        else:
+            self._remaining = None
+            self._deadline = None
+        self._description = f"Armed: {plan.mode.value}"
+        self.changed.emit()
+
+    def cancel(self) -> None:
+        self.calls.append(("cancel",))
+        was_counting_down = self._phase is TimerPhase.COUNTDOWN
+        self._phase = TimerPhase.IDLE
+        self._plan = None
+        self._deadline = None
+        self._remaining = None
+        self._gain = 1.0
+        if was_counting_down:
+            self.suspend_countdown.emit(0)
+        self.changed.emit()
+
+    def extend(self, seconds: float) -> None:
+        self.calls.append(("extend", seconds))
+        if self._remaining is not None:
+            self._remaining = max(0.0, self._remaining + seconds)
+        if self._deadline is not None:
+            self._deadline += timedelta(seconds=seconds)
+        self.changed.emit()
+
+    def notify_activity(self) -> None:
+        self.calls.append(("notify_activity",))
+
+    def undo_auto_arm(self) -> None:
+        self.calls.append(("undo_auto_arm",))
+        self.cancel()
+
+    def arm_default(self) -> None:
+        self.calls.append(("arm_default",))
+        self.arm(SleepPlan())
+
+    def resume_where_fell_asleep(self) -> bool:
+        self.calls.append(("resume_where_fell_asleep",))
+        return self._fell_asleep is not None
+
+    def fell_asleep_at(self) -> tuple[str, str, int] | None:
+        return self._fell_asleep
+
+    # --- state
+    @property
+    def phase(self) -> TimerPhase:
+        return self._phase
+
+    @property
+    def plan(self) -> SleepPlan | None:
+        return self._plan
+
+    @property
+    def deadline(self) -> datetime | None:
+        return self._deadline
+
+    def remaining_s(self) -> float | None:
+        return self._remaining
+
+    def fade_gain(self) -> float:
+        return self._gain
+
+    def description(self) -> str:
+        return self._description
+
+    # --- test drivers (not part of the real API)
+    def set_state(
+        self,
+        phase: TimerPhase,
+        remaining_s: float | None = None,
+        gain: float = 1.0,
+        description: str | None = None,
+    ) -> None:
+        """Jump to a state (the plan stays) and emit ``changed``."""
+        self._phase = phase
+        self._remaining = remaining_s
+        self._gain = gain
+        if remaining_s is not None:
+            self._deadline = self._now() + timedelta(seconds=remaining_s)
+        if description is not None:
+            self._description = description
+        self.changed.emit()
+
+    def set_fell_asleep(self, where: tuple[str, str, int] | None) -> None:
+        self._fell_asleep = where
+        self.changed.emit()

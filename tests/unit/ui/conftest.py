@@ -13,11 +13,13 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.core.model import Library, Playlist
+from sleepplayer.core.settings import Settings
 from sleepplayer.ui.actions import ActionRegistry
 from sleepplayer.ui.main_window import MainWindow
 from tests.helpers.fake_services import (
     FakeController,
     FakeLibraryService,
+    FakeSleepTimer,
     make_tracks,
 )
 
@@ -54,6 +56,28 @@ def window(
     registry: ActionRegistry,
 ) -> Iterator[MainWindow]:
     win = MainWindow(controller, library, registry)
+    qtbot.addWidget(win)
+    with qtbot.waitActive(win):
+        win.show()
+        win.activateWindow()
+    yield win
+
+
+@pytest.fixture
+def sleep_timer(qapp: QApplication) -> FakeSleepTimer:
+    return FakeSleepTimer()
+
+
+@pytest.fixture
+def timer_window(
+    qtbot: QtBot,
+    controller: FakeController,
+    library: FakeLibraryService,
+    registry: ActionRegistry,
+    sleep_timer: FakeSleepTimer,
+) -> Iterator[MainWindow]:
+    """A main window with a sleep timer, as the app builds it."""
+    win = MainWindow(controller, library, registry, sleep_timer=sleep_timer, settings=Settings())
     qtbot.addWidget(win)
     with qtbot.waitActive(win):
         win.show()

@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from sleepplayer.core.model import RepeatMode
 from sleepplayer.services.controller import PlaybackController
+from sleepplayer.services.sleep_timer import SleepTimer
 from sleepplayer.ui.actions import SPECS, ActionRegistry, WindowCommands, next_repeat
 from sleepplayer.ui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
 from tests.helpers.fake_services import FakeController
@@ -30,6 +31,7 @@ ISSUE_DEFAULTS = {
     "shortcuts_help": "F1",
     "remove_tracks": "Delete",
     "rename_playlist": "F2",
+    "timer_panel": "T",
 }
 
 
@@ -54,6 +56,7 @@ def test_every_target_is_a_real_method() -> None:
     owners = {
         "controller": PlaybackController,
         "window": WindowCommands,
+        "timer": SleepTimer,
         "registry": ActionRegistry,
     }
     for spec in SPECS:
@@ -66,6 +69,7 @@ def test_every_target_is_a_real_method() -> None:
 def test_window_actions_wait_for_the_window(registry: ActionRegistry) -> None:
     assert registry["play_pause"].isEnabled()
     assert not registry["add_files"].isEnabled()
+    assert not registry["timer_panel"].isEnabled()  # needs the window and a timer
 
 
 def test_repeat_cycles_and_shows_state(

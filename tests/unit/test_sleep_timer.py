@@ -1,0 +1,763 @@
+"""SleepTimer on a fake wall clock against the fake backend: a timeline of every command.
+
+The wall clock, the controller's monotonic clock and the engine's media time move together
+(``Rig.run``), except in the suspend tests, where only the wall clock jumps. Ticks are driven
+directly through ``SleepTimer.tick``; only the cadence tests let the real QTimers run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from sleepplayer.core.fade import FADE_FLOOR_DB, engine_volume, fade_gain
+from sleepplayer.core.model import Library, Playlist, RepeatMode, Track
+from sleepplayer.core.settings import Settings
+from sleepplayer.core.sleep_plan import (
+    EndAction,
+    FadeCurve,
+    SleepMode,
+    SleepPlan,
+    add_seconds,
+)
+from sleepplayer.playback.backend import PlayerState
+from sleepplayer.services.controller import PlaybackController
+from sleepplayer.services.library import LibraryService
+from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
+from tests.helpers.fake_backend import FakeBackend
+
+BERLIN = ZoneInfo("Europe/Berlin")
+USER_VOLUME = 40
+FLOOR_VOLUME = engine_volume(USER_VOLUME, 10 ** (FADE_FLOOR_DB / 20))
+
+
+def _uri(i: int) -> str:
+    return f"file:///music/t{i}.ogg"
+
+
+class WallClock:
+    """Aware local wall time that moves only when told (and may jump, as after a suspend)."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2024, 6, 1, 23, 0, tzinfo=BERLIN)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def jump(self, seconds: float) -> None:
+        self.now = add_seconds(self.now, seconds)
+
+
+class MonoClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class FakeSuspender:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def suspend(self) -> None:
+        self.calls += 1
+
+
+class Rig:
+    """Everything a timeline test needs, with real time passing in one call."""
+
+    def __init__(self, backend: FakeBackend, tmp_path: Path) -> None:
+        self.backend = backend
+        # Long tracks unless a test needs track ends.
+        backend.lengths.update({_uri(i): 3_600_000 for i in range(3)})
+        self.wall = WallClock()
+        self.mono = MonoClock()
+        library = LibraryService(
+            Library([Playlist("P", [Track(_uri(i), uid=f"t{i}") for i in range(3)], uid="p")])
+        )
+        library.set_current("p")
+        self.controller = PlaybackController(backend, library, clock=self.mono)
+        self.controller.set_volume(USER_VOLUME)
+        self.settings = Settings()
+        self.suspender = FakeSuspender()
+        self.state_file = tmp_path / "fell-asleep.json"
+        self.timer = SleepTimer(
+            self.controller,
+            now=self.wall,
+            suspender=self.suspender,
+            settings=self.settings,
+            state_file=self.state_file,
+        )
+        self.events: list[tuple[str, Any]] = []
+        self.timer.finished.connect(lambda a: self.events.append(("finished", a)))
+        self.timer.quit_requested.connect(lambda: self.events.append(("quit", None)))
+        self.timer.suspend_countdown.connect(lambda n: self.events.append(("countdown", n)))
+        self.timer.fade_started.connect(lambda u, p: self.events.append(("fade", (u, p))))
+        self.timer.message.connect(lambda m: self.events.append(("message", m)))
+
+    def elapse(self, seconds: float) -> None:
+        """Time passes with the machine awake: wall, monotonic and media time together."""
+        self.wall.jump(seconds)
+        self.mono.now += seconds
+        self.backend.advance(round(seconds * 1000))
+
+    def run(self, seconds: float, step: float = 0.08) -> None:
+        """Let ``seconds`` pass, ticking every ``step`` (the fast cadence by default)."""
+        steps = round(seconds / step)
+        for _ in range(steps):
+            self.elapse(step)
+            self.timer.tick()
+
+    def run_until(self, call: str, limit_s: float, step: float = 0.08) -> float:
+        """Run until the backend receives ``call``; the seconds that took."""
+        start = len(self.backend.calls)
+        waited = 0.0
+        while waited < limit_s:
+            self.elapse(step)
+            waited += step
+            self.timer.tick()
+            if any(name == call for name, _ in self.backend.calls[start:]):
+                return waited
+        raise AssertionError(f"no {call} within {limit_s} s")
+
+    def mark(self) -> int:
+        return len(self.backend.calls)
+
+    def calls_since(self, mark: int) -> list[tuple[str, tuple[Any, ...]]]:
+        return self.backend.calls[mark:]
+
+    def volumes_since(self, mark: int) -> list[int]:
+        return [int(a[0]) for n, a in self.calls_since(mark) if n == "set_volume"]
+
+    def loads(self) -> list[str]:
+        return [str(a[0]) for n, a in self.backend.calls if n == "load"]
+
+
+@pytest.fixture
+def backend(qapp: QApplication) -> Iterator[FakeBackend]:
+    fake = FakeBackend()
+    yield fake
+    if not fake.released:
+        fake.release()
+
+
+@pytest.fixture
+def rig(backend: FakeBackend, tmp_path: Path) -> Iterator[Rig]:
+    r = Rig(backend, tmp_path)
+    yield r
+    # Ordered shutdown: the controller's volume check must not fire after the backend is gone.
+    r.timer.shutdown()
+    r.controller.shutdown()
+
+
+def _non_increasing(values: list[int]) -> bool:
+    return all(b <= a for a, b in itertools.pairwise(values))
+
+
+# Read through functions: mypy would otherwise keep a property narrowed across commands.
+def _phase(timer: SleepTimer) -> TimerPhase:
+    return timer.phase
+
+
+def _state(rig: Rig) -> PlayerState:
+    return rig.controller.state
+
+
+def _split_at(calls: list[tuple[str, tuple[Any, ...]]], name: str) -> tuple[list[int], list[int]]:
+    """set_volume values before and after the first ``name`` call."""
+    names = [n for n, _ in calls]
+    cut = names.index(name)
+    vols = [
+        [int(a[0]) for n, a in part if n == "set_volume"] for part in (calls[:cut], calls[cut:])
+    ]
+    return vols[0], vols[1]
+
+
+# ---------------------------------------------------------------- the basic timeline
+def test_fade_goes_only_down_then_pause_then_restore(rig: Rig) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=120, fade_s=60))
+    assert _phase(rig.timer) is TimerPhase.ARMED
+    assert rig.timer.description() == "Pauses at 23:02"
+    mark = rig.mark()
+    rig.run(59, step=1.0)
+    assert rig.volumes_since(mark) == []  # nothing touched outside the fade
+    waited = rig.run_until("pause", 70)
+    assert abs(59 + waited - 120) <= 0.1
+    before, after = _split_at(rig.calls_since(mark), "pause")
+    assert _non_increasing(before) and before[0] <= engine_volume(USER_VOLUME)
+    assert len(set(before)) > 20  # it really faded, a step each tick
+    assert before[-1] == 0  # nothing above the floor between the fade's end and the pause
+    assert after == [engine_volume(USER_VOLUME)]  # restored only after the pause
+    assert _state(rig) is PlayerState.PAUSED
+    assert rig.controller.volume == USER_VOLUME  # the user's setting was never written
+    assert rig.timer.fade_gain() == 1.0
+    assert ("finished", "pause") in rig.events
+    assert _phase(rig.timer) is TimerPhase.GRACE
+
+
+@pytest.mark.parametrize("curve", list(FadeCurve))
+def test_gain_follows_the_curve_in_wall_clock_time(rig: Rig, curve: FadeCurve) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=120, fade_s=40, curve=curve))
+    rig.run(80, step=1.0)
+    for seconds in (10, 20, 30, 39):
+        rig.run(10 if seconds < 39 else 9, step=0.5)
+        expected = fade_gain(curve, seconds / 40)
+        assert rig.timer.fade_gain() == pytest.approx(expected, rel=1e-6)
+        assert rig.controller.fade_gain == rig.timer.fade_gain()
+
+
+def test_a_timer_shorter_than_its_fade_compresses_it(rig: Rig) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=300, curve=FadeCurve.LINEAR))
+    assert _phase(rig.timer) is TimerPhase.FADING  # starts at once ...
+    rig.run(30, step=1.0)
+    assert rig.timer.fade_gain() == pytest.approx(0.5)  # ... and spans the 60 s
+    mark = rig.mark()
+    waited = rig.run_until("pause", 40, step=0.1)
+    assert abs(30 + waited - 60) <= 0.15
+    before, _ = _split_at(rig.calls_since(mark), "pause")
+    assert _non_increasing(before) and before[-1] == 0
+
+
+def test_late_and_irregular_ticks_end_on_time_without_jumping_up(rig: Rig) -> None:
+    rng = random.Random(7)
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=300, fade_s=120))
+    rig.run(175, step=1.0)
+    mark = rig.mark()
+    elapsed, stalled = 175.0, False
+    while not any(n == "pause" for n, _ in rig.calls_since(mark)):
+        gap = 5.0 if (elapsed > 240 and not stalled) else rng.uniform(0.0, 0.9)
+        stalled = stalled or gap == 5.0
+        rig.elapse(gap)
+        elapsed += gap
+        rig.timer.tick()
+        assert elapsed < 310
+    assert stalled
+    assert abs(elapsed - 300) <= 1.0
+    before, after = _split_at(rig.calls_since(mark), "pause")
+    assert _non_increasing(before) and before[-1] == 0
+    assert after == [engine_volume(USER_VOLUME)]
+
+
+# ---------------------------------------------------------------- end actions
+@pytest.mark.parametrize("action", [EndAction.STOP, EndAction.QUIT])
+def test_stop_and_quit_stop_first_then_restore(rig: Rig, action: EndAction) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=10, end_action=action))
+    mark = rig.mark()
+    rig.run(61, step=0.5)
+    names = [n for n, _ in rig.calls_since(mark)]
+    assert "stop" in names and "pause" not in names
+    before, _ = _split_at(rig.calls_since(mark), "stop")
+    assert before[-1] == 0
+    assert rig.controller.fade_gain == 1.0
+    if action is EndAction.QUIT:
+        assert rig.events[-2:] == [("finished", "quit"), ("quit", None)]
+        assert _phase(rig.timer) is TimerPhase.IDLE
+    else:
+        assert _phase(rig.timer) is TimerPhase.GRACE
+
+
+def test_suspend_countdown_runs_then_suspends(rig: Rig) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=10, end_action=EndAction.SUSPEND))
+    rig.run(61, step=0.5)
+    assert _state(rig) is PlayerState.STOPPED
+    assert _phase(rig.timer) is TimerPhase.COUNTDOWN
+    assert rig.timer.description().startswith("Suspends in")
+    assert rig.suspender.calls == 0
+    rig.run(60, step=1.0)
+    counts = [n for e, n in rig.events if e == "countdown"]
+    assert counts[0] in (60, 59) and counts[-1] == 0
+    assert counts[:-1] == sorted(counts[:-1], reverse=True) and len(counts) >= 59
+    assert rig.suspender.calls == 1
+    assert _phase(rig.timer) is TimerPhase.IDLE
+
+
+@pytest.mark.parametrize("how", ["cancel", "activity"])
+def test_suspend_countdown_is_cancellable(rig: Rig, how: str) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=10, end_action=EndAction.SUSPEND))
+    rig.run(70, step=1.0)
+    assert _phase(rig.timer) is TimerPhase.COUNTDOWN
+    if how == "cancel":
+        rig.timer.cancel()
+        assert _phase(rig.timer) is TimerPhase.IDLE
+    else:
+        rig.timer.notify_activity()  # awake: resume and re-arm instead
+        assert _phase(rig.timer) is TimerPhase.ARMED
+        assert _state(rig) is PlayerState.PLAYING
+    assert rig.events[-1] == ("countdown", 0) or ("countdown", 0) in rig.events[-3:]
+    rig.run(90, step=1.0)
+    assert rig.suspender.calls == 0
+
+
+def test_a_wall_clock_jump_past_the_deadline_stops_quietly_without_power_action(
+    rig: Rig,
+) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=30 * 60, fade_s=60, end_action=EndAction.SUSPEND))
+    rig.run(5, step=1.0)
+    mark = rig.mark()
+    rig.wall.jump(3 * 3600)  # the machine slept: no monotonic or media time passed
+    rig.timer.tick()
+    calls = rig.calls_since(mark)
+    assert [n for n, _ in calls][:1] == ["stop"]
+    assert all(a[0] <= engine_volume(USER_VOLUME) for n, a in calls if n == "set_volume")
+    assert not any(e == "countdown" for e, _ in rig.events)
+    assert rig.controller.fade_gain == 1.0
+    rig.run(200, step=1.0)
+    assert rig.suspender.calls == 0
+
+
+def test_waking_in_the_middle_of_the_fade_stops_instead_of_fading_from_the_top(
+    rig: Rig,
+) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=30 * 60, fade_s=600, end_action=EndAction.SUSPEND))
+    rig.run(3, step=1.0)
+    mark = rig.mark()
+    rig.wall.jump(30 * 60 - 3 - 120)  # 8 of the 10 fade minutes slept through
+    rig.timer.tick()
+    names = [n for n, _ in rig.calls_since(mark)]
+    assert names[0] == "stop"
+    assert rig.volumes_since(mark) == []  # no level was set before the stop
+    rig.run(200, step=1.0)
+    assert rig.suspender.calls == 0
+
+
+def test_a_countdown_overslept_never_suspends(rig: Rig) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=10, end_action=EndAction.SUSPEND))
+    rig.run(63, step=1.0)
+    assert _phase(rig.timer) is TimerPhase.COUNTDOWN
+    rig.wall.jump(600)  # the lid was closed during the countdown
+    rig.timer.tick()
+    assert rig.suspender.calls == 0
+    assert _phase(rig.timer) is TimerPhase.IDLE
+
+
+# ---------------------------------------------------------------- interrupting the fade
+def test_cancel_during_the_fade_restores_at_once(rig: Rig) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=60))
+    rig.run(30, step=0.5)
+    mark = rig.mark()
+    rig.timer.cancel()
+    assert rig.volumes_since(mark) == [engine_volume(USER_VOLUME)]
+    assert _phase(rig.timer) is TimerPhase.IDLE and rig.timer.tick_interval_ms() is None
+    assert _state(rig) is PlayerState.PLAYING
+    rig.run(60, step=1.0)
+    assert not any(n in ("pause", "stop") for n, _ in rig.calls_since(mark))
+
+
+def test_user_pause_during_the_fade_keeps_the_timer_and_restores_after_the_pause(
+    rig: Rig,
+) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=60))
+    rig.run(30, step=0.5)
+    mark = rig.mark()
+    rig.controller.pause()
+    names = [n for n, _ in rig.calls_since(mark)]
+    assert names[0] == "pause" and rig.volumes_since(mark) == [engine_volume(USER_VOLUME)]
+    assert _phase(rig.timer) is TimerPhase.ARMED
+    assert rig.timer.remaining_s() == pytest.approx(600)
+
+
+def test_user_volume_change_during_the_fade_keeps_their_volume(rig: Rig) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=60))
+    rig.run(30, step=0.5)
+    rig.controller.set_volume(25)
+    assert rig.controller.fade_gain == 1.0
+    assert rig.backend.volume() == engine_volume(25)
+    assert _phase(rig.timer) is TimerPhase.ARMED
+    assert rig.timer.remaining_s() == pytest.approx(600)
+    # The next fade starts from the new volume.
+    mark = rig.mark()
+    rig.run(541, step=1.0)
+    assert _phase(rig.timer) is TimerPhase.FADING
+    assert max(rig.volumes_since(mark)) <= engine_volume(25)
+
+
+# ---------------------------------------------------------------- extending
+def _assert_ramps_up(volumes: list[int]) -> None:
+    assert volumes == sorted(volumes)
+    assert volumes[-1] == engine_volume(USER_VOLUME)
+
+
+def test_extend_during_the_fade_fades_back_up_over_two_seconds(rig: Rig) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=60))
+    rig.run(40, step=0.5)
+    low = rig.backend.volume()
+    mark = rig.mark()
+    rig.timer.extend(5 * 60)
+    assert _phase(rig.timer) is TimerPhase.ARMED
+    assert rig.timer.remaining_s() == pytest.approx(20 + 300)
+    rig.run(1.0)
+    assert low < rig.backend.volume() < engine_volume(USER_VOLUME)  # not a jump
+    rig.run(1.2)
+    _assert_ramps_up(rig.volumes_since(mark))
+    assert rig.timer.tick_interval_ms() == 1000  # back to the slow tick
+
+
+def test_extend_shortens_but_never_to_an_abrupt_stop(rig: Rig) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=180, fade_s=60))
+    rig.timer.extend(-60)
+    assert rig.timer.remaining_s() == pytest.approx(120)
+    rig.timer.extend(-5 * 60)
+    assert rig.timer.remaining_s() == pytest.approx(10)  # the shortest left
+    assert _phase(rig.timer) is TimerPhase.FADING  # compressed into those 10 s
+    mark = rig.mark()
+    rig.run_until("pause", 11, step=0.1)
+    before, _ = _split_at(rig.calls_since(mark), "pause")
+    assert _non_increasing(before) and before[-1] == 0
+
+
+def test_shortening_during_the_fade_goes_on_down(rig: Rig) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=600, fade_s=300))
+    rig.run(400, step=1.0)
+    mark = rig.mark()
+    rig.timer.extend(-120)
+    waited = rig.run_until("pause", 100, step=0.25)
+    assert waited == pytest.approx(80, abs=0.3)
+    before, _ = _split_at(rig.calls_since(mark), "pause")
+    assert _non_increasing(before) and before[-1] == 0
+
+
+def test_extend_works_idle_and_on_track_modes(rig: Rig) -> None:
+    rig.timer.extend(15 * 60)
+    assert _phase(rig.timer) is TimerPhase.ARMED
+    assert rig.timer.remaining_s() == pytest.approx(900)
+    rig.backend.lengths[_uri(0)] = 300_000
+    rig.controller.play()
+    rig.elapse(100)
+    rig.timer.arm(SleepPlan(SleepMode.END_OF_TRACK))
+    assert rig.timer.remaining_s() == pytest.approx(200)
+    rig.timer.extend(300)  # becomes a deadline 5 min after the track's end
+    assert rig.timer.remaining_s() == pytest.approx(500)
+    assert rig.timer.description() == "Pauses at 23:10"
+
+
+# ---------------------------------------------------------------- activity grace
+def test_activity_during_the_fade_fades_up_and_rearms_for_the_last_extension(rig: Rig) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=60))
+    rig.run(30, step=0.5)
+    mark = rig.mark()
+    rig.timer.notify_activity()
+    rig.run(2.1)
+    _assert_ramps_up(rig.volumes_since(mark))
+    assert rig.timer.remaining_s() == pytest.approx(600 - 2.1, abs=0.05)
+    rig.timer.extend(15 * 60)  # the last extension amount is now 15 min
+    rig.run(15 * 60 + 597.9 - 30, step=1.0)
+    assert _phase(rig.timer) is TimerPhase.FADING
+    rig.timer.notify_activity()
+    assert rig.timer.remaining_s() == pytest.approx(900)
+
+
+def test_activity_after_the_end_resumes_fading_up(rig: Rig) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=20))
+    rig.run(60.5, step=0.5)
+    assert _phase(rig.timer) is TimerPhase.GRACE
+    assert rig.timer.description() == "Paused by the sleep timer"
+    rig.run(40, step=1.0)
+    mark = rig.mark()
+    rig.timer.notify_activity()
+    assert _state(rig) is PlayerState.PLAYING
+    # Silence first, then play: it comes back from silence.
+    assert rig.calls_since(mark)[:2] == [("set_volume", (0,)), ("play", ())]
+    rig.run(2.1)
+    _assert_ramps_up(rig.volumes_since(mark))
+    assert _phase(rig.timer) is TimerPhase.ARMED
+    assert rig.timer.remaining_s() == pytest.approx(600 - 2.1, abs=0.05)
+
+
+def test_play_pressed_in_grace_is_not_silenced_by_the_activity_that_follows(rig: Rig) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=20))
+    rig.run(61, step=0.5)
+    rig.controller.play()
+    mark = rig.mark()
+    rig.timer.notify_activity()
+    rig.run(3)
+    assert rig.volumes_since(mark) == []
+    assert _phase(rig.timer) is TimerPhase.ARMED
+
+
+def test_arming_a_deadline_clears_a_track_halt(rig: Rig) -> None:
+    rig.backend.lengths[_uri(0)] = 60_000
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(SleepMode.END_OF_TRACK))
+    rig.timer.arm(SleepPlan(duration_s=600))
+    rig.run(61, step=1.0)
+    assert rig.loads() == [_uri(0), _uri(1)]  # the next track started as usual
+
+
+def test_activity_after_a_stop_resumes_where_it_stopped(rig: Rig) -> None:
+    rig.backend.lengths[_uri(0)] = 600_000
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=20, end_action=EndAction.STOP))
+    rig.run(60.5, step=0.5)
+    assert _state(rig) is PlayerState.STOPPED
+    rig.timer.notify_activity()
+    assert _state(rig) is PlayerState.PLAYING
+    assert ("seek", (60_000,)) in rig.backend.calls[-6:]
+
+
+def test_no_grace_after_sixty_seconds_or_when_switched_off(rig: Rig) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=20))
+    rig.run(60.5 + 61, step=0.5)
+    assert _phase(rig.timer) is TimerPhase.IDLE and rig.timer.tick_interval_ms() is None
+    rig.timer.notify_activity()
+    assert _state(rig) is PlayerState.PAUSED
+    rig.settings.activity_grace = False
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=20))
+    rig.run(50, step=0.5)
+    rig.timer.notify_activity()
+    assert _phase(rig.timer) is TimerPhase.FADING  # no grace: the fade goes on
+    rig.run(11, step=0.5)
+    assert _phase(rig.timer) is TimerPhase.IDLE
+
+
+# ---------------------------------------------------------------- track modes
+def test_end_of_track_fades_into_the_track_end_and_the_next_never_starts(rig: Rig) -> None:
+    rig.backend.lengths[_uri(0)] = 300_000
+    rig.controller.play()
+    rig.elapse(100)
+    rig.timer.arm(SleepPlan(SleepMode.END_OF_TRACK, fade_s=60, end_action=EndAction.STOP))
+    assert rig.timer.description() == "Stops after this track (in 3:20)"
+    rig.run(139, step=1.0)
+    assert _phase(rig.timer) is TimerPhase.ARMED
+    mark = rig.mark()
+    rig.run(62, step=0.1)
+    assert rig.loads() == [_uri(0)]  # the next track never started
+    calls = rig.calls_since(mark)
+    before, after = _split_at(calls, "stop")
+    assert _non_increasing(before) and before[-1] <= FLOOR_VOLUME
+    assert after == []  # stopped: nothing to restore in the engine
+    assert rig.controller.fade_gain == 1.0
+    fades = [p for e, p in rig.events if e == "fade"]
+    assert len(fades) == 1 and fades[0][0] == "t0" and abs(fades[0][1] - 240_000) <= 100
+    assert ("finished", "stop") in rig.events
+
+
+def test_end_of_track_follows_a_pause(rig: Rig) -> None:
+    rig.backend.lengths[_uri(0)] = 300_000
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(SleepMode.END_OF_TRACK, fade_s=30))
+    rig.run(100, step=1.0)
+    rig.controller.pause()
+    rig.run(500, step=1.0)  # paused: the track's end does not come closer
+    assert _phase(rig.timer) is TimerPhase.ARMED
+    assert rig.timer.remaining_s() == pytest.approx(200, abs=1.0)
+    rig.controller.play()
+    rig.run(201, step=0.5)
+    assert ("finished", "pause") in rig.events
+    assert rig.loads() == [_uri(0)]
+
+
+def test_end_of_track_on_a_looping_track_ends_at_the_computed_time(rig: Rig) -> None:
+    rig.backend.lengths[_uri(0)] = 60_000
+    rig.controller.set_repeat(RepeatMode.ONE)
+    rig.controller.play()
+    rig.elapse(10)
+    rig.timer.arm(SleepPlan(SleepMode.END_OF_TRACK, fade_s=20))
+    waited = rig.run_until("pause", 60, step=0.1)
+    assert waited == pytest.approx(50, abs=0.15)
+    assert rig.loads() == [_uri(0)]
+
+
+def test_after_tracks_counts_natural_ends_and_halts_at_the_last(rig: Rig) -> None:
+    rig.backend.lengths.clear()  # 60 s each
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(SleepMode.AFTER_TRACKS, tracks=2, fade_s=20))
+    assert rig.timer.description() == "Pauses after the next track"
+    rig.run(61, step=1.0)
+    assert rig.loads() == [_uri(0), _uri(1)]
+    assert rig.timer.description().startswith("Pauses after this track (in 0:5")
+    mark = rig.mark()
+    rig.run(60, step=0.1)
+    assert rig.loads() == [_uri(0), _uri(1)]
+    before, _ = _split_at(rig.calls_since(mark), "stop")
+    assert _non_increasing(before) and before[-1] <= FLOOR_VOLUME
+    assert ("finished", "pause") in rig.events
+    assert rig.controller.current_track is not None
+    assert rig.controller.current_track.uid == "t2"  # next, unplayed
+
+
+def test_after_more_tracks_than_the_queue_has_ends_when_it_runs_out(rig: Rig) -> None:
+    rig.backend.lengths.clear()  # 60 s each
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(SleepMode.AFTER_TRACKS, tracks=9, end_action=EndAction.STOP))
+    rig.run(200, step=1.0)
+    assert ("finished", "stop") in rig.events
+
+
+def test_let_the_track_finish_ends_with_the_track(rig: Rig) -> None:
+    rig.backend.lengths[_uri(0)] = 600_000
+    rig.controller.play()
+    plan = SleepPlan(duration_s=60, fade_s=60, let_track_finish=True, max_finish_wait_s=900)
+    rig.timer.arm(plan)
+    assert rig.timer.description() == "Pauses at 23:01 (lets the track finish)"
+    rig.run(61, step=1.0)
+    assert _phase(rig.timer) is TimerPhase.ARMED  # full volume until the track's last minute
+    assert rig.timer.description() == "Pauses after this track (in 8:59)"
+    rig.run(600 - 61 - 60 + 1, step=1.0)
+    assert _phase(rig.timer) is TimerPhase.FADING
+    rig.run(61, step=0.5)
+    assert ("finished", "pause") in rig.events
+    assert rig.loads() == [_uri(0)]
+
+
+def test_let_the_track_finish_but_not_longer_than_the_maximum_wait(rig: Rig) -> None:
+    rig.backend.lengths[_uri(0)] = 3_600_000
+    rig.controller.play()
+    plan = SleepPlan(duration_s=60, fade_s=30, let_track_finish=True, max_finish_wait_s=600)
+    rig.timer.arm(plan)
+    rig.run(60, step=1.0)
+    waited = rig.run_until("pause", 40, step=0.1)
+    assert waited == pytest.approx(30, abs=1.0)  # the fade began at the deadline
+
+
+# ---------------------------------------------------------------- bedtime
+def test_bedtime_arms_only_on_play_inside_the_window_and_undo_works(rig: Rig) -> None:
+    rig.settings.bedtime_enabled = True
+    rig.run(120, step=1.0)
+    assert _phase(rig.timer) is TimerPhase.IDLE  # never without an explicit Play
+    rig.controller.play()
+    assert _phase(rig.timer) is TimerPhase.ARMED
+    assert rig.timer.remaining_s() == pytest.approx(30 * 60)
+    assert ("message", "Timer armed automatically — Undo") in rig.events
+    rig.timer.undo_auto_arm()
+    assert _phase(rig.timer) is TimerPhase.IDLE
+    assert _state(rig) is PlayerState.PLAYING
+
+
+@pytest.mark.parametrize(("hour", "armed"), [(1, True), (12, False), (21, False)])
+def test_bedtime_window_crosses_midnight(rig: Rig, hour: int, armed: bool) -> None:
+    rig.settings.bedtime_enabled = True
+    rig.wall.now = rig.wall.now.replace(hour=hour)
+    rig.controller.play()
+    assert (_phase(rig.timer) is TimerPhase.ARMED) is armed
+
+
+def test_bedtime_is_off_by_default_and_leaves_a_chosen_timer_alone(rig: Rig) -> None:
+    rig.controller.play()
+    assert _phase(rig.timer) is TimerPhase.IDLE
+    rig.settings.bedtime_enabled = True
+    rig.timer.arm(SleepPlan(SleepMode.END_OF_TRACK))
+    rig.controller.play()
+    assert rig.timer.plan is not None and rig.timer.plan.mode is SleepMode.END_OF_TRACK
+
+
+def test_undo_only_undoes_an_automatic_arm(rig: Rig) -> None:
+    rig.timer.arm(SleepPlan())
+    rig.timer.undo_auto_arm()
+    assert _phase(rig.timer) is TimerPhase.ARMED
+
+
+# ---------------------------------------------------------------- where did I fall asleep
+def test_fell_asleep_memory_survives_a_restart_and_resumes_before_it(
+    rig: Rig, backend: FakeBackend
+) -> None:
+    rig.backend.lengths[_uri(1)] = 4 * 3600 * 1000  # a long recording
+    rig.controller.play_track("p", "t1")
+    rig.elapse(2 * 3600)
+    rig.timer.arm(SleepPlan(duration_s=120, fade_s=60))
+    rig.run(61, step=1.0)
+    assert ("fade", ("t1", 2 * 3600 * 1000 + 60_000)) in rig.events
+    saved = json.loads(rig.state_file.read_text())
+    assert saved["latest"]["track_uid"] == "t1"
+
+    fresh = SleepTimer(rig.controller, now=rig.wall, state_file=rig.state_file)
+    assert fresh.fell_asleep_at() == ("p", "t1", 2 * 3600 * 1000 + 60_000)
+    assert fresh.fell_asleep_in("t1") == 2 * 3600 * 1000 + 60_000
+    rig.timer.cancel()
+    rig.controller.play_track("p", "t0")
+    mark = rig.mark()
+    assert fresh.resume_where_fell_asleep()
+    calls = rig.calls_since(mark)
+    assert ("load", (_uri(1), False)) in calls
+    assert ("seek", (2 * 3600 * 1000 + 30_000,)) in calls
+    assert backend.position_ms() == 2 * 3600 * 1000 + 30_000
+
+
+def test_resume_with_nothing_remembered(rig: Rig) -> None:
+    assert rig.timer.fell_asleep_at() is None
+    assert not rig.timer.resume_where_fell_asleep()
+
+
+def test_a_corrupt_memory_file_is_set_aside(tmp_path: Path, rig: Rig) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    timer = SleepTimer(rig.controller, now=rig.wall, state_file=bad)
+    assert timer.fell_asleep_at() is None
+    assert any(p.name.startswith("bad.json.corrupt-") for p in tmp_path.iterdir())
+
+
+# ---------------------------------------------------------------- state and cadence
+def test_changed_is_emitted_at_most_once_a_second_outside_the_fade(rig: Rig, qtbot: QtBot) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=600))
+    count = 0
+
+    def bump() -> None:
+        nonlocal count
+        count += 1
+
+    rig.timer.changed.connect(bump)
+    rig.run(10, step=0.1)  # even ticked ten times a second
+    assert 9 <= count <= 11
+
+
+def test_the_tick_is_slow_while_armed_fast_in_the_fade_and_off_when_idle(
+    rig: Rig, qtbot: QtBot
+) -> None:
+    counted: list[float] = []
+
+    class CountingTimer(SleepTimer):
+        def tick(self) -> None:
+            counted.append(0)
+            super().tick()
+
+    timer = CountingTimer(rig.controller)  # the real clock: the QTimers really run
+    assert timer.tick_interval_ms() is None
+    timer.arm(SleepPlan(duration_s=600, fade_s=60))
+    assert timer.tick_interval_ms() == 1000
+    counted.clear()
+    qtbot.wait(2300)
+    assert 1 <= len(counted) <= 3  # never faster than once a second
+    timer.arm(SleepPlan(duration_s=60, fade_s=60))  # the fade starts at once
+    assert _phase(timer) is TimerPhase.FADING
+    fast = timer.tick_interval_ms()
+    assert fast is not None and fast <= 100
+    counted.clear()
+    qtbot.wait(1000)
+    assert len(counted) >= 10
+    timer.cancel()
+    assert timer.tick_interval_ms() is None
+    counted.clear()
+    qtbot.wait(300)
+    assert counted == []
