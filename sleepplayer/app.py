@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from sleepplayer import APP_ID, APP_NAME, __version__
 from sleepplayer.bootstrap import VlcUnavailableError, create_backend, expand_items
-from sleepplayer.cli import EXIT_NO_VLC
+from sleepplayer.cli import EXIT_NO_VLC, sleep_plan_from_args
 from sleepplayer.core.model import RepeatMode
 from sleepplayer.core.paths import AppPaths
 from sleepplayer.core.session_state import ResumeState
@@ -20,6 +20,8 @@ from sleepplayer.services.builtin_sounds import ensure_builtin_playlist
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.persistence import LIBRARY, RESUME, SETTINGS, Store, load_state
+from sleepplayer.services.sleep_timer import SleepTimer, Suspender
+from sleepplayer.ui.actions import ActionRegistry
 from sleepplayer.ui.icons import app_icon
 from sleepplayer.ui.main_window import MainWindow
 from sleepplayer.ui.theme import apply_theme
@@ -40,6 +42,7 @@ class SleepPlayerApp:
         backend: PlaybackBackend,
         *,
         volume: int | None = None,
+        suspender: Suspender | None = None,
     ) -> None:
         self.qapp = qapp
         self.paths = paths
@@ -51,6 +54,12 @@ class SleepPlayerApp:
         self.library = LibraryService(loaded.library)
         self.controller = PlaybackController(backend, self.library)
         self._restore_playback(loaded.resume, volume)
+        self.timer = SleepTimer(
+            self.controller,
+            settings=self.settings,
+            suspender=suspender,
+            state_file=paths.fell_asleep_file,
+        )
         self.store = Store(
             paths,
             settings=lambda: self.settings,
@@ -58,7 +67,14 @@ class SleepPlayerApp:
             resume=self._resume_state,
         )
         apply_theme(qapp, self.settings.theme)
-        self.window = MainWindow(self.controller, self.library)
+        self.actions = ActionRegistry(self.controller, sleep_timer=self.timer)
+        self.window = MainWindow(
+            self.controller,
+            self.library,
+            self.actions,
+            sleep_timer=self.timer,
+            settings=self.settings,
+        )
         self.window.restore_state(
             self.settings.window_geometry, self.settings.window_state, self.settings.splitter_state
         )
@@ -83,6 +99,7 @@ class SleepPlayerApp:
         c.track_changed.connect(lambda _t: store.mark_dirty(RESUME))
         c.state_changed.connect(self._on_state)
         store.message.connect(self.window.show_message)
+        self.timer.quit_requested.connect(self.qapp.quit)
         self.qapp.aboutToQuit.connect(self.shutdown)
 
     def _set_setting(self, name: str, value: object) -> None:
@@ -142,6 +159,7 @@ class SleepPlayerApp:
         if self._shut_down:
             return
         self._shut_down = True
+        self.timer.shutdown()
         self._resume_timer.stop()
         geometry, state, splitter = self.window.save_state()
         self.settings.window_geometry = geometry
@@ -175,7 +193,14 @@ def run_app(args: argparse.Namespace) -> int:
         _show_vlc_missing(str(exc))
         return EXIT_NO_VLC
     app = SleepPlayerApp(qapp, AppPaths.resolve(args.basedir), backend, volume=args.volume)
+    try:
+        plan = sleep_plan_from_args(args, app.settings)
+    except ValueError as exc:
+        app.window.show_message(str(exc))
+        plan = None
     app.window.show()
     if args.items:
         app.open_items(list(args.items))
+    if plan is not None:
+        app.timer.arm(plan)
     return qapp.exec()

@@ -16,7 +16,7 @@ from sleepplayer import APP_NAME, __version__
 from sleepplayer.core.settings import Settings
 from sleepplayer.core.sleep_plan import (
     MAX_DURATION_S,
-    MIN_DURATION_S,
+    MIN_PLAN_S,
     EndAction,
     FadeCurve,
     SleepMode,
@@ -47,8 +47,8 @@ def _duration(text: str) -> float:
         seconds = parse_duration(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-    if not MIN_DURATION_S <= seconds <= MAX_DURATION_S:
-        raise argparse.ArgumentTypeError("the sleep timer goes from 1 minute to 12 hours")
+    if not MIN_PLAN_S <= seconds <= MAX_DURATION_S:
+        raise argparse.ArgumentTypeError("the sleep timer goes from 1 second to 12 hours")
     return seconds
 
 

@@ -17,8 +17,14 @@ from PySide6.QtCore import QCoreApplication, QSocketNotifier, QTimer
 
 from sleepplayer import APP_NAME
 from sleepplayer.bootstrap import VlcUnavailableError, create_backend, expand_items
-from sleepplayer.cli import EXIT_INTERRUPTED, EXIT_NO_VLC, EXIT_OK
-from sleepplayer.core.model import Library
+from sleepplayer.cli import (
+    EXIT_INTERRUPTED,
+    EXIT_NO_VLC,
+    EXIT_OK,
+    EXIT_USAGE,
+    sleep_plan_from_args,
+)
+from sleepplayer.core.model import Library, TrackKind
 from sleepplayer.core.paths import AppPaths
 from sleepplayer.core.text import format_ms
 from sleepplayer.playback.backend import PlayerState
@@ -26,6 +32,7 @@ from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.gain_ramp import GainRamp
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.persistence import load_state
+from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 
 #: Ctrl+C fades out over this long rather than cutting the sound.
 QUICK_FADE_S = 1.5
@@ -35,8 +42,9 @@ STATUS_INTERVAL_MS = 1000
 class StatusLine:
     """One line on the terminal: rewritten in place on a tty, one line per change otherwise."""
 
-    def __init__(self, controller: PlaybackController, out: TextIO) -> None:
+    def __init__(self, controller: PlaybackController, timer: SleepTimer, out: TextIO) -> None:
         self._controller = controller
+        self._timer = timer
         self._out = out
         self._tty = out.isatty()
         self._last = ""
@@ -47,8 +55,17 @@ class StatusLine:
         title = track.display_title if track else "—"
         icon = {PlayerState.PLAYING: "▶", PlayerState.PAUSED: "⏸"}.get(c.state, "■")
         position = format_ms(c.position_ms())
-        total = format_ms(c.duration_ms()) if c.duration_ms() else "live"
-        return f"{icon} {title}  {position} / {total}  vol {c.volume}%"
+        if c.duration_ms():
+            total = format_ms(c.duration_ms())
+        else:
+            total = "live" if track is not None and track.kind == TrackKind.RADIO else "--:--"
+        line = f"{icon} {title}  {position} / {total}  vol {c.volume}%"
+        timer = self._timer
+        if timer.phase == TimerPhase.FADING:
+            line += f"  ☾ fading {round(timer.fade_gain() * 100)}%  {timer.description()}"
+        elif timer.phase != TimerPhase.IDLE:
+            line += f"  ☾ {timer.description()}"
+        return line
 
     def update(self) -> None:
         line = self.render()
@@ -108,13 +125,25 @@ def run_headless(args: argparse.Namespace) -> int:
 
     paths = AppPaths.resolve(args.basedir)
     saved = load_state(paths)
+    try:
+        plan = sleep_plan_from_args(args, saved.settings)
+    except ValueError as exc:
+        print(f"sleepplayer: {exc}", file=sys.stderr)
+        backend.release()
+        return EXIT_USAGE
     # A transient library: headless playback never rewrites the user's playlists.
     library = LibraryService(Library())
     playlist_uid = library.create_playlist("Command line")
     controller = PlaybackController(backend, library)
     controller.set_volume(args.volume if args.volume is not None else saved.settings.volume)
     controller.set_position_watched("headless", True)
-    status = StatusLine(controller, sys.stdout)
+    timer = SleepTimer(
+        controller,
+        settings=saved.settings,
+        suspender=None,
+        state_file=paths.fell_asleep_file,
+    )
+    status = StatusLine(controller, timer, sys.stdout)
     exit_code = EXIT_OK
 
     def quit_with(code: int) -> None:
@@ -128,10 +157,13 @@ def run_headless(args: argparse.Namespace) -> int:
             quit_with(1)
         elif controller.state == PlayerState.STOPPED and controller.current_track is None:
             controller.play_playlist(playlist_uid)
+            if plan is not None:
+                timer.arm(plan)
 
     ramp = GainRamp(controller.set_fade_gain)
 
     def interrupted() -> None:
+        timer.shutdown()  # Ctrl+C takes over the fade from wherever the timer had it
         if ramp.is_running():  # a second Ctrl+C: stop at once
             controller.stop()
             quit_with(EXIT_INTERRUPTED)
@@ -146,7 +178,16 @@ def run_headless(args: argparse.Namespace) -> int:
         controller.set_fade_gain(1.0)
         quit_with(EXIT_INTERRUPTED)
 
+    def timer_finished(action: str) -> None:
+        # The end of the timer ends a headless run (after a suspend, on wake-up).
+        status.update()
+        quit_with(EXIT_OK)
+
     ramp.finished.connect(faded)
+    timer.finished.connect(timer_finished)
+    timer.quit_requested.connect(lambda: quit_with(EXIT_OK))
+    timer.changed.connect(status.update)
+    timer.message.connect(lambda text: print(f"\nsleepplayer: {text}", file=sys.stderr))
     library.scan_finished.connect(on_scanned)
     library.message.connect(lambda text: print(f"sleepplayer: {text}", file=sys.stderr))
     controller.message.connect(lambda text: print(f"\nsleepplayer: {text}", file=sys.stderr))
@@ -171,6 +212,7 @@ def run_headless(args: argparse.Namespace) -> int:
     ticker.stop()
     status.finish()
     signals.close()
+    timer.shutdown()
     controller.shutdown()
     library.shutdown()
     backend.release()

@@ -39,6 +39,11 @@ class AppPaths:
     def resume_file(self) -> Path:
         return self.state_dir / "resume.json"
 
+    @property
+    def fell_asleep_file(self) -> Path:
+        """Where the sleep timer remembers each track's position when the fade began."""
+        return self.state_dir / "fell_asleep.json"
+
     @classmethod
     def resolve(cls, basedir: str | None = None, env: Mapping[str, str] = os.environ) -> AppPaths:
         """``basedir`` wins, then ``$SLEEPPLAYER_HOME``, then the platform's user directories."""

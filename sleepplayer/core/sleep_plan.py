@@ -21,7 +21,10 @@ _UTC = timezone.utc
 
 #: Duration presets offered in the panel and tray, in minutes.
 PRESET_MINUTES = (5, 10, 15, 20, 30, 45, 60, 90, 120)
+#: The panel's custom duration starts at 1 minute; the command line also takes seconds
+#: ("--sleep 45s"), so a plan itself may be as short as one second.
 MIN_DURATION_S = 60
+MIN_PLAN_S = 1
 MAX_DURATION_S = 12 * 3600
 DEFAULT_FADE_S = 60.0
 #: A power action (suspend) is never run when the deadline passed longer ago than this.
@@ -82,10 +85,10 @@ class SleepPlan:
             if not isinstance(getattr(self, name), kind):
                 raise ValueError(f"{name} must be a {kind.__name__}, not {getattr(self, name)!r}")
         if self.mode is SleepMode.DURATION and not (
-            _finite(self.duration_s) and MIN_DURATION_S <= self.duration_s <= MAX_DURATION_S
+            _finite(self.duration_s) and MIN_PLAN_S <= self.duration_s <= MAX_DURATION_S
         ):
             raise ValueError(
-                f"The timer must run between 1 minute and 12 hours, not {self.duration_s!r} s."
+                f"The timer must run between 1 second and 12 hours, not {self.duration_s!r} s."
             )
         if self.mode is SleepMode.CLOCK:
             if not isinstance(self.clock_time, time):

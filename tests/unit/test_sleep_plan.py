@@ -35,7 +35,7 @@ def _at(hh: int, mm: int) -> SleepPlan:
 @pytest.mark.parametrize(
     "kwargs",
     [
-        {"duration_s": 59},
+        {"duration_s": 0.5},
         {"duration_s": 12 * 3600 + 1},
         {"duration_s": float("nan")},
         {"mode": SleepMode.CLOCK},
