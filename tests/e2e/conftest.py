@@ -19,20 +19,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 
 
-@pytest.fixture(scope="session")
-def xvfb() -> Iterator[Xvfb]:
-    server = Xvfb.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseAudio]:
-    server = PulseAudio.start(tmp_path_factory.mktemp("pulse"))
-    yield server
-    server.stop()
-
-
 @dataclass
 class RunningApp:
     """The real app in a child process, on the test display and sound server."""

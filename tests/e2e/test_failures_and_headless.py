@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from tests.e2e.conftest import ROOT, RunningApp, wait_until
-from tests.e2e.test_main_window import Recording, _block_db, _playing, _recorded_db
+from tests.e2e.test_main_window import _playing
 from tests.helpers.audio import make_tone
-from tests.helpers.desktop_env import PulseAudio
+from tests.helpers.desktop_env import PulseAudio, Recording, block_db, recorded_db
 
 pytestmark = pytest.mark.e2e
 
@@ -80,15 +80,15 @@ def test_headless_ctrl_c_fades_out_quickly_then_exits(pulse: PulseAudio, tmp_pat
         )
     try:
         wait_until(lambda: _playing(pulse) is not None, 15, "the tone to play")
-        wait_until(lambda: _recorded_db(pulse, 0.5) > -20, 15, "the tone to be heard")
+        wait_until(lambda: recorded_db(pulse, 0.5) > -20, 15, "the tone to be heard")
         recording = Recording(pulse)
         wait_until(lambda: "tone" in (tmp_path / "headless.log").read_text(), 5, "status")
         # Let a second of full level through, then interrupt as a user would.
-        heard_before = _block_db(Recording(pulse).stop_after(1.0))
+        heard_before = block_db(Recording(pulse).stop_after(1.0))
         assert max(heard_before) > -12, "the tone plays at full level before Ctrl+C"
         process.send_signal(signal.SIGINT)
         assert process.wait(10) == 130
-        levels = np.array(_block_db(recording.stop_after(0.5)))
+        levels = np.array(block_db(recording.stop_after(0.5)))
     finally:
         if process.poll() is None:
             process.kill()

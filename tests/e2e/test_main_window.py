@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import math
-import os
 import re
-import subprocess
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import pytest
 
 from tests.e2e.conftest import RunningApp, wait_until
-from tests.helpers.desktop_env import PulseAudio
+from tests.helpers.desktop_env import PulseAudio, Recording, block_db, recorded_db
 
 pytestmark = pytest.mark.e2e
 
@@ -41,48 +37,6 @@ def _playing(pulse: PulseAudio) -> dict[str, str] | None:
     return None
 
 
-class Recording:
-    """parec on the null sink's monitor: what a listener would hear, from now until stop()."""
-
-    def __init__(self, pulse: PulseAudio) -> None:
-        self._proc = subprocess.Popen(
-            [
-                "parec",
-                "-d",
-                "nullsink.monitor",
-                "--format=s16le",
-                "--rate=48000",
-                "--channels=2",
-                "--raw",
-            ],
-            env={**os.environ, **pulse.env},
-            stdout=subprocess.PIPE,
-        )
-
-    def stop_after(self, seconds: float) -> np.ndarray:
-        try:
-            out, _ = self._proc.communicate(timeout=seconds)
-        except subprocess.TimeoutExpired:
-            self._proc.terminate()
-            out, _ = self._proc.communicate()
-        return np.frombuffer(out, dtype="<i2").astype(np.float64) / 32768.0
-
-
-def _db(samples: np.ndarray) -> float:
-    rms = float(np.sqrt(np.mean(samples**2))) if samples.size else 0.0
-    return 20 * math.log10(max(rms, 1e-9))
-
-
-def _recorded_db(pulse: PulseAudio, seconds: float = 1.5) -> float:
-    """Level of what the null sink played over the next ``seconds``, in dBFS."""
-    return _db(Recording(pulse).stop_after(seconds))
-
-
-def _block_db(samples: np.ndarray, block_ms: int = 100) -> list[float]:
-    size = 48 * block_ms * 2
-    return [_db(samples[i : i + size]) for i in range(0, len(samples) - size + 1, size)]
-
-
 def test_first_start_plays_sleep_sounds_and_keys_work(
     launch_app: Callable[..., RunningApp], pulse: PulseAudio
 ) -> None:
@@ -95,7 +49,7 @@ def test_first_start_plays_sleep_sounds_and_keys_work(
     wait_until(lambda: "Brown noise" in app.title(), 10, "the track in the window title")
     # The sink's monitor carries what a listener would hear: brown noise at -26 dBFS through
     # volume 50 (-18 dB) is about -44 dBFS.
-    wait_until(lambda: _recorded_db(pulse, 1.0) > -50, 15, "the built-in sound to be audible")
+    wait_until(lambda: recorded_db(pulse, 1.0) > -50, 15, "the built-in sound to be audible")
     app.screenshot("e2e-main-window.png")
 
     stream = _playing(pulse)
@@ -146,7 +100,7 @@ def test_restart_restores_playlist_track_and_volume(
         15,
         "the restored volume on the new stream",
     )
-    heard = _block_db(recording.stop_after(4.0))
+    heard = block_db(recording.stop_after(4.0))
     # Pink noise at -26 dBFS through volume 30 (-31.4 dB) is about -57 dBFS; at 55 it would
     # be about -42. No 100 ms block may come near that, not even at the stream's start.
     assert max(heard) < -50, f"loudest block {max(heard):.1f} dBFS"

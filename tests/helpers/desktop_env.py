@@ -6,6 +6,7 @@ Nothing here touches the user's own display or sound server.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import subprocess
@@ -13,6 +14,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
 
 
 def _wait_for(predicate: Callable[[], bool], timeout_s: float, what: str) -> None:
@@ -135,3 +139,47 @@ class PulseAudio:
         except subprocess.TimeoutExpired:
             self.process.kill()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class Recording:
+    """parec on the null sink's monitor: what a listener would hear, from now until stop()."""
+
+    def __init__(self, pulse: PulseAudio) -> None:
+        self._proc = subprocess.Popen(
+            [
+                "parec",
+                "-d",
+                "nullsink.monitor",
+                "--format=s16le",
+                "--rate=48000",
+                "--channels=2",
+                "--raw",
+            ],
+            env={**os.environ, **pulse.env},
+            stdout=subprocess.PIPE,
+        )
+
+    def stop_after(self, seconds: float) -> npt.NDArray[np.float64]:
+        try:
+            out, _ = self._proc.communicate(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            self._proc.terminate()
+            out, _ = self._proc.communicate()
+        return np.frombuffer(out, dtype="<i2").astype(np.float64) / 32768.0
+
+
+def level_db(samples: npt.NDArray[np.float64]) -> float:
+    """RMS level in dBFS (silence reads about -180)."""
+    rms = float(np.sqrt(np.mean(samples**2))) if samples.size else 0.0
+    return 20 * math.log10(max(rms, 1e-9))
+
+
+def recorded_db(pulse: PulseAudio, seconds: float = 1.5) -> float:
+    """Level of what the null sink played over the next ``seconds``, in dBFS."""
+    return level_db(Recording(pulse).stop_after(seconds))
+
+
+def block_db(samples: npt.NDArray[np.float64], block_ms: int = 100) -> list[float]:
+    """Levels of consecutive ``block_ms`` blocks of interleaved 48 kHz stereo samples."""
+    size = 48 * block_ms * 2
+    return [level_db(samples[i : i + size]) for i in range(0, len(samples) - size + 1, size)]

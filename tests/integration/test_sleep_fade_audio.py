@@ -1,0 +1,137 @@
+"""A real sleep timer on real libVLC, heard through a PulseAudio null sink.
+
+A 30 s timer with a 20 s Gentle fade on a steady tone: the level must follow the curve
+within ±1.5 dB down to -40 dB, never rise during the fade, stop within ±1 s of the
+deadline, and be back at the user's volume on the next start.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from sleepplayer.core.model import Library, Playlist, Track
+from sleepplayer.core.sleep_plan import EndAction, FadeCurve, SleepMode, SleepPlan
+from sleepplayer.playback.backend import PlayerState
+from sleepplayer.playback.vlc_backend import VlcBackend
+from sleepplayer.services.controller import PlaybackController
+from sleepplayer.services.library import LibraryService
+from sleepplayer.services.sleep_timer import SleepTimer
+from tests.helpers.audio import make_tone
+from tests.helpers.desktop_env import PulseAudio, Recording, block_db, recorded_db
+
+pytestmark = pytest.mark.integration
+
+TIMER_S = 30.0
+FADE_S = 20.0
+BLOCK_S = 0.1
+
+
+@pytest.fixture
+def player(
+    qapp: QApplication, pulse: PulseAudio, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[tuple[PlaybackController, VlcBackend]]:
+    for key, value in pulse.env.items():
+        monkeypatch.setenv(key, value)
+    tone = make_tone(tmp_path / "tone.wav", 90.0, 440, 0.5)
+    backend = VlcBackend(aout="pulse")
+    library = LibraryService(Library([Playlist("P", [Track(uri=tone.as_uri(), uid="t")], "p")]))
+    controller = PlaybackController(backend, library)
+    controller.set_volume(100)
+    yield controller, backend
+    controller.shutdown()
+    backend.release()
+
+
+def _gentle_db(t: float) -> float:
+    """Where the Gentle curve should be t seconds into the fade (relative to full level)."""
+    return -50.0 * min(max(t, 0.0), FADE_S) / FADE_S
+
+
+def test_gentle_fade_follows_the_curve_and_stops_on_time(
+    qtbot: QtBot, pulse: PulseAudio, player: tuple[PlaybackController, VlcBackend]
+) -> None:
+    controller, _ = player
+    timer = SleepTimer(controller)
+    controller.play()
+    qtbot.waitUntil(lambda: controller.state == PlayerState.PLAYING, timeout=10_000)
+    qtbot.waitUntil(lambda: recorded_db(pulse, 0.3) > -20, timeout=15_000)
+
+    recording = Recording(pulse)
+    recorded_from = time.time()
+    timer.arm(
+        SleepPlan(
+            mode=SleepMode.DURATION,
+            duration_s=TIMER_S,
+            fade_s=FADE_S,
+            curve=FadeCurve.GENTLE,
+            end_action=EndAction.PAUSE,
+        )
+    )
+    deadline = timer.deadline
+    assert deadline is not None
+    with qtbot.waitSignal(timer.finished, timeout=int((TIMER_S + 10) * 1000)):
+        pass
+    qtbot.wait(1500)  # keep recording past the stop
+    levels = np.array(block_db(recording.stop_after(0.1), int(BLOCK_S * 1000)))
+    assert controller.state == PlayerState.PAUSED
+
+    # Put the recording on the wall clock: it starts a little after Popen, by the sound
+    # server's latency. Find that offset by fitting the fade's shape (within ±1 s).
+    fade_start = deadline.timestamp() - FADE_S - recorded_from
+    full = float(np.median(levels[5 : int((fade_start - 1) / BLOCK_S)]))
+    times = np.arange(len(levels)) * BLOCK_S
+
+    def errors(offset: float) -> np.ndarray:
+        t = times + offset - fade_start
+        in_range = (t > 0.3) & (t < FADE_S * 40 / 50)  # down to -40 dB
+        expected = full + np.array([_gentle_db(x) for x in t[in_range]])
+        return np.asarray(levels[in_range] - expected)
+
+    offsets = np.arange(-1.0, 1.0, 0.01)
+    best = min(offsets, key=lambda o: float(np.max(np.abs(errors(o)))))
+    worst = float(np.max(np.abs(errors(best))))
+    assert worst <= 1.5, f"the fade strays {worst:.2f} dB from the Gentle curve"
+
+    t = times + best - fade_start
+    fading = levels[(t > 0) & (t < FADE_S)]
+    rises = np.diff(fading)
+    assert rises.max() <= 0.25, f"a 100 ms block rose by {rises.max():.2f} dB during the fade"
+
+    heard = np.flatnonzero(levels > full - 60)  # the tone, down to below the -50 dB floor
+    stopped_at = times[heard[-1]] + BLOCK_S + best
+    assert abs(stopped_at - (deadline.timestamp() - recorded_from)) <= 1.0
+
+    # The next start plays at the user's volume again, not at the fade's floor.
+    controller.play()
+    qtbot.waitUntil(lambda: recorded_db(pulse, 0.3) > full - 1.5, timeout=10_000)
+    timer.shutdown()
+
+
+def test_a_new_player_after_the_fade_starts_at_the_user_volume(
+    qtbot: QtBot, pulse: PulseAudio, player: tuple[PlaybackController, VlcBackend]
+) -> None:
+    """stream-restore remembers the last volume a stream had; a fade must not leave it low."""
+    controller, _backend = player
+    timer = SleepTimer(controller)
+    controller.play()
+    qtbot.waitUntil(lambda: recorded_db(pulse, 0.3) > -20, timeout=15_000)
+    full = recorded_db(pulse, 0.5)
+    timer.arm(SleepPlan(mode=SleepMode.DURATION, duration_s=4, fade_s=3))
+    with qtbot.waitSignal(timer.finished, timeout=15_000):
+        pass
+    timer.shutdown()
+    controller.stop()
+
+    # A fresh stream (as on the next night): PulseAudio restores the last stream volume.
+    recording = Recording(pulse)
+    controller.play()
+    qtbot.waitUntil(lambda: recorded_db(pulse, 0.3) > full - 1.5, timeout=15_000)
+    start = np.array(block_db(recording.stop_after(0.1), 10))
+    assert start.max() <= full + 1.0, "the new start never plays louder than the user's volume"
