@@ -125,6 +125,9 @@ class BenchEnv:
     def pulse_pid(self) -> int | None:
         return self._pulse.pid if self._pulse is not None else None
 
+    def xvfb_pid(self) -> int | None:
+        return self._xvfb.pid if self._xvfb is not None else None
+
     def sink_inputs(self) -> list[dict[str, str]]:
         """Streams playing into the sink: index, corked flag and a few client properties."""
         out = subprocess.run(
@@ -259,6 +262,19 @@ class BenchEnv:
         )
         if not (lib / "vlc" / "plugins" / "plugins.dat").exists():
             raise BenchEnvError(f"could not generate a private plugin cache: {gen.stderr[-400:]}")
+
+    def make_tone(self, seconds: int = AUDIO_SECONDS) -> Path:
+        """A steady 440 Hz sine at -6 dBFS (WAV, the sink's rate): levels read exactly on it."""
+        tone = self.root / "tone.wav"
+        if not tone.exists():
+            subprocess.run(
+                ["sox", "-n", "-r", "44100", "-c", "2", "-b", "16", str(tone),
+                 "synth", str(seconds), "sine", "440", "gain", "-6"],
+                check=True,
+                capture_output=True,
+                timeout=60,
+            )  # fmt: skip
+        return tone
 
     def _make_audio(self) -> None:
         """60 s of soft brown noise with a slow swell, as Ogg/Opus (like the app's sounds)."""

@@ -101,3 +101,26 @@ def memory(pid: int) -> Memory:
 def statm_rss_mb(pid: int) -> float:
     """RSS from /proc/PID/statm, cheap enough to poll."""
     return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE / (1024 * 1024)
+
+
+def run_seconds(pid: int, tid: int | None = None) -> float:
+    """Time on a CPU from the scheduler (/proc/.../schedstat, nanoseconds, not 10 ms ticks):
+    of thread ``tid`` of ``pid``, or of all its live threads when ``tid`` is None."""
+    tids = [tid] if tid is not None else [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+    total = 0
+    for t in tids:
+        try:
+            total += int(Path(f"/proc/{pid}/task/{t}/schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue  # the thread exited between listing and reading
+    return total / 1e9
+
+
+def wakeups(pid: int, tid: int | None = None) -> int:
+    """Voluntary context switches of thread ``tid`` (default: the main thread): each one is a
+    sleep that ended in a wake-up, so their rate is the thread's wake-ups per second."""
+    status = Path(f"/proc/{pid}/task/{tid or pid}/status").read_text()
+    for line in status.splitlines():
+        if line.startswith("voluntary_ctxt_switches:"):
+            return int(line.split()[1])
+    return 0

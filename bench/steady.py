@@ -37,24 +37,44 @@ class SteadyResult:
     label: str
     cpu_pct: float | None = None
     pulse_cpu_pct: float | None = None
+    #: The same from the scheduler's nanosecond counters, for the whole process and for its
+    #: main (Qt) thread alone, and the main thread's wake-ups per second.
+    run_cpu_pct: float | None = None
+    main_cpu_pct: float | None = None
+    main_wakeups_per_s: float | None = None
+    xserver_cpu_pct: float | None = None  # Xvfb: what the window's repaints cost the X server
+    title: str | None = None
     memory: procstat.Memory | None = None
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
+def _sched_counters(pid: int, xvfb: int | None) -> tuple[float, float, float, float]:
+    """CPU seconds of the process and of its main thread, the main thread's wake-ups, and the
+    X server's CPU seconds."""
+    x = procstat.run_seconds(xvfb) if xvfb else 0.0
+    return procstat.run_seconds(pid), procstat.run_seconds(pid, pid), procstat.wakeups(pid), x
+
+
 def _take(
     env: BenchEnv, launched: Launched, warmup: float, seconds: float, r: SteadyResult
 ) -> None:
     time.sleep(warmup)
-    pulse = env.pulse_pid()
+    pulse, pid = env.pulse_pid(), launched.pid
     t0 = time.monotonic()
-    s0 = procstat.sample(launched.pid, t0)
+    s0 = procstat.sample(pid, t0)
     p0 = procstat.sample(pulse, t0) if pulse else None
+    c0 = _sched_counters(pid, env.xvfb_pid())
     time.sleep(seconds)
     t1 = time.monotonic()
-    s1 = procstat.sample(launched.pid, t1)
+    s1 = procstat.sample(pid, t1)
     p1 = procstat.sample(pulse, t1) if pulse else None
+    c1 = _sched_counters(pid, env.xvfb_pid())
+    run, main, woken, x = (b - a for a, b in zip(c0, c1, strict=True))
+    r.run_cpu_pct, r.main_cpu_pct = 100 * run / (t1 - t0), 100 * main / (t1 - t0)
+    r.main_wakeups_per_s = woken / (t1 - t0)
+    r.xserver_cpu_pct = 100 * x / (t1 - t0)
     r.memory = procstat.memory(launched.pid)
     r.cpu_pct = procstat.percent_of_core(s0, s1)
     r.pulse_cpu_pct = procstat.percent_of_core(p0, p1) if p0 and p1 else None
@@ -78,10 +98,15 @@ def measure_bare(env: BenchEnv, warmup: float, seconds: float) -> SteadyResult:
     return r
 
 
-def measure_app(env: BenchEnv, warmup: float, seconds: float, *, minimised: bool) -> SteadyResult:
-    r = SteadyResult("SleepPlayer, window " + ("minimised" if minimised else "shown"))
+def measure_app(
+    env: BenchEnv, warmup: float, seconds: float, *, minimised: bool, options: tuple[str, ...] = ()
+) -> SteadyResult:
+    """The app playing the bench's file; ``options`` go before it (e.g. ``--sleep 2h``)."""
+    label = "SleepPlayer, window " + ("minimised" if minimised else "shown")
+    r = SteadyResult(label + (f", {' '.join(options)}" if options else ""))
     basedir = env.root / ("steady-min" if minimised else "steady-shown")
-    argv = app_argv(basedir, [str(env.audio_file)])
+    basedir = basedir.with_name(basedir.name + "".join(options).replace(" ", ""))
+    argv = app_argv(basedir, [*options, str(env.audio_file)])
     with Display(env.display) as display:
         launched = spawn_windowed(env, display, argv, APP_TITLE, basedir.name, START_TIMEOUT_S)
         try:
@@ -103,7 +128,8 @@ def measure_app(env: BenchEnv, warmup: float, seconds: float, *, minimised: bool
                 r.problems.append("the window was mapped again during the measurement")
             if not minimised and mapped is False:
                 r.problems.append("the window was not shown at the end of the measurement")
-            r.notes.append(f"window title at the end: {display.title(window)!r}")
+            r.title = display.title(window)
+            r.notes.append(f"window title at the end: {r.title!r}")
         finally:
             quit_gracefully(display, launched)
             r.problems.extend(launched.notes)

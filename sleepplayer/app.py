@@ -15,6 +15,9 @@ from sleepplayer.core.model import RepeatMode
 from sleepplayer.core.paths import AppPaths
 from sleepplayer.core.session_state import ResumeState
 from sleepplayer.core.settings import Settings
+from sleepplayer.desktop.inhibit import SleepInhibitor
+from sleepplayer.desktop.keep_awake import KeepAwake
+from sleepplayer.desktop.suspend import SystemSuspender
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from sleepplayer.services.builtin_sounds import ensure_builtin_playlist
 from sleepplayer.services.controller import PlaybackController
@@ -59,6 +62,13 @@ class SleepPlayerApp:
             settings=self.settings,
             suspender=suspender,
             state_file=paths.fell_asleep_file,
+        )
+        self.keep_awake = KeepAwake(
+            self.controller,
+            self.timer,
+            SleepInhibitor(),
+            lambda: self.settings.keep_awake,
+            parent=self.controller,
         )
         self.store = Store(
             paths,
@@ -160,6 +170,7 @@ class SleepPlayerApp:
             return
         self._shut_down = True
         self.timer.shutdown()
+        self.keep_awake.shutdown()
         self._resume_timer.stop()
         geometry, state, splitter = self.window.save_state()
         self.settings.window_geometry = geometry
@@ -192,7 +203,13 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"sleepplayer: {exc}", file=sys.stderr)
         _show_vlc_missing(str(exc))
         return EXIT_NO_VLC
-    app = SleepPlayerApp(qapp, AppPaths.resolve(args.basedir), backend, volume=args.volume)
+    app = SleepPlayerApp(
+        qapp,
+        AppPaths.resolve(args.basedir),
+        backend,
+        volume=args.volume,
+        suspender=SystemSuspender(),
+    )
     try:
         plan = sleep_plan_from_args(args, app.settings)
     except ValueError as exc:

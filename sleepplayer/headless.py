@@ -27,6 +27,9 @@ from sleepplayer.cli import (
 from sleepplayer.core.model import Library, TrackKind
 from sleepplayer.core.paths import AppPaths
 from sleepplayer.core.text import format_ms
+from sleepplayer.desktop.inhibit import SleepInhibitor
+from sleepplayer.desktop.keep_awake import KeepAwake
+from sleepplayer.desktop.suspend import SystemSuspender
 from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.gain_ramp import GainRamp
@@ -140,8 +143,11 @@ def run_headless(args: argparse.Namespace) -> int:
     timer = SleepTimer(
         controller,
         settings=saved.settings,
-        suspender=None,
+        suspender=SystemSuspender(),
         state_file=paths.fell_asleep_file,
+    )
+    keep_awake = KeepAwake(
+        controller, timer, SleepInhibitor(), lambda: saved.settings.keep_awake, parent=controller
     )
     status = StatusLine(controller, timer, sys.stdout)
     exit_code = EXIT_OK
@@ -213,6 +219,7 @@ def run_headless(args: argparse.Namespace) -> int:
     status.finish()
     signals.close()
     timer.shutdown()
+    keep_awake.shutdown()
     controller.shutdown()
     library.shutdown()
     backend.release()

@@ -43,6 +43,11 @@ def amplitude(engine_vol: int) -> float:
 FADE_FLOOR_DB = -50.0
 
 
+def gain_db(gain: float) -> float:
+    """An amplitude gain in dB, never below ``FADE_FLOOR_DB`` (0 and below: the floor)."""
+    return max(FADE_FLOOR_DB, 20 * math.log10(gain)) if gain > 0 else FADE_FLOOR_DB
+
+
 def fade_gain(curve: FadeCurve, progress: float) -> float:
     """The fade's amplitude gain at ``progress`` (0 = start, 1 = end) along ``curve``.
 

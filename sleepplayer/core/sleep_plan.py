@@ -17,6 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sleepplayer.core.fade_window import fade_span
+
+# Re-exported: the timer's time left was formatted here before core.text held every clock text.
+from sleepplayer.core.text import format_remaining as format_remaining
+
 _UTC = timezone.utc
 
 #: Duration presets offered in the panel and tray, in minutes.
@@ -205,17 +210,8 @@ def deadline_for(plan: SleepPlan, now: datetime) -> datetime | None:
 def fade_window(deadline: datetime, armed_at: datetime, fade_s: float) -> tuple[datetime, float]:
     """(fade start, effective fade length): a timer shorter than its fade compresses the fade
     into the time between arming and the deadline, so it never cuts off abruptly."""
-    available = max(0.0, seconds_between(armed_at, deadline))
-    length = min(max(0.0, fade_s), available)
+    _, length = fade_span(_aware(deadline).timestamp(), _aware(armed_at).timestamp(), fade_s)
     return add_seconds(deadline, -length), length
-
-
-def format_remaining(seconds: float) -> str:
-    """12:30, 1:02:05 (rounded up: "0:01" until the very end)."""
-    total = max(0, math.ceil(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def describe(

@@ -1,13 +1,28 @@
-"""Small text formatting shared by the window, the tray and the headless status line."""
+"""Small text formatting shared by the window, the tray, the timer and the headless status line.
+
+Every "h:mm:ss" clock text goes through :func:`clock_text`; the callers differ only in how they
+round: a position rounds down (it has not reached the next second), a time left rounds up.
+"""
 
 from __future__ import annotations
 
+import math
 
-def format_ms(ms: int | None) -> str:
-    """``83_000`` -> ``1:23``; ``3_723_000`` -> ``1:02:03``; None or negative -> ``0:00``."""
-    seconds = max(0, (ms or 0) // 1000)
-    hours, rest = divmod(seconds, 3600)
+
+def clock_text(seconds: int) -> str:
+    """``83`` -> ``1:23``; ``3723`` -> ``1:02:03``; negative -> ``0:00``."""
+    hours, rest = divmod(max(0, seconds), 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
         return f"{hours}:{minutes:02d}:{secs:02d}"
     return f"{minutes}:{secs:02d}"
+
+
+def format_ms(ms: int | None) -> str:
+    """``83_000`` -> ``1:23``; ``3_723_000`` -> ``1:02:03``; None or negative -> ``0:00``."""
+    return clock_text((ms or 0) // 1000)
+
+
+def format_remaining(seconds: float) -> str:
+    """12:30, 1:02:05 (rounded up: "0:01" until the very end)."""
+    return clock_text(math.ceil(seconds))

@@ -22,11 +22,23 @@ Measured on libVLC 3.0.24 (Debian), which shaped this module:
   show played audio buffers (the stream exists, polled every 25 ms while guarded, stats refresh
   every ~250 ms), the requested volume is applied and then the equalizer removed. A track
   change therefore starts with ~0.3 s of near-silence and never above the requested volume.
-* ``:input-repeat`` loops WAV seamlessly (no gap, no step at the seam), FLAC with a click, and
-  does **not loop Ogg at all** (Vorbis and Opus end after one pass with EndReached). With
-  ``:demux=avformat`` Ogg loops, with a tiny glitch (~0.2 ms, a 2 dB dip in one 10 ms block).
-  So looping Ogg/Opus files are opened with the avformat demuxer, and if a looping media ends
-  anyway it is restarted here (with a gap) rather than reported as ended.
+* ``:input-repeat`` loops WAV seamlessly (bit-exact: the captured seam equals the file's last
+  and first samples), FLAC with a click, and does **not loop Ogg at all** (Vorbis and Opus end
+  after one pass with EndReached, with the Ogg demuxer whatever the options: ``:codec=``,
+  ``:start-time``/``:stop-time`` and ``:demux=ogg :codec=avcodec`` all end after one pass).
+  With ``:demux=avformat`` Ogg loops, but not seamlessly: each restart drops the first Opus
+  packet (960 samples incl. the 312 pre-skip, so 648 samples = 13.5 ms of the loop are skipped)
+  and restarts the decoder cold (error against the true loop up to 0.16 FS over the next ~10 ms;
+  on a 1 kHz sine a 2 dB dip in one 10 ms block). ``:codec=opus``/``avcodec`` change nothing.
+  libVLC cannot make an exact copy either: ``#transcode`` to WAV is 1608 (avformat) or 4488
+  (Ogg demuxer) samples short, missing its first packet(s) and its last one.
+* So a looping local Ogg file plays from a sample-exact WAV copy in the user cache
+  (``loop_cache``: libopus through ctypes on a worker thread, no libVLC; ~0.07 s for a 30 s
+  loop; equal to ``opusdec`` within 0.5 LSB), looped with ``:input-repeat``. Measured on the
+  built-in sounds: each seam matches the decoded file within 1 LSB, no skipped sample. ``play()``
+  waits for the copy (state Opening, at most ``_LOOP_CACHE_WAIT_MS``). Without a copy (not
+  Opus, no libopus as on Windows/macOS, a timeout) the avformat demuxer is the fallback, and if
+  a looping media ends anyway it is restarted here (with a gap) rather than reported as ended.
 * A corrupt file reaches Playing and then EndReached within ms, with no error, no length and no
   decoded audio; that is reported as an error. A missing file gives EncounteredError.
 * With the amem output (``pcm_sink``) libVLC runs ahead of real time and ``audio_get_volume``
@@ -35,19 +47,21 @@ Measured on libVLC 3.0.24 (Debian), which shaped this module:
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import enum
 import os
 import platform
 import sys
 import threading
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from sleepplayer import APP_ID, APP_NAME, __version__
+from sleepplayer.playback import loop_cache
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 
 #: libVLC options for the shared instance.
@@ -57,6 +71,8 @@ REPEAT_OPTION = ":input-repeat=65535"
 #: Containers whose demuxer ignores input-repeat (see the module docstring).
 _AVFORMAT_LOOP_SUFFIXES = frozenset({".ogg", ".oga", ".opus", ".spx"})
 _GUARD_POLL_MS = 25
+#: How long ``play()`` of a loop waits for its WAV copy before starting the avformat fallback.
+_LOOP_CACHE_WAIT_MS = 3000
 _GUARD_DB = -20.0  # the equalizer's limit, for the preamp and each band
 
 _PCM_RATE = 48_000
@@ -210,19 +226,34 @@ class VlcBackend(PlaybackBackend):
 
     ``aout`` picks the audio output module (e.g. ``"pulse"``, ``"adummy"``); ``pcm_sink`` sends
     the output to a ``PcmSink`` instead (libVLC's amem, which applies the volume).
+    ``loop_cache_dir`` holds the WAV copies of Ogg/Opus loops (default: the user cache dir).
     """
 
     _vlc_event = Signal(int, int)
+    #: (load token, path of the finished WAV copy or ""), from the loop-cache worker thread.
+    _loop_cache_done = Signal(int, str)
 
     def __init__(
         self,
         *,
         aout: str | None = None,
         pcm_sink: PcmSink | None = None,
+        loop_cache_dir: Path | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._vlc = load_vlc()
+        self._loop_cache_dir = loop_cache_dir or loop_cache.default_cache_dir()
+        self._media_uri: str | None = None
+        self._cache_token = 0
+        self._cache_pending = False
+        self._cache_swap: str | None = None
+        self._deferred_play = False
+        self._cache_wait = QTimer(self)
+        self._cache_wait.setSingleShot(True)
+        self._cache_wait.setInterval(_LOOP_CACHE_WAIT_MS)
+        self._cache_wait.timeout.connect(self._on_cache_wait_timeout)
+        self._loop_cache_done.connect(self._on_loop_cache_done, Qt.ConnectionType.QueuedConnection)
         self._owner = threading.get_ident()
         #: (method, thread name) of every libVLC call attempted off the owner thread.
         self.thread_violations: list[tuple[str, str]] = []
@@ -313,15 +344,20 @@ class VlcBackend(PlaybackBackend):
     def load(self, uri: str, *, loop: bool = False) -> None:
         player = self._libvlc("load")
         self._stop_engine(player)
+        self._cache_token += 1
+        self._cache_pending = False
+        self._cache_swap = None
+        media_uri = uri
         options = [REPEAT_OPTION] if loop else []
         path = _local_path(uri)
         if loop and path is not None and PurePath(path).suffix.lower() in _AVFORMAT_LOOP_SUFFIXES:
-            options.append(":demux=avformat")
-        media = self._instance.media_new(uri, *options)
-        old, self._media = self._media, media
-        player.set_media(media)
-        if old is not None:
-            old.release()
+            cached = loop_cache.cached_copy(Path(path), self._loop_cache_dir)
+            if cached is not None:
+                media_uri = cached.as_uri()  # a WAV: input-repeat loops it bit-exactly
+            else:
+                options.append(":demux=avformat")  # the fallback until the copy exists
+                self._start_loop_cache(Path(path))
+        self._set_media(player, media_uri, options)
         self._uri = uri
         self._loop = loop
         self._length_ms = 0
@@ -337,6 +373,12 @@ class VlcBackend(PlaybackBackend):
             return
         if self._state == PlayerState.PAUSED:
             player.set_pause(0)
+            return
+        if self._cache_pending:
+            # The loop's WAV copy is being made (about 0.1 s): start on it, not on the fallback.
+            self._deferred_play = True
+            self._cache_wait.start()
+            self._set_state(PlayerState.OPENING)
             return
         self._start_fresh(player)
 
@@ -397,11 +439,17 @@ class VlcBackend(PlaybackBackend):
     def state(self) -> PlayerState:
         return self._state
 
+    def media_uri(self) -> str | None:
+        """What libVLC is given for the loaded item: its URI, or the URI of a loop's WAV copy."""
+        return self._media_uri
+
     def release(self) -> None:
         if self._released:
             return
         self._libvlc("release")
         self._guard_timer.stop()
+        self._cache_wait.stop()
+        self._cache_pending = self._deferred_play = False
         self._detach_events()
         self._bump_generation()
         self._player.stop()
@@ -416,8 +464,63 @@ class VlcBackend(PlaybackBackend):
 
     # --- internals
 
+    def _set_media(self, player: Any, uri: str, options: list[str]) -> None:
+        """Give libVLC a new media; the player must be stopped."""
+        media = self._instance.media_new(uri, *options)
+        old, self._media = self._media, media
+        player.set_media(media)
+        if old is not None:
+            old.release()
+        self._media_uri = uri
+
+    def _start_loop_cache(self, source: Path) -> None:
+        """Make the WAV copy of a looping Ogg file on a worker thread (no libVLC there)."""
+        token = self._cache_token
+        cache_dir = self._loop_cache_dir
+        done = self._loop_cache_done
+
+        def work() -> None:
+            try:
+                result = str(loop_cache.decode_to_cache(source, cache_dir))
+            except (loop_cache.LoopCacheError, OSError, ValueError):
+                result = ""  # keep the avformat fallback
+            with contextlib.suppress(RuntimeError):  # the backend was deleted meanwhile
+                done.emit(token, result)
+
+        self._cache_pending = True
+        threading.Thread(target=work, name="sleepplayer-loop-cache", daemon=True).start()
+
+    @Slot(int, str)
+    def _on_loop_cache_done(self, token: int, wav: str) -> None:
+        if self._released or token != self._cache_token or not self._cache_pending:
+            return  # for an item loaded before the current one
+        self._cache_pending = False
+        self._cache_wait.stop()
+        self._cache_swap = wav or None
+        if self._deferred_play:
+            self._deferred_play = False
+            self._start_fresh(self._libvlc("loop_cache_done"))
+        elif self._state in (PlayerState.IDLE, PlayerState.STOPPED):
+            self._swap_to_cached_copy(self._libvlc("loop_cache_done"))
+        # Otherwise the fallback is playing: switching now would cut the audio, so the copy is
+        # used from the next fresh start of this item (and for every later load of the file).
+
+    @Slot()
+    def _on_cache_wait_timeout(self) -> None:
+        if self._deferred_play and not self._released:
+            self._deferred_play = False
+            self._start_fresh(self._libvlc("loop_cache_timeout"))
+
+    def _swap_to_cached_copy(self, player: Any) -> None:
+        if self._cache_swap is None or self._media is None:
+            return
+        wav, self._cache_swap = self._cache_swap, None
+        self._set_media(player, Path(wav).as_uri(), [REPEAT_OPTION])
+        self._bump_generation()  # anything set_media queued is stale
+
     def _start_fresh(self, player: Any) -> None:
         """Start from the beginning behind the volume guard (see the module docstring)."""
+        self._swap_to_cached_copy(player)
         self._output_ready = False
         self._reported_volume = None
         self._guarded = True
@@ -428,6 +531,8 @@ class VlcBackend(PlaybackBackend):
     def _stop_engine(self, player: Any) -> None:
         """Stop synchronously and make every event queued so far stale."""
         self._guard_timer.stop()
+        self._cache_wait.stop()
+        self._deferred_play = False
         self._output_ready = False
         self._reported_volume = None
         player.stop()

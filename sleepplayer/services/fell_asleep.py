@@ -2,6 +2,7 @@
 
 Kept per track (the last fade start in that track) and overall (the latest), in a small JSON
 file in the state directory, so "Resume from where I fell asleep" works after a restart.
+:func:`resume_from` plays such a point again, a little before it.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from sleepplayer.core.storage import StorageError, atomic_write_json, load_document
+from sleepplayer.services.controller import PlaybackController
 
 FELL_ASLEEP_SCHEMA_VERSION = 1
 #: Per-track entries kept; the oldest go first (the file stays small over years of nights).
 MAX_TRACKS_REMEMBERED = 500
+#: "Resume from where I fell asleep" starts this long before the fade began.
+RESUME_BEFORE_MS = 30_000
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,20 @@ class FellAsleepMemory:
         except StorageError as exc:
             # Once a night at most, and never worth interrupting the fade for.
             self.problem = str(exc)
+
+
+def resume_from(controller: PlaybackController, entry: FellAsleep) -> bool:
+    """Play the track of ``entry`` from ``RESUME_BEFORE_MS`` before its fade began; False when
+    that track cannot be played any more (removed from its playlist, say)."""
+    controller.play_track(entry.playlist_uid, entry.track_uid)
+    track = controller.current_track
+    if track is None or track.uid != entry.track_uid:
+        return False
+    target = max(0, entry.position_ms - RESUME_BEFORE_MS)
+    if target > 0:
+        # Before the engine plays, the controller keeps the seek and applies it then.
+        controller.seek(target)
+    return True
 
 
 def _parse(d: dict[str, Any]) -> tuple[tuple[FellAsleep | None, dict[str, FellAsleep]], list[str]]:

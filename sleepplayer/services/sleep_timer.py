@@ -5,6 +5,11 @@ the current track's end), and each tick only compares ``now()`` with it. The fad
 controller's separate gain stage, computed from the wall-clock time since the fade began; the
 user's volume is never written.
 
+This module arms, extends, ticks and fades. Its neighbours: ``track_end`` (following a track's
+end for the track modes), ``night_end`` (the end action and waking back up), ``timer_ticks``
+(the QTimers), ``bedtime`` (auto-arm), ``fell_asleep`` (resume), and ``core.fade_window`` (the
+pure fade and ramp maths).
+
 Choices the issue leaves open (see also the report in the change that added this):
 
 * ``extend`` on a track mode: when the current track's end is known, the plan becomes a plain
@@ -19,17 +24,22 @@ Choices the issue leaves open (see also the report in the change that added this
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
-from sleepplayer.core.fade import FADE_FLOOR_DB, fade_gain, fade_progress
-from sleepplayer.core.model import RepeatMode
+from sleepplayer.core.fade import fade_gain, fade_progress, gain_db
+from sleepplayer.core.fade_window import (
+    RAMP_UP_S,
+    SHORTEST_REMAINING_S,
+    fade_span,
+    moved_due,
+    progress_at,
+    ramp_up_gain,
+)
 from sleepplayer.core.settings import Settings
 from sleepplayer.core.sleep_plan import (
     MAX_DURATION_S,
@@ -40,50 +50,40 @@ from sleepplayer.core.sleep_plan import (
     SleepPlan,
     deadline_for,
     describe_end,
-    in_nightly_window,
     local_zone,
-    parse_clock,
 )
 from sleepplayer.playback.backend import PlayerState
+from sleepplayer.services.bedtime import AUTO_ARM_MESSAGE, bedtime_due
 from sleepplayer.services.controller import PlaybackController
-from sleepplayer.services.fell_asleep import FellAsleep, FellAsleepMemory
+from sleepplayer.services.fell_asleep import (
+    RESUME_BEFORE_MS,
+    FellAsleep,
+    FellAsleepMemory,
+    resume_from,
+)
+from sleepplayer.services.night_end import GRACE_S, SUSPEND_COUNTDOWN_S, NightEnd, Suspender
+from sleepplayer.services.timer_phase import EndKind, TimerPhase
+from sleepplayer.services.timer_ticks import FAST_TICK_MS, SLOW_TICK_MS, TimerTicks
+from sleepplayer.services.track_end import TrackEndFollowing
 
-#: Tick cadence outside the fade (at most once a second) and during it (12.5 a second).
-SLOW_TICK_MS = 1000
-FAST_TICK_MS = 80
-#: The fade back up after an extension or activity.
-RAMP_UP_S = 2.0
-#: Activity this long after the end still brings playback back.
-GRACE_S = 60.0
-SUSPEND_COUNTDOWN_S = 60
+# What other modules and tests import from here, wherever it is defined now.
+__all__ = [
+    "AUTO_ARM_MESSAGE",
+    "FAST_TICK_MS",
+    "GRACE_S",
+    "LATE_LIMIT_S",
+    "RAMP_UP_S",
+    "RESUME_BEFORE_MS",
+    "SHORTEST_REMAINING_S",
+    "SLOW_TICK_MS",
+    "SUSPEND_COUNTDOWN_S",
+    "SleepTimer",
+    "Suspender",
+    "TimerPhase",
+]
+
 #: A tick this late past the end (or this far into an unstarted fade) means the machine slept.
 LATE_LIMIT_S = 5.0
-#: Shortening never leaves less than this (or what was left): no abrupt stop from "-5 min".
-SHORTEST_REMAINING_S = 10.0
-#: "Resume from where I fell asleep" starts this long before the fade began.
-RESUME_BEFORE_MS = 30_000
-AUTO_ARM_MESSAGE = "Timer armed automatically — Undo"
-
-
-class Suspender(Protocol):
-    """Puts the computer to sleep (implemented in ``desktop.power``; a fake in tests)."""
-
-    def suspend(self) -> None: ...
-
-
-class TimerPhase(enum.Enum):
-    IDLE = "idle"  # not armed
-    ARMED = "armed"  # counting down, full volume
-    FADING = "fading"  # the fade runs
-    COUNTDOWN = "countdown"  # playback ended; the silent 60 s suspend countdown runs
-    GRACE = "grace"  # playback ended < 60 s ago; activity brings it back
-
-
-class _End(enum.Enum):
-    DEADLINE = "deadline"  # a fixed wall-clock end
-    DECIDE = "decide"  # let the track finish: decide at the deadline
-    TRACK = "track"  # ends with the current track (the controller halts there)
-    TRACKS = "tracks"  # counting track ends; the last one becomes TRACK
 
 
 def _system_clock() -> Callable[[], datetime]:
@@ -95,11 +95,7 @@ def _system_clock() -> Callable[[], datetime]:
     return now
 
 
-def _db(gain: float) -> float:
-    return max(FADE_FLOOR_DB, 20 * math.log10(gain)) if gain > 0 else FADE_FLOOR_DB
-
-
-class SleepTimer(QObject):
+class SleepTimer(QObject, TrackEndFollowing, NightEnd):
     """One sleep timer for the app. Everything time-based reads ``now()`` (wall clock).
 
     Ticks: at most once a second while armed outside the fade (no faster), at least 10 a
@@ -138,18 +134,13 @@ class SleepTimer(QObject):
         self._memory = FellAsleepMemory(state_file)
         self._plan: SleepPlan | None = None
         self._phase = TimerPhase.IDLE
-        self._kind = _End.DEADLINE
+        self._kind = EndKind.DEADLINE
         self._end_ts: float | None = None  # when the end action runs (= the fade's end)
         self._decide_ts: float | None = None
         self._fade_start_ts = 0.0
         self._fade_len = 0.0
         self._fade_from_p = 0.0  # a shortened fade goes on from where it was
-        self._tracks_left = 1
-        self._extra_s = 0.0  # an extension waiting for the last track's end to be known
-        self._frozen_remaining: float | None = None  # track time left while not playing
-        self._halt_pending = False  # the last counted track has not started yet
-        self._await_start = False  # a new track is loading: its position is not known yet
-        self._expect_halt = False
+        self._reset_track_state()
         self._ramp: tuple[float, float] | None = None  # (from dB, start ts)
         self._gain = controller.fade_gain
         self._last_extension_s = self._settings.grace_extension_min * 60.0
@@ -160,13 +151,7 @@ class SleepTimer(QObject):
         self._ending = False
         self._last_key: object = None
 
-        self._ticker = QTimer(self)
-        self._ticker.timeout.connect(self.tick)
-        # Fires once at the fade start, so the fade is not up to a second late.
-        self._alarm = QTimer(self)
-        self._alarm.setSingleShot(True)
-        self._alarm.setTimerType(Qt.TimerType.PreciseTimer)
-        self._alarm.timeout.connect(self.tick)
+        self._ticks = TimerTicks(self.tick, self)
 
         controller.state_changed.connect(self._on_controller_state_changed)
         controller.track_changed.connect(self._on_controller_track_changed)
@@ -198,17 +183,17 @@ class SleepTimer(QObject):
         self._controller.set_halt_at_track_end(False)
         self._plan, self._auto_armed, self._phase = plan, False, TimerPhase.ARMED
         if fading or self._gain < 1.0:
-            self._ramp = (_db(self._gain), now)
+            self._ramp = (gain_db(self._gain), now)
         if plan.mode in (SleepMode.DURATION, SleepMode.CLOCK):
             deadline = deadline_for(plan, self._now())
             assert deadline is not None
             if plan.let_track_finish:
-                self._kind, self._decide_ts = _End.DECIDE, deadline.timestamp()
+                self._kind, self._decide_ts = EndKind.DECIDE, deadline.timestamp()
             else:
-                self._kind = _End.DEADLINE
+                self._kind = EndKind.DEADLINE
                 self._set_end(deadline.timestamp(), now)
         elif plan.mode is SleepMode.AFTER_TRACKS and plan.tracks > 1:
-            self._kind, self._tracks_left = _End.TRACKS, plan.tracks
+            self._kind, self._tracks_left = EndKind.TRACKS, plan.tracks
         else:
             self._bind_to_track(now)
         self.tick()
@@ -262,13 +247,13 @@ class SleepTimer(QObject):
             if seconds > 0:
                 self._wake_up(now, seconds)
             return
-        if self._kind is _End.DECIDE and self._decide_ts is not None:
-            self._decide_ts = self._moved(self._decide_ts, seconds, now)
-        elif self._kind is not _End.DEADLINE and self._end_ts is None:
+        if self._kind is EndKind.DECIDE and self._decide_ts is not None:
+            self._decide_ts = moved_due(self._decide_ts, seconds, now)
+        elif self._kind is not EndKind.DEADLINE and self._end_ts is None:
             self._extra_s += seconds
         elif self._end_ts is not None:
-            new_end = self._moved(self._end_ts, seconds, now)
-            self._kind = _End.DEADLINE
+            new_end = moved_due(self._end_ts, seconds, now)
+            self._kind = EndKind.DEADLINE
             self._controller.set_halt_at_track_end(False)
             if self._phase is TimerPhase.FADING and seconds < 0:
                 assert self._plan is not None
@@ -303,18 +288,7 @@ class SleepTimer(QObject):
     def resume_where_fell_asleep(self) -> bool:
         """Play the track where the last fade started, from 30 s before that point."""
         entry = self._memory.latest
-        if entry is None:
-            return False
-        c = self._controller
-        c.play_track(entry.playlist_uid, entry.track_uid)
-        track = c.current_track
-        if track is None or track.uid != entry.track_uid:
-            return False
-        target = max(0, entry.position_ms - RESUME_BEFORE_MS)
-        if target > 0:
-            # Before the engine plays, the controller keeps the seek and applies it then.
-            c.seek(target)
-        return True
+        return entry is not None and resume_from(self._controller, entry)
 
     def fell_asleep_at(self) -> tuple[str, str, int] | None:
         """(playlist uid, track uid, position ms) of the last fade start, if any."""
@@ -328,8 +302,7 @@ class SleepTimer(QObject):
 
     def shutdown(self) -> None:
         """Stop ticking (ordered quit). The gain is not a setting: nothing to save."""
-        self._ticker.stop()
-        self._alarm.stop()
+        self._ticks.stop()
 
     # ------------------------------------------------------------------ state
     @property
@@ -367,16 +340,16 @@ class SleepTimer(QObject):
             done = "Paused" if plan.end_action is EndAction.PAUSE else "Stopped"
             return f"{done} by the sleep timer"
         action = plan.end_action
-        if self._kind in (_End.DEADLINE, _End.DECIDE):
+        if self._kind in (EndKind.DEADLINE, EndKind.DECIDE):
             return describe_end(
-                action, at=self.deadline, let_track_finish=self._kind is _End.DECIDE
+                action, at=self.deadline, let_track_finish=self._kind is EndKind.DECIDE
             )
-        left = self._tracks_left if self._kind is _End.TRACKS else 1
+        left = self._tracks_left if self._kind is EndKind.TRACKS else 1
         return describe_end(action, track_remaining_s=self.remaining_s(), tracks_left=left)
 
     def tick_interval_ms(self) -> int | None:
         """The current tick interval, None while not ticking (tests, benchmarks)."""
-        return self._ticker.interval() if self._ticker.isActive() else None
+        return self._ticks.interval_ms()
 
     # ------------------------------------------------------------------ the tick
     def tick(self) -> None:
@@ -394,12 +367,12 @@ class SleepTimer(QObject):
         self._emit_if_changed()
 
     def _tick_armed(self, now: float) -> None:
-        if self._kind is _End.DECIDE and self._decide_ts is not None and now >= self._decide_ts:
+        if self._kind is EndKind.DECIDE and self._decide_ts is not None and now >= self._decide_ts:
             if now - self._decide_ts > LATE_LIMIT_S:
                 self._finish(now, power_ok=now - self._decide_ts <= OVERDUE_LIMIT_S)
                 return
             self._decide(now)
-        if self._kind is _End.TRACK and self._phase is TimerPhase.ARMED:
+        if self._kind is EndKind.TRACK and self._phase is TimerPhase.ARMED:
             if self._end_ts is not None and now - self._end_ts > LATE_LIMIT_S:
                 self._finish(now, power_ok=now - self._end_ts <= OVERDUE_LIMIT_S)
                 return
@@ -423,98 +396,24 @@ class SleepTimer(QObject):
         gain = self._ramp_gain(now)
         if self._phase is TimerPhase.FADING:
             assert self._plan is not None
-            gain = min(gain, fade_gain(self._plan.curve, self._progress(now)))
+            gain = min(
+                gain,
+                fade_gain(
+                    self._plan.curve,
+                    progress_at(now, self._fade_start_ts, self._fade_len, self._fade_from_p),
+                ),
+            )
         self._apply_gain(gain)
-
-    def _tick_countdown(self, now: float) -> None:
-        left = math.ceil(self._until_ts - now)
-        if left > 0:
-            if left != self._countdown_shown:
-                self._countdown_shown = left
-                self.suspend_countdown.emit(left)
-            return
-        late = now - self._until_ts
-        self.suspend_countdown.emit(0)
-        self._set_idle()
-        if self._suspender is not None and late <= OVERDUE_LIMIT_S:
-            self._suspender.suspend()
 
     def _schedule(self, now: float) -> None:
         if self._phase is TimerPhase.IDLE:
-            self._ticker.stop()
-            self._alarm.stop()
+            self._ticks.stop()
             return
         fast = self._phase is TimerPhase.FADING or self._ramp is not None
-        interval = FAST_TICK_MS if fast else SLOW_TICK_MS
-        if not self._ticker.isActive() or self._ticker.interval() != interval:
-            self._ticker.start(interval)
-        upcoming = self._decide_ts if self._kind is _End.DECIDE else None
+        upcoming = self._decide_ts if self._kind is EndKind.DECIDE else None
         if self._phase is TimerPhase.ARMED and self._end_ts is not None:
             upcoming = self._fade_start_ts
-        wait_s = None if upcoming is None else upcoming - now
-        if not fast and wait_s is not None and 0 < wait_s <= SLOW_TICK_MS / 1000:
-            self._alarm.start(math.ceil(wait_s * 1000))
-        else:
-            self._alarm.stop()
-
-    # ------------------------------------------------------------------ the end
-    def _finish(self, now: float, *, power_ok: bool) -> None:
-        """First pause or stop, then restore the gain; then the action's aftermath."""
-        plan = self._plan
-        assert plan is not None
-        c, action = self._controller, plan.end_action
-        track, playlist = c.current_track, c.current_playlist_uid
-        self._resume_point = (playlist, track.uid, c.position_ms()) if track and playlist else None
-        self._ending = True
-        try:
-            if action is EndAction.PAUSE:
-                c.pause()
-            else:
-                c.stop()
-        finally:
-            self._ending = False
-        c.set_halt_at_track_end(False)
-        self._reset_end_state()
-        self._apply_gain(1.0)
-        self.finished.emit(action.value)
-        if action is EndAction.QUIT:
-            self._set_idle()
-            self.quit_requested.emit()
-        elif action is EndAction.SUSPEND and power_ok and self._suspender is not None:
-            self._phase, self._until_ts = TimerPhase.COUNTDOWN, now + SUSPEND_COUNTDOWN_S
-            self._countdown_shown = -1
-            self._tick_countdown(now)
-        else:
-            if action is EndAction.SUSPEND:
-                why = "not available here" if self._suspender is None else "skipped (overdue)"
-                self.message.emit(f"Playback stopped; suspend {why}.")
-            if self._settings.activity_grace:
-                self._phase, self._until_ts = TimerPhase.GRACE, now + GRACE_S
-            else:
-                self._set_idle()
-
-    def _wake_up(self, now: float, seconds: float) -> None:
-        """After the end: resume playback, fading up from silence, armed for ``seconds``."""
-        if self._phase is TimerPhase.COUNTDOWN:
-            self.suspend_countdown.emit(0)
-        plan = self._plan
-        assert plan is not None
-        self._phase, self._kind = TimerPhase.ARMED, _End.DEADLINE
-        if self._controller.state is PlayerState.PLAYING:
-            # The user pressed Play themselves: it already plays at their volume.
-            self._rearm(now, now + seconds, ramp=False)
-            self.tick()
-            return
-        self._apply_gain(0.0)  # before the resume: the engine starts silent
-        self._rearm(now, now + seconds, ramp=True)
-        if plan.end_action is not EndAction.PAUSE and self._resume_point is not None:
-            self._controller.restore(*self._resume_point)
-        self._ending = True
-        try:
-            self._controller.resume()
-        finally:
-            self._ending = False
-        self.tick()
+        self._ticks.follow(fast=fast, wait_s=None if upcoming is None else upcoming - now)
 
     # ------------------------------------------------------------------ helpers
     def _ts(self) -> float:
@@ -523,33 +422,24 @@ class SleepTimer(QObject):
     def _due_ts(self) -> float | None:
         if self._phase not in (TimerPhase.ARMED, TimerPhase.FADING):
             return None
-        return self._decide_ts if self._kind is _End.DECIDE else self._end_ts
-
-    def _moved(self, due: float, seconds: float, now: float) -> float:
-        return max(due + seconds, now + min(max(0.0, due - now), SHORTEST_REMAINING_S))
+        return self._decide_ts if self._kind is EndKind.DECIDE else self._end_ts
 
     def _set_end(self, end_ts: float, now: float) -> None:
         """A new end while not fading; a timer shorter than its fade compresses the fade."""
         assert self._plan is not None
         self._end_ts = end_ts
-        self._fade_len = min(self._plan.fade_s, max(0.0, end_ts - now))
-        self._fade_start_ts, self._fade_from_p = end_ts - self._fade_len, 0.0
+        self._fade_start_ts, self._fade_len = fade_span(end_ts, now, self._plan.fade_s)
+        self._fade_from_p = 0.0
 
     def _rearm(self, now: float, end_ts: float, *, ramp: bool) -> None:
         """Out of the fade (or the end) to a plain deadline; fades back up or jumps to 1.0."""
-        self._kind, self._decide_ts, self._expect_halt = _End.DEADLINE, None, False
+        self._kind, self._decide_ts, self._expect_halt = EndKind.DEADLINE, None, False
         self._controller.set_halt_at_track_end(False)
         self._phase = TimerPhase.ARMED
-        self._ramp = (_db(self._gain), now) if ramp and self._gain < 1.0 else None
+        self._ramp = (gain_db(self._gain), now) if ramp and self._gain < 1.0 else None
         if not ramp:
             self._apply_gain(1.0)
         self._set_end(end_ts, now)
-
-    def _progress(self, now: float) -> float:
-        if self._fade_len <= 0:
-            return 1.0
-        elapsed = (now - self._fade_start_ts) / self._fade_len
-        return self._fade_from_p + (1.0 - self._fade_from_p) * max(0.0, elapsed)
 
     def _ramp_gain(self, now: float) -> float:
         if self._ramp is None:
@@ -558,9 +448,7 @@ class SleepTimer(QObject):
         t = (now - start) / RAMP_UP_S
         if t >= 1.0:
             self._ramp = None
-            return 1.0
-        gain: float = 10 ** (from_db * (1.0 - max(0.0, t)) / 20)
-        return gain
+        return ramp_up_gain(from_db, t)
 
     def _apply_gain(self, gain: float) -> None:
         if gain != self._gain:
@@ -576,10 +464,9 @@ class SleepTimer(QObject):
         self.fade_started.emit(track.uid if track else "", position)
 
     def _reset_end_state(self) -> None:
-        self._kind, self._end_ts, self._decide_ts = _End.DEADLINE, None, None
-        self._fade_from_p, self._tracks_left, self._extra_s = 0.0, 1, 0.0
-        self._frozen_remaining, self._halt_pending, self._expect_halt = None, False, False
-        self._await_start = False
+        self._kind, self._end_ts, self._decide_ts = EndKind.DEADLINE, None, None
+        self._fade_from_p = 0.0
+        self._reset_track_state()
         self._ramp = None
 
     def _set_idle(self) -> None:
@@ -595,62 +482,11 @@ class SleepTimer(QObject):
             None if self._due_ts() is None else round(self._due_ts() or 0),
             None if remaining is None else math.ceil(remaining),
             self._tracks_left,
-            round(_db(self._gain)),
+            round(gain_db(self._gain)),
         )
         if key != self._last_key:
             self._last_key = key
             self.changed.emit()
-
-    # ------------------------------------------------------------------ track modes
-    def _track_remaining_s(self) -> float | None:
-        c = self._controller
-        duration = c.duration_ms()
-        if c.state is not PlayerState.PLAYING or duration <= 0 or c.current_track is None:
-            return None
-        return max(0, duration - c.position_ms()) / 1000
-
-    def _bind_to_track(self, now: float) -> None:
-        """The current (or next started) track is the last: halt at its end, fade into it."""
-        self._kind, self._end_ts = _End.TRACK, None
-        self._controller.set_halt_at_track_end(True)
-        self._sync_track(now)
-
-    def _sync_track(self, now: float) -> None:
-        """Follow the current track's end while armed: seeks move it, pauses freeze it."""
-        if self._phase is not TimerPhase.ARMED or self._kind is not _End.TRACK:
-            return
-        if self._halt_pending or self._await_start:
-            return
-        looping = self._controller.repeat is RepeatMode.ONE
-        if self._controller.state is PlayerState.PLAYING:
-            # A looping track never ends: its end is computed once, then kept.
-            if looping and self._end_ts is not None:
-                remaining: float | None = self._end_ts - now
-            else:
-                remaining = self._track_remaining_s()
-            self._frozen_remaining = remaining
-        else:
-            remaining = self._frozen_remaining
-        if remaining is None:
-            self._end_ts = None
-            return
-        if self._extra_s:
-            end = self._moved(now + remaining, self._extra_s, now)
-            self._extra_s = 0.0
-            self._rearm(now, end, ramp=self._ramp is not None)
-            return
-        self._set_end(now + remaining, now)
-
-    def _decide(self, now: float) -> None:
-        """Let the track finish: at the deadline, end with the track if it ends soon enough."""
-        assert self._plan is not None
-        self._decide_ts = None
-        remaining = self._track_remaining_s()
-        if remaining is not None and remaining <= self._plan.max_finish_wait_s:
-            self._bind_to_track(now)
-        else:
-            self._kind = _End.DEADLINE
-            self._set_end(now + self._plan.fade_s, now)
 
     # ------------------------------------------------------------------ controller events
     def _on_controller_state_changed(self, value: int) -> None:
@@ -674,44 +510,6 @@ class SleepTimer(QObject):
         self._schedule(now)
         self._emit_if_changed()
 
-    def _on_controller_position_changed(self, _value: int) -> None:
-        if self._phase is TimerPhase.ARMED and self._kind is _End.TRACK:
-            self._sync_track(self._ts())
-            self._emit_if_changed()
-
-    def _on_controller_track_changed(self, _track: object) -> None:
-        # Until the new track plays, the controller's position still belongs to the old one.
-        if self._phase is TimerPhase.ARMED and self._kind is _End.TRACK:
-            self._await_start, self._end_ts, self._frozen_remaining = True, None, None
-
-    def _on_controller_track_finished(self, _uid: str) -> None:
-        if self._phase not in (TimerPhase.ARMED, TimerPhase.FADING):
-            return
-        if self._kind is _End.TRACK:
-            self._expect_halt = True
-        elif self._kind is _End.TRACKS:
-            self._tracks_left -= 1
-            if self._tracks_left <= 1:
-                # The halt is set once the next track plays: set now, it would halt this end.
-                self._kind, self._halt_pending = _End.TRACK, True
-            self._emit_if_changed()
-
-    def _on_controller_halted_at_track_end(self, _uid: str) -> None:
-        if self._phase in (TimerPhase.ARMED, TimerPhase.FADING) and self._kind is _End.TRACK:
-            self._finish(self._ts(), power_ok=True)
-            self._schedule(self._ts())
-            self._emit_if_changed()
-
-    def _on_controller_queue_finished(self) -> None:
-        # Nothing left to play before the counted tracks ran out: the night is over.
-        if self._phase in (TimerPhase.ARMED, TimerPhase.FADING) and self._kind in (
-            _End.TRACK,
-            _End.TRACKS,
-        ):
-            self._finish(self._ts(), power_ok=True)
-            self._schedule(self._ts())
-            self._emit_if_changed()
-
     def _on_controller_volume_changed(self, _volume: int) -> None:
         # The timer never sets the user volume, so any change here is the user's.
         now = self._ts()
@@ -726,14 +524,7 @@ class SleepTimer(QObject):
         self._emit_if_changed()
 
     def _on_controller_play_requested(self) -> None:
-        s = self._settings
-        if not s.bedtime_enabled or self._phase is not TimerPhase.IDLE:
-            return
-        try:
-            start, end = parse_clock(s.bedtime_start), parse_clock(s.bedtime_end)
-        except ValueError:
-            return
-        if in_nightly_window(self._now().time(), start, end):
+        if self._phase is TimerPhase.IDLE and bedtime_due(self._settings, self._now().time()):
             self.arm_default()
             self._auto_armed = True
             self.message.emit(AUTO_ARM_MESSAGE)

@@ -22,7 +22,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from sleepplayer.core.sleep_plan import VERBS, EndAction, format_remaining
+from sleepplayer.core.sleep_plan import VERBS, EndAction
+from sleepplayer.core.text import format_remaining
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 
 #: Seconds shown by a full ring.

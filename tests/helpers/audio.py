@@ -19,6 +19,12 @@ Analysis works on float arrays scaled to [-1, 1], shape (frames, channels):
 * ``silent_runs_ms`` / ``longest_silence_ms``: gaps.
 * ``max_step_ratio``: clicks in a pure sine (a sample-to-sample jump bigger than the sine's
   steepest slope allows).
+* ``find_loop_starts`` / ``seam_report``: where a loop restarts in a capture, and whether the
+  restart is a click by the measures of the loop itself (largest sample step and high-band
+  energy in a 5 ms window, against the same measure at every other point of the loop).
+
+``decode_opus_reference`` decodes with ``opusdec`` (float, no dither): an independent reference
+for what an Ogg/Opus file holds.
 """
 
 from __future__ import annotations
@@ -86,6 +92,29 @@ def encode_opus(wav: Path, out: Path, bitrate_kbps: int = 96) -> Path:
         timeout=60,
     )
     return out
+
+
+def decode_opus_reference(path: Path, work: Path) -> FloatArray:
+    """The file as ``opusdec`` decodes it: floats (frames, channels), stereo files only."""
+    exe = shutil.which("opusdec")
+    if exe is None:
+        raise RuntimeError("opusdec not found: install opus-tools (make test-deps)")
+    raw = work / (path.stem + ".f32")
+    subprocess.run(
+        [exe, "--quiet", "--float", str(path), str(raw)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return np.fromfile(raw, dtype="<f4").astype(np.float64).reshape(-1, CHANNELS)
+
+
+def read_wav(path: Path) -> FloatArray:
+    """A 16-bit PCM WAV as floats in [-1, 1], shape (frames, channels)."""
+    with wave.open(str(path), "rb") as f:
+        assert f.getsampwidth() == 2
+        data = np.frombuffer(f.readframes(f.getnframes()), dtype="<i2")
+        return data.astype(np.float64).reshape(-1, f.getnchannels()) / 32768.0
 
 
 def make_corrupt(path: Path, size: int = 64 * 1024, seed: int = 1) -> Path:
@@ -228,3 +257,86 @@ def first_sound_frame(samples: FloatArray, threshold: float = 1e-3) -> int | Non
     """Index of the first frame louder than ``threshold`` on any channel."""
     loud = np.flatnonzero(np.any(np.abs(samples) > threshold, axis=1))
     return int(loud[0]) if len(loud) else None
+
+
+LSB = 1 / 32768
+
+
+def find_loop_starts(
+    capture: FloatArray, loop: FloatArray, probe: int = 960, tolerance: float = 2 * LSB
+) -> list[int]:
+    """Capture frames where the loop's first ``probe`` frames start again, to ``tolerance``.
+
+    Only an output that reproduces the loop exactly (a bit-exact player at volume 100) matches;
+    a lossy re-decode or a shifted restart does not.
+    """
+    head = loop[:probe]
+    near = np.all(np.abs(capture[: len(capture) - probe] - head[0]) <= tolerance, axis=1)
+    starts = []
+    for i in np.flatnonzero(near):
+        if np.max(np.abs(capture[i : i + probe] - head)) <= tolerance:
+            starts.append(int(i))
+    return starts
+
+
+def _highpass_taps(cutoff_hz: float, rate: int, taps: int = 127) -> FloatArray:
+    """A linear-phase FIR high-pass (Blackman-windowed sinc)."""
+    n = np.arange(taps) - (taps - 1) / 2
+    lowpass = np.sinc(2 * cutoff_hz / rate * n) * np.blackman(taps)
+    lowpass /= lowpass.sum()
+    highpass = -lowpass
+    highpass[(taps - 1) // 2] += 1.0
+    return np.asarray(highpass, dtype=np.float64)
+
+
+def _highband_energy(samples: FloatArray, cutoff_hz: float, rate: int) -> FloatArray:
+    """Per-frame energy (summed over channels) above ``cutoff_hz``; ``len(samples) - 126``
+    values, the first one centred on frame 63."""
+    taps = _highpass_taps(cutoff_hz, rate)
+    energy = np.zeros(len(samples) - len(taps) + 1)
+    for ch in range(samples.shape[1]):
+        energy += np.square(np.convolve(samples[:, ch], taps, mode="valid"))
+    return energy
+
+
+def _window_sums(values: FloatArray, width: int) -> FloatArray:
+    """Sum of ``values[i : i + width]`` for every i (a running window)."""
+    cumulative = np.concatenate(([0.0], np.cumsum(values)))
+    return np.asarray(cumulative[width:] - cumulative[:-width], dtype=np.float64)
+
+
+def seam_report(
+    capture: FloatArray,
+    seam: int,
+    loop: FloatArray,
+    *,
+    window_ms: float = 5.0,
+    cutoff_hz: float = 4000.0,
+    rate: int = RATE,
+) -> dict[str, float]:
+    """How the restart at capture frame ``seam`` compares with every other point of the loop.
+
+    ``step``: the largest sample step in the window centred on the seam, over the 99.9th
+    percentile of the same measure for every window position around the (circular) loop.
+    ``highband_db``: the energy above ``cutoff_hz`` in that window, in dB over the 99.9th
+    percentile of the same measure around the loop. A click is an outlier: step > 1 or
+    highband_db > 0. ``loop`` is the loop as decoded on its own (e.g. by opusdec).
+    """
+    width = round(window_ms * rate / 1000)
+    half = width // 2
+    pad = 63  # half the high-pass filter
+    lo, hi = seam - half - pad - 1, seam - half + width + pad
+    if lo < 0 or hi > len(capture):
+        raise ValueError("seam too close to the edge of the capture")
+    # The loop measured circularly, so its own wrap counts as one of its points.
+    ring = np.concatenate((loop[-pad - 1 :], loop, loop[: width + pad]))
+    ring_steps = np.abs(np.diff(ring, axis=0)).max(axis=1)[pad:]
+    loop_step = np.lib.stride_tricks.sliding_window_view(ring_steps, width).max(axis=1)
+    loop_hb = _window_sums(_highband_energy(ring[1:], cutoff_hz, rate), width)
+    piece = capture[lo:hi]
+    seam_step = float(np.abs(np.diff(piece, axis=0)).max(axis=1)[pad:][:width].max())
+    seam_hb = float(_window_sums(_highband_energy(piece[1:], cutoff_hz, rate), width)[0])
+    return {
+        "step": seam_step / float(np.percentile(loop_step, 99.9)),
+        "highband_db": 10 * math.log10(seam_hb / float(np.percentile(loop_hb, 99.9))),
+    }

@@ -10,6 +10,7 @@ import math
 import os
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -142,12 +143,19 @@ class PulseAudio:
 
 
 class Recording:
-    """parec on the null sink's monitor: what a listener would hear, from now until stop()."""
+    """parec on the null sink's monitor: what a listener would hear, from now until stopped.
+
+    A thread drains parec's pipe as the audio arrives. Without it the pipe fills within
+    a third of a second, parec stalls, and the sound server drops what it cannot deliver.
+    """
 
     def __init__(self, pulse: PulseAudio) -> None:
         self._proc = subprocess.Popen(
             [
                 "parec",
+                # Small fragments: parec otherwise holds up to seconds of audio and loses
+                # them when it is stopped.
+                "--latency-msec=20",
                 "-d",
                 "nullsink.monitor",
                 "--format=s16le",
@@ -158,14 +166,45 @@ class Recording:
             env={**os.environ, **pulse.env},
             stdout=subprocess.PIPE,
         )
+        self._chunks: list[bytes] = []
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+
+    def _drain(self) -> None:
+        assert self._proc.stdout is not None
+        fd = self._proc.stdout.fileno()
+        while chunk := os.read(fd, 65536):
+            with self._lock:
+                self._chunks.append(chunk)
+
+    def samples(self) -> npt.NDArray[np.float64]:
+        """Everything recorded so far, interleaved stereo, scaled to [-1, 1]."""
+        with self._lock:
+            raw = b"".join(self._chunks)
+        raw = raw[: len(raw) // 4 * 4]
+        return np.frombuffer(raw, dtype="<i2").astype(np.float64) / 32768.0
+
+    def recorded_s(self) -> float:
+        with self._lock:
+            return sum(len(c) for c in self._chunks) / (48_000 * 4)
+
+    def stop_after_audio(self, seconds: float, timeout_s: float = 10.0) -> npt.NDArray[np.float64]:
+        """Stop once ``seconds`` of audio arrived (parec needs up to a second to start)."""
+        deadline = time.monotonic() + timeout_s
+        while self.recorded_s() < seconds and time.monotonic() < deadline:
+            time.sleep(0.02)  # an outside process fills the buffer; no Qt loop to wait on
+        return self.stop_after(0)
 
     def stop_after(self, seconds: float) -> npt.NDArray[np.float64]:
-        try:
-            out, _ = self._proc.communicate(timeout=seconds)
-        except subprocess.TimeoutExpired:
-            self._proc.terminate()
-            out, _ = self._proc.communicate()
-        return np.frombuffer(out, dtype="<i2").astype(np.float64) / 32768.0
+        """Record ``seconds`` more (the test waits on an outside process), then stop."""
+        time.sleep(seconds)
+        self._proc.terminate()
+        self._proc.wait(5)
+        self._reader.join(5)
+        assert self._proc.stdout is not None
+        self._proc.stdout.close()
+        return self.samples()
 
 
 def level_db(samples: npt.NDArray[np.float64]) -> float:
@@ -176,7 +215,7 @@ def level_db(samples: npt.NDArray[np.float64]) -> float:
 
 def recorded_db(pulse: PulseAudio, seconds: float = 1.5) -> float:
     """Level of what the null sink played over the next ``seconds``, in dBFS."""
-    return level_db(Recording(pulse).stop_after(seconds))
+    return level_db(Recording(pulse).stop_after_audio(seconds))
 
 
 def block_db(samples: npt.NDArray[np.float64], block_ms: int = 100) -> list[float]:

@@ -14,17 +14,24 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
+from sleepplayer.playback import loop_cache
 from sleepplayer.playback.backend import PlayerState
 from sleepplayer.playback.vlc_backend import VlcBackend
+from sleepplayer.services.builtin_sounds import sounds_dir
 from tests.helpers.audio import (
+    LSB,
     RATE,
     PcmRecorder,
     block_rms_db,
+    decode_opus_reference,
     encode_opus,
     expected_db,
+    find_loop_starts,
     longest_silence_ms,
     make_tone,
     max_step_ratio,
+    read_wav,
+    seam_report,
     sine_rms_db,
 )
 
@@ -42,8 +49,8 @@ def recorder() -> PcmRecorder:
 
 
 @pytest.fixture
-def backend(recorder: PcmRecorder) -> Iterator[VlcBackend]:
-    b = VlcBackend(pcm_sink=recorder)
+def backend(recorder: PcmRecorder, tmp_path: Path) -> Iterator[VlcBackend]:
+    b = VlcBackend(pcm_sink=recorder, loop_cache_dir=tmp_path / "loop-cache")
     yield b
     b.release()
     assert b.thread_violations == []
@@ -130,6 +137,62 @@ def test_repeat_one_is_seamless(
         # Ogg loops through the avformat demuxer; lossy coding blurs the samples, so only gaps
         # and gross jumps are checked (measured: one ~0.2 ms dip per seam).
         assert max_step_ratio(audio, 1000, AMPLITUDE) < 3.0
+
+
+BUILTIN_SEAMS = 3
+
+
+@pytest.mark.parametrize("name", ["brown-noise.opus", "pink-noise.opus", "rain.opus", "fan.opus", "ocean-waves.opus"])
+def test_builtin_sound_loops_seamlessly(
+    backend: VlcBackend, recorder: PcmRecorder, qtbot: QtBot, tmp_path: Path, name: str
+) -> None:
+    source = sounds_dir() / name
+    loop = decode_opus_reference(source, tmp_path)  # what the file holds, decoded on its own
+    ends: list[None] = []
+    backend.end_reached.connect(lambda: ends.append(None))
+    play_until_output(backend, qtbot, source.as_uri(), loop=True)
+    media = backend.media_uri()
+    assert media is not None and media.endswith(".wav"), media  # the exact copy, no fallback
+    # The loop is 30 s; rather than wait for the seams, jump to just before each one.
+    loop_ms = len(loop) * 1000 // RATE
+    for _ in range(BUILTIN_SEAMS):
+        backend.seek(loop_ms - 700)
+        capture(recorder, qtbot, 1.5)
+    backend.stop()
+    assert ends == []
+
+    audio = recorder.samples()
+    # Every restart of the loop in the capture, found by its first 20 ms...
+    starts = [s for s in find_loop_starts(audio, loop) if 4800 <= s <= len(audio) - 4800]
+    assert len(starts) >= BUILTIN_SEAMS, starts
+    across = np.concatenate((loop[-4800:], loop[:4800]))
+    own_quiet = longest_silence_ms(np.concatenate((loop, loop[:4800])), threshold=1e-3)
+    for start in starts:
+        # ...is preceded by the loop's last 100 ms, sample for sample: no sample lost or added.
+        error = float(np.max(np.abs(audio[start - 4800 : start + 4800] - across)))
+        report = seam_report(audio, start, loop)
+        quiet = longest_silence_ms(audio[start - 4800 : start + 4800], threshold=1e-3)
+        print(name, start, error / LSB, report, quiet, own_quiet)
+        assert error <= 2 * LSB, (start, error / LSB)
+        # Neither a click (largest step, energy above 4 kHz in 5 ms) nor a gap at the seam,
+        # by the loop's own measures everywhere else.
+        assert report["step"] <= 9.0, report
+        assert report["highband_db"] <= 0.0, report
+        assert quiet <= max(own_quiet, 0.5)
+
+    # The copy is kept: loading the loop again plays it right away.
+    backend.load(source.as_uri(), loop=True)
+    assert backend.media_uri() == media
+
+
+def test_loop_copy_is_sample_exact(tmp_path: Path) -> None:
+    source = sounds_dir() / "brown-noise.opus"
+    copy = loop_cache.decode_to_cache(source, tmp_path / "cache")
+    assert loop_cache.cached_copy(source, tmp_path / "cache") == copy
+    decoded = read_wav(copy)
+    reference = decode_opus_reference(source, tmp_path)
+    assert decoded.shape == reference.shape  # pre-skip and end trim as RFC 7845 says
+    assert float(np.max(np.abs(decoded - reference))) <= LSB  # opusdec's float, rounded
 
 
 @pytest.mark.parametrize("name", ["corrupt.ogg", "corrupt.mp3", "corrupt.wav"])
