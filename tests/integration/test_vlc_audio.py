@@ -134,15 +134,32 @@ def test_repeat_one_is_seamless(
         levels = block_rms_db(audio, 10)
         assert float(levels.max() - levels.min()) < 0.2
     else:
-        # Ogg loops through the avformat demuxer; lossy coding blurs the samples, so only gaps
-        # and gross jumps are checked (measured: one ~0.2 ms dip per seam).
-        assert max_step_ratio(audio, 1000, AMPLITUDE) < 3.0
+        # Played from its exact WAV copy (measured: step ratio 1.06, blocks within 0.14 dB).
+        # Through the avformat demuxer it was a 2 dB dip per seam and 648 lost samples.
+        media = backend.media_uri()
+        assert media is not None and media.endswith(".wav"), media
+        assert max_step_ratio(audio, 1000, AMPLITUDE) < 1.2
+        levels = block_rms_db(audio, 10)
+        assert float(levels.max() - levels.min()) < 0.3
 
 
+BUILTIN_SOUNDS = [
+    "brown-noise.opus",
+    "pink-noise.opus",
+    "rain.opus",
+    "fan.opus",
+    "ocean-waves.opus",
+]
 BUILTIN_SEAMS = 3
+AROUND = RATE // 10  # 100 ms either side of a seam
 
 
-@pytest.mark.parametrize("name", ["brown-noise.opus", "pink-noise.opus", "rain.opus", "fan.opus", "ocean-waves.opus"])
+def wrap_of(loop: np.ndarray) -> np.ndarray:
+    """The loop's last and first ``AROUND`` frames: its wrap, as a perfect repeat plays it."""
+    return np.concatenate((loop[-AROUND:], loop[:AROUND]))
+
+
+@pytest.mark.parametrize("name", BUILTIN_SOUNDS)
 def test_builtin_sound_loops_seamlessly(
     backend: VlcBackend, recorder: PcmRecorder, qtbot: QtBot, tmp_path: Path, name: str
 ) -> None:
@@ -153,7 +170,7 @@ def test_builtin_sound_loops_seamlessly(
     play_until_output(backend, qtbot, source.as_uri(), loop=True)
     media = backend.media_uri()
     assert media is not None and media.endswith(".wav"), media  # the exact copy, no fallback
-    # The loop is 30 s; rather than wait for the seams, jump to just before each one.
+    # The loop is 30 s: rather than wait for each seam, jump to 0.7 s before it.
     loop_ms = len(loop) * 1000 // RATE
     for _ in range(BUILTIN_SEAMS):
         backend.seek(loop_ms - 700)
@@ -162,27 +179,52 @@ def test_builtin_sound_loops_seamlessly(
     assert ends == []
 
     audio = recorder.samples()
-    # Every restart of the loop in the capture, found by its first 20 ms...
-    starts = [s for s in find_loop_starts(audio, loop) if 4800 <= s <= len(audio) - 4800]
+    # Every restart of the loop in the capture, found by its first 20 ms (to 2 LSB)...
+    starts = [s for s in find_loop_starts(audio, loop) if AROUND <= s <= len(audio) - AROUND]
     assert len(starts) >= BUILTIN_SEAMS, starts
-    across = np.concatenate((loop[-4800:], loop[:4800]))
-    own_quiet = longest_silence_ms(np.concatenate((loop, loop[:4800])), threshold=1e-3)
+    own = seam_report(wrap_of(loop), AROUND, loop)
+    own_quiet = longest_silence_ms(np.concatenate((loop, loop[:AROUND])), threshold=1e-3)
     for start in starts:
-        # ...is preceded by the loop's last 100 ms, sample for sample: no sample lost or added.
-        error = float(np.max(np.abs(audio[start - 4800 : start + 4800] - across)))
-        report = seam_report(audio, start, loop)
-        quiet = longest_silence_ms(audio[start - 4800 : start + 4800], threshold=1e-3)
-        print(name, start, error / LSB, report, quiet, own_quiet)
+        # ...comes right after the loop's last 100 ms, sample for sample: no sample lost, added
+        # or re-decoded (measured: within 0.5 LSB at every seam of every built-in sound).
+        seam = audio[start - AROUND : start + AROUND]
+        error = float(np.max(np.abs(seam - wrap_of(loop))))
         assert error <= 2 * LSB, (start, error / LSB)
-        # Neither a click (largest step, energy above 4 kHz in 5 ms) nor a gap at the seam,
-        # by the loop's own measures everywhere else.
-        assert report["step"] <= 9.0, report
+        # No gap, and no click by the outlier measures: the seam is exactly as smooth as the
+        # file's own wrap, and its energy above 4 kHz no higher than elsewhere in the loop.
+        assert longest_silence_ms(seam, threshold=1e-3) <= max(own_quiet, 0.5)
+        report = seam_report(audio, start, loop)
+        assert report == pytest.approx(own, abs=0.01), (report, own)
         assert report["highband_db"] <= 0.0, report
-        assert quiet <= max(own_quiet, 0.5)
 
     # The copy is kept: loading the loop again plays it right away.
     backend.load(source.as_uri(), loop=True)
     assert backend.media_uri() == media
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            name,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="the Opus cold start of the file's first packet leaves a step 2.2x the "
+                "loop's 99.9th percentile at decoded frame 1->2 (+5.8 dB above 8 kHz in 1 ms); "
+                "resources/make_sounds.py should encode with the loop's tail as pre-roll",
+            ),
+        )
+        if name == "brown-noise.opus"
+        else name
+        for name in BUILTIN_SOUNDS
+    ],
+)
+def test_builtin_sound_files_wrap_smoothly(tmp_path: Path, name: str) -> None:
+    """The files themselves (whatever plays them): the wrap is no click by the loop's measures."""
+    loop = decode_opus_reference(sounds_dir() / name, tmp_path)
+    report = seam_report(wrap_of(loop), AROUND, loop)
+    assert report["step"] <= 1.0, report
+    assert report["highband_db"] <= 0.0, report
 
 
 def test_loop_copy_is_sample_exact(tmp_path: Path) -> None:
