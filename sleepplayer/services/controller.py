@@ -68,6 +68,11 @@ class PlaybackController(QObject):
     track_finished = Signal(str)
     #: Playback halted at a track's end because ``halt_at_track_end`` was set (track uid).
     halted_at_track_end = Signal(str)
+    #: A live stream's now-playing title (ICY metadata); "" when there is none. Never saved.
+    stream_title_changed = Signal(str)
+    #: What the player is doing when it is not simply playing: "Resolving…",
+    #: "Reconnecting in 4 s (attempt 3)"; "" when there is nothing to say.
+    status_text_changed = Signal(str)
 
     def __init__(
         self,

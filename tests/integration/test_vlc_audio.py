@@ -209,9 +209,9 @@ def test_builtin_sound_loops_seamlessly(
             name,
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="the Opus cold start of the file's first packet leaves a step 2.2x the "
-                "loop's 99.9th percentile at decoded frame 1->2 (+5.8 dB above 8 kHz in 1 ms); "
-                "resources/make_sounds.py should encode with the loop's tail as pre-roll",
+                reason="the Opus cold start of the file's first packet leaves a step 1.6x the "
+                "loop's 99.9th percentile (5 ms windows) at decoded frame 1->2, +5.8 dB above "
+                "8 kHz in 1 ms; make_sounds.py should encode with the loop's tail as pre-roll",
             ),
         )
         if name == "brown-noise.opus"
