@@ -21,6 +21,7 @@ from sleepplayer.desktop.suspend import SystemSuspender
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from sleepplayer.services.builtin_sounds import ensure_builtin_playlist
 from sleepplayer.services.controller import PlaybackController
+from sleepplayer.services.item_loader import ItemLoader
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.persistence import LIBRARY, RESUME, SETTINGS, Store, load_state
 from sleepplayer.services.sleep_timer import SleepTimer, Suspender
@@ -145,24 +146,26 @@ class SleepPlayerApp:
 
     # ------------------------------------------------------------------ actions
     def open_items(self, items: list[str]) -> None:
-        """Play command-line items: saved playlists by name, or files and folders."""
-        paths, playlists = expand_items(items, self.library.library)
-        if playlists and not paths:
-            self.library.set_current(playlists[0].uid)
-            self.controller.play_playlist(playlists[0].uid)
+        """Play command-line items: a saved playlist by name, or files, folders, playlist
+        files and web links, gathered in the "Opened files" playlist."""
+        opened = expand_items(items, self.library.library)
+        if opened.only_playlists():
+            self.library.set_current(opened.playlists[0].uid)
+            self.controller.play_playlist(opened.playlists[0].uid)
             return
         existing = self.library.playlist_by_name(OPENED_PLAYLIST)
         uid = existing.uid if existing else self.library.create_playlist(OPENED_PLAYLIST)
-        self.library.replace_tracks(uid, [t for p in playlists for t in p.tracks])
+        self.library.replace_tracks(uid, [])
         self.library.set_current(uid)
+        loader = ItemLoader(self.library, self.window)
 
-        def play_when_scanned(scanned_uid: str, _found: int) -> None:
-            if scanned_uid == uid:
-                self.library.scan_finished.disconnect(play_when_scanned)
-                self.controller.play_playlist(uid)
+        def play_when_loaded(loaded_uid: str, count: int) -> None:
+            loader.deleteLater()
+            if count:
+                self.controller.play_playlist(loaded_uid)
 
-        self.library.scan_finished.connect(play_when_scanned)
-        self.library.add_paths(uid, paths)
+        loader.finished.connect(play_when_loaded)
+        loader.load(uid, opened)
 
     def shutdown(self) -> None:
         """Ordered quit: timers, save (with the position), playback, worker, engine."""
@@ -198,14 +201,15 @@ def run_app(args: argparse.Namespace) -> int:
     qapp.setDesktopFileName(APP_ID)
     qapp.setWindowIcon(app_icon())
     try:
-        backend = create_backend()
+        paths = AppPaths.resolve(args.basedir)
+        backend = create_backend(loop_cache_dir=paths.loop_cache_dir)
     except VlcUnavailableError as exc:
         print(f"sleepplayer: {exc}", file=sys.stderr)
         _show_vlc_missing(str(exc))
         return EXIT_NO_VLC
     app = SleepPlayerApp(
         qapp,
-        AppPaths.resolve(args.basedir),
+        paths,
         backend,
         volume=args.volume,
         suspender=SystemSuspender(),

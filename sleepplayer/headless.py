@@ -33,6 +33,7 @@ from sleepplayer.desktop.suspend import SystemSuspender
 from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.gain_ramp import GainRamp
+from sleepplayer.services.item_loader import ItemLoader
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.persistence import load_state
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
@@ -120,13 +121,13 @@ class SignalBridge:
 def run_headless(args: argparse.Namespace) -> int:
     app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
     app.setApplicationName(APP_NAME)
+    paths = AppPaths.resolve(args.basedir)
     try:
-        backend = create_backend()
+        backend = create_backend(loop_cache_dir=paths.loop_cache_dir)
     except VlcUnavailableError as exc:
         print(f"sleepplayer: {exc}", file=sys.stderr)
         return EXIT_NO_VLC
 
-    paths = AppPaths.resolve(args.basedir)
     saved = load_state(paths)
     try:
         plan = sleep_plan_from_args(args, saved.settings)
@@ -157,8 +158,8 @@ def run_headless(args: argparse.Namespace) -> int:
         exit_code = code
         app.exit(code)
 
-    def on_scanned(_uid: str, found: int) -> None:
-        if found == 0 and not library.playlist(playlist_uid).tracks:  # type: ignore[union-attr]
+    def on_loaded(_uid: str, count: int) -> None:
+        if count == 0:
             print("sleepplayer: nothing to play", file=sys.stderr)
             quit_with(1)
         elif controller.state == PlayerState.STOPPED and controller.current_track is None:
@@ -194,7 +195,6 @@ def run_headless(args: argparse.Namespace) -> int:
     timer.quit_requested.connect(lambda: quit_with(EXIT_OK))
     timer.changed.connect(status.update)
     timer.message.connect(lambda text: print(f"\nsleepplayer: {text}", file=sys.stderr))
-    library.scan_finished.connect(on_scanned)
     library.message.connect(lambda text: print(f"sleepplayer: {text}", file=sys.stderr))
     controller.message.connect(lambda text: print(f"\nsleepplayer: {text}", file=sys.stderr))
     controller.queue_finished.connect(lambda: quit_with(EXIT_OK))
@@ -206,13 +206,10 @@ def run_headless(args: argparse.Namespace) -> int:
     ticker.start()
     signals = SignalBridge(interrupted)
 
-    paths_to_add, playlists = expand_items(args.items, saved.library)
-    for playlist in playlists:
-        library.add_tracks(playlist_uid, playlist.tracks)
-    if paths_to_add:
-        library.add_paths(playlist_uid, paths_to_add)
-    else:
-        QTimer.singleShot(0, lambda: on_scanned(playlist_uid, 0))
+    # Files, folders, playlist files (read, never saved) and web links, in that order.
+    loader = ItemLoader(library)
+    loader.finished.connect(on_loaded)
+    loader.load(playlist_uid, expand_items(args.items, saved.library))
 
     app.exec()
     ticker.stop()

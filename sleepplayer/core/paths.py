@@ -21,11 +21,17 @@ HOME_ENV = "SLEEPPLAYER_HOME"
 
 @dataclass(frozen=True)
 class AppPaths:
-    """The three directories SleepPlayer writes to, and the files inside them."""
+    """The directories SleepPlayer writes to, and the files inside them."""
 
     config_dir: Path
     data_dir: Path
     state_dir: Path
+    #: Rebuildable files only (decoded loop copies); safe to delete at any time.
+    cache_dir: Path | None = None
+
+    @property
+    def loop_cache_dir(self) -> Path | None:
+        return self.cache_dir / "loops" if self.cache_dir is not None else None
 
     @property
     def settings_file(self) -> Path:
@@ -50,13 +56,14 @@ class AppPaths:
         base = basedir or env.get(HOME_ENV) or None
         if base:
             root = Path(base).expanduser().absolute()
-            return cls(root / "config", root / "data", root / "state")
+            return cls(root / "config", root / "data", root / "state", root / "cache")
         # appauthor=False: no vendor folder level on Windows
         # (…\SleepPlayer, not …\SleepPlayer\SleepPlayer).
         return cls(
             Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
             Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
             Path(platformdirs.user_state_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),
         )
 
     def ensure(self) -> str | None:

@@ -37,8 +37,10 @@ Measured on libVLC 3.0.24 (Debian), which shaped this module:
   loop; equal to ``opusdec`` within 0.5 LSB), looped with ``:input-repeat``. Measured on the
   built-in sounds: each seam matches the decoded file within 1 LSB, no skipped sample. ``play()``
   waits for the copy (state Opening, at most ``_LOOP_CACHE_WAIT_MS``). Without a copy (not
-  Opus, no libopus as on Windows/macOS, a timeout) the avformat demuxer is the fallback, and if
-  a looping media ends anyway it is restarted here (with a gap) rather than reported as ended.
+  Opus, no separate libopus as is usual on Windows/macOS, a timeout) the avformat demuxer is the
+  fallback, and if a looping media ends anyway it is restarted here (with a gap) rather than
+  reported as ended. What remains at a seam is the file's own wrap: brown-noise.opus has a
+  small Opus cold-start step at its decoded frame 1->2, in every exact decoder (opusdec too).
 * A corrupt file reaches Playing and then EndReached within ms, with no error, no length and no
   decoded audio; that is reported as an error. A missing file gives EncounteredError.
 * With the amem output (``pcm_sink``) libVLC runs ahead of real time and ``audio_get_volume``

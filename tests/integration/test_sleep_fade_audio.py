@@ -49,6 +49,20 @@ def player(
     backend.release()
 
 
+def _underrun_blocks(samples: np.ndarray, blocks: int) -> np.ndarray:
+    """Blocks holding a run of >= 2 ms of exact zeros, plus the block after each."""
+    frames = samples.reshape(-1, 2)
+    zero = np.all(frames == 0, axis=1).astype(np.int8)
+    edges = np.diff(np.concatenate(([0], zero, [0])))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    size = int(48_000 * BLOCK_S)
+    mask = np.zeros(blocks + 1, dtype=bool)
+    for start, end in zip(starts, ends, strict=True):
+        if end - start >= 96:
+            mask[start // size : min(blocks, end // size + 1) + 1] = True
+    return mask[:blocks]
+
+
 def _gentle_db(t: float) -> float:
     """Where the Gentle curve should be t seconds into the fade (relative to full level)."""
     return -50.0 * min(max(t, 0.0), FADE_S) / FADE_S
@@ -79,7 +93,12 @@ def test_gentle_fade_follows_the_curve_and_stops_on_time(
     with qtbot.waitSignal(timer.finished, timeout=int((TIMER_S + 10) * 1000)):
         pass
     qtbot.wait(1500)  # keep recording past the stop
-    levels = np.array(block_db(recording.stop_after(0.1), int(BLOCK_S * 1000)))
+    samples = recording.stop_after(0.1)
+    levels = np.array(block_db(samples, int(BLOCK_S * 1000)))
+    # A loaded VM sometimes starves the sound server: it then plays a run of exact zeros
+    # (an underrun, "playback way too late"), which is not the app's doing. A tone never
+    # holds exact zero for 2 ms, so such blocks, and the one after, are left out.
+    glitch = _underrun_blocks(samples, len(levels))
     assert controller.state == PlayerState.PAUSED
 
     # Put the recording on the wall clock: it starts a little after Popen, by the sound
@@ -90,7 +109,7 @@ def test_gentle_fade_follows_the_curve_and_stops_on_time(
 
     def errors(offset: float) -> np.ndarray:
         t = times + offset - fade_start
-        in_range = (t > 0.3) & (t < FADE_S * 40 / 50)  # down to -40 dB
+        in_range = (t > 0.3) & (t < FADE_S * 40 / 50) & ~glitch  # down to -40 dB
         expected = full + np.array([_gentle_db(x) for x in t[in_range]])
         return np.asarray(levels[in_range] - expected)
 
@@ -100,8 +119,9 @@ def test_gentle_fade_follows_the_curve_and_stops_on_time(
     assert worst <= 1.5, f"the fade strays {worst:.2f} dB from the Gentle curve"
 
     t = times + best - fade_start
-    fading = levels[(t > 0) & (t < FADE_S)]
-    rises = np.diff(fading)
+    in_fade = (t > 0) & (t < FADE_S)
+    assert glitch[in_fade].mean() < 0.1, "too many sound-server underruns to judge the fade"
+    rises = np.diff(levels)[in_fade[1:] & ~glitch[1:] & ~glitch[:-1]]
     assert rises.max() <= 0.25, f"a 100 ms block rose by {rises.max():.2f} dB during the fade"
 
     heard = np.flatnonzero(levels > full - 60)  # the tone, down to below the -50 dB floor
