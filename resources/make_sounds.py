@@ -13,15 +13,25 @@ band-limited noise made the same circular way, and every droplet or wave that ru
 wraps round to the start. The last sample flows into the first exactly as any sample flows into
 the next, with no crossfade needed.
 
-Opus adds a 312-sample pre-skip and pads the last 20 ms frame. The loop length is chosen as
-``frames * 960 - 312`` samples, so pre-skip plus audio fill whole frames: the decoded stream is
-exactly the loop, both for decoders that honour the end-trim granule position and for those
-that do not. The script verifies the decoded length with ``opusdec``.
+A decoder starts cold: its first packet decodes with a transient (a small step and a burst of
+high-band energy in the first few milliseconds), which would put a tick at every loop start. So
+each loop is encoded *warm*: its last 960 samples (one 20 ms frame) go in front of it as a
+pre-roll, and the OpusHead pre-skip is raised from the encoder's 312 samples to 312 + 960, so
+that a decoder (RFC 7845: pre-skip honoured) discards the encoder delay and the pre-roll and its
+output starts exactly at the loop's first sample, with the decoder already warmed up on the
+samples that precede it when the loop repeats. opusenc has no option for this, so the header is
+patched and its Ogg page CRC recomputed (``set_pre_skip``).
 
-Opus codes the first and the last frame independently, so its coding noise (inaudible within the
-loop) does not flow across the wrap the way it does between frames. Because the loop is circular
-it may start anywhere: the script tries loop points and keeps one whose *decoded* wrap is clearly
-smoother than the loop's own rough spots (sample step and high-band energy, see ``seam_report``).
+The loop length is chosen as ``frames * 960 - 312`` samples, so encoder delay, pre-roll and audio
+fill whole frames: the decoded stream is exactly the loop, both for decoders that honour the
+end-trim granule position and for those that do not. The script verifies the decoded length
+with ``opusdec``.
+
+Opus codes the last frame without knowing the first, so its coding noise (inaudible within the
+loop) does not flow across the wrap exactly the way it does between frames. Because the loop is
+circular it may start anywhere: the script tries loop points and keeps one whose *decoded* wrap
+is clearly smoother than the loop's own rough spots (sample step and high-band energy around the
+wrap, see ``seam_report``).
 
 Level
 -----
@@ -53,7 +63,9 @@ FloatArray = npt.NDArray[np.float64]
 
 SAMPLE_RATE = 48_000
 OPUS_FRAME = 960  # 20 ms at 48 kHz
-OPUS_PRE_SKIP = 312  # libopus look-ahead at 48 kHz
+OPUS_PRE_SKIP = 312  # libopus look-ahead at 48 kHz: the pre-skip opusenc writes
+PRE_ROLL = OPUS_FRAME  # the loop's tail encoded in front of it, so its start decodes warm
+FILE_PRE_SKIP = OPUS_PRE_SKIP + PRE_ROLL  # the pre-skip in the files: delay plus pre-roll
 LOOP_FRAMES = 1500  # about 30 s
 LOOP_SAMPLES = LOOP_FRAMES * OPUS_FRAME - OPUS_PRE_SKIP
 CHANNELS = 2
@@ -379,7 +391,50 @@ def tool(name: str) -> str:
     return exe
 
 
-def encode(wav: Path, out: Path, title: str, bitrate: int) -> None:
+def _ogg_crc(data: bytes) -> int:
+    """The Ogg page checksum (RFC 3533): CRC-32, polynomial 0x04C11DB7, no reflection, init 0."""
+    crc = 0
+    for byte in data:
+        crc ^= byte << 24
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x04C11DB7 if crc & 0x80000000 else crc << 1) & 0xFFFFFFFF
+    return crc
+
+
+def set_pre_skip(path: Path, expected: int, pre_skip: int) -> None:
+    """Change the OpusHead pre-skip of an Ogg/Opus file from ``expected`` to ``pre_skip``.
+
+    The OpusHead packet sits alone on the first Ogg page (RFC 7845), so only that page changes:
+    the field, then the page's CRC. Granule positions count from the start of the decoded stream
+    (pre-skip included), so they stay valid and the end trim still lands on the last sample.
+    """
+    data = bytearray(path.read_bytes())
+    if data[:4] != b"OggS" or data[5] != 0x02:
+        raise RuntimeError(f"{path}: does not start with an Ogg beginning-of-stream page")
+    segments = data[26]
+    body = 27 + segments
+    size = sum(data[27:body])
+    if data[body : body + 8] != b"OpusHead" or size < 19:
+        raise RuntimeError(f"{path}: the first Ogg page is not an OpusHead")
+    field = body + 10  # version (1), channel count (1), then the 16-bit little-endian pre-skip
+    found = int.from_bytes(data[field : field + 2], "little")
+    if found != expected:
+        raise RuntimeError(f"{path}: pre-skip {found}, expected the encoder's {expected}")
+    data[field : field + 2] = pre_skip.to_bytes(2, "little")
+    data[22:26] = bytes(4)  # the CRC is computed with its own field zeroed
+    data[22:26] = _ogg_crc(bytes(data[: body + size])).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+
+
+def warm_start(x: FloatArray) -> FloatArray:
+    """The loop with its last ``PRE_ROLL`` samples in front: what precedes its start in a repeat."""
+    out: FloatArray = np.concatenate((x[:, -PRE_ROLL:], x), axis=1)
+    return out
+
+
+def encode(x: FloatArray, wav: Path, out: Path, title: str, bitrate: int) -> None:
+    """Encode loop ``x`` warm (see the module docstring): decoded, it is exactly ``x``'s length."""
+    write_wav24(wav, warm_start(x))
     cmd = [
         tool("opusenc"),
         "--quiet",
@@ -405,6 +460,7 @@ def encode(wav: Path, out: Path, title: str, bitrate: int) -> None:
         str(out),
     ]
     subprocess.run(cmd, check=True)
+    set_pre_skip(out, OPUS_PRE_SKIP, FILE_PRE_SKIP)
 
 
 def decode(opus: Path, wav: Path) -> FloatArray:
@@ -456,18 +512,17 @@ def build(sound: Sound, out_dir: Path, work: Path, bitrate: int) -> dict[str, ob
     decoded_wav = work / "decoded.wav"
     # Measure what the codec does to the level and correct the gain for it.
     for _ in range(2):
-        write_wav24(wav, x)
-        encode(wav, trial, sound.title, bitrate)
+        encode(x, wav, trial, sound.title, bitrate)
         error = TARGET_LUFS - loudness_lufs(decode(trial, decoded_wav))
         x = x * 10.0 ** (error / 20.0)
-    # The loop is circular, so it may start anywhere. Opus codes the first and the last frame
-    # independently, so its coding noise (inaudible within the loop, about -15 dB under the
-    # signal) does not flow across the wrap the way it does between frames. Try loop points
-    # until the decoded wrap is clearly smoother than the loop's own rough spots.
+    # The loop is circular, so it may start anywhere. The start decodes warm (pre-roll), but Opus
+    # codes the last frame without knowing the first, so its coding noise (inaudible within the
+    # loop, about -15 dB under the signal) does not flow across the wrap exactly the way it does
+    # between frames. Try loop points until the decoded wrap is clearly smoother than the loop's
+    # own rough spots.
     best: tuple[float, int] | None = None
     for offset in candidate_offsets(x, CANDIDATES):
-        write_wav24(wav, np.roll(x, -offset, axis=1))
-        encode(wav, trial, sound.title, bitrate)
+        encode(np.roll(x, -offset, axis=1), wav, trial, sound.title, bitrate)
         seam = seam_report(decode(trial, decoded_wav))
         score = max(db(seam["step"] / GOOD_STEP), seam["click_db"] - GOOD_CLICK_DB)
         if best is None or score < best[0]:

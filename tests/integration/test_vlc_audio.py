@@ -202,23 +202,7 @@ def test_builtin_sound_loops_seamlessly(
     assert backend.media_uri() == media
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the Opus cold start of the file's first packet leaves a step 1.6x the "
-                "loop's 99.9th percentile (5 ms windows) at decoded frame 1->2, +5.8 dB above "
-                "8 kHz in 1 ms; make_sounds.py should encode with the loop's tail as pre-roll",
-            ),
-        )
-        if name == "brown-noise.opus"
-        else name
-        for name in BUILTIN_SOUNDS
-    ],
-)
+@pytest.mark.parametrize("name", BUILTIN_SOUNDS)
 def test_builtin_sound_files_wrap_smoothly(tmp_path: Path, name: str) -> None:
     """The files themselves (whatever plays them): the wrap is no click by the loop's measures."""
     loop = decode_opus_reference(sounds_dir() / name, tmp_path)
