@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.core.fade import engine_volume
@@ -18,14 +15,6 @@ from tests.helpers.fake_backend import FakeBackend
 
 def _tracks(n: int) -> list[Track]:
     return [Track(uri=f"file:///music/t{i}.ogg", title=f"T{i}", uid=f"t{i}") for i in range(n)]
-
-
-@pytest.fixture
-def backend(qapp: QApplication) -> Iterator[FakeBackend]:
-    fake = FakeBackend()
-    yield fake
-    if not fake.released:
-        fake.release()
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.core.fade import FADE_FLOOR_DB, engine_volume, fade_gain
@@ -142,14 +141,6 @@ class Rig:
 
     def loads(self) -> list[str]:
         return [str(a[0]) for n, a in self.backend.calls if n == "load"]
-
-
-@pytest.fixture
-def backend(qapp: QApplication) -> Iterator[FakeBackend]:
-    fake = FakeBackend()
-    yield fake
-    if not fake.released:
-        fake.release()
 
 
 @pytest.fixture
