@@ -59,7 +59,7 @@ def _underrun_blocks(samples: np.ndarray, blocks: int) -> np.ndarray:
     mask = np.zeros(blocks + 1, dtype=bool)
     for start, end in zip(starts, ends, strict=True):
         if end - start >= 96:
-            mask[start // size : min(blocks, end // size + 1) + 1] = True
+            mask[int(start) // size : min(blocks, int(end) // size + 1) + 1] = True
     return mask[:blocks]
 
 

@@ -11,7 +11,9 @@ from sleepplayer.core.paths import AppPaths
 
 def test_basedir_wins_over_env(tmp_path: Path) -> None:
     paths = AppPaths.resolve(str(tmp_path / "cli"), env={"SLEEPPLAYER_HOME": str(tmp_path / "env")})
-    assert paths == AppPaths(tmp_path / "cli/config", tmp_path / "cli/data", tmp_path / "cli/state")
+    cli = tmp_path / "cli"
+    assert paths == AppPaths(cli / "config", cli / "data", cli / "state", cli / "cache")
+    assert paths.loop_cache_dir == cli / "cache" / "loops"
 
 
 def test_env_when_no_basedir(tmp_path: Path) -> None:
