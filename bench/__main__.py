@@ -1,10 +1,17 @@
 """``python -m bench`` (``make bench``): every benchmark in one go, then one table of figures.
 
 Figures only: nothing here passes or fails on timing. The "within" column just says whether a
-figure is inside the target of issue 2, to save the reader the arithmetic.
+figure is inside the target of issue 2 (or 3, the sleep timer), to save the reader the arithmetic.
 
-    python -m bench            # full run, about 3 minutes
-    python -m bench --quick    # 5 s warm-up, 10 s measure, 3 start-up runs: about 1 minute
+    python -m bench                # full run, about 4 minutes
+    python -m bench --quick        # 5 s warm-up, 10 s measure, 3 runs, shorter fades: about 2
+    python -m bench --only timer   # the sleep timer alone: about 2.5 minutes (--quick: 1.5)
+    python -m bench --only streams # Play -> audio on loopback HTTP and ICY: about 15 s
+
+The sleep timer part (issue 3): five fades of the app's SleepTimer on real libVLC, recorded
+from the null sink (``bench.sleep_fade``: end accuracy on three Gentle ones, curve error on
+each curve), then the app shown with ``--sleep 2h`` armed against the same app without a timer
+(the steady part's run when there is one): extra CPU outside the fade, and checks per second.
 """
 
 from __future__ import annotations
@@ -296,9 +303,9 @@ def timer_rows(
 
 def measure_timer(
     env: BenchEnv, warmup: float, seconds: float, quick: bool, shown: steady.SteadyResult | None
-) -> tuple[list[Row], list[str]]:
+) -> tuple[list[Row], list[str], list[str]]:
     """Fades recorded from the real timer, then the app shown with a long timer armed against
-    ``shown`` (the steady part's run, or a new one). Returns the rows and the problems."""
+    ``shown`` (the steady part's run, or a new one). Returns the rows, problems and notes."""
     timer_s, fade_s = (7, 5) if quick else (12, 10)
     _log(f"timer: {len(FADE_RUNS)} fades recorded ({timer_s} s timer, {fade_s} s fade)")
     fade = run_child(
@@ -313,8 +320,35 @@ def measure_timer(
     problems = [f"{r.label}: {p}" for r in (shown, armed) for p in r.problems]
     if "min left" not in (armed.title or ""):
         problems.append(f"{armed.label}: no time left in the window title (not armed?)")
-    problems += [f"fade, {r['curve']}: {r['error']}" for r in fade.get("runs", []) if "error" in r]
-    return timer_rows(fade, shown, armed), problems
+    for r in fade.get("runs", []):
+        if "error" in r:
+            problems.append(f"fade, {r['curve']}: {r['error']}")
+        elif not r["paused"]:
+            problems.append(f"fade, {r['curve']}: the player was not paused at the end")
+    return timer_rows(fade, shown, armed), problems, [f"{armed.label}: {n}" for n in armed.notes]
+
+
+def stream_rows(result: dict[str, Any]) -> list[Row]:
+    """Issue 4: time from Play to the first audible sample, app beside bare libVLC (amem)."""
+    if "error" in result:
+        return [
+            Row("Play -> audio, loopback streams", "n/a", result["error"].splitlines()[-1][:70])
+        ]
+    n = result["runs"]
+    rows: list[Row] = []
+    for name, label in (("file", "HTTP file (MP3)"), ("icy", "ICY stream (MP3, metadata)")):
+        r = result[name]
+        rows.append(
+            Row(f"Play -> audio, {label} (median of {n})", _fmt(r["app_ms"], "ms", 0),
+                f"bare libVLC: {_fmt(r['bare_ms'], 'ms', 0)}", _ratio(r["app_ms"], r["bare_ms"]))
+        )  # fmt: skip
+        runs = " ".join("n/a" if v is None else f"{v:.0f}" for v in r["app_runs"])
+        bare = " ".join("n/a" if v is None else f"{v:.0f}" for v in r["bare_runs"])
+        rows.append(Row("  all runs (ms)", runs, f"bare: {bare}"))
+    rows.append(
+        Row("  (the app's ~0.3 s: its start guard", "", "inaudible until the output exists)")
+    )
+    return rows
 
 
 def print_table(sections: list[tuple[str, list[Row]]]) -> None:
@@ -344,7 +378,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, help="runs for medians (start-up, playlist)")
     parser.add_argument(
         "--only",
-        choices=("startup", "steady", "playlist", "timer"),
+        choices=("startup", "steady", "playlist", "timer", "streams"),
         action="append",
         help="run only these parts (repeatable)",
     )
@@ -358,7 +392,7 @@ def main(argv: list[str]) -> int:
     warmup = args.warmup if args.warmup is not None else (5.0 if args.quick else 10.0)
     seconds = args.measure if args.measure is not None else (10.0 if args.quick else 30.0)
     runs = args.runs or (3 if args.quick else 5)
-    parts = set(args.only or ("startup", "steady", "playlist", "timer"))
+    parts = set(args.only or ("startup", "steady", "playlist", "timer", "streams"))
     began = time.monotonic()
 
     sections: list[tuple[str, list[Row]]] = []
@@ -390,14 +424,20 @@ def main(argv: list[str]) -> int:
                     notes += [f"{r.label}: {n}" for n in r.notes]
             if "timer" in parts:
                 baseline = shown if "steady" in parts else None
-                rows, found = measure_timer(env, warmup, seconds, args.quick, baseline)
+                rows, found, seen = measure_timer(env, warmup, seconds, args.quick, baseline)
                 title = "sleep timer: fades on a tone (in-process), CPU on " + env.audio_file.name
                 sections.append((title, rows))
                 problems += found
+                notes += seen
             if "playlist" in parts:
                 _log(f"playlist: 10,000 tracks, {runs} runs, offscreen")
                 playlist = run_playlist(env, runs)
                 sections.append(("10,000-track playlist, offscreen", playlist_rows(playlist)))
+            if "streams" in parts:
+                _log(f"streams: Play -> audio, loopback HTTP file and ICY, {runs} runs each")
+                streams = run_child(env, "bench.stream_start", "--runs", str(runs))
+                title = "Play -> first audible sample (amem, in-process), loopback servers"
+                sections.append((title, stream_rows(streams)))
     except BenchEnvError as exc:
         print(f"bench: cannot set up the environment: {exc}", file=sys.stderr)
         return 1

@@ -73,7 +73,7 @@ def analyse(
     starts = cap.block_starts(FADE_BLOCK_S, len(levels))
     before = (starts > armed_at + 0.2) & (starts + FADE_BLOCK_S < fade_start - 0.1)
     if not before.any():
-        return {"error": "no audio at full level before the fade"}
+        return {"curve": curve.value, "error": "no audio at full level before the fade"}
     full = float(np.median(levels[before]))
     # Blocks compared: inside the fade, where the curve is still above CURVE_DOWN_TO_DB.
     in_fade = (starts >= fade_start) & (starts + FADE_BLOCK_S <= deadline)
@@ -102,7 +102,6 @@ def analyse(
         "lag_ms": 1000 * best,
         "blocks": len(compared),
         "origin_jitter_ms": 1000 * cap.origin_jitter_s,
-        "silent_after_end": bool(sounding.size and fine_starts[-1] > stopped_at + 0.5),
     }
 
 

@@ -20,7 +20,7 @@ from sleepplayer.desktop.keep_awake import KeepAwake
 from sleepplayer.desktop.suspend import SystemSuspender
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from sleepplayer.services.builtin_sounds import ensure_builtin_playlist
-from sleepplayer.services.controller import PlaybackController
+from sleepplayer.services.controller import PlaybackController, make_resolver
 from sleepplayer.services.item_loader import ItemLoader
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.persistence import LIBRARY, RESUME, SETTINGS, Store, load_state
@@ -56,7 +56,7 @@ class SleepPlayerApp:
         ensure_builtin_playlist(loaded.library)
         self.settings: Settings = loaded.settings
         self.library = LibraryService(loaded.library)
-        self.controller = PlaybackController(backend, self.library)
+        self.controller = PlaybackController(backend, self.library, resolver_factory=make_resolver)
         self._restore_playback(loaded.resume, volume)
         self.timer = SleepTimer(
             self.controller,

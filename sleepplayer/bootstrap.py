@@ -6,7 +6,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from sleepplayer.core.model import Library, Playlist
+from sleepplayer.core.links import OpenItems, has_scheme, is_playlist_file, is_web_url, local_path
+from sleepplayer.core.model import Library
 from sleepplayer.playback.backend import PlaybackBackend
 
 
@@ -55,21 +56,33 @@ def create_backend(**options: object) -> PlaybackBackend:
         ) from exc
 
 
-def expand_items(items: Sequence[str], library: Library) -> tuple[list[str], list[Playlist]]:
-    """Split command-line items into paths to scan and names of saved playlists.
+def expand_items(items: Sequence[str], library: Library) -> OpenItems:
+    """Sort command-line items: web links, playlist files, files and folders, saved playlists.
 
-    Anything that is neither an existing path nor a playlist name is kept as a path, so it
-    shows up marked unavailable instead of vanishing.
+    ``file:`` URIs (from a desktop file's ``%U``) count as paths. Other schemes (``smb:``) go
+    with the links, so the URL policy refuses them with a message. Anything else that is
+    neither an existing path nor a playlist name is kept as a path, so it shows up marked
+    unavailable instead of vanishing.
     """
-    paths: list[str] = []
-    playlists: list[Playlist] = []
+    opened = OpenItems()
     for item in items:
-        if not os.path.exists(item):
+        if is_web_url(item):
+            opened.urls.append(item)
+            continue
+        path = local_path(item)
+        if path is None or not os.path.exists(path):
             named = next(
                 (p for p in library.playlists if p.name.casefold() == item.casefold()), None
             )
             if named is not None:
-                playlists.append(named)
+                opened.playlists.append(named)
                 continue
-        paths.append(item)
-    return paths, playlists
+            if path is None and has_scheme(item):
+                opened.urls.append(item)
+                continue
+        path = path or item
+        if is_playlist_file(path):
+            opened.playlist_files.append(path)
+        else:
+            opened.paths.append(path)
+    return opened

@@ -31,7 +31,7 @@ from sleepplayer.desktop.inhibit import SleepInhibitor
 from sleepplayer.desktop.keep_awake import KeepAwake
 from sleepplayer.desktop.suspend import SystemSuspender
 from sleepplayer.playback.backend import PlayerState
-from sleepplayer.services.controller import PlaybackController
+from sleepplayer.services.controller import PlaybackController, make_resolver
 from sleepplayer.services.gain_ramp import GainRamp
 from sleepplayer.services.item_loader import ItemLoader
 from sleepplayer.services.library import LibraryService
@@ -138,7 +138,7 @@ def run_headless(args: argparse.Namespace) -> int:
     # A transient library: headless playback never rewrites the user's playlists.
     library = LibraryService(Library())
     playlist_uid = library.create_playlist("Command line")
-    controller = PlaybackController(backend, library)
+    controller = PlaybackController(backend, library, resolver_factory=make_resolver)
     controller.set_volume(args.volume if args.volume is not None else saved.settings.volume)
     controller.set_position_watched("headless", True)
     timer = SleepTimer(

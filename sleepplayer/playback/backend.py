@@ -11,11 +11,14 @@ Rules every implementation keeps:
 * Commands never block on the network or the engine.
 * ``set_volume`` returns whether the audio output took the value: an engine without a live
   output (stopped, or just started) may refuse, and the caller applies it again later.
+* A stalled network stream gives no signal (libVLC stays in Playing and the position freezes),
+  and ``now_playing`` changes silently: the owner polls both (``services.stream_watchdog``).
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 
 from PySide6.QtCore import QObject, Signal
 
@@ -45,8 +48,22 @@ class PlaybackBackend(QObject):
     #: The audio output appeared or reported a volume that may differ from the one requested.
     audio_output_changed = Signal()
 
-    def load(self, uri: str, *, loop: bool = False) -> None:
-        """Replace the current media. ``loop`` repeats it seamlessly inside the engine."""
+    def load(
+        self, uri: str, *, loop: bool = False, headers: Mapping[str, str] | None = None
+    ) -> None:
+        """Replace the current media. ``loop`` repeats it seamlessly inside the engine.
+
+        ``headers`` are HTTP headers a resolved stream needs (``ResolvedMedia.http_headers``).
+        An engine passes those it can (libVLC: User-Agent and Referer) and ignores the rest.
+        """
+        raise NotImplementedError
+
+    def now_playing(self) -> str:
+        """The stream's own now-playing title (ICY ``StreamTitle``), or "" when it has none.
+
+        Engines do not signal changes reliably (libVLC never sends MediaMetaChanged for it):
+        poll it while playing.
+        """
         raise NotImplementedError
 
     def play(self) -> None:

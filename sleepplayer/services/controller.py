@@ -2,22 +2,53 @@
 
 Widgets, the tray, MPRIS and the headless front end read state from here and send commands
 here; none of them talks to the backend.
+
+Network items (issue 4, "Surviving the night"). A STREAM, RADIO or WEB item is watched while it
+should advance (``StreamWatchdog``: no position progress for 8 s is a stall, because libVLC
+sends nothing when a server stalls). A stall, an EndReached or an error starts a *recovery*
+instead of the usual skip:
+
+* live items (RADIO, a live WEB page, a STREAM of unknown length such as live HLS) reconnect on
+  the live schedule of ``core.backoff`` (1, 2, 4 ... 60 s, then every 60 s, for 30 min); their
+  EndReached never advances the playlist;
+* finite streams and web videos that end early, stall or fail are reopened at the position
+  they had (a WEB page is re-resolved first after an error, since a 403 or an expired link
+  looks like any other error to libVLC); after 5 failed attempts the item is marked
+  unavailable and the playlist moves on.
+
+Between attempts the engine is stopped (``stop`` does not block on a dead connection: see
+``vlc_backend``) and the status says "Reconnecting in 4 s (attempt 3)". Each attempt is a fresh
+start, so the volume the audio returns at is the effective volume of that moment.
+
+WEB items are resolved (``playback.resolver``) when they are about to play: an unexpired cached
+resolution plays at once, otherwise the status says "Resolving…". About 30 s before a finite
+item ends (one single-shot timer, rescheduled on seek), the next WEB item is resolved ahead, so
+it starts without a gap. Stream URLs and now-playing titles are never written to the library.
 """
 
 from __future__ import annotations
 
+import copy
+import math
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from sleepplayer.core.backoff import Backoff, RetryPolicy
 from sleepplayer.core.fade import engine_volume
 from sleepplayer.core.model import RepeatMode, Track, TrackKind
 from sleepplayer.core.queue import PlayQueue
+from sleepplayer.core.web_media import ResolvedMedia
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from sleepplayer.services.library import LibraryService
+from sleepplayer.services.stream_watchdog import StreamWatchdog
+
+if TYPE_CHECKING:  # imported when the first web item plays, not at start-up
+    from sleepplayer.playback.resolver import Resolver
 
 #: How often the position is read while playing and watched. The seek bar interpolates.
 POSITION_POLL_MS = 1000
@@ -26,6 +57,11 @@ RESTART_THRESHOLD_MS = 3000
 #: Re-check that the engine took our volume this often, this many times, after a start.
 VOLUME_VERIFY_MS = 15
 VOLUME_VERIFY_TRIES = 40
+#: The next web item is resolved this long before the current item ends.
+PREFETCH_LEAD_MS = 30_000
+#: A finite stream that ends further than this before its length was cut off.
+EARLY_END_MARGIN_MS = 5_000
+RESOLVING = "Resolving…"
 
 _TRANSIENT = (PlayerState.OPENING, PlayerState.BUFFERING)
 
@@ -81,6 +117,10 @@ class PlaybackController(QObject):
         parent: QObject | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
+        resolver: Resolver | None = None,
+        resolver_factory: Callable[[], Resolver] | None = None,
+        watchdog: StreamWatchdog | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         super().__init__(parent)
         self._backend = backend
@@ -104,6 +144,38 @@ class PlaybackController(QObject):
         self._verify_tries = 0
         self._pause_when_playing = False  # a reload of a paused track stays paused
         self._halt_at_track_end = False
+        # Network items (see the module docstring). The resolver, if made by the factory
+        # when the first web item needs it, belongs to the controller (shut down with it).
+        self._resolver: Resolver | None = None
+        self._resolver_factory = resolver_factory
+        self._owns_resolver = False
+        self._watchdog = watchdog or StreamWatchdog(parent=self)
+        self._retry_policy = retry or RetryPolicy()
+        self._backoff: Backoff | None = None  # set while the current item is being recovered
+        self._recovering = False
+        self._retry_reason = ""
+        self._retry_at = 0.0
+        self._quiet_stop = False  # the engine's STOPPED that a recovery causes is not news
+        self._media: ResolvedMedia | None = None  # the current WEB item's resolution
+        self._force_resolve = False
+        self._resolve_rid: int | None = None
+        self._prefetch_rid: int | None = None
+        self._stream_title = ""
+        self._status = ""
+
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setSingleShot(True)
+        self._retry_timer.timeout.connect(self._on_retry_due)
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._show_countdown)
+        self._prefetch_timer = QTimer(self)
+        self._prefetch_timer.setSingleShot(True)
+        self._prefetch_timer.timeout.connect(self._prefetch_next)
+        self._watchdog.stalled.connect(self._on_stalled)
+        self._watchdog.checked.connect(self._on_stream_checked)
+        if resolver is not None:
+            self._adopt_resolver(resolver)
 
         self._poll = QTimer(self)
         self._poll.setInterval(POSITION_POLL_MS)
@@ -187,6 +259,15 @@ class PlaybackController(QObject):
             self._play_playlist(current.uid)
 
     def pause(self) -> None:
+        if self._recovering or self._resolve_rid is not None:
+            # Waiting for a server or a resolution: stop trying. Play starts the item again
+            # (at the position a finite one had).
+            self._end_recovery()
+            self._cancel_resolve()
+            if self._loaded:
+                self._stop_engine_quietly()
+            self._set_state(PlayerState.PAUSED)
+            return
         if self._state == PlayerState.PLAYING or self._state in _TRANSIENT:
             self._backend.pause()
 
@@ -197,13 +278,16 @@ class PlaybackController(QObject):
             self.play()
 
     def stop(self) -> None:
+        self._end_recovery()
+        self._cancel_resolve()
+        self._pending_seek_ms = None
         if self._loaded:
-            self._pending_seek_ms = None
             self._backend.stop()
         self._loaded = False
         self._set_state(PlayerState.STOPPED)
         self._anchor_pos_ms = 0
         self.position_changed.emit(0)
+        self._set_stream_title("")
 
     def next(self) -> None:
         if self._playlist_uid is None:
@@ -237,6 +321,7 @@ class PlaybackController(QObject):
             self._pending_seek_ms = position_ms
         self._anchor(position_ms)
         self.position_changed.emit(position_ms)
+        self._schedule_prefetch()
 
     def seek_relative(self, delta_ms: int) -> None:
         if self._track is not None:
@@ -347,10 +432,32 @@ class PlaybackController(QObject):
     def duration_ms(self) -> int:
         return self._duration_ms
 
+    @property
+    def stream_title(self) -> str:
+        """The current stream's now-playing title (ICY), or ""."""
+        return self._stream_title
+
+    @property
+    def status_text(self) -> str:
+        """ "Resolving…", "Reconnecting in 4 s (attempt 3)", or "" when there is nothing to say."""
+        return self._status
+
     def shutdown(self) -> None:
-        """Stop timers and playback before the backend is released (ordered quit)."""
+        """Stop timers and playback before the backend is released (ordered quit).
+
+        Never waits on the network: pending resolutions are cancelled, and stopping the engine
+        does not block on a dead connection (measured; see ``vlc_backend``)."""
         self._poll.stop()
         self._verify.stop()
+        self._prefetch_timer.stop()
+        self._watchdog.disarm()
+        self._end_recovery()
+        self._cancel_resolve()
+        if self._resolver is not None and self._prefetch_rid is not None:
+            self._resolver.cancel(self._prefetch_rid)
+        self._prefetch_rid = None
+        if self._owns_resolver and self._resolver is not None:
+            self._resolver.shutdown()
         if self._loaded:
             self._backend.stop()
             self._loaded = False
@@ -408,17 +515,49 @@ class PlaybackController(QObject):
             return
         if not keep_pending_seek:
             self._pending_seek_ms = None
+        self._end_recovery()
+        self._cancel_resolve()
+        self._media = None
+        self._watchdog.forget_position()
+        self._set_stream_title("")
         self._set_track(track)
         self._duration_ms = track.duration_ms or 0
         self.duration_changed.emit(self._duration_ms)
         self._anchor(self._pending_seek_ms or 0)
-        self._loaded_loop = self._queue.repeat == RepeatMode.ONE
-        self._backend.load(track.uri, loop=self._loaded_loop)
+        self._open(track)
+
+    def _open(self, track: Track) -> None:
+        """Put the track into the engine and play; a web page is resolved first."""
+        resolver = self._web_resolver() if track.kind == TrackKind.WEB else None
+        if resolver is not None:
+            media = None if self._force_resolve else resolver.cached(track.uri)
+            if media is None:
+                self._loaded = False
+                self._watchdog.disarm()
+                if not self._recovering:
+                    self._set_status(RESOLVING)
+                self._set_state(PlayerState.OPENING)
+                self._resolve_rid = resolver.resolve(track.uri, force=self._force_resolve)
+                return
+            self._use_resolution(media)
+            return
+        self._load(track.uri)
+
+    def _load(self, uri: str, headers: Mapping[str, str] | None = None) -> None:
+        track = self._track
+        self._loaded_loop = self._wants_loop(track)
+        self._watchdog.disarm()  # a fresh baseline for the new media
+        self._backend.load(uri, loop=self._loaded_loop, headers=headers)
         self._loaded = True
         # The engine refuses a volume before its output exists; it is applied again, and
         # verified, once the output appears. Never start above the target.
         self._backend.set_volume(self.effective_volume())
         self._backend.play()
+        self._update_watch()
+
+    def _wants_loop(self, track: Track | None) -> bool:
+        """Repeat-one loops inside the engine, for local files only (a stream reconnects)."""
+        return self._queue.repeat == RepeatMode.ONE and track is not None and track.is_local
 
     def _set_track(self, track: Track | None) -> None:
         changed = (track is None) != (self._track is None) or (
@@ -432,7 +571,10 @@ class PlaybackController(QObject):
         if state != self._state:
             self._state = state
             self.state_changed.emit(int(state))
+        if state != PlayerState.PLAYING:
+            self._prefetch_timer.stop()
         self._update_poll()
+        self._update_watch()
 
     def _anchor(self, position_ms: int) -> None:
         self._anchor_pos_ms = position_ms
@@ -461,7 +603,7 @@ class PlaybackController(QObject):
 
     def _reload_for_loop_change(self) -> None:
         """Repeat-one loops inside the engine; reload at the same spot when that changes."""
-        wants_loop = self._queue.repeat == RepeatMode.ONE
+        wants_loop = self._wants_loop(self._track)
         if not self._loaded or self._track is None or wants_loop == self._loaded_loop:
             return
         was_paused = self._state == PlayerState.PAUSED
@@ -471,6 +613,8 @@ class PlaybackController(QObject):
 
     # ------------------------------------------------------------------ backend events
     def _on_backend_state(self, value: int) -> None:
+        if self._quiet_stop:
+            return
         state = PlayerState(value)
         if state == PlayerState.PLAYING:
             self._on_playing()
@@ -486,6 +630,8 @@ class PlaybackController(QObject):
         # ENDED and ERROR arrive with their own signals.
 
     def _on_playing(self) -> None:
+        if self._recovering:
+            self._end_recovery()  # back: the next failure starts a new schedule
         self._apply_volume()
         if self._pending_seek_ms is not None:
             if self._backend.is_seekable():
@@ -498,11 +644,20 @@ class PlaybackController(QObject):
         if track is not None and track.unavailable is not None and self._playlist_uid:
             self._library.update_track(self._playlist_uid, track.with_changes(unavailable=None))
         self._set_state(PlayerState.PLAYING)
+        self._schedule_prefetch()
         if self._pause_when_playing:
             self._pause_when_playing = False
             self._backend.pause()
 
     def _on_backend_end(self) -> None:
+        track = self._track
+        if track is not None and _is_network(track):
+            if self._is_live(track):
+                self._recover("the stream ended")  # never advances the playlist
+                return
+            if self._ended_early():
+                self._recover("the connection was lost")
+                return
         finished = self._track
         if finished is not None:
             self.track_finished.emit(finished.uid)
@@ -525,6 +680,19 @@ class PlaybackController(QObject):
 
     def _on_backend_error(self, reason: str) -> None:
         track = self._track
+        if track is not None and _is_network(track):
+            # A 403 from an expired link looks like any other error: re-resolve a web page.
+            self._recover(reason, force_resolve=True)
+            return
+        self._give_up(reason)
+
+    def _give_up(self, reason: str) -> None:
+        """Mark the current item unavailable, say why, and move on."""
+        track = self._track
+        self._end_recovery()
+        self._cancel_resolve()
+        if self._loaded:
+            self._stop_engine_quietly()
         self._loaded = False
         if track is not None and self._playlist_uid is not None:
             self._library.update_track(self._playlist_uid, track.with_changes(unavailable=reason))
@@ -542,6 +710,7 @@ class PlaybackController(QObject):
         if length_ms > 0 and length_ms != self._duration_ms:
             self._duration_ms = length_ms
             self.duration_changed.emit(length_ms)
+            self._schedule_prefetch()
             track = self._track
             if (
                 track is not None
@@ -584,3 +753,212 @@ class PlaybackController(QObject):
             if updated.uid == self._track.uid:
                 self._track = updated
                 self.track_changed.emit(updated)
+
+    # ------------------------------------------------------------------ network items
+    def _is_live(self, track: Track) -> bool:
+        if track.kind == TrackKind.RADIO:
+            return True
+        if track.kind == TrackKind.WEB:
+            return self._media is not None and self._media.is_live
+        # A stream that played without a length (live HLS, an ICY link taken for a file) is
+        # live; one that never played (a 404) is a finite item that gets its 5 attempts.
+        return (
+            track.kind == TrackKind.STREAM
+            and self._duration_ms <= 0
+            and self._watchdog.last_position_ms > 0
+        )
+
+    def _ended_early(self) -> bool:
+        """A finite stream's end far before its length: the connection was cut."""
+        if self._duration_ms <= 0:
+            return False
+        reached = max(0, self._watchdog.last_position_ms)
+        return reached < self._duration_ms - EARLY_END_MARGIN_MS
+
+    def _update_watch(self) -> None:
+        """The watchdog runs while a network item is in the engine and should advance."""
+        track = self._track
+        should_run = (
+            self._loaded
+            and track is not None
+            and _is_network(track)
+            and self._state in (PlayerState.OPENING, PlayerState.BUFFERING, PlayerState.PLAYING)
+        )
+        if should_run and not self._watchdog.armed:
+            self._watchdog.arm(self._backend.position_ms)
+        elif not should_run and self._watchdog.armed:
+            self._watchdog.disarm()
+
+    def _on_stalled(self) -> None:
+        track = self._track
+        if track is not None and self._loaded and _is_network(track):
+            self._recover("the stream stalled")
+
+    def _on_stream_checked(self, _position_ms: int) -> None:
+        if self._state == PlayerState.PLAYING:
+            self._set_stream_title(self._backend.now_playing())
+
+    def _recover(self, reason: str, *, force_resolve: bool = False) -> None:
+        """The current network item failed: stop the engine and try again later."""
+        track = self._track
+        if track is None:
+            return
+        if self._backoff is None:
+            live = self._is_live(track)
+            self._backoff = self._retry_policy.live() if live else self._retry_policy.finite()
+        if not self._is_live(track):
+            reached = self._watchdog.last_position_ms
+            if reached > 0:
+                self._pending_seek_ms = reached  # resume where it was
+                self._anchor(reached)
+        if force_resolve and track.kind == TrackKind.WEB:
+            self._force_resolve = True
+        self._recovering = True
+        self._cancel_resolve()
+        if self._loaded:
+            self._stop_engine_quietly()
+        self._schedule_retry(reason)
+
+    def _schedule_retry(self, reason: str) -> None:
+        backoff = self._backoff
+        delay = backoff.next_delay(self._clock()) if backoff is not None else None
+        if delay is None:
+            self._give_up(reason)
+            return
+        self._retry_reason = reason
+        self._retry_at = self._clock() + delay
+        self._retry_timer.start(max(0, round(delay * 1000)))
+        self._countdown.start()
+        self._set_state(PlayerState.BUFFERING)
+        self._show_countdown()
+
+    def _show_countdown(self) -> None:
+        if self._backoff is None:
+            return
+        left = max(1, math.ceil(self._retry_at - self._clock() - 0.05))
+        self._set_status(f"Reconnecting in {left} s (attempt {self._backoff.attempt})")
+
+    def _on_retry_due(self) -> None:
+        self._countdown.stop()
+        track = self._track
+        if track is None or not self._recovering or self._backoff is None:
+            return
+        self._set_status(f"Reconnecting (attempt {self._backoff.attempt})…")
+        self._open(track)
+
+    def _end_recovery(self) -> None:
+        self._retry_timer.stop()
+        self._countdown.stop()
+        self._recovering = False
+        self._backoff = None
+        self._force_resolve = False
+        self._set_status("")
+
+    def _stop_engine_quietly(self) -> None:
+        self._quiet_stop = True
+        try:
+            self._backend.stop()
+        finally:
+            self._quiet_stop = False
+        self._loaded = False
+        self._watchdog.disarm()
+
+    def _set_status(self, text: str) -> None:
+        if text != self._status:
+            self._status = text
+            self.status_text_changed.emit(text)
+
+    def _set_stream_title(self, title: str) -> None:
+        if title != self._stream_title:
+            self._stream_title = title
+            self.stream_title_changed.emit(title)
+
+    # ------------------------------------------------------------------ resolving web pages
+    def _adopt_resolver(self, resolver: Resolver) -> None:
+        self._resolver = resolver
+        resolver.resolved.connect(self._on_resolved)
+        resolver.failed.connect(self._on_resolve_failed)
+
+    def _web_resolver(self) -> Resolver | None:
+        """The resolver, made on first use by the factory; None plays page URLs as they are."""
+        if self._resolver is None and self._resolver_factory is not None:
+            factory, self._resolver_factory = self._resolver_factory, None
+            self._adopt_resolver(factory())
+            self._owns_resolver = True
+        return self._resolver
+
+    def _cancel_resolve(self) -> None:
+        if self._resolve_rid is not None and self._resolver is not None:
+            self._resolver.cancel(self._resolve_rid)
+        self._resolve_rid = None
+
+    def _use_resolution(self, media: ResolvedMedia) -> None:
+        self._media = media
+        track = self._track
+        if track is not None and not track.title and media.title and self._playlist_uid:
+            self._library.update_track(self._playlist_uid, track.with_changes(title=media.title))
+        if self._duration_ms <= 0 and media.duration_ms:
+            self._duration_ms = media.duration_ms
+            self.duration_changed.emit(media.duration_ms)
+        self._load(media.stream_url, media.http_headers)
+
+    def _on_resolved(self, rid: int, media: object) -> None:
+        if rid == self._prefetch_rid:
+            self._prefetch_rid = None  # the resolver keeps it in its cache
+            return
+        if rid != self._resolve_rid or not isinstance(media, ResolvedMedia):
+            return
+        self._resolve_rid = None
+        self._force_resolve = False
+        if not self._recovering:
+            self._set_status("")
+        self._use_resolution(media)
+
+    def _on_resolve_failed(self, rid: int, message: str) -> None:
+        if rid == self._prefetch_rid:
+            self._prefetch_rid = None  # tried again when the item is about to play
+            return
+        if rid != self._resolve_rid:
+            return
+        self._resolve_rid = None
+        if self._recovering:
+            self._schedule_retry(message)  # one more failed attempt (the network may be down)
+        else:
+            self._set_status("")
+            self._give_up(message)
+
+    def _schedule_prefetch(self) -> None:
+        """Resolve the next web item ~30 s before this one ends: one single-shot timer."""
+        self._prefetch_timer.stop()
+        if self._state != PlayerState.PLAYING or self._duration_ms <= 0:
+            return
+        if self._resolver is None and self._resolver_factory is None:
+            return
+        left = self._duration_ms - self.position_ms()
+        self._prefetch_timer.start(max(0, left - PREFETCH_LEAD_MS))
+
+    def _prefetch_next(self) -> None:
+        if self._playlist_uid is None:
+            return
+        # A copy answers "what comes next" without moving the real cursor.
+        uid = copy.deepcopy(self._queue).next(auto=True, playable=self._is_playable)
+        track = self._find(uid)
+        if track is None or track.kind != TrackKind.WEB:
+            return
+        resolver = self._web_resolver()
+        if resolver is None or resolver.cached(track.uri) is not None:
+            return
+        if self._prefetch_rid is not None:
+            resolver.cancel(self._prefetch_rid)
+        self._prefetch_rid = resolver.resolve(track.uri)
+
+
+def make_resolver() -> Resolver:
+    """The app's resolver, imported and made when the first web item plays."""
+    from sleepplayer.playback.resolver import Resolver
+
+    return Resolver()
+
+
+def _is_network(track: Track) -> bool:
+    return track.kind in (TrackKind.STREAM, TrackKind.RADIO, TrackKind.WEB) or not track.is_local

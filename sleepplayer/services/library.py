@@ -5,12 +5,20 @@ from __future__ import annotations
 import copy
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from sleepplayer.core.model import Library, Playlist, Track, new_uid
+from sleepplayer.services.playlist_files import (
+    PlaylistFileError,
+    load_playlist_file,
+    loaded_message,
+    save_playlist_file,
+)
 from sleepplayer.services.scanner import Scanner
+from sleepplayer.services.url_intake import UrlIntake
 
 
 @dataclass
@@ -41,12 +49,22 @@ class LibraryService(QObject):
     scan_progress = Signal(int, int)
     #: Adding finished: (playlist_uid, number of tracks added).
     scan_finished = Signal(str, int)
+    #: Adding links: (done, total) work units (a site playlist counts its entries).
+    urls_progress = Signal(int, int)
+    #: Adding links finished: (playlist_uid, number of tracks added); also when cancelled.
+    urls_finished = Signal(str, int)
     #: A message for the status bar.
     message = Signal(str)
     #: Something that is saved changed; the store saves, debounced.
     modified = Signal()
 
-    def __init__(self, library: Library | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        library: Library | None = None,
+        parent: QObject | None = None,
+        *,
+        url_intake: UrlIntake | None = None,
+    ) -> None:
         super().__init__(parent)
         self._library = library or Library()
         self._deleted: tuple[int, Playlist] | None = None
@@ -57,6 +75,10 @@ class LibraryService(QObject):
         self._scanner.batch_ready.connect(self._on_scan_batch)
         self._scanner.progress.connect(self._on_scan_progress)
         self._scanner.finished.connect(self._on_scan_finished)
+        #: Checks added links; made on first use unless passed in (tests, a shared resolver).
+        self._intake: UrlIntake | None = None
+        if url_intake is not None:
+            self._adopt_intake(url_intake)
 
     # ------------------------------------------------------------------ reading
     @property
@@ -231,6 +253,71 @@ class LibraryService(QObject):
         self.track_updated.emit(playlist_uid, row)
         self.modified.emit()
 
+    # ------------------------------------------------------------------ links
+    def add_urls(self, playlist_uid: str, urls: Sequence[str], row: int | None = None) -> None:
+        """Web links typed or pasted by the user: checked without blocking, then inserted in
+        their order (see UrlIntake); ``urls_progress``/``urls_finished`` follow the work."""
+        if self._library.find(playlist_uid) is None or not urls:
+            return
+        if self._intake is None:
+            self._adopt_intake(UrlIntake(self))
+        assert self._intake is not None
+        self._intake.add(playlist_uid, urls, row)
+
+    def cancel_urls(self) -> None:
+        """Stop checking links; tracks already added stay."""
+        if self._intake is not None:
+            self._intake.cancel()
+
+    def is_adding_urls(self) -> bool:
+        return self._intake is not None and self._intake.is_busy()
+
+    # ------------------------------------------------------------------ playlist files
+    def add_playlist_file(self, playlist_uid: str, path: str, row: int | None = None) -> int:
+        """The entries of a local playlist file into a playlist; returns how many (-1 when the
+        file could not be read). One message names the file and every refused line."""
+        if self._library.find(playlist_uid) is None:
+            return -1
+        try:
+            loaded = load_playlist_file(path)
+        except PlaylistFileError as exc:
+            self.message.emit(str(exc))
+            return -1
+        self.add_tracks(playlist_uid, loaded.tracks, row)
+        playlist = self._library.find(playlist_uid)
+        into = playlist.name if playlist is not None else ""
+        self.message.emit(loaded_message(loaded, Path(path).name, into=into))
+        return len(loaded.tracks)
+
+    def import_playlist_file(self, path: str) -> str:
+        """A new playlist named after the file (or its XSPF title) with the file's entries.
+        Returns its uid, or "" when the file could not be read (the message says why)."""
+        try:
+            loaded = load_playlist_file(path)
+        except PlaylistFileError as exc:
+            self.message.emit(str(exc))
+            return ""
+        uid = self.create_playlist(loaded.name)
+        self.add_tracks(uid, loaded.tracks)
+        created = self._library.find(uid)
+        shown = replace(loaded, name=created.name) if created is not None else loaded
+        self.message.emit(loaded_message(shown, Path(path).name))
+        return uid
+
+    def export_playlist(self, uid: str, path: str, fmt: str, relative: bool) -> bool:
+        """Write the playlist to ``path`` as ``fmt`` (m3u, m3u8, pls, xspf); local files as
+        relative or absolute paths, streams and web pages by their URLs."""
+        playlist = self._library.find(uid)
+        if playlist is None:
+            return False
+        try:
+            save_playlist_file(playlist.tracks, path, fmt, relative=relative, name=playlist.name)
+        except PlaylistFileError as exc:
+            self.message.emit(f"Could not export “{playlist.name}”: {exc}")
+            return False
+        self.message.emit(f"Exported “{playlist.name}” to {Path(path).name}.")
+        return True
+
     def snapshot(self) -> Library:
         """A deep copy for saving, so a save never sees a half-applied change."""
         return copy.deepcopy(self._library)
@@ -238,8 +325,20 @@ class LibraryService(QObject):
     def shutdown(self) -> None:
         self._jobs.clear()
         self._scanner.cancel(wait_s=2.0)
+        if self._intake is not None:
+            self._intake.shutdown()
 
     # ------------------------------------------------------------------ internals
+    def _adopt_intake(self, intake: UrlIntake) -> None:
+        self._intake = intake
+        intake.tracks_ready.connect(self._on_intake_tracks_ready)
+        intake.progress.connect(self.urls_progress)
+        intake.finished.connect(self.urls_finished)
+        intake.message.connect(self.message)
+
+    def _on_intake_tracks_ready(self, playlist_uid: str, row: int, tracks: list[Track]) -> None:
+        self.add_tracks(playlist_uid, tracks, None if row < 0 else row)
+
     def _unique_name(self, name: str, ignore: Playlist | None = None) -> str:
         taken = {p.name.casefold() for p in self._library.playlists if p is not ignore}
         if name.casefold() not in taken:

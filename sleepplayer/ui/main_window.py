@@ -10,6 +10,7 @@ status bar, and the suspend countdown as a quiet banner. Nothing here pops up or
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QToolButton,
@@ -30,23 +30,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sleepplayer import APP_NAME, __version__
+from sleepplayer import APP_NAME
 from sleepplayer.core.model import Track
 from sleepplayer.core.settings import Settings
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 from sleepplayer.ui import icons
+from sleepplayer.ui.about import about_html, versions
 from sleepplayer.ui.actions import ActionRegistry
 from sleepplayer.ui.countdown_dial import CountdownDial, dial_state, left_words
 from sleepplayer.ui.icons import icon_size
+from sleepplayer.ui.link_commands import LinkCommands
 from sleepplayer.ui.now_playing import NowPlaying, window_title
 from sleepplayer.ui.playlist_view import PlaylistPanel
 from sleepplayer.ui.shortcuts_dialog import ShortcutsDialog
 from sleepplayer.ui.sidebar import PlaylistSidebar
 from sleepplayer.ui.timer_panel import TimerPanel
-from sleepplayer.ui.track_model import local_paths
+from sleepplayer.ui.track_model import droppable, links_from_mime
 from sleepplayer.ui.transport import TransportBar
+from sleepplayer.ui.work_progress import WorkProgress
 
 AUDIO_FILTER = (
     "Audio files (*.opus *.ogg *.oga *.mp3 *.flac *.wav *.m4a *.aac *.wma *.mka *.webm "
@@ -60,7 +63,10 @@ _TIMER_IDS = (
     "timer_resume", "timer_undo_auto",
 )  # fmt: skip
 _MENUS = {
-    "&File": ["add_files", "add_folder", None, "new_playlist", None, "quit"],
+    "&File": [
+        "add_files", "add_folder", "open_url", None, "new_playlist", "import_playlist",
+        "export_playlist", None, "quit",
+    ],
     "P&laylist": [
         "rename_playlist", "duplicate_playlist", "delete_playlist", None, "filter",
         "remove_tracks",
@@ -125,8 +131,8 @@ class MainWindow(QMainWindow):
         #: Set by the app: False when it handles ``quit_requested`` itself instead of the
         #: default, ``QApplication.quit()`` (whose ``aboutToQuit`` runs the ordered shutdown).
         self.quit_app_on_request = True
-        #: Start folder for the file dialogs; the app may restore and persist it.
-        self.last_dir = ""
+        #: The About box's versions; replaceable in tests.
+        self.about_versions: Callable[[], list[tuple[str, str]]] = versions
         self._watched: bool | None = None
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(icons.app_icon())
@@ -156,18 +162,15 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.transport)
         self.setCentralWidget(central)
 
-        self.progress = QProgressBar()
-        self.progress.setObjectName("scanProgress")
-        self.progress.setFixedWidth(180)
-        self.progress.setTextVisible(False)
-        self.progress.hide()
-        self.progress_label = QLabel()
-        self.progress_label.setObjectName("dimLabel")
-        self.progress_label.hide()
+        #: Open URL, paste, import and export (its dialogs are replaceable in tests).
+        self.link_commands = LinkCommands(self, library, self.panel, self.show_message)
+        self.work_progress = WorkProgress(library)
+        self.work_progress.visibility_changed.connect(self._update_status_visible)
+        self.progress = self.work_progress.bar
+        self.progress_label = self.work_progress.label
         status = self.statusBar()
         status.setContentsMargins(8, 0, 14, 2)
-        status.addPermanentWidget(self.progress_label)
-        status.addPermanentWidget(self.progress)
+        status.addPermanentWidget(self.work_progress)
         # An offer with a button ("Timer armed automatically — Undo") is a widget of its own:
         # temporary messages hide the status bar's widgets while they show.
         self.undo_offer = QWidget()
@@ -197,7 +200,6 @@ class MainWindow(QMainWindow):
         controller.track_changed.connect(self._on_controller_track_changed)
         controller.message.connect(self.show_message)
         library.message.connect(self.show_message)
-        library.scan_progress.connect(self._on_library_scan_progress)
         library.scan_finished.connect(self._on_library_scan_finished)
         library.current_changed.connect(self._on_library_current_changed)
         library.playlists_changed.connect(self._update_playlist_actions)
@@ -328,10 +330,13 @@ class MainWindow(QMainWindow):
             if not spec.widget_scope:
                 self.addAction(self.action_registry[spec.id])
         remove = self.action_registry["remove_tracks"]
+        paste = self.action_registry["paste_links"]
         self.panel.table.addAction(remove)
+        self.panel.table.addAction(paste)
         self.panel.table.context_actions = [
             self.action_registry["play_pause"], remove, self._separator(),
             self.action_registry["add_files"], self.action_registry["add_folder"],
+            self.action_registry["open_url"], paste,
         ]  # fmt: skip
         self.sidebar.context_actions = [
             self.action_registry[i]
@@ -348,6 +353,27 @@ class MainWindow(QMainWindow):
     def add_folder(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "Add Folder", self.last_dir)
         self._add_paths([path] if path else [])
+
+    def open_url(self) -> None:
+        self.link_commands.open_url()
+
+    def paste_links(self) -> None:
+        self.link_commands.paste()
+
+    def import_playlist(self) -> None:
+        self.link_commands.import_playlists()
+
+    def export_playlist(self) -> None:
+        self.link_commands.export_playlist()
+
+    @property
+    def last_dir(self) -> str:
+        """Start folder for the file dialogs; the app may restore and persist it."""
+        return self.link_commands.last_dir
+
+    @last_dir.setter
+    def last_dir(self, folder: str) -> None:
+        self.link_commands.last_dir = folder
 
     def new_playlist(self) -> None:
         self.sidebar.new_playlist()
@@ -371,11 +397,7 @@ class MainWindow(QMainWindow):
         ShortcutsDialog(self.action_registry, self).exec()
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
-            f"<b>{APP_NAME}</b> {__version__}<p>Fall asleep to ASMR and sleep sounds.</p>",
-        )
+        QMessageBox.about(self, f"About {APP_NAME}", about_html(self.about_versions()))
 
     def show_timer_panel(self) -> None:
         """Open (or raise) the sleep-timer panel; the timer's own keys work inside it too."""
@@ -436,14 +458,16 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if local_paths(event.mimeData()):
+        if droppable(links_from_mime(event.mimeData())):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = local_paths(event.mimeData())
-        if paths:
-            self._add_paths(paths)
-            event.acceptProposedAction()
+        links = links_from_mime(event.mimeData())
+        if droppable(links):
+            self.link_commands.add(links)
+            # Copy, never Move: the file manager or browser keeps what it gave.
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
 
     # --- handlers
     def _update_watched(self) -> None:
@@ -545,25 +569,13 @@ class MainWindow(QMainWindow):
         builtin = self.sidebar.current_is_builtin()
         self.action_registry["delete_playlist"].setEnabled(not builtin)
 
-    def _on_library_scan_progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, total)  # total 0: Qt shows a busy bar while counting
-        self.progress.setValue(done)
-        text = f"Adding files: {done:,} of {total:,}" if total else "Looking for files…"
-        self.progress_label.setText(text)
-        self.progress_label.show()
-        self.progress.show()
-        self._update_status_visible()
-
     def _on_library_scan_finished(self, _playlist_uid: str, count: int) -> None:
-        self.progress.hide()
-        self.progress_label.hide()
         self.show_message(f"Added {count} track{'s' if count != 1 else ''}")
-        self._update_status_visible()
 
     def _update_status_visible(self) -> None:
         status = self.statusBar()
         status.setVisible(
             bool(status.currentMessage())
-            or not self.progress.isHidden()
+            or not self.work_progress.isHidden()
             or not self.undo_offer.isHidden()
         )

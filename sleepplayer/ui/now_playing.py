@@ -31,7 +31,11 @@ def subtitle(track: Track | None) -> str:
 
 
 class NowPlaying(QWidget):
-    """Shows the controller's current track; it holds no state of its own."""
+    """Shows the controller's current track; it holds no state of its own.
+
+    Under the title: a live stream's now-playing title (ICY), when there is one, and quietly,
+    what the player is busy with ("Resolving…", "Reconnecting in 4 s (attempt 3)").
+    """
 
     def __init__(self, controller: PlaybackController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,7 +45,13 @@ class NowPlaying(QWidget):
         self.title.setObjectName("nowPlayingTitle")
         self.artist = QLabel()
         self.artist.setObjectName("nowPlayingArtist")
-        for label in (self.title, self.artist):
+        self.stream_title = QLabel()
+        self.stream_title.setObjectName("nowPlayingStreamTitle")
+        self.stream_title.hide()
+        self.status = QLabel()
+        self.status.setObjectName("dimLabel")
+        self.status.hide()
+        for label in (self.title, self.stream_title, self.artist, self.status):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             # Long titles are cut by the layout instead of widening the window.
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -49,11 +59,33 @@ class NowPlaying(QWidget):
         layout.setContentsMargins(16, 14, 16, 10)
         layout.setSpacing(2)
         layout.addWidget(self.title)
+        layout.addWidget(self.stream_title)
         layout.addWidget(self.artist)
+        layout.addWidget(self.status)
+        self._track_uid: str | None = None
         controller.track_changed.connect(self._on_controller_track_changed)
+        controller.stream_title_changed.connect(self._on_controller_stream_title_changed)
+        controller.status_text_changed.connect(self._on_controller_status_text_changed)
         self._on_controller_track_changed(controller.current_track)
 
+    def _on_controller_stream_title_changed(self, text: str) -> None:
+        _show(self.stream_title, text.strip())
+
+    def _on_controller_status_text_changed(self, text: str) -> None:
+        _show(self.status, text.strip())
+
     def _on_controller_track_changed(self, track: Track | None) -> None:
+        uid = track.uid if track is not None else None
+        if uid != self._track_uid:
+            self._track_uid = uid
+            _show(self.stream_title, "")  # another track: the old station's song is gone
         self.title.setText(track.display_title if track is not None else "Nothing playing")
         self.artist.setText(subtitle(track))
         self.title.setToolTip(track.uri if track is not None else "")
+
+
+def _show(label: QLabel, text: str) -> None:
+    if text != label.text():
+        label.setText(text)
+        label.setToolTip(text)
+    label.setVisible(bool(text))

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sleepplayer.core.links import Links
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from sleepplayer.ui import icons
@@ -175,11 +176,13 @@ class TrackTableView(QTableView):
         internal = event.source() is self
         moved_uids = self._selected_uids() if internal else []
         super().dropEvent(event)
-        if internal and event.isAccepted():
+        if event.isAccepted():
             # The library already moved the rows. Reporting Copy stops the view from also
-            # "removing the source rows" as it does after a Move.
+            # "removing the source rows" as it does after a Move, and tells a file manager or
+            # a browser that nothing of theirs was moved away.
             event.setDropAction(Qt.DropAction.CopyAction)
-            self._select_uids(moved_uids)
+            if internal:
+                self._select_uids(moved_uids)
 
     def _selected_uids(self) -> list[str]:
         return [str(index.data(UID_ROLE)) for index in self.selectionModel().selectedRows()]
@@ -234,7 +237,8 @@ class PlaylistPanel(QWidget):
         self.table.setModel(self.proxy)
         self.table.setup_columns()
         self.table.setProperty(
-            "emptyText", "No tracks yet.\nDrop files or folders here, or press Ctrl+O."
+            "emptyText",
+            "No tracks yet.\nDrop files, folders or links here, or press Ctrl+O or Ctrl+L.",
         )
 
         header = QHBoxLayout()
@@ -260,6 +264,10 @@ class PlaylistPanel(QWidget):
         self.filter.textChanged.connect(self.proxy.set_filter_text)
         self.filter.leave_requested.connect(self._on_filter_leave_requested)
         self.table.play_requested.connect(self._on_table_play_requested)
+        # Queued: importing switches playlists, which resets the model; not inside its drop.
+        self.model.playlist_files_dropped.connect(
+            self.import_playlists, Qt.ConnectionType.QueuedConnection
+        )
         library.playlists_changed.connect(self._update_header)
         controller.track_changed.connect(self._on_controller_track_changed)
         self._on_controller_track_changed(controller.current_track)
@@ -288,6 +296,22 @@ class PlaylistPanel(QWidget):
         if row >= 0:
             self.table.setCurrentIndex(self.proxy.index(row, COL_TITLE))
             self.table.selectRow(row)
+
+    def import_playlists(self, paths: list[str]) -> None:
+        """Import playlist files as playlists of their own and show the last one imported."""
+        uids = [uid for uid in map(self._library.import_playlist_file, paths) if uid]
+        if uids:
+            self._library.set_current(uids[-1])
+
+    def add_links(self, links: Links, row: int | None = None) -> None:
+        """Files and folders are scanned, links checked, playlist files imported."""
+        uid = self.model.playlist_uid
+        if uid is not None and links.paths:
+            self._library.add_paths(uid, links.paths, row)
+        if uid is not None and (links.urls or links.other):
+            self._library.add_urls(uid, links.urls + links.other, row)
+        if links.playlist_files:
+            self.import_playlists(links.playlist_files)
 
     def focus_filter(self) -> None:
         self.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -22,9 +22,12 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QUrl,
+    Signal,
 )
 from PySide6.QtGui import QFont, QGuiApplication, QIcon, QPalette
 
+from sleepplayer.core.links import Links, split_links
 from sleepplayer.core.model import Track, TrackKind
 from sleepplayer.core.text import format_ms
 from sleepplayer.services.library import LibraryService
@@ -70,13 +73,53 @@ def search_text(track: Track) -> str:
     return f"{track.title}\t{track.artist}\t{name}".casefold()
 
 
+#: The kind icon's words, for the tooltip.
+KIND_LABELS = {
+    TrackKind.LOCAL: "Local file",
+    TrackKind.STREAM: "Stream",
+    TrackKind.RADIO: "Radio (live)",
+    TrackKind.WEB: "Web page",
+}
+
+
 def local_paths(mime: QMimeData) -> list[str]:
     """Local file paths among dropped URLs (remote URLs are not files to scan)."""
     return [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
 
 
+def _url_text(url: QUrl) -> str:
+    if url.isLocalFile():
+        return url.toLocalFile()
+    return bytes(url.toEncoded().data()).decode("ascii", "replace")
+
+
+def links_from_mime(mime: QMimeData) -> Links:
+    """Files, playlist files and web links in a drop or on the clipboard.
+
+    Browsers put links in ``text/uri-list`` (``mime.urls()``); a copied address arrives as
+    plain text, one link per line.
+    """
+    if mime.hasUrls():
+        return split_links(_url_text(url) for url in mime.urls())
+    if mime.hasText():
+        return split_links(mime.text().splitlines())
+    return Links()
+
+
+def droppable(links: Links) -> bool:
+    """Something to add: words alone are not (they are only named when links come too)."""
+    return bool(links.urls or links.paths or links.playlist_files)
+
+
 class TrackTableModel(QAbstractTableModel):
-    """Rows of one playlist; drag to reorder, drop files to add them at the drop row."""
+    """Rows of one playlist; drag to reorder, drop files or links to add them at the drop row.
+
+    Dropped playlist files are not rows of this playlist: ``playlist_files_dropped`` hands them
+    on to be imported as playlists of their own.
+    """
+
+    #: list[str] of local playlist files dropped on the table.
+    playlist_files_dropped = Signal(list)
 
     def __init__(self, library: LibraryService, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -181,7 +224,11 @@ class TrackTableModel(QAbstractTableModel):
         if role == _TOOLTIP:
             if track.unavailable:
                 return f"Unavailable: {track.unavailable}"
-            return track.uri if col == COL_TITLE else None
+            if col != COL_TITLE:
+                return None
+            if track.kind is TrackKind.LOCAL:
+                return track.uri
+            return f"{KIND_LABELS[track.kind]}\n{track.uri}"
         if role == UID_ROLE:
             return track.uid
         return None
@@ -198,10 +245,11 @@ class TrackTableModel(QAbstractTableModel):
         return Qt.DropAction.MoveAction
 
     def supportedDropActions(self) -> Qt.DropAction:
-        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
+        # Browsers offer links as Link (or Copy) drops.
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction | Qt.DropAction.LinkAction
 
     def mimeTypes(self) -> list[str]:
-        return [ROWS_MIME, "text/uri-list"]
+        return [ROWS_MIME, "text/uri-list", "text/plain"]
 
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         rows = sorted({index.row() for index in indexes if index.isValid()})
@@ -217,7 +265,7 @@ class TrackTableModel(QAbstractTableModel):
             return False
         if data.hasFormat(ROWS_MIME):
             return decode_rows(data)[0] == self._uid
-        return bool(local_paths(data))
+        return droppable(links_from_mime(data))
 
     def dropMimeData(
         self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: _ParentIndex
@@ -231,8 +279,14 @@ class TrackTableModel(QAbstractTableModel):
         if data.hasFormat(ROWS_MIME):
             _uid, rows = decode_rows(data)
             self._library.move_rows(self._uid, rows, row)
-        else:
-            self._library.add_paths(self._uid, local_paths(data), row)
+            return True
+        links = links_from_mime(data)
+        if links.paths:
+            self._library.add_paths(self._uid, links.paths, row)
+        if links.urls or links.other:
+            self._library.add_urls(self._uid, links.urls + links.other, row)
+        if links.playlist_files:
+            self.playlist_files_dropped.emit(links.playlist_files)
         return True
 
     # --- library signals

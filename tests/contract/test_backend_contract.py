@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from tests.helpers.audio import NullSink, make_corrupt, make_tone
 from tests.helpers.fake_backend import FakeBackend
+from tests.helpers.http_servers import Icy, LoopbackServer, Route, Stall, make_mp3
 
 WAIT_MS = 10_000
 GOOD_S = 3.0
@@ -213,3 +214,79 @@ def test_release_twice_is_safe(harness: Harness, qtbot: QtBot) -> None:
 
 def _is(state: PlayerState) -> Callable[[int], bool]:
     return lambda value: value == state
+
+
+# --- network streams (issue 4): loopback servers for VLC, declared behaviour for the fake
+
+
+@pytest.fixture(scope="module")
+def radio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LoopbackServer]:
+    mp3 = make_mp3(tmp_path_factory.mktemp("radio") / "tone.mp3", 4.0, 440)
+    data = mp3.read_bytes()
+    routes: dict[str, Route] = {
+        "/radio": Icy(data, 128_000, titles=["Night song"], title_every_s=60),
+        "/stall": Stall(data, 128_000, send_s=1.0),
+    }
+    with LoopbackServer(routes) as server:
+        yield server
+
+
+def _network(h: Harness, server: LoopbackServer, path: str) -> str:
+    uri = server.url(path)
+    if isinstance(h.backend, FakeBackend):
+        h.backend.lengths[uri] = 0  # live
+        h.backend.stream_title = "Night song" if path == "/radio" else ""
+    return uri
+
+
+def test_now_playing_is_empty_for_a_file(harness: Harness, qtbot: QtBot) -> None:
+    b = harness.backend
+    assert b.now_playing() == ""
+    start(harness, qtbot, harness.good)
+    assert b.now_playing() == ""
+
+
+def test_now_playing_follows_the_icy_title(
+    harness: Harness, qtbot: QtBot, radio: LoopbackServer
+) -> None:
+    b = harness.backend
+    uri = _network(harness, radio, "/radio")
+    start(harness, qtbot, uri, output=False)
+    qtbot.waitUntil(lambda: b.now_playing() == "Night song", timeout=WAIT_MS)
+    b.stop()
+    assert b.now_playing() == ""
+
+
+def test_load_takes_http_headers(harness: Harness, qtbot: QtBot, radio: LoopbackServer) -> None:
+    headers = {"User-Agent": "Sleepy/1.0", "Referer": "http://127.0.0.1/page", "X-Other": "1"}
+    uri = _network(harness, radio, "/radio")
+    harness.backend.load(uri, headers=headers)
+    with qtbot.waitSignal(
+        harness.backend.state_changed, timeout=WAIT_MS, check_params_cb=_is(PlayerState.PLAYING)
+    ):
+        harness.backend.play()
+
+
+def test_a_stalled_stream_keeps_playing_silently_with_a_frozen_position(
+    harness: Harness, qtbot: QtBot, radio: LoopbackServer
+) -> None:
+    """No signal and no state change: only the position tells (the watchdog's cue)."""
+    b = harness.backend
+    uri = _network(harness, radio, "/stall")
+    start(harness, qtbot, uri, output=False)
+    signals: list[object] = []
+    for signal in (b.state_changed, b.end_reached, b.error_occurred):
+        signal.connect(signals.append)
+    if isinstance(b, FakeBackend):
+        b.advance(1000)
+        b.stalled = True
+    else:
+        qtbot.waitUntil(lambda: b.position_ms() > 0, timeout=WAIT_MS)
+        qtbot.wait(2000)  # the server sent 1 s of audio (plus its burst) and fell silent
+    frozen = b.position_ms()
+    harness.let_play(3000)
+    if not isinstance(b, FakeBackend):
+        qtbot.wait(1500)
+    assert b.position_ms() == frozen
+    assert b.state() == PlayerState.PLAYING
+    assert signals == []

@@ -26,6 +26,7 @@ Signal order, shared with ``VlcBackend``:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QObject
@@ -44,8 +45,10 @@ class FakeBackend(PlaybackBackend):
     Test controls: ``advance``, ``simulate_end``, ``simulate_error``, ``complete_opening``;
     ``lengths`` (uri -> ms, default ``DEFAULT_LENGTH_MS``; 0 = live/unknown, not seekable),
     ``broken_uris`` (play ends in ERROR), ``hold_opening`` (play stops at OPENING until
-    ``complete_opening()``), and ``calls``: every command with its arguments, in order
-    (queries such as ``position_ms()`` are not recorded).
+    ``complete_opening()``), ``stalled`` (``advance`` moves no position: a stream that stalls
+    with its socket open, which gives no signal), ``stream_title`` (what ``now_playing`` reads
+    while there is an output), ``headers`` (those of the last ``load``), and ``calls``: every
+    command with its arguments, in order (queries such as ``position_ms()`` are not recorded).
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -55,6 +58,11 @@ class FakeBackend(PlaybackBackend):
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         #: When True, ``play()`` from a stop halts at OPENING until ``complete_opening()``.
         self.hold_opening = False
+        #: When True, ``advance`` moves no position: the stream stalled, silently.
+        self.stalled = False
+        #: The stream's now-playing title (ICY metadata), read while there is an output.
+        self.stream_title = ""
+        self.headers: dict[str, str] = {}
         self.uri: str | None = None
         self.looping = False
         self.released = False
@@ -75,7 +83,7 @@ class FakeBackend(PlaybackBackend):
         """
         if ms < 0:
             raise ValueError("time only moves forward")
-        if self._state != PlayerState.PLAYING:
+        if self._state != PlayerState.PLAYING or self.stalled:
             return
         self._position_ms += ms
         if self._length_ms <= 0 or self._position_ms < self._length_ms:
@@ -102,11 +110,14 @@ class FakeBackend(PlaybackBackend):
 
     # --- the contract
 
-    def load(self, uri: str, *, loop: bool = False) -> None:
+    def load(
+        self, uri: str, *, loop: bool = False, headers: Mapping[str, str] | None = None
+    ) -> None:
         self._record("load", uri, loop)
         self._generation += 1
         self.uri = uri
         self.looping = loop
+        self.headers = dict(headers or {})
         self._position_ms = 0
         self._length_ms = 0
         self._volume = -1
@@ -179,6 +190,9 @@ class FakeBackend(PlaybackBackend):
 
     def state(self) -> PlayerState:
         return self._state
+
+    def now_playing(self) -> str:
+        return self.stream_title if self._state in _WITH_OUTPUT else ""
 
     def release(self) -> None:
         if self.released:

@@ -181,6 +181,32 @@ class FakeLibraryService(LibraryService):
     def save_now(self) -> None:
         self.calls.append(("save_now",))
 
+    # --- links and playlist files: recorded; tests emit the signals they need
+    def add_urls(self, playlist_uid: str, urls: Sequence[str], row: int | None = None) -> None:
+        self.calls.append(("add_urls", playlist_uid, list(urls), row))
+
+    def cancel_urls(self) -> None:
+        self.calls.append(("cancel_urls",))
+
+    def cancel_scan(self) -> None:
+        self.calls.append(("cancel_scan",))
+
+    def is_adding_urls(self) -> bool:
+        return False
+
+    def add_playlist_file(self, playlist_uid: str, path: str, row: int | None = None) -> int:
+        self.calls.append(("add_playlist_file", playlist_uid, path, row))
+        return 0
+
+    def import_playlist_file(self, path: str) -> str:
+        """A new, empty playlist named after the file (the real one reads it)."""
+        self.calls.append(("import_playlist_file", path))
+        return self.create_playlist(Path(path).stem)
+
+    def export_playlist(self, uid: str, path: str, fmt: str, relative: bool) -> bool:
+        self.calls.append(("export_playlist", uid, path, fmt, relative))
+        return True
+
 
 class FakeController(PlaybackController):
     """Playback state without an engine; commands change state and emit like the real one."""

@@ -76,3 +76,37 @@ def test_headless_without_vlc_says_how_to_install_and_exits_2(tmp_path: Path) ->
     assert result.returncode == 2
     assert "VLC" in result.stderr and "apt install" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_headless_plays_a_playlist_file_and_a_link(tmp_path: Path) -> None:
+    """``sleepplayer --headless list.m3u8 http://...``: the file's entries (refused ones named),
+    then the link, checked on a loopback server. Nothing is saved."""
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    www = tmp_path / "www"
+    www.mkdir()
+    make_tone(www / "web tone.wav", 1.0, 550)
+    make_tone(tmp_path / "local.wav", 1.0, 440)
+    listing = tmp_path / "night.m3u8"
+    listing.write_text("#EXTM3U\n#EXTINF:1,From the list\nlocal.wav\nsmb://nas/a.mp3\n")
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(www)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/web%20tone.wav"
+        home = tmp_path / "home"
+        result = _run("--headless", "--basedir", str(home), str(listing), url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.returncode == 0, result.stderr
+    assert "From the list" in result.stdout and "web tone" in result.stdout
+    assert "smb:" in result.stderr and "Traceback" not in result.stderr
+    assert not (home / "data" / "library.json").exists()

@@ -1,0 +1,52 @@
+"""The About box's text: what this is, and the versions a bug report needs.
+
+yt-dlp's version matters most: sites change, and users need to know what to update. It is read
+only when About opens (from package metadata: yt-dlp itself is not imported).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+
+import PySide6
+from PySide6.QtCore import qVersion
+
+from sleepplayer import APP_NAME, __version__
+
+
+def _resolver_yt_dlp_version() -> str | None:
+    from sleepplayer.playback.resolver import Resolver  # late: About is rare
+
+    return Resolver.yt_dlp_version()
+
+
+def versions(
+    yt_dlp_version: Callable[[], str | None] = _resolver_yt_dlp_version,
+) -> list[tuple[str, str]]:
+    """(component, version) pairs for the About box."""
+    try:
+        yt_dlp = yt_dlp_version() or "not installed"
+    except Exception:  # a broken install must not break About
+        yt_dlp = "unknown"
+    return [
+        (APP_NAME, __version__),
+        ("Qt", qVersion()),
+        ("PySide6", PySide6.__version__),
+        ("yt-dlp", yt_dlp),
+    ]
+
+
+def about_html(pairs: Sequence[tuple[str, str]]) -> str:
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}</td><td>&nbsp;&nbsp;{html.escape(version)}</td></tr>"
+        for name, version in pairs
+    )
+    update = (
+        "<p>Web pages are played with yt-dlp. When a site stops working, updating yt-dlp "
+        "usually fixes it.</p>"
+    )
+    return (
+        f"<b>{html.escape(APP_NAME)}</b> {html.escape(__version__)}"
+        f"<p>Fall asleep to ASMR and sleep sounds.</p><table>{rows}</table>{update}"
+    )

@@ -1,0 +1,257 @@
+"""Adding links in the window: Open URL, Ctrl+V, dropped links, import/export, progress with
+Cancel, the stream title and status under the title, and the About box's versions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QModelIndex, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from sleepplayer.core.model import Playlist, Track, TrackKind
+from sleepplayer.ui.about import about_html, versions
+from sleepplayer.ui.main_window import MainWindow
+from sleepplayer.ui.open_url_dialog import OpenUrlDialog
+from sleepplayer.ui.playlist_file_dialogs import ExportChoice, export_target
+from sleepplayer.ui.track_model import COL_DURATION, COL_TITLE
+from tests.helpers.fake_services import FakeController, FakeLibraryService
+
+Role = Qt.ItemDataRole
+
+
+def _current_uid(library: FakeLibraryService) -> str:
+    current = library.current_playlist()
+    assert current is not None
+    return current.uid
+
+
+def _drop(mime: QMimeData) -> QDropEvent:
+    return QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction | Qt.DropAction.LinkAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+
+
+def test_open_url_dialog_gives_the_non_blank_lines(qtbot: QtBot) -> None:
+    dialog = OpenUrlDialog(text="")
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()  # nothing to add yet
+    dialog.edit.setPlainText("  https://a.example/live \n\n https://b.example/x.mp3\n")
+    assert ok.isEnabled() and ok.text() == "&Add"
+    assert dialog.links() == ["https://a.example/live", "https://b.example/x.mp3"]
+
+
+def test_open_url_adds_links_to_the_current_playlist(
+    window: MainWindow, library: FakeLibraryService, tmp_path: Path
+) -> None:
+    song = tmp_path / "rain.opus"
+    song.write_bytes(b"x")
+    window.link_commands.ask_links = lambda _parent: [
+        "https://radio.example/live", str(song), "smb://nas/a.mp3",
+    ]  # fmt: skip
+    window.action_registry["open_url"].trigger()
+    uid = _current_uid(library)
+    assert ("add_paths", uid, [str(song)], None) in library.calls
+    # Words and other schemes go along, so the message names them as refused.
+    assert library.calls[-1] == (
+        "add_urls",
+        uid,
+        ["https://radio.example/live", "smb://nas/a.mp3"],
+        None,
+    )
+
+
+def test_cancelled_open_url_adds_nothing(window: MainWindow, library: FakeLibraryService) -> None:
+    window.link_commands.ask_links = lambda _parent: []
+    window.action_registry["open_url"].trigger()
+    assert not [c for c in library.calls if c[0] in ("add_urls", "add_paths")]
+
+
+def test_ctrl_v_in_the_table_pastes_links(
+    qtbot: QtBot, window: MainWindow, library: FakeLibraryService
+) -> None:
+    clipboard = QGuiApplication.clipboard()
+    clipboard.setText("https://a.example/one\nhttps://b.example/two.ogg\n")
+    window.panel.table.setFocus()
+    QTest.keyClick(window.panel.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    uid = _current_uid(library)
+    assert library.calls[-1] == (
+        "add_urls", uid, ["https://a.example/one", "https://b.example/two.ogg"], None,
+    )  # fmt: skip
+
+
+def test_paste_without_links_says_so(window: MainWindow, library: FakeLibraryService) -> None:
+    QGuiApplication.clipboard().setText("just some words")
+    window.action_registry["paste_links"].trigger()
+    assert window.statusBar().currentMessage().startswith("Nothing to paste")
+    assert not [c for c in library.calls if c[0] == "add_urls"]
+
+
+def test_browser_links_dropped_on_the_table_are_added_at_the_row(
+    window: MainWindow, library: FakeLibraryService
+) -> None:
+    model = window.panel.model
+    uid = _current_uid(library)
+    uri_list = QMimeData()
+    uri_list.setUrls([QUrl("https://www.youtube.com/watch?v=abc")])
+    assert model.canDropMimeData(uri_list, Qt.DropAction.LinkAction, 2, 0, QModelIndex())
+    assert model.dropMimeData(uri_list, Qt.DropAction.LinkAction, 2, 0, QModelIndex())
+    assert library.calls[-1] == ("add_urls", uid, ["https://www.youtube.com/watch?v=abc"], 2)
+    plain = QMimeData()
+    plain.setText("https://radio.example/live")
+    assert model.dropMimeData(plain, Qt.DropAction.CopyAction, -1, 0, QModelIndex())
+    assert library.calls[-1] == ("add_urls", uid, ["https://radio.example/live"], 40)
+    words = QMimeData()
+    words.setText("a sleepy sentence")
+    assert not model.canDropMimeData(words, Qt.DropAction.CopyAction, 0, 0, QModelIndex())
+
+
+def test_playlist_files_dropped_are_imported(
+    qtbot: QtBot, window: MainWindow, library: FakeLibraryService, tmp_path: Path
+) -> None:
+    listing = tmp_path / "Rainy night.m3u8"
+    listing.write_text("#EXTM3U\n")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(listing))])
+    assert window.panel.model.dropMimeData(mime, Qt.DropAction.CopyAction, 0, 0, QModelIndex())
+    qtbot.waitUntil(lambda: ("import_playlist_file", str(listing)) in library.calls)
+    current = library.current_playlist()
+    assert current is not None and current.name == "Rainy night"
+
+
+def test_links_dropped_on_the_window(window: MainWindow, library: FakeLibraryService) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl("https://radio.example/live")])
+    event = _drop(mime)
+    window.dropEvent(event)
+    assert event.isAccepted() and event.dropAction() == Qt.DropAction.CopyAction
+    assert library.calls[-1] == (
+        "add_urls",
+        _current_uid(library),
+        ["https://radio.example/live"],
+        None,
+    )
+
+
+def test_import_action(window: MainWindow, library: FakeLibraryService, tmp_path: Path) -> None:
+    asked: list[str] = []
+
+    def ask(_parent: object, folder: str) -> list[str]:
+        asked.append(folder)
+        return [str(tmp_path / "a.pls"), str(tmp_path / "b.xspf")]
+
+    window.link_commands.ask_import_paths = ask
+    window.last_dir = str(tmp_path)
+    window.action_registry["import_playlist"].trigger()
+    assert asked == [str(tmp_path)]
+    assert [c for c in library.calls if c[0] == "import_playlist_file"] == [
+        ("import_playlist_file", str(tmp_path / "a.pls")),
+        ("import_playlist_file", str(tmp_path / "b.xspf")),
+    ]
+    current = library.current_playlist()
+    assert current is not None and current.name == "b"  # the last one is shown
+
+
+def test_export_action(
+    window: MainWindow, library: FakeLibraryService, playlists: list[Playlist], tmp_path: Path
+) -> None:
+    asked: list[tuple[str, bool, bool]] = []
+
+    def ask(_parent: object, path: str, has_local: bool, relative: bool) -> ExportChoice:
+        asked.append((path, has_local, relative))
+        return ExportChoice(str(tmp_path / "out.pls"), "pls", True)
+
+    window.link_commands.ask_export_choice = ask
+    window.last_dir = str(tmp_path)
+    window.action_registry["export_playlist"].trigger()
+    assert asked == [(str(tmp_path / "Evening.m3u8"), True, False)]  # files live elsewhere
+    uid = playlists[1].uid
+    assert library.calls[-1] == ("export_playlist", uid, str(tmp_path / "out.pls"), "pls", True)
+
+
+@pytest.mark.parametrize(
+    ("typed", "selected", "result"),
+    [
+        ("/x/night", "PLS playlist (*.pls)", ("/x/night.pls", "pls")),
+        ("/x/night.XSPF", "M3U8 playlist (*.m3u8)", ("/x/night.XSPF", "xspf")),
+        ("/x/night.txt", "", ("/x/night.txt.m3u8", "m3u8")),
+    ],
+)
+def test_export_format_follows_the_filter_or_extension(
+    typed: str, selected: str, result: tuple[str, str]
+) -> None:
+    assert export_target(typed, selected) == result
+
+
+def test_link_progress_with_cancel(
+    qtbot: QtBot, window: MainWindow, library: FakeLibraryService
+) -> None:
+    library.urls_progress.emit(3, 12)
+    assert window.work_progress.isVisible() and window.statusBar().isVisible()
+    assert window.progress_label.text() == "Adding links: 3 of 12"
+    assert (window.progress.value(), window.progress.maximum()) == (3, 12)
+    QTest.mouseClick(window.work_progress.cancel_button, Qt.MouseButton.LeftButton)
+    assert library.calls[-1] == ("cancel_urls",)
+    library.urls_finished.emit("p", 3)
+    assert not window.work_progress.isVisible()
+
+
+def test_stream_title_and_status_under_the_title(
+    window: MainWindow, controller: FakeController
+) -> None:
+    now = window.now_playing
+    radio = Track("https://radio.example/live", title="Night Radio", kind=TrackKind.RADIO)
+    controller.set_track(radio)
+    assert not now.stream_title.isVisible() and not now.status.isVisible()
+    controller.status_text_changed.emit("Reconnecting in 4 s (attempt 3)")
+    assert now.status.isVisible() and now.status.text() == "Reconnecting in 4 s (attempt 3)"
+    controller.stream_title_changed.emit("Brian Eno - Thursday Afternoon")
+    assert now.stream_title.isVisible()
+    assert now.stream_title.text() == "Brian Eno - Thursday Afternoon"
+    controller.status_text_changed.emit("")
+    assert not now.status.isVisible()
+    controller.set_track(radio)  # the same track again: the title stays
+    assert now.stream_title.isVisible()
+    controller.set_track(Track("file:///a.opus"))
+    assert not now.stream_title.isVisible()
+
+
+def test_kinds_show_in_the_table(window: MainWindow, library: FakeLibraryService) -> None:
+    uid = _current_uid(library)
+    library.add_tracks(
+        uid,
+        [
+            Track("https://radio.example/live", kind=TrackKind.RADIO),
+            Track("https://www.youtube.com/watch?v=a", "Whispers", duration_ms=61_000,
+                  kind=TrackKind.WEB),
+        ],
+    )  # fmt: skip
+    model = window.panel.model
+    radio, web = model.rowCount() - 2, model.rowCount() - 1
+    assert model.data(model.index(radio, COL_DURATION)) == "live"
+    assert model.data(model.index(web, COL_DURATION)) == "1:01"
+    assert model.data(model.index(radio, COL_TITLE), Role.ToolTipRole).startswith("Radio (live)")
+    assert model.data(model.index(web, COL_TITLE), Role.ToolTipRole).startswith("Web page\n")
+    assert model.data(model.index(web, COL_TITLE), Role.DecorationRole) is not None
+
+
+def test_about_shows_the_versions() -> None:
+    pairs = versions(lambda: "2025.06.30")
+    names = [name for name, _version in pairs]
+    assert names == ["SleepPlayer", "Qt", "PySide6", "yt-dlp"]
+    text = about_html(pairs)
+    assert "2025.06.30" in text and "yt-dlp" in text
+    assert dict(versions(lambda: None))["yt-dlp"] == "not installed"
+
+
+def test_about_reads_the_real_yt_dlp_version_lazily() -> None:
+    version = dict(versions())["yt-dlp"]
+    assert version and version != "unknown"
