@@ -260,11 +260,28 @@ def test_stall_with_the_socket_open_is_detected_and_reconnects(
         check_params_cb=_state_is(PlayerState.PLAYING),
     ):
         run.controller.play()
-    silent_from = time.monotonic() + send_s  # when the server stops sending (at the latest)
-    qtbot.waitUntil(lambda: run.first_status("Reconnecting") is not None, timeout=12_000)
+    sent_until = time.monotonic() + send_s  # the server falls silent (at the latest)
+    # When the audio stopped: the position's last change, seen by a 100 ms probe.
+    last_move = [time.monotonic(), -1]
+
+    def probe() -> None:
+        if run.controller.status_text:
+            return  # recovery began: stop following the (reset) position
+        position = backend.position_ms()
+        if position != last_move[1]:
+            last_move[:] = [time.monotonic(), position]
+
+    watcher = QTimer()
+    watcher.setInterval(100)
+    watcher.timeout.connect(probe)
+    watcher.start()
+    qtbot.waitUntil(lambda: run.first_status("Reconnecting") is not None, timeout=13_000)
+    watcher.stop()
     detected = run.first_status("Reconnecting")
-    assert detected is not None and detected - silent_from < 10.0
-    _figure("stall_detected_s", round(detected - silent_from, 3))
+    assert detected is not None
+    _figure("stall_detected_after_audio_stopped_s", round(detected - last_move[0], 3))
+    _figure("stall_detected_after_server_stopped_s", round(detected - sent_until, 3))
+    assert detected - last_move[0] < 10.0
     qtbot.waitUntil(lambda: server.hit_count("/radio") >= 2, timeout=WAIT_MS)
     qtbot.waitUntil(
         lambda: run.controller.state == PlayerState.PLAYING and run.controller.status_text == "",
