@@ -198,6 +198,13 @@ def playlist_rows(p: dict[str, Any]) -> list[Row]:
         Row("  save (library_to_dict + atomic write)", _fmt(s["write_ms"], "ms", 1),
             f"file {s['file_kb']:.0f} KB"),
     ]  # fmt: skip
+    if "m3u8" in p:
+        m = p["m3u8"]
+        rows.append(
+            Row(f"import a 10,000-entry M3U8 (median of {n})", _fmt(m["import_ms"], "ms", 1),
+                f"file {m['file_kb']:.0f} KB, parse + policy + tracks", "",
+                f"< {LOAD_TARGET_MS:.0f} ms", _within(m["import_ms"] < LOAD_TARGET_MS))
+        )  # fmt: skip
     m = p["model"]
     if "error" in m:
         rows.append(Row("table model / filter", "n/a", m["error"][:70]))
@@ -328,6 +335,20 @@ def measure_timer(
     return timer_rows(fade, shown, armed), problems, [f"{armed.label}: {n}" for n in armed.notes]
 
 
+def resolver_rows(r: dict[str, Any]) -> list[Row]:
+    """Issue 4: the yt-dlp resolver on a local page, first call and later ones."""
+    if "error" in r:
+        return [Row("resolver", "n/a", r["error"].splitlines()[-1][:70])]
+    return [
+        Row("resolve a local page, first call", _fmt(r["first_resolve_ms"], "ms", 0),
+            f"includes import yt_dlp ({r['import_yt_dlp_ms']:.0f} ms)"),
+        Row("  later calls (forced, median)", _fmt(r["later_resolve_ms"], "ms", 0),
+            f"cache hit {r['cache_hit_ms']:.2f} ms"),
+        Row("  expand a 500-entry feed", _fmt(r["expand_500_ms"], "ms", 0),
+            f"longest GUI heartbeat gap {r['expand_max_stall_ms']:.0f} ms"),
+    ]  # fmt: skip
+
+
 def stream_rows(result: dict[str, Any]) -> list[Row]:
     """Issue 4: time from Play to the first audible sample, app beside bare libVLC (amem)."""
     if "error" in result:
@@ -438,6 +459,9 @@ def main(argv: list[str]) -> int:
                 streams = run_child(env, "bench.stream_start", "--runs", str(runs))
                 title = "Play -> first audible sample (amem, in-process), loopback servers"
                 sections.append((title, stream_rows(streams)))
+                _log("streams: yt-dlp resolver on a local page")
+                resolved = run_child(env, "bench.resolver", "--runs", str(runs))
+                sections.append(("yt-dlp resolver, loopback page", resolver_rows(resolved)))
     except BenchEnvError as exc:
         print(f"bench: cannot set up the environment: {exc}", file=sys.stderr)
         return 1
