@@ -41,6 +41,7 @@ def create_backend(**options: object) -> PlaybackBackend:
     if os.environ.get(AOUT_ENV) and "aout" not in options:
         options["aout"] = os.environ[AOUT_ENV]
     try:
+        from sleepplayer.playback.vlc_backend import VlcUnavailableError as EngineUnavailable
         from sleepplayer.playback.vlc_backend import create_vlc_backend
     except Exception as exc:  # python-vlc raises assorted errors when libvlc is absent
         raise VlcUnavailableError(
@@ -48,8 +49,9 @@ def create_backend(**options: object) -> PlaybackBackend:
         ) from exc
     try:
         return create_vlc_backend(**options)
-    except VlcUnavailableError:
-        raise
+    except EngineUnavailable as exc:
+        # The engine already wrote the whole message, install steps included: pass it on.
+        raise VlcUnavailableError(str(exc)) from exc
     except Exception as exc:
         raise VlcUnavailableError(
             f"SleepPlayer needs VLC 3, which could not be started ({exc}).\n{vlc_install_help()}"

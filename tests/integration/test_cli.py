@@ -75,6 +75,7 @@ def test_headless_without_vlc_says_how_to_install_and_exits_2(tmp_path: Path) ->
     )
     assert result.returncode == 2
     assert "VLC" in result.stderr and "apt install" in result.stderr
+    assert result.stderr.count("apt install") == 1, "the install steps are said once"
     assert "Traceback" not in result.stderr
 
 
