@@ -29,6 +29,15 @@ def _wait_for(predicate: Callable[[], bool], timeout_s: float, what: str) -> Non
     raise RuntimeError(f"{what} did not come up within {timeout_s} s")
 
 
+def _stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Ask a server to end; kill it when it does not within 5 s."""
+    process.terminate()
+    try:
+        process.wait(5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 @dataclass
 class Xvfb:
     """An X server on a display number Xvfb picked itself (-displayfd)."""
@@ -54,11 +63,7 @@ class Xvfb:
         return cls(process, f":{number}")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        _stop_process(self.process)
 
 
 @dataclass
@@ -134,11 +139,7 @@ class PulseAudio:
         return result.stdout
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        _stop_process(self.process)
         shutil.rmtree(self.directory, ignore_errors=True)
 
 

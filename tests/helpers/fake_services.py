@@ -55,16 +55,6 @@ class FakeLibraryService(LibraryService):
         self.calls: list[tuple[object, ...]] = []
         self.deleted: list[tuple[int, Playlist]] = []
 
-    @property
-    def library(self) -> Library:
-        return self._library
-
-    def playlists(self) -> list[Playlist]:
-        return list(self._library.playlists)
-
-    def playlist(self, uid: str) -> Playlist | None:
-        return self._library.find(uid)
-
     def current_playlist(self) -> Playlist | None:
         return self._library.current
 
@@ -314,27 +304,7 @@ class FakeController(PlaybackController):
     def set_position_watched(self, key: str, watched: bool) -> None:
         self.watchers[key] = watched
 
-    # --- read-only state
-    @property
-    def state(self) -> PlayerState:
-        return self._state
-
-    @property
-    def current_track(self) -> Track | None:
-        return self._track
-
-    @property
-    def current_playlist_uid(self) -> str | None:
-        return self._playlist_uid
-
-    @property
-    def volume(self) -> int:
-        return self._volume
-
-    @property
-    def muted(self) -> bool:
-        return self._muted
-
+    # --- read-only state: the real properties read the same fields; these differ
     @property
     def repeat(self) -> RepeatMode:
         return self._repeat
