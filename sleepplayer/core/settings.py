@@ -23,6 +23,18 @@ SETTINGS_SCHEMA_VERSION = 1
 THEMES = ("system", "dark", "light")
 
 
+def _is_shortcut_map(value: object) -> bool:
+    # Shape only: which action ids exist is the UI's business, and unknown ones are ignored there.
+    return (
+        isinstance(value, dict)
+        and len(value) <= 200
+        and all(
+            isinstance(k, str) and isinstance(v, str) and 0 < len(k) <= 64 and len(v) <= 64
+            for k, v in value.items()
+        )
+    )
+
+
 def _is_clock(text: str) -> bool:
     try:
         parse_clock(text)
@@ -57,6 +69,23 @@ class Settings:
     bedtime_enabled: bool = False
     bedtime_start: str = field(default="22:00", metadata={"check": (_is_clock, "HH:MM")})
     bedtime_end: str = field(default="06:00", metadata={"check": (_is_clock, "HH:MM")})
+    # Window and tray.
+    close_to_tray: bool = True
+    start_minimised: bool = False
+    #: Start playing again on launch when SleepPlayer was playing at quit (off: never a loud
+    #: surprise on start; the last track and position are restored either way).
+    resume_playing: bool = False
+    #: The one-time "still running in the tray" message was shown.
+    tray_hint_shown: bool = False
+    # Notifications are tray messages only; SleepPlayer never makes a sound of its own.
+    notifications: bool = True
+    #: Off by default: nothing pops up while the user falls asleep (bedtime window or timer).
+    notifications_at_night: bool = False
+    #: Shortcuts the user changed: action id -> key sequence text ("" removes the shortcut).
+    shortcuts: dict[str, str] = field(
+        default_factory=dict,
+        metadata={"check": (_is_shortcut_map, "a map of action names to key sequences")},
+    )
 
 
 def _migrate_0_to_1(d: dict[str, Any]) -> dict[str, Any]:
