@@ -144,6 +144,32 @@ class SleepPlayerApp:
             self.controller.position_ms() if track else 0,
         )
 
+    # ------------------------------------------------------------------ window
+    # One place for showing and hiding, shared by the tray, a second launch and MPRIS Raise.
+    def show_window(self) -> None:
+        """Show the window, un-minimised, raised and focused."""
+        w = self.window
+        if w.isMinimized():
+            w.showNormal()
+        else:
+            w.show()
+        w.raise_()
+        w.activateWindow()
+
+    def hide_window(self) -> None:
+        self.window.hide()
+
+    def toggle_window(self) -> None:
+        """Hide a visible window, show a hidden or minimised one."""
+        if self.window.isVisible() and not self.window.isMinimized():
+            self.hide_window()
+        else:
+            self.show_window()
+
+    def quit(self) -> None:
+        """Quit from anywhere (tray, MPRIS, a second launch); ``aboutToQuit`` saves first."""
+        self.qapp.quit()
+
     # ------------------------------------------------------------------ actions
     def open_items(self, items: list[str]) -> None:
         """Play command-line items: a saved playlist by name, or files, folders, playlist
