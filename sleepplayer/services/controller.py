@@ -86,6 +86,9 @@ class PlaybackController(QObject):
     track_changed = Signal(object)
     #: Position in ms; emitted only while playing and while someone watches the position.
     position_changed = Signal(int)
+    #: The user moved the position (seek, seek_relative, "previous" restarting the track), in
+    #: ms. Unlike ``position_changed`` it never comes from polling: MPRIS sends ``Seeked``.
+    seeked = Signal(int)
     #: Duration of the current track in ms (0 = unknown / live).
     duration_changed = Signal(int)
     #: User volume 0-100.
@@ -321,6 +324,7 @@ class PlaybackController(QObject):
             self._pending_seek_ms = position_ms
         self._anchor(position_ms)
         self.position_changed.emit(position_ms)
+        self.seeked.emit(position_ms)
         self._schedule_prefetch()
 
     def seek_relative(self, delta_ms: int) -> None:

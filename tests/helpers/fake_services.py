@@ -214,6 +214,7 @@ class FakeController(PlaybackController):
         self._position_ms = 0
         self._duration_ms = 0
         self._gain = 1.0
+        self._stream_title = ""
         self.watchers: dict[str, bool] = {}
         self.calls: list[tuple[object, ...]] = []
 
@@ -260,10 +261,12 @@ class FakeController(PlaybackController):
     def seek(self, position_ms: int) -> None:
         self.calls.append(("seek", position_ms))
         self.set_position(position_ms)
+        self.seeked.emit(position_ms)
 
     def seek_relative(self, delta_ms: int) -> None:
         self.calls.append(("seek_relative", delta_ms))
         self.set_position(max(0, self._position_ms + delta_ms))
+        self.seeked.emit(self._position_ms)
 
     # --- volume
     def set_volume(self, volume: int) -> None:
@@ -329,6 +332,11 @@ class FakeController(PlaybackController):
     def set_position(self, position_ms: int) -> None:
         self._position_ms = position_ms
         self.position_changed.emit(position_ms)
+
+    def set_stream_title(self, title: str) -> None:
+        """A live stream's own now-playing title (ICY), as the real one polls it."""
+        self._stream_title = title
+        self.stream_title_changed.emit(title)
 
     def _set_state(self, state: PlayerState) -> None:
         if state != self._state:

@@ -11,7 +11,6 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,22 +21,9 @@ from pytestqt.qtbot import QtBot
 from sleepplayer import APP_ID, APP_NAME
 from sleepplayer.desktop.dbus_call import Bus, DBusCall, DBusCaller
 from sleepplayer.desktop.inhibit import DBusLock, SleepInhibitor
+from tests.helpers.dbus_session import PrivateBus
 
 pytestmark = pytest.mark.integration
-
-BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir={directory}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"""
 
 # argv: bus address, then the services to serve ("screensaver", "gnome").
 FAKE_SERVICES = """
@@ -97,37 +83,11 @@ SCREENSAVER = ("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver")
 GNOME = ("org.gnome.SessionManager", "/org/gnome/SessionManager")
 
 
-@dataclass
-class PrivateBus:
-    address: str
-    directory: Path
-    process: subprocess.Popen[str]
-
-
 @pytest.fixture
 def session_bus(tmp_path: Path) -> Iterator[PrivateBus]:
-    config = tmp_path / "bus.conf"
-    config.write_text(BUS_CONFIG.format(directory=tmp_path))
-    process = subprocess.Popen(
-        ["dbus-daemon", f"--config-file={config}", "--print-address=1", "--nofork"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        address = process.stdout.readline().strip()  # printed once it listens
-        assert address.startswith("unix:"), "dbus-daemon did not start"
-        yield PrivateBus(address, tmp_path, process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-        if process.stdout is not None:
-            process.stdout.close()
+    bus = PrivateBus.start(tmp_path)
+    yield bus
+    bus.stop()
 
 
 def _start_fake(

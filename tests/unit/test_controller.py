@@ -157,6 +157,20 @@ def test_previous_restarts_after_three_seconds(
     assert _loaded(backend)[-1] == "file:///music/t0.ogg"
 
 
+def test_every_user_seek_is_reported_as_seeked(
+    controller: PlaybackController, backend: FakeBackend, clock: FakeClock
+) -> None:
+    """MPRIS sends Seeked for these (``position_changed`` also ticks while polling)."""
+    seeks: list[int] = []
+    controller.seeked.connect(seeks.append)
+    controller.play()
+    clock.advance(backend, 5000)
+    controller.seek(20_000)
+    controller.seek_relative(-5_000)
+    controller.previous()  # more than 3 s in: back to the start
+    assert seeks == [20_000, 15_000, 0]
+
+
 def test_mute_and_fade_gain_never_touch_the_user_volume(
     controller: PlaybackController, backend: FakeBackend
 ) -> None:

@@ -1,0 +1,118 @@
+"""The real app (real libVLC, PulseAudio, Xvfb) on a private session bus, driven by ``playerctl``:
+what a desktop's media keys and sound menu do."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from sleepplayer.desktop.mpris_metadata import BUS_NAME, OBJECT_PATH, PLAYER_INTERFACE
+from tests.e2e.conftest import RunningApp, wait_until
+from tests.helpers.dbus_session import PrivateBus
+from tests.helpers.dbus_text import Typed, parse_messages
+from tests.helpers.desktop_env import PulseAudio
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def bus(tmp_path: Path) -> Iterator[PrivateBus]:
+    directory = tmp_path / "bus"
+    directory.mkdir()
+    private = PrivateBus.start(directory)
+    yield private
+    private.stop()
+
+
+def _client(bus: PrivateBus, *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        argv, env={"PATH": "/usr/bin:/bin", **bus.env}, capture_output=True, text=True, timeout=20
+    )
+
+
+def _playerctl(bus: PrivateBus, *args: str) -> str:
+    return _client(bus, "playerctl", "-p", "sleepplayer", *args).stdout.strip()
+
+
+def _player_properties(bus: PrivateBus) -> dict[str, Typed]:
+    reply = _client(
+        bus, "dbus-send", "--session", "--print-reply", f"--dest={BUS_NAME}", OBJECT_PATH,
+        "org.freedesktop.DBus.Properties.GetAll", f"string:{PLAYER_INTERFACE}",
+    )  # fmt: skip
+    assert reply.returncode == 0, reply.stderr
+    (message,) = parse_messages(reply.stdout)
+    return message.args[0].as_dict()
+
+
+def _stream_volume(pulse: PulseAudio) -> int | None:
+    """The volume (%) of the uncorked playback stream, or None when nothing plays."""
+    for block in pulse.pactl("list", "sink-inputs").split("Sink Input #")[1:]:
+        if "Corked: no" in block and (m := re.search(r"Volume: [^\n]*?(\d+)%", block)):
+            return int(m.group(1))
+    return None
+
+
+def test_media_keys_and_sound_menu_control_the_real_app(
+    launch_app: Callable[..., RunningApp], pulse: PulseAudio, bus: PrivateBus
+) -> None:
+    monitor_log = bus.directory / "monitor.txt"
+    with monitor_log.open("w") as sink:
+        monitor = subprocess.Popen(
+            ["dbus-monitor", "--address", bus.address,
+             "type='signal',interface='org.freedesktop.DBus.Properties'"],
+            stdout=sink,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+    try:
+        app = launch_app(extra_env=bus.env)
+        app.wait_for_window()
+        wait_until(lambda: _playerctl(bus, "status") == "Stopped", 20, "SleepPlayer on the bus")
+
+        _playerctl(bus, "play-pause")  # the Play/Pause media key
+        wait_until(lambda: _stream_volume(pulse) is not None, 15, "a playing audio stream")
+        assert _playerctl(bus, "status") == "Playing"
+        wait_until(lambda: _playerctl(bus, "metadata", "title") == "Brown noise", 10, "metadata")
+        metadata = _player_properties(bus)["Metadata"].as_dict()
+        assert metadata["mpris:trackid"].code == "o"
+        assert metadata["mpris:length"].code == "x"  # known from the file's tags
+        assert metadata["xesam:url"].value.startswith("file://")  # type: ignore[attr-defined]
+
+        _playerctl(bus, "next")  # the Next media key
+        wait_until(lambda: "Pink noise" in app.title(), 10, "the next track in the window")
+        assert _playerctl(bus, "metadata", "title") == "Pink noise"
+
+        _playerctl(bus, "volume", "0.3")  # the sound menu's slider
+        wait_until(lambda: _stream_volume(pulse) == 30, 10, "the stream at volume 30")
+        assert _playerctl(bus, "volume") == "0.300000"
+        assert float(_playerctl(bus, "position")) >= 0.0
+
+        _playerctl(bus, "play-pause")
+        wait_until(lambda: _stream_volume(pulse) is None, 10, "the stream to pause")
+
+        def announced(name: str, value: object) -> bool:
+            for message in parse_messages(monitor_log.read_text()):
+                if message.member == "PropertiesChanged" and len(message.args) == 3:
+                    changed = message.args[1].as_dict()
+                    if name in changed and changed[name].value == value:
+                        return True
+            return False
+
+        wait_until(lambda: announced("PlaybackStatus", "Paused"), 10, "Paused announced")
+        assert announced("PlaybackStatus", "Playing")
+        assert announced("Volume", 0.3)
+
+        quit_reply = _client(
+            bus, "dbus-send", "--session", "--print-reply", f"--dest={BUS_NAME}", OBJECT_PATH,
+            "org.mpris.MediaPlayer2.Quit",
+        )  # fmt: skip
+        assert quit_reply.returncode == 0, quit_reply.stderr
+        assert app.wait_exit(10) == 0
+        assert "Traceback" not in app.output()
+        assert _playerctl(bus, "status") == ""  # gone from the bus
+    finally:
+        monitor.terminate()
+        monitor.wait(5)
