@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
 from sleepplayer.core.model import Playlist
 
@@ -132,6 +131,10 @@ def local_path(text: str) -> str | None:
         parts = urlsplit(text)
         if parts.netloc not in ("", "localhost"):
             return None  # file://host/share is a UNC path: never followed
+        # Imported here: urllib.request pulls in http.client and email (20 ms), which a
+        # second launch forwarding ``--pause`` (see second_launch) must not pay for.
+        from urllib.request import url2pathname
+
         return url2pathname(unquote(parts.path))
     if os.path.isabs(text) or os.path.exists(text):
         return text

@@ -1,0 +1,218 @@
+"""The running instance's side: a QLocalServer that takes requests from second launches.
+
+Everything is asynchronous (``readyRead`` plus a deadline timer per connection), so a client
+that sends garbage, too much, or nothing at all never blocks the app: it gets an error reply
+or is dropped after :data:`READ_TIMEOUT_MS`, while other clients are served meanwhile.
+
+The server starts listening early in start-up, before the window exists; requests that arrive
+before :meth:`InstanceServer.set_handler` wait in a queue and are answered once the app can
+act on them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from sleepplayer.core.remote_message import (
+    MAX_REQUEST_BYTES,
+    LineReader,
+    ProtocolError,
+    RemoteReply,
+    RemoteRequest,
+    decode_request,
+    encode_reply,
+)
+from sleepplayer.desktop.instance_client import Claim
+
+#: A client has this long from connecting to sending its whole request.
+READ_TIMEOUT_MS = 2000
+#: Connections open at once. At the limit a new one pushes out the oldest that has not sent
+#: its request yet, so a burst of silent clients cannot lock a real launch out for long.
+MAX_PEERS = 32
+
+Handler = Callable[[RemoteRequest], RemoteReply]
+
+
+class _Peer(QObject):
+    """One connection: collects one line, hands it to the server, writes the reply.
+
+    Whatever ends the connection (the reply, the deadline, the client, the server closing),
+    the clean-up runs in one place, :meth:`_on_socket_disconnected`, and the peer and its
+    socket are deleted later from the event loop: never inside one of the socket's own
+    signals, where Qt is still using it.
+    """
+
+    def __init__(self, sock: QLocalSocket, server: InstanceServer) -> None:
+        # No parent: the server's set keeps it alive until it is gone, and deleteLater ends
+        # it. As the server's child it would also die with the server, and a deleteLater
+        # still pending for it then crashes PySide6.
+        super().__init__()
+        self._socket = sock
+        self._server = server
+        self._reader = LineReader(MAX_REQUEST_BYTES)
+        self._done = False  # the request is in (or refused): no more reading
+        self._gone = False  # disconnected: nothing more to write
+        sock.setParent(self)
+        # Qt stops reading from the OS when its buffer is this full: a client that pours
+        # megabytes in cannot make the app hold them.
+        sock.setReadBufferSize(MAX_REQUEST_BYTES + 1)
+        self._deadline = QTimer(self)
+        self._deadline.setSingleShot(True)
+        self._deadline.setInterval(READ_TIMEOUT_MS)
+        self._deadline.timeout.connect(self._on_deadline_timeout)
+        sock.readyRead.connect(self._on_socket_ready_read)
+        sock.disconnected.connect(self._on_socket_disconnected)
+        self._deadline.start()
+
+    @property
+    def has_request(self) -> bool:
+        """The request is in (or was refused): the peer only waits for its reply now."""
+        return self._done
+
+    def _on_socket_ready_read(self) -> None:
+        data = bytes(self._socket.readAll().data())
+        if self._done:
+            return  # one request per connection: the rest is ignored
+        try:
+            line = self._reader.feed(data)
+        except ProtocolError as exc:
+            self.reply(RemoteReply(False, f"refused: {exc}"))
+            return
+        if line is None:
+            return
+        self._done = True
+        self._deadline.stop()
+        try:
+            request = decode_request(line)
+        except ProtocolError as exc:
+            self.reply(RemoteReply(False, f"refused: {exc}"))
+            return
+        self._server.dispatch(self, request)
+
+    def _on_deadline_timeout(self) -> None:
+        self.reply(RemoteReply(False, "refused: the request did not arrive in time"))
+
+    def reply(self, reply: RemoteReply) -> None:
+        """Answer and hang up (the reply is flushed first)."""
+        if self._gone:
+            return  # the client is gone; its request was still carried out
+        self._done = True
+        self._deadline.stop()
+        sock = self._socket
+        if sock.state() == QLocalSocket.LocalSocketState.ConnectedState:
+            sock.write(encode_reply(reply))
+            sock.flush()  # now: a --quit reply must be out before the app goes
+            sock.disconnectFromServer()
+        else:
+            self.drop()
+
+    def drop(self) -> None:
+        """Hang up without a reply."""
+        if not self._gone:
+            self._socket.abort()
+            if not self._gone:  # abort() emits disconnected only when it was connected
+                self._on_socket_disconnected()
+
+    def _on_socket_disconnected(self) -> None:
+        if self._gone:
+            return
+        self._gone = self._done = True
+        self._deadline.stop()
+        self._server.forget(self)
+        self.deleteLater()
+
+
+class InstanceServer(QObject):
+    """Listens at the claimed address until :meth:`close`; holds the claim's lock until
+    :meth:`release` (after the app has saved, so a new launch never reads old files)."""
+
+    def __init__(self, claim: Claim, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._claim = claim
+        self._server = QLocalServer(self)
+        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self._server.newConnection.connect(self._on_server_new_connection)
+        self._peers: dict[_Peer, None] = {}  # in order of arrival
+        self._queue: list[tuple[_Peer, RemoteRequest]] = []
+        self._handler: Handler | None = None
+        self._closed = False
+
+    @property
+    def name(self) -> str:
+        return self._claim.address.server_name
+
+    def listen(self) -> str | None:
+        """Start listening. Returns why not, or None."""
+        if not self._server.listen(self.name):
+            return self._server.errorString() or "cannot listen"
+        if self._claim.address.directory is not None:
+            # Qt's UserAccessOption gives rwx to the owner; read-write is all a socket needs.
+            try:
+                os.chmod(self.name, 0o600)
+            except OSError as exc:
+                self.close()
+                return f"cannot protect {self.name}: {exc.strerror or exc}"
+        return None
+
+    def set_handler(self, handler: Handler) -> None:
+        """Act on requests from now on, first the ones that waited."""
+        self._handler = handler
+        waiting, self._queue = self._queue, []
+        for peer, request in waiting:
+            self._run(peer, request)
+
+    def close(self) -> None:
+        """Stop listening (the socket file goes) and drop every open connection."""
+        if self._closed:
+            return
+        self._closed = True
+        self._server.close()
+        self._queue.clear()
+        for peer in list(self._peers):
+            peer.drop()
+
+    def release(self) -> None:
+        """Let the next launch become the primary."""
+        self.close()
+        self._claim.lock.release()
+
+    # ------------------------------------------------------------------ for _Peer
+    def dispatch(self, peer: _Peer, request: RemoteRequest) -> None:
+        if self._handler is None:
+            self._queue.append((peer, request))
+        else:
+            self._run(peer, request)
+
+    def forget(self, peer: _Peer) -> None:
+        # A queued request stays queued: a client may send and hang up without waiting.
+        self._peers.pop(peer, None)
+
+    def _run(self, peer: _Peer, request: RemoteRequest) -> None:
+        assert self._handler is not None
+        try:
+            reply = self._handler(request)
+        except Exception as exc:  # a bug must not leave the client hanging
+            traceback.print_exc(file=sys.stderr)
+            reply = RemoteReply(False, f"SleepPlayer could not do that ({exc})")
+        peer.reply(reply)
+
+    def _on_server_new_connection(self) -> None:
+        while self._server.hasPendingConnections():
+            sock = self._server.nextPendingConnection()
+            if sock is None:
+                break
+            if len(self._peers) >= MAX_PEERS:
+                waiting = next((p for p in self._peers if not p.has_request), None)
+                if waiting is not None:
+                    waiting.drop()
+            if self._closed or len(self._peers) >= MAX_PEERS:
+                sock.abort()
+                sock.deleteLater()
+                continue
+            self._peers[_Peer(sock, self)] = None

@@ -1,0 +1,82 @@
+"""A launch with a SleepPlayer already running: forward the command line to it and exit.
+
+``sleepplayer --pause`` bound to a global shortcut must act at once, so this module and what
+it imports are plain Python: no PySide6, no libVLC (see ``python -X importtime``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from sleepplayer.cli import timer_options_from_args
+from sleepplayer.core.instance_address import instance_address
+from sleepplayer.core.paths import AppPaths
+from sleepplayer.core.remote_message import (
+    ProtocolError,
+    RemoteRequest,
+    Verb,
+    absolute_items,
+    encode_request,
+)
+from sleepplayer.desktop.instance_client import (
+    Claim,
+    Forwarded,
+    InstanceError,
+    forward_or_claim,
+)
+
+EXIT_OK = 0
+#: A pure verb with nothing running, a refused request, or an instance that does not answer.
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+NOT_RUNNING = "SleepPlayer is not running"
+
+
+def request_from_args(args: argparse.Namespace, cwd: str | None = None) -> RemoteRequest:
+    """The command line as a request (ProtocolError when it cannot be one)."""
+    verb = Verb.EXTEND if args.extend is not None else Verb(args.verb) if args.verb else None
+    return RemoteRequest(
+        items=absolute_items(list(args.items), cwd or os.getcwd()),
+        verb=verb,
+        extend_s=args.extend,
+        volume=args.volume,
+        timer=timer_options_from_args(args),
+    )
+
+
+def forward(args: argparse.Namespace) -> int | Claim | None:
+    """Forward to the running instance: an exit code when this launch is done.
+
+    Otherwise this process is to be the app: a Claim (it is now the primary and must
+    listen), or None when single instance is unavailable (an unsafe runtime folder; the
+    app then runs on its own).
+    """
+    try:
+        request = request_from_args(args)
+        payload = encode_request(request)
+    except ProtocolError as exc:
+        print(f"sleepplayer: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    address = instance_address(AppPaths.resolve(args.basedir))
+    try:
+        outcome = forward_or_claim(address, payload, may_start=request.starts_app)
+    except OSError as exc:  # InstanceDirError, or a lock file that cannot be opened
+        if not request.starts_app:
+            print(f"sleepplayer: cannot reach a running SleepPlayer: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"sleepplayer: running without single-instance control: {exc}", file=sys.stderr)
+        return None
+    except InstanceError as exc:
+        print(f"sleepplayer: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if isinstance(outcome, Forwarded):
+        if outcome.reply.text:
+            print(f"sleepplayer: {outcome.reply.text}", file=sys.stderr)
+        return EXIT_OK if outcome.reply.ok else EXIT_FAILED
+    if isinstance(outcome, Claim):
+        return outcome
+    print(f"sleepplayer: {NOT_RUNNING}", file=sys.stderr)
+    return EXIT_FAILED

@@ -1,0 +1,176 @@
+"""RemoteCommands against fakes: each verb reaches the controller or the timer, the window comes
+up only without a verb, refused items are named (never dropped), and --quit waits for the reply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from sleepplayer.core.model import Library, Playlist
+from sleepplayer.core.remote_message import RemoteReply, RemoteRequest, TimerOptions, Verb
+from sleepplayer.core.settings import Settings
+from sleepplayer.core.sleep_plan import EndAction, FadeCurve, SleepMode, SleepPlan
+from sleepplayer.playback.backend import PlayerState
+from sleepplayer.services.remote_commands import RemoteCommands, refusal_message
+from tests.helpers.fake_services import (
+    FakeController,
+    FakeLibraryService,
+    FakeSleepTimer,
+    make_tracks,
+)
+
+
+@dataclass
+class AppSide:
+    """What the service asks of the app besides the controller and timer: recorded."""
+
+    opened: list[list[str]] = field(default_factory=list)
+    shown: int = 0
+    quits: int = 0
+    messages: list[str] = field(default_factory=list)
+
+    def open_items(self, items: list[str]) -> None:
+        self.opened.append(items)
+
+    def show_window(self) -> None:
+        self.shown += 1
+
+    def quit_app(self) -> None:
+        self.quits += 1
+
+
+@dataclass
+class Rig:
+    commands: RemoteCommands
+    controller: FakeController
+    timer: FakeSleepTimer
+    app: AppSide
+    settings: Settings
+
+
+@pytest.fixture
+def rig(qapp: QApplication) -> Rig:
+    library = FakeLibraryService(Library([Playlist("Sleep sounds", make_tracks(3))]))
+    controller = FakeController(library)
+    timer = FakeSleepTimer()
+    app = AppSide()
+    settings = Settings()
+    commands = RemoteCommands(
+        controller,
+        timer,
+        lambda: settings,
+        open_items=app.open_items,
+        show_window=app.show_window,
+        quit_app=app.quit_app,
+        show_message=app.messages.append,
+    )
+    return Rig(commands, controller, timer, app, settings)
+
+
+@pytest.mark.parametrize(
+    ("verb", "call"),
+    [
+        (Verb.TOGGLE, "toggle"),
+        (Verb.PLAY, "play"),
+        (Verb.PAUSE, "pause"),
+        (Verb.NEXT, "next"),
+        (Verb.PREVIOUS, "previous"),
+        (Verb.STOP, "stop"),
+    ],
+)
+def test_transport_verbs_reach_the_controller_without_raising_the_window(
+    rig: Rig, verb: Verb, call: str
+) -> None:
+    assert rig.commands.apply(RemoteRequest(verb=verb)) == RemoteReply(True, "")
+    assert rig.controller.calls == [(call,)]
+    assert rig.app.shown == 0, "a global shortcut must not bring the window up"
+
+
+def test_pause_then_play_changes_the_state(rig: Rig) -> None:
+    states: list[PlayerState] = []
+    for verb in (Verb.PLAY, Verb.PAUSE):
+        rig.commands.apply(RemoteRequest(verb=verb))
+        states.append(rig.controller.state)
+    assert states == [PlayerState.PLAYING, PlayerState.PAUSED]
+
+
+def test_play_and_skip_count_as_activity_but_pause_does_not(rig: Rig) -> None:
+    # In the grace minute after the end, activity resumes playback: a pause must not.
+    for verb in (Verb.PAUSE, Verb.STOP, Verb.CANCEL_SLEEP, Verb.SHOW):
+        rig.commands.apply(RemoteRequest(verb=verb))
+    assert ("notify_activity",) not in rig.timer.calls
+    rig.commands.apply(RemoteRequest(verb=Verb.TOGGLE))
+    assert rig.timer.calls[-1] == ("notify_activity",)
+
+
+def test_timer_verbs_reach_the_sleep_timer(rig: Rig) -> None:
+    rig.commands.apply(RemoteRequest(verb=Verb.EXTEND, extend_s=600.0))
+    rig.commands.apply(RemoteRequest(verb=Verb.CANCEL_SLEEP))
+    assert rig.timer.calls == [("extend", 600.0), ("cancel",)]
+
+
+def test_sleep_options_arm_a_plan_with_the_users_defaults(rig: Rig) -> None:
+    rig.settings.fade_s = 120
+    rig.settings.fade_curve = FadeCurve.SMOOTH
+    reply = rig.commands.apply(RemoteRequest(timer=TimerOptions(sleep=1800.0, after="stop")))
+    assert reply.ok
+    name, plan = rig.timer.calls[0]
+    assert name == "arm" and isinstance(plan, SleepPlan)
+    assert (plan.mode, plan.duration_s, plan.fade_s) == (SleepMode.DURATION, 1800.0, 120.0)
+    assert (plan.curve, plan.end_action) == (FadeCurve.SMOOTH, EndAction.STOP)
+    assert rig.app.shown == 1, "no verb: the window comes up"
+
+
+def test_an_impossible_plan_is_reported_not_raised(rig: Rig) -> None:
+    rig.settings.fade_s = -5  # the default fade, from a hand-edited settings file
+    reply = rig.commands.apply(RemoteRequest(timer=TimerOptions(sleep=60.0)))
+    assert not reply.ok and "fade" in reply.text.lower()
+    assert rig.app.messages == [reply.text]
+    assert not any(c[0] == "arm" for c in rig.timer.calls)
+
+
+def test_volume_is_set_and_the_window_comes_up(rig: Rig) -> None:
+    rig.commands.apply(RemoteRequest(volume=30))
+    assert rig.controller.volume == 30
+    assert rig.app.shown == 1
+
+
+def test_show_and_a_plain_second_launch_raise_the_window(rig: Rig) -> None:
+    rig.commands.apply(RemoteRequest())
+    rig.commands.apply(RemoteRequest(verb=Verb.SHOW))
+    assert rig.app.shown == 2
+    assert rig.controller.calls == []
+
+
+def test_items_pass_the_url_policy_and_refusals_are_named(rig: Rig) -> None:
+    items = (
+        "/music/rain.opus",
+        "https://radio.example/live",
+        "smb://nas/a.mp3",
+        "Sleep sounds",
+        "dshow://",
+        "file://nas/share/b.mp3",
+    )
+    reply = rig.commands.apply(RemoteRequest(items=items, verb=Verb.PLAY))
+    assert rig.app.opened == [["/music/rain.opus", "https://radio.example/live", "Sleep sounds"]]
+    assert not reply.ok
+    assert reply.text.startswith("Not opened: smb://nas/a.mp3 (smb: addresses are not allowed)")
+    assert "dshow://" in reply.text and "network paths are not allowed" in reply.text
+    assert rig.app.messages == [reply.text], "shown in the window, too"
+    assert rig.controller.calls == [("play",)], "the rest is still done"
+
+
+def test_a_refusal_message_names_three_and_counts_the_rest() -> None:
+    refused = [(f"smb://nas/{i}.mp3", "smb: addresses are not allowed") for i in range(5)]
+    text = refusal_message(refused)
+    assert text.count("smb://nas/") == 3 and text.endswith("; and 2 more.")
+    assert "\x1b" not in refusal_message([("a\x1b[31mb", "contains control characters")])
+
+
+def test_quit_happens_after_the_reply(rig: Rig, qtbot: QtBot) -> None:
+    assert rig.commands.apply(RemoteRequest(verb=Verb.QUIT)).ok
+    assert rig.app.quits == 0, "the reply goes out first"
+    qtbot.waitUntil(lambda: rig.app.quits == 1)
