@@ -295,6 +295,11 @@ class TimerForm(QDialog):
             _rove(group)
         self._update_summary()
 
+    def use_defaults(self, defaults: Settings | TimerDefaults | None) -> None:
+        """Start the form over from new defaults (the settings changed while it was closed)."""
+        self._defaults = TimerDefaults.from_settings(defaults)
+        self._apply_defaults()
+
     def _suggested_clock(self) -> QTime:
         """The default "At": the default duration from now, rounded up to five minutes."""
         then = self._now() + timedelta(minutes=self._defaults.sleep_minutes)

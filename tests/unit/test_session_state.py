@@ -36,3 +36,20 @@ def test_bad_ids_give_the_empty_state(d: dict[str, Any]) -> None:
 def test_bad_position_keeps_the_track_but_starts_at_zero(position: object) -> None:
     d = {"playlist_uid": "p", "track_uid": "t", "position_ms": position}
     assert ResumeState.from_dict(d) == ResumeState("p", "t", 0)
+
+
+def test_playing_round_trips() -> None:
+    state = ResumeState("p1", "t9", 5_000, playing=True)
+    assert state.to_dict()["playing"] is True
+    assert ResumeState.from_dict(state.to_dict()) == state
+
+
+@pytest.mark.parametrize("playing", [None, "yes", 1, "true"])
+def test_playing_is_only_a_real_true(playing: object) -> None:
+    d = {"playlist_uid": "p", "track_uid": "t", "position_ms": 5, "playing": playing}
+    assert ResumeState.from_dict(d) == ResumeState("p", "t", 5, playing=False)
+
+
+def test_a_file_from_before_playing_was_saved_loads_as_not_playing() -> None:
+    old = {"schema_version": 1, "playlist_uid": "p", "track_uid": "t", "position_ms": 7}
+    assert ResumeState.from_dict(old) == ResumeState("p", "t", 7, playing=False)

@@ -18,7 +18,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 #: Dialogs, editors and quitting: not for a unit test.
 SKIPPED = (
     "rename_playlist", "quit", "shortcuts_help", "about", "add_files", "add_folder",
-    "delete_playlist", "timer_panel",
+    "delete_playlist", "timer_panel", "settings",
 )  # fmt: skip
 offscreen_resize = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 

@@ -1,0 +1,245 @@
+"""Settings in the composed app (fake engine, real files): changes save and apply at once,
+shortcut overrides come back on the next start, and playback resumes on start only when the
+settings say so, at the saved volume."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from sleepplayer.app import SleepPlayerApp
+from sleepplayer.core.fade import engine_volume
+from sleepplayer.core.paths import AppPaths
+from sleepplayer.core.settings import Settings, settings_to_dict
+from sleepplayer.core.sleep_plan import SleepPlan
+from sleepplayer.core.storage import atomic_write_json
+from sleepplayer.playback.backend import PlayerState
+from sleepplayer.services.builtin_sounds import BUILTIN_PLAYLIST_UID
+from sleepplayer.services.sleep_timer import TimerPhase
+from sleepplayer.ui.settings_dialog import SettingsDialog
+from sleepplayer.ui.theme import DARK, LIGHT, apply_theme
+from tests.helpers.fake_backend import FakeBackend
+
+pytestmark = pytest.mark.qt_log_ignore(
+    "does not support propagateSizeHints",
+    "does not support raise",
+    # The offscreen platform has no tray: Qt's tray icon says so on creation.
+    "systemTrayWindowChanged",
+)
+
+MakeApp = Callable[[], SleepPlayerApp]
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> AppPaths:
+    return AppPaths.resolve(str(tmp_path / "home"))
+
+
+@pytest.fixture
+def make_app(qtbot: QtBot, qapp: QApplication, paths: AppPaths) -> Iterator[MakeApp]:
+    """Start the app on ``paths``; each call is a new launch (the last one is shut down)."""
+    running: list[SleepPlayerApp] = []
+
+    def make() -> SleepPlayerApp:
+        for app in running:
+            app.shutdown()
+        app = SleepPlayerApp(qapp, paths, FakeBackend())
+        qtbot.addWidget(app.window)
+        running.append(app)
+        return app
+
+    yield make
+    for app in running:
+        app.shutdown()
+    apply_theme(qapp, "system")
+
+
+def _write_settings(paths: AppPaths, settings: Settings) -> None:
+    paths.ensure()
+    atomic_write_json(paths.settings_file, settings_to_dict(settings))
+
+
+def _open_settings(app: SleepPlayerApp) -> SettingsDialog:
+    app.window.show_settings()
+    dialog = app.window.settings_dialog
+    assert dialog is not None
+    return dialog
+
+
+def _saved(paths: AppPaths) -> dict[str, object]:
+    data: dict[str, object] = json.loads(paths.settings_file.read_text())
+    return data
+
+
+def test_a_change_is_saved_without_ok(make_app: MakeApp, paths: AppPaths) -> None:
+    app = make_app()
+    dialog = _open_settings(app)
+    dialog.timer_page.length.setValue(40 * 60)
+    dialog.window_page.resume_playing.click()
+    assert app.settings.sleep_minutes == 40
+    assert app.timer.default_plan().duration_s == 40 * 60  # the timer reads it live
+    assert app.store.flush()
+    saved = _saved(paths)
+    assert saved["sleep_minutes"] == 40 and saved["resume_playing"] is True
+
+
+def test_a_changed_shortcut_works_at_once_and_after_a_restart(
+    qtbot: QtBot, make_app: MakeApp, paths: AppPaths
+) -> None:
+    app = make_app()
+    dialog = _open_settings(app)
+    dialog.show_page("Shortcuts")
+    page = dialog.shortcuts_page
+    page.select("play_pause")
+    QTest.keyClick(page.edit, Qt.Key.Key_P)
+    dialog.close()
+    window = app.window
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    with qtbot.waitSignal(app.controller.state_changed):
+        QTest.keyClick(window, Qt.Key.Key_P)
+    assert app.controller.state is PlayerState.PLAYING
+    assert ("play", ()) in app.backend.calls  # type: ignore[attr-defined]
+
+    again = make_app()  # the last one saved on shutdown
+    assert _saved(paths)["shortcuts"] == {"play_pause": "P"}
+    assert again.actions.shortcut("play_pause") == "P"
+    assert again.actions.shortcut("mute") == "M"
+    assert again.actions["play_pause"].toolTip() == "Play (P)"
+
+
+def test_overrides_from_the_file_apply_at_start_and_bad_ones_are_ignored(
+    make_app: MakeApp, paths: AppPaths
+) -> None:
+    _write_settings(paths, Settings(shortcuts={"next": "N", "nothing": "X", "stop": "Ctrl+K, J"}))
+    app = make_app()
+    assert app.actions.shortcut("next") == "N"
+    assert app.actions.shortcut("stop") == ""
+    assert app.settings.shortcuts["nothing"] == "X"  # kept: a newer version may know it
+    dialog = _open_settings(app)
+    dialog.shortcuts_page.select("mute")
+    dialog.shortcuts_page.clear_button.click()
+    assert app.settings.shortcuts == {"next": "N", "nothing": "X", "mute": ""}
+
+
+def test_the_theme_applies_at_once(make_app: MakeApp, qapp: QApplication) -> None:
+    app = make_app()
+    dialog = _open_settings(app)
+
+    def window_colour() -> QColor:
+        return QApplication.palette().color(QPalette.ColorRole.Window)
+
+    dialog.look_page.theme_buttons["light"].click()
+    assert window_colour() == QColor(LIGHT.window)
+    dialog.look_page.theme_buttons["dark"].click()
+    assert window_colour() == QColor(DARK.window)
+    assert app.settings.theme == "dark"
+
+
+def test_keep_awake_follows_the_setting_at_once(make_app: MakeApp) -> None:
+    app = make_app()
+    dialog = _open_settings(app)
+    app.controller.play_playlist(BUILTIN_PLAYLIST_UID)
+    app.timer.arm_default()
+    assert app.keep_awake.held
+    dialog.timer_page.keep_awake.click()
+    assert not app.keep_awake.held
+    dialog.timer_page.keep_awake.click()
+    assert app.keep_awake.held
+
+
+def _play_then_quit(
+    make_app: MakeApp,
+    *,
+    resume_playing: bool,
+    restore_position: bool = True,
+    pause: bool = False,
+) -> str:
+    """A launch that plays the second built-in track from 20 s at volume 30, then quits
+    (with the settings as the dialog would have set them)."""
+    app = make_app()
+    app.settings.resume_playing = resume_playing
+    app.settings.restore_position = restore_position
+    app.controller.set_volume(30)
+    playlist = app.library.playlist(BUILTIN_PLAYLIST_UID)
+    assert playlist is not None
+    track_uid = playlist.tracks[1].uid
+    app.controller.play_track(BUILTIN_PLAYLIST_UID, track_uid)
+    app.controller.seek(20_000)
+    assert app.controller.state is PlayerState.PLAYING
+    if pause:
+        app.controller.pause()
+    app.shutdown()
+    return track_uid
+
+
+def _plays(app: SleepPlayerApp) -> list[object]:
+    backend: FakeBackend = app.backend  # type: ignore[assignment]
+    return [call for call in backend.calls if call[0] == "play"]
+
+
+def test_resume_playing_plays_on_where_it_was_at_the_saved_volume(
+    make_app: MakeApp, paths: AppPaths
+) -> None:
+    track_uid = _play_then_quit(make_app, resume_playing=True)
+    resume = json.loads(paths.resume_file.read_text())
+    assert resume["playing"] is True
+    saved_ms = resume["position_ms"]
+    assert abs(saved_ms - 20_000) < 1000  # the position moves on with the wall clock
+
+    app = make_app()
+    backend: FakeBackend = app.backend  # type: ignore[assignment]
+    assert _plays(app) == []  # nothing before the start is asked for
+    assert app.resume_on_start()
+    assert app.controller.state is PlayerState.PLAYING
+    assert app.controller.current_track is not None
+    assert app.controller.current_track.uid == track_uid
+    assert ("seek", (saved_ms,)) in backend.calls
+    asked = [args[0] for name, args in backend.calls if name == "set_volume"]
+    assert asked and max(asked) <= engine_volume(30)  # never louder than the saved volume
+    assert backend.volume() == engine_volume(30)
+
+
+def test_without_resume_playing_nothing_starts(make_app: MakeApp) -> None:
+    assert Settings().resume_playing is False
+    _play_then_quit(make_app, resume_playing=False)
+    app = make_app()
+    assert not app.resume_on_start()
+    assert app.controller.state is not PlayerState.PLAYING
+    assert _plays(app) == []
+
+
+def test_resume_playing_needs_restore_position(make_app: MakeApp) -> None:
+    _play_then_quit(make_app, resume_playing=True, restore_position=False)
+    app = make_app()
+    assert not app.resume_on_start()
+    assert _plays(app) == []
+
+
+def test_a_pause_before_quitting_is_kept(make_app: MakeApp, paths: AppPaths) -> None:
+    _play_then_quit(make_app, resume_playing=True, pause=True)
+    assert json.loads(paths.resume_file.read_text())["playing"] is False
+    app = make_app()
+    assert not app.resume_on_start()
+    assert _plays(app) == []
+
+
+def test_a_new_grace_extension_applies_to_the_running_timer(make_app: MakeApp) -> None:
+    app = make_app()
+    dialog = _open_settings(app)
+    dialog.timer_page.grace_minutes.setValue(25 * 60)
+    app.controller.play_playlist(BUILTIN_PLAYLIST_UID)
+    app.timer.arm(SleepPlan(duration_s=60, fade_s=60))  # fading from the start
+    assert app.timer.phase is TimerPhase.FADING
+    app.timer.notify_activity()  # a sleepy key press: the sound comes back for 25 min
+    remaining = app.timer.remaining_s()
+    assert remaining is not None and abs(remaining - 25 * 60) < 5
