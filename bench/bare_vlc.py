@@ -1,7 +1,8 @@
 """Child process: python-vlc alone plays a file to the default output (the private PulseAudio).
 
 Run as ``python -m bench.bare_vlc FILE``. Prints ``PLAYING`` once libVLC reports Playing, then
-sleeps until SIGTERM. This is the reference the app's CPU and memory are compared with.
+sleeps until SIGTERM; SIGUSR1 pauses or resumes. This is the reference the app's CPU and memory
+are compared with.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def main(argv: list[str]) -> int:
             return 1
         time.sleep(0.02)
     print("PLAYING", flush=True)
+    # The handler runs on this (the owner) thread, between the waits below.
+    signal.signal(signal.SIGUSR1, lambda *_: player.pause())
     try:
         while True:
             signal.pause()

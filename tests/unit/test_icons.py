@@ -17,6 +17,8 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from pytestqt.qtbot import QtBot
 
+from sleepplayer.ui.tray_icon import LAYERS as TRAY_LAYERS
+
 ICONS = Path(__file__).resolve().parents[2] / "resources" / "icons"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
@@ -83,7 +85,15 @@ def _walk(
 
 def test_no_unexpected_icons() -> None:
     on_disk = sorted(p.stem for p in ICONS.glob("*.svg"))
-    assert on_disk == sorted([*MONOCHROME, "app"])
+    assert on_disk == sorted([*MONOCHROME, "app", *TRAY_LAYERS])
+
+
+@pytest.mark.parametrize("name", TRAY_LAYERS)
+def test_tray_layers_share_one_view_box_and_render(name: str, qtbot: QtBot) -> None:
+    # Full colour, stacked by the tray icon: the same 24x24 box keeps them aligned.
+    svg = _svg(name)
+    assert ET.fromstring(svg).get("viewBox") == "0 0 24 24"
+    assert _render(svg, 24)[:, :, 3].max() == 255
 
 
 @pytest.mark.parametrize("name", MONOCHROME)

@@ -1,0 +1,168 @@
+"""The system-tray icon: its look, its tooltip, its menu, and what clicking it does.
+
+* The icon (:mod:`sleepplayer.ui.tray_icon`) shows whether the sound is on and whether a sleep
+  timer is armed; the tooltip (:mod:`sleepplayer.ui.tray_text`) says what is playing and when
+  the timer ends, in whole minutes; the menu is :class:`sleepplayer.ui.tray_menu.TrayMenu`.
+* Everything follows the services' signals and is only set when it looks different, so the
+  tray costs nothing while idle and at most one update a minute while a timer runs.
+* A left click shows or hides the window on Linux and Windows, a middle click plays or
+  pauses. On macOS a click opens the menu, which carries everything, so clicks do nothing more.
+* Where Qt draws the icon as an X11 window (XEmbed tray), :meth:`watch_host` notices the tray
+  host going away (a panel restart, the host quit), so a window hidden in the tray can come
+  back instead of leaving SleepPlayer unreachable.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from sleepplayer.playback.backend import PlayerState
+from sleepplayer.services.controller import PlaybackController
+from sleepplayer.services.library import LibraryService
+from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
+from sleepplayer.ui.actions import ActionRegistry
+from sleepplayer.ui.tray_icon import TrayLook, tray_icon
+from sleepplayer.ui.tray_menu import TimerPanelWindow, TrayHost, TrayMenu
+from sleepplayer.ui.tray_text import now_playing_text, timer_text, tooltip_text
+
+#: How long a tray message stays (the desktop may cap it).
+MESSAGE_MS = 8000
+_SOUNDING = (PlayerState.PLAYING, PlayerState.OPENING, PlayerState.BUFFERING)
+_TIMER_RUNS = (TimerPhase.ARMED, TimerPhase.FADING, TimerPhase.COUNTDOWN)
+#: Qt's X11 tray icon window (qsystemtrayicon_x11.cpp); hidden when the tray host goes away.
+_XEMBED_ICON_CLASS = "QSystemTrayIconSys"
+
+
+class TrayController(QObject):
+    """Owns the QSystemTrayIcon and keeps it in step with the controller and the timer.
+
+    ``host`` is the app (show, toggle, quit); ``window`` the main window (its visibility and
+    the timer panel). Call :meth:`show` once; the icon hides itself when the app quits.
+    """
+
+    #: The tray host went away (the icon is gone until one comes back).
+    host_lost = Signal()
+
+    def __init__(
+        self,
+        controller: PlaybackController,
+        library: LibraryService,
+        timer: SleepTimer,
+        actions: ActionRegistry,
+        host: TrayHost,
+        window: TimerPanelWindow,
+        parent: QObject | None = None,
+        *,
+        platform: str = sys.platform,
+    ) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._timer = timer
+        self._actions = actions
+        self._host = host
+        self._platform = platform
+        self._look: TrayLook | None = None
+        self._countdown_s = 0
+        self._watched: set[int] = set()
+        # No parent: the tray does not own its menu (Qt's rule), and a parentless menu pops up
+        # the same whether the window is shown or hidden.
+        self.menu = TrayMenu(controller, library, timer, actions, host, window)
+        self.icon = QSystemTrayIcon(self)
+        self.icon.setContextMenu(self.menu)
+        self.icon.activated.connect(self._on_icon_activated)
+        controller.state_changed.connect(self._refresh)
+        controller.track_changed.connect(self._refresh)
+        controller.stream_title_changed.connect(self._refresh)
+        timer.changed.connect(self._refresh)
+        timer.suspend_countdown.connect(self._on_timer_suspend_countdown)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.hide)  # no icon left behind in the panel
+        self._refresh()
+
+    # ------------------------------------------------------------------ the icon
+    def show(self) -> None:
+        """Put the icon in the tray (Qt docks it later if no tray host is running yet)."""
+        self.icon.show()
+
+    def hide(self) -> None:
+        self.icon.hide()
+
+    def is_available(self) -> bool:
+        """A tray host is running and shows the icon: a hidden window can be reached from it."""
+        return self.icon.isVisible() and QSystemTrayIcon.isSystemTrayAvailable()
+
+    def show_message(self, title: str, text: str) -> None:
+        """A quiet tray message: the information icon, never a sound of our own."""
+        self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, MESSAGE_MS)
+
+    def look(self) -> TrayLook:
+        """What the icon shows now."""
+        return TrayLook(
+            playing=self._controller.state in _SOUNDING,
+            timer_armed=self._timer.phase in _TIMER_RUNS,
+        )
+
+    def tooltip(self) -> str:
+        """What the tooltip says now."""
+        c = self._controller
+        state = c.state
+        word = "" if state in _SOUNDING else "paused" if state is PlayerState.PAUSED else "stopped"
+        return tooltip_text(
+            now_playing_text(c.current_track, c.stream_title),
+            word,
+            timer_text(self._timer, self._countdown_s),
+        )
+
+    def _refresh(self, *_args: object) -> None:
+        look = self.look()
+        if look != self._look:
+            self._look = look
+            self.icon.setIcon(tray_icon(look))
+        tip = self.tooltip()
+        if tip != self.icon.toolTip():
+            self.icon.setToolTip(tip)
+
+    def _on_timer_suspend_countdown(self, seconds: int) -> None:
+        # Shown in the tooltip and the menu only: no message, nothing pops up at night.
+        self._countdown_s = max(0, seconds)
+        self._refresh()
+
+    # ------------------------------------------------------------------ clicks
+    def _on_icon_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if self._platform == "darwin":
+            return  # a click opens the menu there; nothing may depend on activated()
+        if reason is QSystemTrayIcon.ActivationReason.Trigger:
+            self._host.toggle_window()
+            self._timer.notify_activity()
+        elif reason is QSystemTrayIcon.ActivationReason.MiddleClick:
+            self._actions["play_pause"].trigger()
+
+    # ------------------------------------------------------------------ the tray host
+    def watch_host(self) -> None:
+        """Watch Qt's X11 icon window, which is hidden and dropped when the tray host goes
+        away; then :attr:`host_lost` is emitted. Call it whenever the window is hidden into
+        the tray. Elsewhere (StatusNotifierItem, Windows, macOS) there is no such window, and
+        the tray is checked each time the window is closed instead."""
+        app = QApplication.instance()
+        if not isinstance(app, QApplication):
+            return
+        for widget in app.topLevelWidgets():
+            key = id(widget)
+            if widget.metaObject().className() == _XEMBED_ICON_CLASS and key not in self._watched:
+                self._watched.add(key)
+                widget.installEventFilter(self)
+                widget.destroyed.connect(lambda _o=None, k=key: self._watched.discard(k))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Hide:
+            # Qt hides the icon window when the host leaves; ask once the dust has settled.
+            QTimer.singleShot(0, self, self._check_host)
+        return False
+
+    def _check_host(self) -> None:
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            self.host_lost.emit()

@@ -1,0 +1,276 @@
+"""The tray's menu: everything a sleepy user needs without the window.
+
+The playback and timer commands are the :class:`ActionRegistry`'s own QActions, so their
+shortcuts, icons and enabled state live in one place, and triggering them reports activity to
+the sleep timer exactly as in the window. The rest (presets, playlists, the window) are the
+menu's own actions, and report activity the same way the registry would.
+
+Nothing here holds state: every line is read from the services when they signal a change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Protocol
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QMenu, QWidget
+
+from sleepplayer.core.sleep_plan import SleepMode
+from sleepplayer.playback.backend import PlayerState
+from sleepplayer.services.controller import PlaybackController
+from sleepplayer.services.library import LibraryService
+from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
+from sleepplayer.ui import icons
+from sleepplayer.ui.actions import ActionRegistry
+from sleepplayer.ui.tray_text import menu_text, now_playing_text, timer_text
+
+#: The sleep-timer presets, in minutes.
+PRESET_MINUTES = (15, 30, 45, 60, 90)
+#: Registry actions that only make sense while a timer runs; shown only then.
+ARMED_ACTION_IDS = ("timer_plus_5", "timer_plus_15", "timer_cancel")
+
+
+class TrayHost(Protocol):
+    """What the tray asks of the app (``SleepPlayerApp`` provides these)."""
+
+    def show_window(self) -> None: ...
+    def toggle_window(self) -> None: ...
+    def quit(self) -> None: ...
+
+
+class TimerPanelWindow(Protocol):
+    """The main window, as far as the tray needs it."""
+
+    def isVisible(self) -> bool: ...
+    def isMinimized(self) -> bool: ...
+    def show_timer_panel(self) -> None: ...
+
+
+def window_shown(window: TimerPanelWindow) -> bool:
+    """The window is on screen (a minimised one counts as hidden: the tray brings it back)."""
+    return window.isVisible() and not window.isMinimized()
+
+
+class TrayMenu(QMenu):
+    """Now playing; Play/Pause, Next, Previous; Sleep Timer ▸; Resume from Where I Fell Asleep;
+    Playlists ▸; Show/Hide Window; Quit. While the suspend countdown runs, it says so at the
+    top and offers Cancel Suspend."""
+
+    def __init__(
+        self,
+        controller: PlaybackController,
+        library: LibraryService,
+        timer: SleepTimer,
+        actions: ActionRegistry,
+        host: TrayHost,
+        window: TimerPanelWindow,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._library = library
+        self._timer = timer
+        self._actions = actions
+        self._host = host
+        self._window = window
+        self._countdown_s = 0
+
+        self.now_playing_action = self._info_action()
+        self.timer_status_action = self._info_action()
+        self.cancel_suspend_action = QAction("Cancel Suspend", self)
+        self.cancel_suspend_action.setToolTip("Keep the computer awake and turn the timer off")
+        self.cancel_suspend_action.triggered.connect(self._on_cancel_suspend_triggered)
+        self.addAction(self.cancel_suspend_action)
+        self.addSeparator()
+        for action_id in ("play_pause", "next", "previous"):
+            self.addAction(actions[action_id])
+        self.addSeparator()
+        self.timer_menu = self._build_timer_menu()
+        self.addMenu(self.timer_menu)
+        self.addAction(actions["timer_resume"])
+        self.playlists_menu = QMenu("Playlists", self)
+        self._playlist_group = QActionGroup(self)
+        self._playlist_actions: dict[str, QAction] = {}
+        self.addMenu(self.playlists_menu)
+        self.addSeparator()
+        self.window_action = QAction("Show Window", self)
+        self.window_action.triggered.connect(self._on_window_triggered)
+        self.addAction(self.window_action)
+        self.quit_action = QAction("Quit", self)
+        self.quit_action.triggered.connect(host.quit)
+        self.addAction(self.quit_action)
+        self._refresh_icons()
+
+        controller.state_changed.connect(self._update_now_playing)
+        controller.track_changed.connect(self._on_controller_track_changed)
+        controller.stream_title_changed.connect(self._update_now_playing)
+        timer.changed.connect(self._update_timer)
+        timer.suspend_countdown.connect(self._on_timer_suspend_countdown)
+        library.playlists_changed.connect(self._rebuild_playlists)
+        for signal in (library.tracks_inserted, library.tracks_removed):
+            signal.connect(self._update_playlists)
+        library.tracks_reset.connect(self._update_playlists)
+        self.aboutToShow.connect(self._on_about_to_show)
+        icons.notifier().icons_changed.connect(self._refresh_icons)  # a new theme
+        if isinstance(window, QObject):
+            window.installEventFilter(self)  # Show/Hide Window follows the window
+        self._update_now_playing()
+        self._update_timer()
+        self._rebuild_playlists()
+        self._update_window_action()
+
+    # ------------------------------------------------------------------ building
+    def _info_action(self) -> QAction:
+        action = QAction(self)
+        action.setEnabled(False)  # a line to read, not a command
+        self.addAction(action)
+        return action
+
+    def _build_timer_menu(self) -> QMenu:
+        menu = QMenu("Sleep Timer", self)
+        self.preset_actions: dict[int, QAction] = {}
+        for minutes in PRESET_MINUTES:
+            action = menu.addAction(f"{minutes} Minutes")
+            action.triggered.connect(lambda _c=False, m=minutes: self._arm_minutes(m))
+            self.preset_actions[minutes] = action
+        self.end_of_track_action = menu.addAction("End of This Track")
+        self.end_of_track_action.triggered.connect(self._arm_end_of_track)
+        self.custom_action = menu.addAction("Custom\u2026")
+        self.custom_action.triggered.connect(self._on_custom_triggered)
+        self._armed_separator = menu.addSeparator()
+        self._armed_separator.setVisible(False)
+        self._armed_shown = False
+        return menu
+
+    def _refresh_icons(self) -> None:
+        # The registry's actions refresh their own; these are the menu's.
+        self.timer_menu.setIcon(icons.icon("timer"))
+        self.playlists_menu.setIcon(icons.icon("playlist"))
+        self.quit_action.setIcon(icons.icon("quit"))
+
+    # ------------------------------------------------------------------ commands
+    def _arm_minutes(self, minutes: int) -> None:
+        self._timer.arm(self._timer.default_plan(minutes * 60.0))
+
+    def _arm_end_of_track(self) -> None:
+        plan = dataclasses.replace(
+            self._timer.default_plan(), mode=SleepMode.END_OF_TRACK, let_track_finish=False
+        )
+        self._timer.arm(plan)
+
+    def _on_custom_triggered(self) -> None:
+        # The registry's own "Sleep Timer…" does the rest (and reports activity, as it would).
+        self._host.show_window()
+        self._actions["timer_panel"].trigger()
+
+    def _on_cancel_suspend_triggered(self) -> None:
+        self._timer.cancel()
+
+    def _on_window_triggered(self) -> None:
+        self._host.toggle_window()
+        self._timer.notify_activity()
+
+    def _on_playlist_triggered(self, uid: str) -> None:
+        self._library.set_current(uid)
+        self._controller.play_playlist(uid)
+        self._timer.notify_activity()
+
+    # ------------------------------------------------------------------ following the services
+    def _on_controller_track_changed(self, _track: object) -> None:
+        self._update_now_playing()
+        self._update_playlist_checks()
+
+    def _update_now_playing(self) -> None:
+        c = self._controller
+        text = now_playing_text(c.current_track, c.stream_title)
+        if not text:
+            text = "Nothing playing"
+        elif c.state is PlayerState.PAUSED:
+            text = f"{text} (paused)"
+        _set_text(self.now_playing_action, menu_text(text))
+
+    def _on_timer_suspend_countdown(self, seconds: int) -> None:
+        self._countdown_s = max(0, seconds)
+        self._update_timer()
+
+    def _update_timer(self) -> None:
+        phase = self._timer.phase
+        if phase is not TimerPhase.COUNTDOWN:
+            self._countdown_s = 0
+        status = timer_text(self._timer, self._countdown_s)
+        _set_text(self.timer_status_action, menu_text(status))
+        _set_visible(self.timer_status_action, bool(status))
+        _set_visible(self.cancel_suspend_action, phase is TimerPhase.COUNTDOWN)
+        self._show_armed_actions(phase in (TimerPhase.ARMED, TimerPhase.FADING))
+
+    def _show_armed_actions(self, shown: bool) -> None:
+        # The registry's actions are shared with the window's menu, so they are added and
+        # removed here rather than hidden (hiding would hide them there too).
+        if shown == self._armed_shown:
+            return
+        self._armed_shown = shown
+        for action_id in ARMED_ACTION_IDS:
+            if shown:
+                self.timer_menu.addAction(self._actions[action_id])
+            else:
+                self.timer_menu.removeAction(self._actions[action_id])
+        self._armed_separator.setVisible(shown)
+
+    def _rebuild_playlists(self) -> None:
+        for action in self._playlist_actions.values():
+            self._playlist_group.removeAction(action)
+            self.playlists_menu.removeAction(action)
+            action.deleteLater()
+        self._playlist_actions = {}
+        for playlist in self._library.playlists():
+            action = QAction(menu_text(playlist.name), self.playlists_menu)
+            action.setCheckable(True)
+            action.triggered.connect(
+                lambda _c=False, uid=playlist.uid: self._on_playlist_triggered(uid)
+            )
+            self._playlist_group.addAction(action)
+            self.playlists_menu.addAction(action)
+            self._playlist_actions[playlist.uid] = action
+        self._update_playlists()
+
+    def _update_playlists(self, *_args: object) -> None:
+        for uid, action in self._playlist_actions.items():
+            playlist = self._library.playlist(uid)
+            enabled = playlist is not None and bool(playlist.tracks)  # nothing to play else
+            if action.isEnabled() != enabled:
+                action.setEnabled(enabled)
+        self.playlists_menu.setEnabled(bool(self._playlist_actions))
+        self._update_playlist_checks()
+
+    def _update_playlist_checks(self) -> None:
+        playing_uid = self._controller.current_playlist_uid
+        for uid, action in self._playlist_actions.items():
+            checked = uid == playing_uid
+            if action.isChecked() != checked:
+                action.setChecked(checked)
+
+    def _update_window_action(self) -> None:
+        _set_text(
+            self.window_action, "Hide Window" if window_shown(self._window) else "Show Window"
+        )
+
+    def _on_about_to_show(self) -> None:
+        self._update_window_action()
+        self._update_playlists()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.WindowStateChange):
+            self._update_window_action()
+        return False
+
+
+def _set_text(action: QAction, text: str) -> None:
+    if action.text() != text:
+        action.setText(text)
+
+
+def _set_visible(action: QAction, visible: bool) -> None:
+    if action.isVisible() != visible:
+        action.setVisible(visible)

@@ -1,0 +1,81 @@
+"""The tray's words: what is playing, and the sleep timer in whole minutes.
+
+Whole minutes keep the tooltip and the menu still: the timer reports every second while armed,
+but these texts change once a minute at most (the suspend countdown, a single minute of
+seconds, is the one exception), so the tray is only touched when what it says changes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sleepplayer import APP_NAME
+from sleepplayer.core.model import Track
+from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
+from sleepplayer.ui.countdown_dial import left_words
+
+#: Longest text of one line; longer titles are cut with an ellipsis (tooltips are small, and
+#: the Windows tray cuts a tooltip at 127 characters).
+LINE_CHARS = 60
+_IN_SECONDS = re.compile(r"\s*\(in [^)]*\)")
+
+
+def elide(text: str, limit: int = LINE_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, ending in "…" when it was cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def now_playing_text(track: Track | None, stream_title: str = "") -> str:
+    """ "Title — Artist", or for a stream with a title of its own (ICY) "Song — Station";
+    "" when nothing is loaded."""
+    if track is None:
+        return ""
+    stream_title = stream_title.strip()
+    if stream_title:
+        return f"{stream_title} \u2014 {track.display_title}"
+    if track.artist:
+        return f"{track.display_title} \u2014 {track.artist}"
+    return track.display_title
+
+
+def _end_words(timer: SleepTimer) -> str:
+    """The timer's own description, without a seconds count, starting in lower case."""
+    text = _IN_SECONDS.sub("", timer.description()).strip()
+    return text[:1].lower() + text[1:]
+
+
+def timer_text(timer: SleepTimer, countdown_s: int = 0) -> str:
+    """The sleep timer in one line, "" when it is off: "Sleeping in 23 min — pauses at 23:45",
+    "Fading out — …", "Suspending the computer in 45 s" (``countdown_s``, from the timer's
+    ``suspend_countdown``) or "Paused by the sleep timer"."""
+    phase = timer.phase
+    if phase is TimerPhase.IDLE:
+        return ""
+    if phase is TimerPhase.COUNTDOWN:
+        return f"Suspending the computer in {countdown_s} s" if countdown_s > 0 else ""
+    if phase is TimerPhase.GRACE:
+        return timer.description()
+    end = _end_words(timer)
+    if phase is TimerPhase.FADING:
+        return f"Fading out \u2014 {end}"
+    remaining = timer.remaining_s()
+    if remaining is None:
+        return f"Sleep timer on \u2014 {end}"
+    return f"Sleeping in {left_words(remaining).removesuffix(' left')} \u2014 {end}"
+
+
+def tooltip_text(now_playing: str, state_word: str, timer_line: str) -> str:
+    """The tray tooltip: the app's name, what is playing with ``state_word`` ("paused",
+    "stopped"; "" while playing) after it, and the timer."""
+    lines = [APP_NAME]
+    if now_playing:
+        lines.append(elide(now_playing) + (f" ({state_word})" if state_word else ""))
+    if timer_line:
+        lines.append(timer_line)
+    return "\n".join(lines)
+
+
+def menu_text(text: str) -> str:
+    """``text`` for a menu item: cut to one line, with "&" kept literal (not a mnemonic)."""
+    return elide(text).replace("&", "&&")
