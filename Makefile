@@ -19,7 +19,8 @@ TEST_DEBS := xvfb xdotool x11-utils trayer pulseaudio pulseaudio-utils dbus play
 	sox opus-tools vorbis-tools imagemagick desktop-file-utils appstream
 
 .PHONY: run venv system-deps test-deps test-system-deps lint test test-unit test-contract \
-	test-integration test-e2e bench sounds screenshots clean
+	test-integration test-e2e bench sounds screenshots icons package install-desktop \
+	uninstall-desktop clean
 
 run: system-deps venv
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ "$$(uname)" = Linux ]; then \
@@ -94,6 +95,44 @@ sounds: test-deps
 
 screenshots: test-deps
 	$(BIN)/python -m pytest tests/e2e -k screenshot
+
+# The hicolor PNGs in packaging/linux/icons, from resources/icons/app.svg (kept in the tree).
+icons: venv
+	$(BIN)/python packaging/linux/make_icons.py
+
+# A one-folder bundle in dist/sleepplayer (PyInstaller), then a headless and a window smoke test.
+package: system-deps $(VENV)/.package-installed
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build \
+		packaging/pyinstaller/sleepplayer.spec
+	$(BIN)/python packaging/smoke_test.py dist/sleepplayer
+
+$(VENV)/.package-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[package]'
+	touch $@ $(VENV)/.installed
+
+# Menu entry, icons and AppStream data for the current user (no root needed). Exec points at
+# this clone's venv, which ~/.local/bin and PATH know nothing about. An icon cache is only
+# refreshed when one exists: a missing cache makes GTK read the folder, a stale one hides us.
+DATA_HOME ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)
+APP_ID := io.github.sleepplayer.SleepPlayer
+install-desktop: venv
+	install -d "$(DATA_HOME)/applications" "$(DATA_HOME)/metainfo" "$(DATA_HOME)/icons"
+	sed -e 's|^Exec=sleepplayer|Exec="$(CURDIR)/$(BIN)/sleepplayer"|' \
+		-e 's|^TryExec=sleepplayer|TryExec=$(CURDIR)/$(BIN)/sleepplayer|' \
+		packaging/linux/$(APP_ID).desktop > "$(DATA_HOME)/applications/$(APP_ID).desktop"
+	install -m 644 packaging/linux/$(APP_ID).metainfo.xml "$(DATA_HOME)/metainfo/"
+	cp -r packaging/linux/icons/hicolor "$(DATA_HOME)/icons/"
+	if command -v update-desktop-database >/dev/null; then \
+		update-desktop-database -q "$(DATA_HOME)/applications"; fi
+	if [ -f "$(DATA_HOME)/icons/hicolor/icon-theme.cache" ] && \
+		command -v gtk-update-icon-cache >/dev/null; then \
+		gtk-update-icon-cache -q -f -t "$(DATA_HOME)/icons/hicolor"; fi
+
+uninstall-desktop:
+	rm -f "$(DATA_HOME)/applications/$(APP_ID).desktop" "$(DATA_HOME)/metainfo/$(APP_ID).metainfo.xml"
+	find "$(DATA_HOME)/icons/hicolor" -name '$(APP_ID).*' -delete 2>/dev/null || true
+	if command -v update-desktop-database >/dev/null; then \
+		update-desktop-database -q "$(DATA_HOME)/applications"; fi
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache artifacts

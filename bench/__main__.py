@@ -7,6 +7,8 @@ figure is inside the target of issue 2 (or 3, the sleep timer), to save the read
     python -m bench --quick        # 5 s warm-up, 10 s measure, 3 runs, shorter fades: about 2
     python -m bench --only timer   # the sleep timer alone: about 2.5 minutes (--quick: 1.5)
     python -m bench --only streams # Play -> audio on loopback HTTP and ICY: about 15 s
+    python -m bench --only idle    # in the tray (trayer), paused: CPU and wake-ups, about 40 s
+    python -m bench --only instance # second launch with --pause -> paused (corked), about 15 s
 
 The sleep timer part (issue 3): five fades of the app's SleepTimer on real libVLC, recorded
 from the null sink (``bench.sleep_fade``: end accuracy on three Gentle ones, curve error on
@@ -27,7 +29,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from bench import startup, steady
+from bench import idle_hidden, instance, startup, steady
 from bench.env import BenchEnv, BenchEnvError, python, vlc_plugin_cache_missing
 from bench.launch import REPO
 
@@ -45,6 +47,10 @@ ARMED_CHECKS_TARGET_PER_S = 1.0
 #: Fade runs: three Gentle ones (end accuracy, median of 3), one Linear, one Smooth.
 FADE_RUNS = ("gentle", "gentle", "gentle", "linear", "smooth")
 LONG_TIMER = ("--sleep", "2h")
+# Issue 5: in the tray and paused, nothing may wake up periodically faster than once a second.
+IDLE_WAKEUPS_TARGET_PER_S = 1.0
+IDLE_SETTLE_S = 3.0
+IDLE_MEASURE_S = 10.0
 
 
 @dataclass
@@ -372,6 +378,42 @@ def stream_rows(result: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def idle_rows(app: idle_hidden.IdleResult, bare: idle_hidden.IdleResult) -> list[Row]:
+    """Issue 5: what the app costs while it waits in the tray, paused."""
+    rate = app.wakeups_per_s
+    threads = ", ".join(f"{name} {per_s:.1f}" for name, per_s in app.threads) or "none"
+    return [
+        Row(f"CPU in the tray, paused ({app.seconds:.0f} s)", _fmt(app.cpu_pct, "% core", 3),
+            f"bare libVLC paused: {_fmt(bare.cpu_pct, '% core', 3)}"),
+        Row("wake-ups, all threads", _fmt(rate, "/s", 2),
+            f"bare libVLC paused: {_fmt(bare.wakeups_per_s, '/s', 2)}",
+            _ratio(rate, bare.wakeups_per_s), f"<= {IDLE_WAKEUPS_TARGET_PER_S:.0f} /s",
+            _within(None if rate is None else rate <= IDLE_WAKEUPS_TARGET_PER_S)),
+        Row(f"  all but libVLC's audio thread ({idle_hidden.AUDIO_THREAD})",
+            _fmt(app.without_audio_per_s, "/s", 2),
+            f"bare libVLC paused: {_fmt(bare.without_audio_per_s, '/s', 2)}", "",
+            f"<= {IDLE_WAKEUPS_TARGET_PER_S:.0f} /s",
+            _within(None if app.without_audio_per_s is None
+                    else app.without_audio_per_s <= IDLE_WAKEUPS_TARGET_PER_S)),
+        Row("  the main (Qt) thread", _fmt(app.main_wakeups_per_s, "/s", 2),
+            f"by thread: {threads}"),
+    ]  # fmt: skip
+
+
+def instance_rows(r: instance.InstanceResult) -> list[Row]:
+    """Issue 5: a second launch with --pause, bound to a global shortcut, until the sound stops."""
+    m, target = r.paused_median_ms, instance.TARGET_MS
+    return [
+        Row(f"launch --pause -> stream corked (median of {len(r.paused_ms)})", _fmt(m, "ms", 0),
+            f"python -c pass: {_fmt(r.python_median_ms, 'ms', 0)}", "",
+            f"< {target:.0f} ms", _within(None if m is None else m < target)),
+        Row("  all runs (ms)", " ".join(f"{v:.0f}" for v in r.paused_ms) or "n/a",
+            "pactl subscribe: PulseAudio's own cork event"),
+        Row("  launch -> the --pause process exited", _fmt(r.client_exit_median_ms, "ms", 0),
+            "it exits on the app's reply"),
+    ]  # fmt: skip
+
+
 def print_table(sections: list[tuple[str, list[Row]]]) -> None:
     headers = Row("figure", "SleepPlayer", "reference", "ratio", "target", "within")
     all_rows = [headers] + [r for _, rows in sections for r in rows]
@@ -399,7 +441,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, help="runs for medians (start-up, playlist)")
     parser.add_argument(
         "--only",
-        choices=("startup", "steady", "playlist", "timer", "streams"),
+        choices=("startup", "steady", "playlist", "timer", "streams", "idle", "instance"),
         action="append",
         help="run only these parts (repeatable)",
     )
@@ -413,7 +455,9 @@ def main(argv: list[str]) -> int:
     warmup = args.warmup if args.warmup is not None else (5.0 if args.quick else 10.0)
     seconds = args.measure if args.measure is not None else (10.0 if args.quick else 30.0)
     runs = args.runs or (3 if args.quick else 5)
-    parts = set(args.only or ("startup", "steady", "playlist", "timer", "streams"))
+    parts = set(
+        args.only or ("startup", "steady", "playlist", "timer", "streams", "idle", "instance")
+    )
     began = time.monotonic()
 
     sections: list[tuple[str, list[Row]]] = []
@@ -462,6 +506,19 @@ def main(argv: list[str]) -> int:
                 _log("streams: yt-dlp resolver on a local page")
                 resolved = run_child(env, "bench.resolver", "--runs", str(runs))
                 sections.append(("yt-dlp resolver, loopback page", resolver_rows(resolved)))
+            if "idle" in parts:
+                _log(f"idle: in the tray, paused; bare libVLC paused; {IDLE_MEASURE_S:.0f} s each")
+                bare_idle = idle_hidden.measure_bare(env, IDLE_SETTLE_S, IDLE_MEASURE_S)
+                app_idle = idle_hidden.measure(env, IDLE_SETTLE_S, IDLE_MEASURE_S)
+                title = "idle: window closed to the tray (trayer), playback paused"
+                sections.append((title, idle_rows(app_idle, bare_idle)))
+                problems += [f"idle: {p}" for p in app_idle.problems + bare_idle.problems]
+            if "instance" in parts:
+                _log(f"instance: second launch with --pause, 1 + {2 * runs} runs")
+                second = instance.measure(env, 2 * runs)
+                title = "second launch -> running instance paused, Xvfb + PulseAudio"
+                sections.append((title, instance_rows(second)))
+                problems += [f"instance: {p}" for p in second.problems]
     except BenchEnvError as exc:
         print(f"bench: cannot set up the environment: {exc}", file=sys.stderr)
         return 1

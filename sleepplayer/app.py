@@ -16,7 +16,10 @@ from sleepplayer.core.paths import AppPaths
 from sleepplayer.core.session_state import ResumeState
 from sleepplayer.core.settings import Settings
 from sleepplayer.desktop.inhibit import SleepInhibitor
+from sleepplayer.desktop.instance_client import Claim
 from sleepplayer.desktop.keep_awake import KeepAwake
+from sleepplayer.desktop.now_playing import NowPlayingDeps, NowPlayingService, create_now_playing
+from sleepplayer.desktop.single_instance import InstanceServer
 from sleepplayer.desktop.suspend import SystemSuspender
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from sleepplayer.services.builtin_sounds import ensure_builtin_playlist
@@ -24,14 +27,19 @@ from sleepplayer.services.controller import PlaybackController, make_resolver
 from sleepplayer.services.item_loader import ItemLoader
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.persistence import LIBRARY, RESUME, SETTINGS, Store, load_state
+from sleepplayer.services.remote_commands import RemoteCommands
 from sleepplayer.services.sleep_timer import SleepTimer, Suspender
 from sleepplayer.ui.actions import ActionRegistry
+from sleepplayer.ui.close_to_tray import CloseToTray
 from sleepplayer.ui.icons import app_icon
 from sleepplayer.ui.main_window import MainWindow
 from sleepplayer.ui.theme import apply_theme
+from sleepplayer.ui.tray import TrayController
 
 #: While playing, the resume point is saved this often, so a crash loses at most this much.
 RESUME_SAVE_MS = 60_000
+#: States saved as "playing" in the resume point (a stream still opening counts).
+_PLAYING_STATES = (PlayerState.PLAYING, PlayerState.OPENING, PlayerState.BUFFERING)
 #: Name of the playlist that command-line items are put into.
 OPENED_PLAYLIST = "Opened files"
 
@@ -79,6 +87,7 @@ class SleepPlayerApp:
         )
         apply_theme(qapp, self.settings.theme)
         self.actions = ActionRegistry(self.controller, sleep_timer=self.timer)
+        self.actions.apply_shortcut_overrides(self.settings.shortcuts)
         self.window = MainWindow(
             self.controller,
             self.library,
@@ -92,11 +101,24 @@ class SleepPlayerApp:
         self._resume_timer = QTimer(self.window)
         self._resume_timer.setInterval(RESUME_SAVE_MS)
         self._resume_timer.timeout.connect(lambda: self.store.mark_dirty(RESUME))
+        self.tray = TrayController(
+            self.controller, self.library, self.timer, self.actions, self, self.window
+        )
+        self.tray.show()
+        self.close_to_tray = CloseToTray(
+            self.window,
+            self.tray,
+            self,
+            self.settings,
+            self.timer,
+            lambda: self.store.mark_dirty(SETTINGS),
+        )
         self._connect()
         problems = ([dir_problem] if dir_problem else []) + loaded.problems
         if problems:
             more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
             QTimer.singleShot(0, lambda: self.window.show_message(problems[0] + more))
+        self.now_playing: NowPlayingService | None = None
         self._shut_down = False
 
     # ------------------------------------------------------------------ wiring
@@ -110,12 +132,26 @@ class SleepPlayerApp:
         c.track_changed.connect(lambda _t: store.mark_dirty(RESUME))
         c.state_changed.connect(self._on_state)
         store.message.connect(self.window.show_message)
+        self.window.settings_changed.connect(self._on_settings_changed)
         self.timer.quit_requested.connect(self.qapp.quit)
         self.qapp.aboutToQuit.connect(self.shutdown)
 
     def _set_setting(self, name: str, value: object) -> None:
         setattr(self.settings, name, value)
         self.store.mark_dirty(SETTINGS)
+
+    def _on_settings_changed(self, name: str) -> None:
+        """The settings dialog changed ``name`` (already in ``self.settings``): save it, and
+        apply what is not read live. The timer reads its defaults, grace and bedtime live."""
+        self.store.mark_dirty(SETTINGS)
+        if name == "theme":
+            apply_theme(self.qapp, self.settings.theme)
+        elif name == "shortcuts":
+            self.actions.apply_shortcut_overrides(self.settings.shortcuts)
+        elif name == "keep_awake":
+            self.keep_awake.refresh()
+        elif name == "grace_extension_min":
+            self.timer.set_settings(self.settings)  # it keeps the extension in seconds
 
     def _on_state(self, value: int) -> None:
         state = PlayerState(value)
@@ -135,6 +171,21 @@ class SleepPlayerApp:
         self.controller.set_shuffle(s.shuffle)
         position = resume.position_ms if s.restore_position else 0
         self.controller.restore(resume.playlist_uid, resume.track_uid, position)
+        self._was_playing = resume.playing
+
+    def resume_on_start(self) -> bool:
+        """Play on if the last session quit while playing and both ``restore_position`` and
+        ``resume_playing`` are on. True when playback was started.
+
+        Through the controller's normal start, like pressing Play: the saved volume is set
+        before the first sound, and bedtime may arm the timer.
+        """
+        s = self.settings
+        wanted = s.restore_position and s.resume_playing and self._was_playing
+        if not wanted or self.controller.current_track is None:
+            return False
+        self.controller.play()
+        return True
 
     def _resume_state(self) -> ResumeState:
         track = self.controller.current_track
@@ -142,6 +193,7 @@ class SleepPlayerApp:
             self.controller.current_playlist_uid,
             track.uid if track else None,
             self.controller.position_ms() if track else 0,
+            playing=self.controller.state in _PLAYING_STATES,
         )
 
     # ------------------------------------------------------------------ window
@@ -169,6 +221,20 @@ class SleepPlayerApp:
     def quit(self) -> None:
         """Quit from anywhere (tray, MPRIS, a second launch); ``aboutToQuit`` saves first."""
         self.qapp.quit()
+
+    def start_now_playing(self) -> None:
+        """Media keys and the desktop's sound menu (MPRIS on Linux). Quiet when there is no
+        bus; not done in ``__init__``, so an app built by a test stays off the user's bus."""
+        self.now_playing = create_now_playing(
+            NowPlayingDeps(
+                self.controller,
+                self.library,
+                self.timer,
+                raise_window=self.show_window,
+                quit_app=self.quit,
+                open_uri=lambda uri: self.open_items([uri]),
+            )
+        )
 
     # ------------------------------------------------------------------ actions
     def open_items(self, items: list[str]) -> None:
@@ -198,6 +264,8 @@ class SleepPlayerApp:
         if self._shut_down:
             return
         self._shut_down = True
+        if self.now_playing is not None:  # first: the desktop stops offering our controls
+            self.now_playing.shutdown()
         self.timer.shutdown()
         self.keep_awake.shutdown()
         self._resume_timer.stop()
@@ -218,7 +286,36 @@ def _show_vlc_missing(message: str) -> None:
     box.exec()
 
 
-def run_app(args: argparse.Namespace) -> int:
+def _listen_for_second_launches(qapp: QApplication, claim: Claim | None) -> InstanceServer | None:
+    """Listen as the primary (``claim`` comes from the command line's forward attempt)."""
+    if claim is None:
+        return None
+    server = InstanceServer(claim)
+    problem = server.listen()
+    if problem is not None:
+        print(f"sleepplayer: later launches cannot reach this one: {problem}", file=sys.stderr)
+        server.release()
+        return None
+    # Connected before the app's own shutdown, so it runs first: no request during the save.
+    qapp.aboutToQuit.connect(server.close)
+    return server
+
+
+def _serve_second_launches(app: SleepPlayerApp, server: InstanceServer) -> None:
+    commands = RemoteCommands(
+        app.controller,
+        app.timer,
+        lambda: app.settings,
+        open_items=app.open_items,
+        show_window=app.show_window,
+        quit_app=app.quit,
+        show_message=app.window.show_message,
+    )
+    server.set_handler(commands.apply)
+
+
+def run_app(args: argparse.Namespace, instance: Claim | None = None) -> int:
+    """Run the window app; ``instance`` makes it the primary that later launches talk to."""
     qapp = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(qapp, QApplication)
     qapp.setApplicationName(APP_NAME)
@@ -226,11 +323,14 @@ def run_app(args: argparse.Namespace) -> int:
     qapp.setApplicationVersion(__version__)
     qapp.setDesktopFileName(APP_ID)
     qapp.setWindowIcon(app_icon())
+    server = _listen_for_second_launches(qapp, instance)
     try:
         paths = AppPaths.resolve(args.basedir)
         backend = create_backend(loop_cache_dir=paths.loop_cache_dir)
     except VlcUnavailableError as exc:
         print(f"sleepplayer: {exc}", file=sys.stderr)
+        if server is not None:
+            server.release()
         _show_vlc_missing(str(exc))
         return EXIT_NO_VLC
     app = SleepPlayerApp(
@@ -240,14 +340,32 @@ def run_app(args: argparse.Namespace) -> int:
         volume=args.volume,
         suspender=SystemSuspender(),
     )
+    app.start_now_playing()
     try:
         plan = sleep_plan_from_args(args, app.settings)
     except ValueError as exc:
         app.window.show_message(str(exc))
         plan = None
-    app.window.show()
+    # Closing the window is decided by CloseToTray (tray or quit), never by "last window
+    # closed": a dialog closed while the window sits in the tray must not quit.
+    qapp.setQuitOnLastWindowClosed(False)
+    if not app.close_to_tray.start_hidden():
+        app.window.show()
     if args.items:
         app.open_items(list(args.items))
+    else:
+        app.resume_on_start()
     if plan is not None:
         app.timer.arm(plan)
-    return qapp.exec()
+    # A verb that started SleepPlayer (nothing was running): do what it says.
+    verb = getattr(args, "verb", None)
+    if verb in ("play", "toggle") and not args.items:
+        app.controller.play()
+    elif verb == "show":
+        app.show_window()  # even when set to start in the tray
+    if server is not None:
+        _serve_second_launches(app, server)
+    code = qapp.exec()
+    if server is not None:
+        server.release()  # after the save in aboutToQuit: the next launch reads fresh files
+    return code

@@ -9,17 +9,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import time
 
 from sleepplayer import APP_NAME, __version__
+from sleepplayer.core.remote_message import TimerOptions, Verb, plan_from_options
 from sleepplayer.core.settings import Settings
 from sleepplayer.core.sleep_plan import (
     MAX_DURATION_S,
     MIN_PLAN_S,
     EndAction,
     FadeCurve,
-    SleepMode,
     SleepPlan,
     parse_clock,
     parse_duration,
@@ -76,24 +75,36 @@ def _positive(text: str) -> int:
     return value
 
 
+def timer_options_from_args(args: argparse.Namespace) -> TimerOptions:
+    """The sleep-timer options of the command line (also what a second launch forwards)."""
+    return TimerOptions(
+        sleep=args.sleep,
+        sleep_at=args.sleep_at,
+        sleep_end_of_track=args.sleep_end_of_track,
+        sleep_after_tracks=args.sleep_after_tracks,
+        fade=args.fade,
+        fade_curve=args.fade_curve,
+        after=args.after,
+    )
+
+
 def sleep_plan_from_args(args: argparse.Namespace, defaults: Settings) -> SleepPlan | None:
     """The timer the command line asks for, with unset details from the user's defaults."""
-    base = SleepPlan(
-        fade_s=args.fade if args.fade is not None else float(defaults.fade_s),
-        curve=FadeCurve(args.fade_curve) if args.fade_curve else defaults.fade_curve,
-        end_action=EndAction(args.after) if args.after else defaults.end_action,
-        let_track_finish=defaults.let_track_finish,
-        max_finish_wait_s=defaults.max_finish_wait_min * 60.0,
-    )
-    if args.sleep is not None:
-        return replace(base, mode=SleepMode.DURATION, duration_s=args.sleep)
-    if args.sleep_at is not None:
-        return replace(base, mode=SleepMode.CLOCK, clock_time=args.sleep_at)
-    if args.sleep_end_of_track:
-        return replace(base, mode=SleepMode.END_OF_TRACK)
-    if args.sleep_after_tracks is not None:
-        return replace(base, mode=SleepMode.AFTER_TRACKS, tracks=args.sleep_after_tracks)
-    return None
+    return plan_from_options(timer_options_from_args(args), defaults)
+
+
+#: The verbs of the "control" group, in --help order (--extend takes a value: added apart).
+_VERBS = (
+    (Verb.TOGGLE, "play or pause"),
+    (Verb.PLAY, "play"),
+    (Verb.PAUSE, "pause"),
+    (Verb.NEXT, "next track"),
+    (Verb.PREVIOUS, "previous track"),
+    (Verb.STOP, "stop"),
+    (Verb.CANCEL_SLEEP, "cancel the sleep timer"),
+    (Verb.SHOW, "show the window"),
+    (Verb.QUIT, "quit SleepPlayer"),
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
 
     playback = parser.add_argument_group("playback")
-    playback.add_argument("--volume", type=_volume, metavar="N", help="starting volume, 0-100")
+    playback.add_argument("--volume", type=_volume, metavar="N", help="set the volume, 0-100")
 
     timer = parser.add_argument_group(
         "sleep timer", "Durations take h, m and s (1h30m, 45s); a bare number means minutes."
@@ -130,6 +141,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--after", choices=[a.value for a in EndAction], help="what happens at the end (pause)"
     )
 
+    control = parser.add_argument_group(
+        "control",
+        "Control the running SleepPlayer, for example from a global shortcut; the volume, "
+        "timer options and items are passed to it too. With none running, --toggle, --play "
+        "and --show start it, and the others say it is not running.",
+    )
+    verbs = control.add_mutually_exclusive_group()
+    for verb, text in _VERBS:
+        verbs.add_argument(
+            f"--{verb.value}", dest="verb", action="store_const", const=verb.value, help=text
+        )
+    verbs.add_argument(
+        "--extend", type=_duration, metavar="TIME", help="add TIME to the sleep timer (10m)"
+    )
+
     modes = parser.add_argument_group("modes")
     modes.add_argument(
         "--headless",
@@ -148,6 +174,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else list(argv))
+    claim = None
+    if args.headless and (args.verb or args.extend is not None):
+        print(
+            "sleepplayer: --headless plays on its own and takes no control options", file=sys.stderr
+        )
+        return EXIT_USAGE
+    if not args.headless:
+        # Before anything heavy loads: a second launch forwards and exits in a few ms.
+        from sleepplayer.second_launch import forward
+
+        outcome = forward(args)
+        if isinstance(outcome, int):
+            return outcome
+        claim = outcome
     from sleepplayer.desktop import pyside_import_hook
 
     pyside_import_hook.install()
@@ -160,4 +200,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_headless(args)
     from sleepplayer.app import run_app
 
-    return run_app(args)
+    return run_app(args, instance=claim)

@@ -12,7 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Real services, started once per run by the tiers that ask for them.
 import pytest
 
-from tests.helpers.desktop_env import PulseAudio, Xvfb
+from tests.helpers.desktop_env import PulseAudio, Trayer, Xvfb
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +21,15 @@ def xvfb() -> Iterator[Xvfb]:
     server = Xvfb.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def tray_host(xvfb: Xvfb) -> Iterator[Trayer]:
+    """A system-tray host (trayer) on the test display, for one test: tests without it see
+    no tray, as on a desktop without one."""
+    host = Trayer.start(xvfb.display)
+    yield host
+    host.stop()
 
 
 @pytest.fixture(scope="session")

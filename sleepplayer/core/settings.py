@@ -88,6 +88,16 @@ class Settings:
     )
 
 
+def setting_range(name: str) -> tuple[int, int]:
+    """The (lowest, highest) a number setting may take, from its ``range`` metadata, so an
+    editor offers exactly what loading accepts. KeyError for a setting without a range."""
+    for f in dataclasses.fields(Settings):
+        if f.name == name:
+            low, high = f.metadata["range"]
+            return int(low), int(high)
+    raise KeyError(name)
+
+
 def _migrate_0_to_1(d: dict[str, Any]) -> dict[str, Any]:
     # Version 0 stored volume as a 0.0-1.0 fraction and repeat as a bool meaning "repeat all".
     out = dict(d)

@@ -16,10 +16,11 @@ and are not reported as well, or an extension would be counted twice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 
 from sleepplayer.core.model import RepeatMode
@@ -27,6 +28,7 @@ from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 from sleepplayer.ui import icons
+from sleepplayer.ui.shortcut_keys import parse_shortcut, portable_text, with_keys
 
 SEEK_STEP_MS = 10_000
 VOLUME_STEP = 5
@@ -51,6 +53,7 @@ class WindowCommands(Protocol):
     def show_about(self) -> None: ...
     def request_quit(self) -> None: ...
     def show_timer_panel(self) -> None: ...
+    def show_settings(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,7 @@ SPECS: tuple[ActionSpec, ...] = (
                "timer.resume_where_fell_asleep", "Ctrl+R"),
     ActionSpec("timer_undo_auto", "Undo Automatic Timer", _T, "timer.undo_auto_arm", "Ctrl+Z",
                reports_activity=False),
+    ActionSpec("settings", "Settings…", _A, "window.show_settings", "Ctrl+,", "settings"),
     ActionSpec("shortcuts_help", "Keyboard Shortcuts", _A, "window.show_shortcuts", "F1", "help"),
     ActionSpec("about", "About SleepPlayer", _A, "window.show_about"),
     ActionSpec("quit", "Quit", _A, "window.request_quit", "Ctrl+Q", "quit"),
@@ -158,7 +162,13 @@ class ActionRegistry(QObject):
     Actions that need the window stay disabled until :meth:`bind_window` is called, and the
     sleep-timer actions until a timer is passed in or bound with :meth:`bind_sleep_timer`.
     "Undo Automatic Timer" is enabled by whoever shows the offer (the main window).
+
+    Shortcuts start as in :data:`SPECS`; the user's changes (the ``shortcuts`` setting) are
+    laid over them with :meth:`apply_shortcut_overrides` and work at once.
     """
+
+    #: A shortcut changed (tooltips and lists that name keys follow it).
+    shortcuts_changed = Signal()
 
     def __init__(
         self,
@@ -181,6 +191,7 @@ class ActionRegistry(QObject):
         controller.muted_changed.connect(self._on_controller_muted_changed)
         icons.notifier().icons_changed.connect(self.refresh_icons)
         self.refresh_icons()
+        self._update_tooltips()
         if sleep_timer is not None:
             self.bind_sleep_timer(sleep_timer)
 
@@ -231,6 +242,90 @@ class ActionRegistry(QObject):
     def spec(self, action_id: str) -> ActionSpec:
         return self._specs[action_id]
 
+    # --- shortcuts: defaults from SPECS, the user's overrides on top
+    def default_shortcut(self, action_id: str) -> str:
+        """The shortcut :data:`SPECS` gives ``action_id``, in portable text ("" for none)."""
+        return portable_text(QKeySequence(self._specs[action_id].shortcut))
+
+    def shortcut(self, action_id: str) -> str:
+        """The current shortcut of ``action_id``, in portable text ("" for none)."""
+        return portable_text(self._actions[action_id].shortcut())
+
+    def set_shortcut(self, action_id: str, text: str) -> None:
+        """Bind ``action_id`` to ``text`` (portable, one key combination; "" removes it).
+
+        ValueError for anything else. Conflicts are the caller's to settle (:meth:`conflict`).
+        """
+        sequence = parse_shortcut(text)
+        if sequence is None:
+            raise ValueError(f"{text!r} is not one key combination")
+        if self._bind(action_id, sequence):
+            self._after_shortcuts_changed()
+
+    def apply_shortcut_overrides(self, overrides: Mapping[str, str]) -> None:
+        """Every action back to its default, then ``overrides`` (id -> text, "" = none) on top.
+
+        Unknown ids and text that is not one key combination are ignored (the default stays).
+        A hand-edited file may give one key to two actions: the override keeps it, and among
+        overrides the first in menu order does, so a key press is never ambiguous.
+        """
+        wanted: dict[str, QKeySequence] = {}
+        taken: set[str] = set()
+        for spec in SPECS:
+            text = overrides.get(spec.id)
+            sequence = parse_shortcut(text) if isinstance(text, str) else None
+            if sequence is not None:
+                wanted[spec.id] = self._unless_taken(sequence, taken)
+        for spec in SPECS:
+            if spec.id not in wanted:
+                wanted[spec.id] = self._unless_taken(QKeySequence(spec.shortcut), taken)
+        changed = False
+        for action_id, sequence in wanted.items():
+            changed = self._bind(action_id, sequence) or changed
+        if changed:
+            self._after_shortcuts_changed()
+
+    def shortcut_overrides(self) -> dict[str, str]:
+        """The shortcuts that differ from the defaults (what the ``shortcuts`` setting keeps)."""
+        return {
+            spec.id: self.shortcut(spec.id)
+            for spec in SPECS
+            if self.shortcut(spec.id) != self.default_shortcut(spec.id)
+        }
+
+    def conflict(self, sequence: QKeySequence | str, except_id: str) -> str | None:
+        """The id of the action other than ``except_id`` that ``sequence`` already triggers."""
+        if isinstance(sequence, str):
+            parsed = parse_shortcut(sequence)
+            sequence = parsed if parsed is not None else QKeySequence()
+        if sequence.isEmpty():
+            return None
+        for spec in SPECS:
+            if spec.id != except_id and self._actions[spec.id].shortcut() == sequence:
+                return spec.id
+        return None
+
+    @staticmethod
+    def _unless_taken(sequence: QKeySequence, taken: set[str]) -> QKeySequence:
+        text = portable_text(sequence)
+        if not text:
+            return sequence
+        if text in taken:
+            return QKeySequence()
+        taken.add(text)
+        return sequence
+
+    def _bind(self, action_id: str, sequence: QKeySequence) -> bool:
+        action = self._actions[action_id]
+        if action.shortcut() == sequence:
+            return False
+        action.setShortcut(sequence)
+        return True
+
+    def _after_shortcuts_changed(self) -> None:
+        self._update_tooltips()
+        self.shortcuts_changed.emit()
+
     def all_actions(self) -> list[QAction]:
         return list(self._actions.values())
 
@@ -279,6 +374,14 @@ class ActionRegistry(QObject):
         self._controller.set_shuffle(not self._controller.shuffle)
 
     # --- look follows state
+    def _update_tooltips(self) -> None:
+        # Tool buttons show these; naming the current keys teaches them. The ones that follow
+        # the controller's state (play/pause, mute, repeat) are set again in the sync.
+        for spec in SPECS:
+            action = self._actions[spec.id]
+            action.setToolTip(with_keys(spec.text.rstrip("…"), action.shortcut()))
+        self._sync_from_controller()
+
     def refresh_icons(self) -> None:
         for spec in SPECS:
             if spec.icon:
@@ -296,7 +399,7 @@ class ActionRegistry(QObject):
         playing = state in (PlayerState.PLAYING, PlayerState.OPENING, PlayerState.BUFFERING)
         play_pause = self._actions["play_pause"]
         play_pause.setIcon(icons.icon("pause" if playing else "play"))
-        play_pause.setToolTip("Pause (Space)" if playing else "Play (Space)")
+        play_pause.setToolTip(with_keys("Pause" if playing else "Play", play_pause.shortcut()))
 
     def _on_controller_repeat_changed(self, value: str) -> None:
         action = self._actions["repeat"]
@@ -313,4 +416,4 @@ class ActionRegistry(QObject):
         action = self._actions["mute"]
         action.setChecked(muted)
         action.setIcon(icons.icon("volume-muted" if muted else "volume"))
-        action.setToolTip("Unmute (M)" if muted else "Mute (M)")
+        action.setToolTip(with_keys("Unmute" if muted else "Mute", action.shortcut()))

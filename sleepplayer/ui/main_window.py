@@ -44,6 +44,7 @@ from sleepplayer.ui.icons import icon_size
 from sleepplayer.ui.link_commands import LinkCommands
 from sleepplayer.ui.now_playing import NowPlaying, window_title
 from sleepplayer.ui.playlist_view import PlaylistPanel
+from sleepplayer.ui.settings_dialog import SettingsDialog
 from sleepplayer.ui.shortcuts_dialog import ShortcutsDialog
 from sleepplayer.ui.sidebar import PlaylistSidebar
 from sleepplayer.ui.timer_panel import TimerPanel
@@ -62,10 +63,15 @@ _TIMER_IDS = (
     "timer_panel", None, "timer_plus_5", "timer_plus_15", "timer_minus_5", "timer_cancel", None,
     "timer_resume", "timer_undo_auto",
 )  # fmt: skip
+#: The settings the timer panel's form starts from (see ``TimerDefaults``).
+_TIMER_DEFAULT_FIELDS = frozenset(
+    {"sleep_minutes", "fade_s", "fade_curve", "end_action", "let_track_finish",
+     "max_finish_wait_min"}
+)  # fmt: skip
 _MENUS = {
     "&File": [
         "add_files", "add_folder", "open_url", None, "new_playlist", "import_playlist",
-        "export_playlist", None, "quit",
+        "export_playlist", None, "settings", None, "quit",
     ],
     "P&laylist": [
         "rename_playlist", "duplicate_playlist", "delete_playlist", None, "filter",
@@ -104,6 +110,8 @@ class MainWindow(QMainWindow):
     close_requested = Signal()
     #: The Quit action was triggered; the app performs its ordered shutdown.
     quit_requested = Signal()
+    #: A setting was changed in the settings dialog (its field name); the app saves and reacts.
+    settings_changed = Signal(str)
 
     def __init__(
         self,
@@ -126,6 +134,8 @@ class MainWindow(QMainWindow):
             self.action_registry.bind_sleep_timer(sleep_timer)
         #: Created on first use (T).
         self.timer_panel: TimerPanel | None = None
+        #: Created on first use (Ctrl+,).
+        self.settings_dialog: SettingsDialog | None = None
         #: Set by the app: False keeps the window alive on close (e.g. it lives on in the tray).
         self.accept_close = True
         #: Set by the app: False when it handles ``quit_requested`` itself instead of the
@@ -300,7 +310,6 @@ class MainWindow(QMainWindow):
         button.setIconSize(icon_size(18))
         button.setAutoRaise(True)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window shortcuts
-        button.setToolTip("Sleep timer (T)")
         bar = self.transport.layout()
         assert isinstance(bar, QHBoxLayout)
         bar.insertWidget(bar.indexOf(self.transport.repeat_button), button)
@@ -395,6 +404,23 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self.action_registry, self).exec()
+
+    def show_settings(self) -> None:
+        """Open (or raise) the settings; each change is re-emitted as ``settings_changed``."""
+        if self._settings is None:
+            self._settings = Settings()  # a window without the app: edits live for this run
+        if self.settings_dialog is None:
+            self.settings_dialog = SettingsDialog(self._settings, self.action_registry, self)
+            self.settings_dialog.changed.connect(self._on_settings_dialog_changed)
+        self.settings_dialog.open_dialog()
+
+    def _on_settings_dialog_changed(self, name: str) -> None:
+        # A closed timer panel starts from the new defaults next time; an open one keeps
+        # what the user is typing.
+        panel = self.timer_panel
+        if name in _TIMER_DEFAULT_FIELDS and panel is not None and not panel.isVisible():
+            panel.use_defaults(self._settings)
+        self.settings_changed.emit(name)
 
     def show_about(self) -> None:
         QMessageBox.about(self, f"About {APP_NAME}", about_html(self.about_versions()))

@@ -126,6 +126,8 @@ QToolButton#playButton:hover {{ background: {c.accent}; }}
 QSplitter::handle {{ background: {c.border}; }}
 QStatusBar {{ color: {c.dim_text}; }}
 QStatusBar::item {{ border: none; }}
+/* Qt's own tray message (where no notification service runs) is always pale yellow. */
+QBalloonTip QLabel {{ color: #1f1f1f; }}
 QProgressBar#scanProgress {{
     border: none; border-radius: 3px; background: {c.button}; max-height: 6px;
 }}
@@ -156,6 +158,16 @@ QPushButton#presetButton:hover {{ background: {c.button}; }}
 QPushButton#presetButton:checked {{ background: {c.accent}; color: {c.accent_text}; }}
 QPushButton#presetButton:focus {{ text-decoration: underline; }}
 QPushButton#presetButton:focus:!checked {{ background: {c.button}; }}
+QListWidget#settingsPages {{
+    background: {c.base}; border: none; border-right: 1px solid {c.border}; outline: 0;
+    padding: 12px 8px;
+}}
+QListWidget#settingsPages::item {{ padding: 6px 10px; border-radius: 5px; color: {c.text}; }}
+QListWidget#settingsPages::item:hover {{ background: {c.button}; }}
+QListWidget#settingsPages::item:selected {{ background: {c.soft_accent}; color: {c.text}; }}
+QLabel#settingsTitle {{ font-size: 14pt; }}
+QTreeWidget#shortcutTree {{ border: 1px solid {c.border}; border-radius: 5px; outline: 0; }}
+QTreeWidget#shortcutTree::item {{ padding: 3px 12px 3px 2px; }}
 QScrollBar:vertical {{ background: transparent; width: 10px; margin: 2px; }}
 QScrollBar::handle:vertical {{ background: {c.scroll}; border-radius: 3px; min-height: 32px; }}
 QScrollBar::handle:vertical:hover {{ background: {c.dim_text}; }}

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from sleepplayer.core.instance_address import instance_address
+from sleepplayer.core.paths import AppPaths
 from tests.helpers.desktop_env import PulseAudio, Xvfb
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,7 +86,10 @@ def wait_until(predicate: object, timeout_s: float, what: str) -> None:
 def launch_app(xvfb: Xvfb, pulse: PulseAudio, tmp_path: Path) -> Iterator[object]:
     running: list[RunningApp] = []
 
-    def launch(*args: str, basedir: Path | None = None) -> RunningApp:
+    def launch(
+        *args: str, basedir: Path | None = None, extra_env: dict[str, str] | None = None
+    ) -> RunningApp:
+        """``extra_env`` adds to the app's environment, e.g. a private session bus."""
         home = basedir or tmp_path / "home"
         env = {
             **os.environ,
@@ -92,6 +97,7 @@ def launch_app(xvfb: Xvfb, pulse: PulseAudio, tmp_path: Path) -> Iterator[object
             "DISPLAY": xvfb.display,
             "QT_QPA_PLATFORM": "xcb",
             "SLEEPPLAYER_AOUT": "pulse",
+            **(extra_env or {}),
         }
         env.pop("WAYLAND_DISPLAY", None)
         log_path = tmp_path / f"app-{len(running)}.log"
@@ -113,3 +119,8 @@ def launch_app(xvfb: Xvfb, pulse: PulseAudio, tmp_path: Path) -> Iterator[object
         if app.process.poll() is None:
             app.process.kill()
             app.process.wait(5)
+    # Each basedir's single-instance socket and lock live outside tmp_path: leave none behind.
+    for app in running:
+        address = instance_address(AppPaths.resolve(str(app.basedir)), app.env)
+        for leftover in (Path(address.server_name), address.lock_path):
+            leftover.unlink(missing_ok=True)

@@ -67,6 +67,45 @@ class Xvfb:
 
 
 @dataclass
+class Trayer:
+    """A stand-alone system-tray host (XEmbed, ``_NET_SYSTEM_TRAY_S0``) on an X display: with
+    it, Qt's ``QSystemTrayIcon.isSystemTrayAvailable()`` is True and icons dock into its
+    panel, a 200 x 32 px strip at the top right of the screen."""
+
+    process: subprocess.Popen[bytes]
+    display: str
+
+    @classmethod
+    def start(cls, display: str) -> Trayer:
+        env = {**os.environ, "DISPLAY": display}
+        process = subprocess.Popen(
+            ["trayer", "--edge", "top", "--align", "right", "--widthtype", "pixel",
+             "--width", "200", "--height", "32", "--SetDockType", "true"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        host = cls(process, display)
+        _wait_for(host.ready, 10, "trayer")
+        return host
+
+    def ready(self) -> bool:
+        """Its panel is on screen (it owns the tray selection before it maps the panel)."""
+        if self.process.poll() is not None:
+            raise RuntimeError(f"trayer exited with {self.process.returncode}")
+        found = subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--class", "trayer"],
+            env={**os.environ, "DISPLAY": self.display},
+            capture_output=True,
+            check=False,
+        )
+        return bool(found.stdout.strip())
+
+    def stop(self) -> None:
+        _stop_process(self.process)
+
+
+@dataclass
 class PulseAudio:
     """A PulseAudio daemon with one null sink, reachable only through its own socket."""
 
