@@ -538,9 +538,11 @@ class MainWindow(QMainWindow):
                 self.timer_label.setText(left)
             if state.caption != self.timer_detail.text():
                 self.timer_detail.setText(state.caption)
-        if shown != self.timer_strip.isVisible():
+        # isHidden(), not isVisible(): while the window itself is hidden (in the tray) every
+        # child reads as invisible, and a strip left shown would wake up stale.
+        if shown == self.timer_strip.isHidden():
             self.timer_strip.setVisible(shown)
-        if timer.phase is not TimerPhase.COUNTDOWN and self.suspend_banner.isVisible():
+        if timer.phase is not TimerPhase.COUNTDOWN and not self.suspend_banner.isHidden():
             self.suspend_banner.hide()
         if timer.phase is TimerPhase.IDLE:
             self._withdraw_undo()

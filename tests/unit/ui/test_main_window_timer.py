@@ -61,6 +61,17 @@ def test_dial_beside_now_playing_while_armed(
     assert not timer_window.timer_strip.isVisible()
 
 
+def test_timer_cancelled_while_in_the_tray_is_gone_when_the_window_returns(
+    timer_window: MainWindow, sleep_timer: FakeSleepTimer
+) -> None:
+    sleep_timer.arm(SleepPlan(duration_s=20 * 60))
+    assert timer_window.timer_strip.isVisible()
+    timer_window.hide()  # closed to the tray
+    sleep_timer.cancel()
+    timer_window.show()
+    assert not timer_window.timer_strip.isVisible()
+
+
 def test_undo_offer_in_status_bar(
     qtbot: QtBot, timer_window: MainWindow, sleep_timer: FakeSleepTimer
 ) -> None:
