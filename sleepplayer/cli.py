@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import time
 
 from sleepplayer import APP_NAME, __version__
-from sleepplayer.core.remote_message import TimerOptions, Verb, plan_from_options
+from sleepplayer.core.remote_message import Verb
 from sleepplayer.core.settings import Settings
 from sleepplayer.core.sleep_plan import (
     MAX_DURATION_S,
@@ -23,6 +23,7 @@ from sleepplayer.core.sleep_plan import (
     parse_clock,
     parse_duration,
 )
+from sleepplayer.core.timer_options import TimerOptions, plan_from_options
 
 #: Exit codes shared by both front ends.
 EXIT_OK = 0

@@ -12,14 +12,15 @@ import sys
 
 from sleepplayer.cli import timer_options_from_args
 from sleepplayer.core.instance_address import instance_address
+from sleepplayer.core.links import absolute_items
 from sleepplayer.core.paths import AppPaths
 from sleepplayer.core.remote_message import (
     ProtocolError,
     RemoteRequest,
     Verb,
-    absolute_items,
     encode_request,
 )
+from sleepplayer.core.timer_options import TimerOptionsError
 from sleepplayer.desktop.instance_client import (
     Claim,
     Forwarded,
@@ -36,10 +37,11 @@ NOT_RUNNING = "SleepPlayer is not running"
 
 
 def request_from_args(args: argparse.Namespace, cwd: str | None = None) -> RemoteRequest:
-    """The command line as a request (ProtocolError when it cannot be one)."""
+    """The command line as a request (ProtocolError or TimerOptionsError when it cannot be
+    one)."""
     verb = Verb.EXTEND if args.extend is not None else Verb(args.verb) if args.verb else None
     return RemoteRequest(
-        items=absolute_items(list(args.items), cwd or os.getcwd()),
+        items=absolute_items(args.items, cwd or os.getcwd()),
         verb=verb,
         extend_s=args.extend,
         volume=args.volume,
@@ -57,7 +59,7 @@ def forward(args: argparse.Namespace) -> int | Claim | None:
     try:
         request = request_from_args(args)
         payload = encode_request(request)
-    except ProtocolError as exc:
+    except (ProtocolError, TimerOptionsError) as exc:
         print(f"sleepplayer: {exc}", file=sys.stderr)
         return EXIT_USAGE
     address = instance_address(AppPaths.resolve(args.basedir))

@@ -5,7 +5,9 @@ installs) gets its own instance, so runs with different basedirs never talk to e
 The name carries a short hash of the resolved config folder.
 
 On Unix the socket and the lock live in a private folder (mode 0700, owned by the user) in
-``$XDG_RUNTIME_DIR``, or in the temp folder when there is none. A socket path must stay
+``$XDG_RUNTIME_DIR``, or in the temp folder when there is none. Inside Flatpak each sandbox
+gets a ``$XDG_RUNTIME_DIR`` of its own; ``$XDG_RUNTIME_DIR/app/$FLATPAK_ID`` is the folder all
+instances of the same app share, so that one is used there. A socket path must stay
 under about 100 bytes (``sun_path`` is 104 bytes on macOS), so the temp folder gives way to
 ``/tmp`` when it is too deep. On Windows the server is a named pipe, whose access Qt limits to
 the user, and the lock file sits in the user's temp folder.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -27,6 +30,8 @@ from sleepplayer.core.paths import AppPaths
 
 #: Longest Unix socket path we use; the OS limit is 104 (macOS) or 108 (Linux) bytes.
 MAX_SOCKET_PATH = 100
+#: A Flatpak app id (reverse DNS): nothing that could climb out of the folder it names.
+_FLATPAK_ID = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+")
 
 
 class InstanceDirError(OSError):
@@ -69,8 +74,13 @@ def instance_address(
 
 
 def _runtime_base(env: Mapping[str, str], key: str) -> Path:
-    """``$XDG_RUNTIME_DIR`` when it is a real folder, else the temp folder, else /tmp."""
-    candidates = [env.get("XDG_RUNTIME_DIR", ""), tempfile.gettempdir(), "/tmp"]
+    """The Flatpak app folder or ``$XDG_RUNTIME_DIR`` when it is a real folder, else the
+    temp folder, else /tmp."""
+    runtime = env.get("XDG_RUNTIME_DIR", "")
+    candidates = [runtime, tempfile.gettempdir(), "/tmp"]
+    app_id = env.get("FLATPAK_ID", "")
+    if runtime and _FLATPAK_ID.fullmatch(app_id):
+        candidates.insert(0, os.path.join(runtime, "app", app_id))
     for base in candidates:
         if not base or not os.path.isabs(base) or not os.path.isdir(base):
             continue

@@ -141,6 +141,23 @@ def local_path(text: str) -> str | None:
     return None
 
 
+def absolute_items(items: Iterable[str], cwd: str) -> tuple[str, ...]:
+    """Make the items that name existing relative paths absolute against ``cwd``.
+
+    For items handed to a process that runs in another folder (a second launch forwards its
+    command line). URLs and other schemes stay as they are, and so do words that are no path
+    here (a playlist name, or a missing file that the receiver lists as unavailable).
+    """
+    result: list[str] = []
+    for item in items:
+        if has_scheme(item) or os.path.isabs(item):
+            result.append(item)
+        else:
+            path = os.path.join(cwd, item)
+            result.append(os.path.normpath(path) if os.path.exists(path) else item)
+    return tuple(result)
+
+
 def split_links(items: Iterable[str]) -> Links:
     """Sort lines of text (or command-line items) into links, paths, playlist files, rest.
 

@@ -8,32 +8,28 @@ version, and only the keys below. Every value is checked for type, range and len
 would refuse. The verbs are an allowlist (:class:`Verb`). The reply is one line too:
 ``{"ok": true|false, "text": "..."}``.
 
-Items travel as the sender resolved them: existing relative paths are made absolute against
-the sender's working directory (the receiver runs elsewhere); URLs, playlist names and
-missing files go as typed. The receiver applies the playlist URL policy to them.
+Items travel as the sender resolved them (:func:`sleepplayer.core.links.absolute_items`):
+existing relative paths are made absolute against the sender's working directory (the
+receiver runs elsewhere); URLs, playlist names and missing files go as typed. The receiver
+applies the playlist URL policy to them. The timer options are checked by
+:class:`sleepplayer.core.timer_options.TimerOptions`.
 """
 
 from __future__ import annotations
 
 import enum
 import json
-import math
-import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import time
 from typing import Any
 
-from sleepplayer.core.links import has_scheme
-from sleepplayer.core.settings import Settings
-from sleepplayer.core.sleep_plan import (
-    MAX_DURATION_S,
-    MAX_TRACKS,
-    MIN_PLAN_S,
-    EndAction,
-    FadeCurve,
-    SleepMode,
-    SleepPlan,
-    parse_clock,
+from sleepplayer.core.sleep_plan import MIN_PLAN_S, parse_clock
+from sleepplayer.core.timer_options import (
+    TimerOptions,
+    TimerOptionsError,
+    is_value_of,
+    is_whole,
+    seconds_in_range,
 )
 from sleepplayer.core.url_policy import MAX_LOCATION_CHARS
 
@@ -73,58 +69,6 @@ STARTING_VERBS = frozenset({Verb.TOGGLE, Verb.PLAY, Verb.SHOW})
 
 
 @dataclass(frozen=True)
-class TimerOptions:
-    """The sleep-timer options of the command line, with argparse's names and types."""
-
-    sleep: float | None = None
-    sleep_at: time | None = None
-    sleep_end_of_track: bool = False
-    sleep_after_tracks: int | None = None
-    fade: float | None = None
-    fade_curve: str | None = None
-    after: str | None = None
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.sleep_end_of_track, bool):
-            raise ProtocolError("--sleep-end-of-track is a switch")
-        whens = [
-            self.sleep is not None,
-            self.sleep_at is not None,
-            self.sleep_end_of_track,
-            self.sleep_after_tracks is not None,
-        ]
-        if sum(whens) > 1:
-            raise ProtocolError(
-                "give only one of --sleep, --sleep-at, --sleep-end-of-track "
-                "and --sleep-after-tracks"
-            )
-        if self.sleep is not None:
-            _check_seconds(self.sleep, MIN_PLAN_S, "the sleep timer goes from 1 second to 12 hours")
-        if self.sleep_at is not None and not isinstance(self.sleep_at, time):
-            raise ProtocolError("--sleep-at needs a time of day")
-        if self.sleep_after_tracks is not None and not (
-            _is_int(self.sleep_after_tracks) and 1 <= self.sleep_after_tracks <= MAX_TRACKS
-        ):
-            raise ProtocolError(f"--sleep-after-tracks goes from 1 to {MAX_TRACKS}")
-        if self.fade is not None:
-            _check_seconds(self.fade, 0, "the fade lasts 0 seconds to 12 hours")
-        if self.fade_curve is not None and not _member(self.fade_curve, FadeCurve):
-            raise ProtocolError("unknown fade curve")
-        if self.after is not None and not _member(self.after, EndAction):
-            raise ProtocolError("unknown end action")
-
-    @property
-    def arms(self) -> bool:
-        """Whether these options ask for a timer (a fade length alone does not)."""
-        return (
-            self.sleep is not None
-            or self.sleep_at is not None
-            or self.sleep_end_of_track
-            or self.sleep_after_tracks is not None
-        )
-
-
-@dataclass(frozen=True)
 class RemoteRequest:
     """Everything one launch asks of the running instance. Validated on construction."""
 
@@ -150,9 +94,9 @@ class RemoteRequest:
             raise ProtocolError("unknown verb")
         if (self.verb is Verb.EXTEND) != (self.extend_s is not None):
             raise ProtocolError("--extend needs a time, and only --extend takes one")
-        if self.extend_s is not None:
-            _check_seconds(self.extend_s, MIN_PLAN_S, "--extend takes 1 second to 12 hours")
-        if self.volume is not None and not (_is_int(self.volume) and 0 <= self.volume <= 100):
+        if self.extend_s is not None and not seconds_in_range(self.extend_s, MIN_PLAN_S):
+            raise ProtocolError("--extend takes 1 second to 12 hours")
+        if self.volume is not None and not (is_whole(self.volume) and 0 <= self.volume <= 100):
             raise ProtocolError("the volume goes from 0 to 100")
         if not isinstance(self.timer, TimerOptions):
             raise ProtocolError("bad timer options")
@@ -164,9 +108,17 @@ class RemoteRequest:
 
     @property
     def raises_window(self) -> bool:
-        """A launch without a verb brings the window up; a verb (a global shortcut) does not.
-        (``--show`` does, as its own verb.)"""
-        return self.verb is None
+        """Whether the window comes up: for ``--show``, for items opened without a verb (a
+        file manager's "Open with"), and for a bare launch (someone started SleepPlayer
+        again). Never for the rest: verbs, ``--volume`` and timer options are what global
+        shortcuts and the .desktop actions send, often in the dark, and must not light the
+        screen."""
+        if self.verb is Verb.SHOW:
+            return True
+        if self.verb is not None:
+            return False
+        bare = self.volume is None and self.timer == TimerOptions()
+        return bool(self.items) or bare
 
 
 @dataclass(frozen=True)
@@ -206,7 +158,7 @@ def decode_request(data: bytes) -> RemoteRequest:
     body = _object(data, MAX_REQUEST_BYTES)
     _only_keys(body, {"v", "items", "verb", "extend_s", "volume", "timer"}, "request")
     version = body.get("v")
-    if version != PROTOCOL_VERSION or not _is_int(version):
+    if version != PROTOCOL_VERSION or not is_whole(version):
         raise ProtocolError(
             "this SleepPlayer speaks another version of the control protocol: "
             "quit it and start it again"
@@ -217,7 +169,7 @@ def decode_request(data: bytes) -> RemoteRequest:
     verb_name = body.get("verb")
     verb: Verb | None = None
     if verb_name is not None:
-        if not _member(verb_name, Verb):
+        if not is_value_of(verb_name, Verb):
             raise ProtocolError("unknown verb")
         verb = Verb(verb_name)
     timer = body.get("timer", {})
@@ -269,47 +221,6 @@ class LineReader:
         return len(self._buffer)
 
 
-# ---------------------------------------------------------------------------- meaning
-def absolute_items(items: list[str] | tuple[str, ...], cwd: str) -> tuple[str, ...]:
-    """Make the items that name existing relative paths absolute against ``cwd``.
-
-    URLs and other schemes stay as they are, and so do words that are no path here (a
-    playlist name, or a missing file that the receiver lists as unavailable).
-    """
-    result: list[str] = []
-    for item in items:
-        if has_scheme(item) or os.path.isabs(item):
-            result.append(item)
-        else:
-            path = os.path.join(cwd, item)
-            result.append(os.path.normpath(path) if os.path.exists(path) else item)
-    return tuple(result)
-
-
-def plan_from_options(options: TimerOptions, defaults: Settings) -> SleepPlan | None:
-    """The timer the options ask for, with unset details from the user's defaults.
-
-    None when they ask for no timer. ValueError (from SleepPlan) when the mix is invalid,
-    e.g. a fade longer than a clock-time timer allows.
-    """
-    base = SleepPlan(
-        fade_s=options.fade if options.fade is not None else float(defaults.fade_s),
-        curve=FadeCurve(options.fade_curve) if options.fade_curve else defaults.fade_curve,
-        end_action=EndAction(options.after) if options.after else defaults.end_action,
-        let_track_finish=defaults.let_track_finish,
-        max_finish_wait_s=defaults.max_finish_wait_min * 60.0,
-    )
-    if options.sleep is not None:
-        return replace(base, mode=SleepMode.DURATION, duration_s=options.sleep)
-    if options.sleep_at is not None:
-        return replace(base, mode=SleepMode.CLOCK, clock_time=options.sleep_at)
-    if options.sleep_end_of_track:
-        return replace(base, mode=SleepMode.END_OF_TRACK)
-    if options.sleep_after_tracks is not None:
-        return replace(base, mode=SleepMode.AFTER_TRACKS, tracks=options.sleep_after_tracks)
-    return None
-
-
 # ---------------------------------------------------------------------------- helpers
 def _encode_timer(options: TimerOptions) -> dict[str, Any]:
     out: dict[str, Any] = {}
@@ -343,15 +254,18 @@ def _decode_timer(body: dict[str, Any]) -> TimerOptions:
     for name in ("fade_curve", "after"):
         if body.get(name) is not None and not isinstance(body[name], str):
             raise ProtocolError(f"{name} must be text")
-    return TimerOptions(
-        sleep=_number_or_none(body.get("sleep"), "sleep"),
-        sleep_at=sleep_at,
-        sleep_end_of_track=body.get("sleep_end_of_track", False),
-        sleep_after_tracks=body.get("sleep_after_tracks"),
-        fade=_number_or_none(body.get("fade"), "fade"),
-        fade_curve=body.get("fade_curve"),
-        after=body.get("after"),
-    )
+    try:
+        return TimerOptions(
+            sleep=_number_or_none(body.get("sleep"), "sleep"),
+            sleep_at=sleep_at,
+            sleep_end_of_track=body.get("sleep_end_of_track", False),
+            sleep_after_tracks=body.get("sleep_after_tracks"),
+            fade=_number_or_none(body.get("fade"), "fade"),
+            fade_curve=body.get("fade_curve"),
+            after=body.get("after"),
+        )
+    except TimerOptionsError as exc:
+        raise ProtocolError(str(exc)) from None
 
 
 def _line(body: dict[str, Any]) -> bytes:
@@ -393,22 +307,3 @@ def _number_or_none(value: object, name: str) -> float | None:
         return float(value)
     except OverflowError:
         raise ProtocolError(f"{name} is out of range") from None
-
-
-def _check_seconds(value: object, low: float, message: str) -> None:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or not low <= value <= MAX_DURATION_S
-    ):
-        raise ProtocolError(message)
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _member(value: object, kind: type[enum.Enum]) -> bool:
-    """Whether ``value`` is the text of one of ``kind``'s members."""
-    return isinstance(value, str) and any(member.value == value for member in kind)

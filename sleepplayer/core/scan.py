@@ -57,9 +57,12 @@ def expand_paths(
 
     Files given explicitly are yielded as they are, whatever their extension or even if they do
     not exist: the user chose them, and a missing one becomes an unavailable entry rather than
-    vanishing. Folders are walked recursively for audio files, skipping hidden entries. Each
-    real folder is walked once, so symlink loops cannot recur. Unreadable folders are reported
-    through ``on_problem`` and skipped. Stops soon after ``cancelled()`` turns true.
+    vanishing. But only regular files: a device (``/dev/zero`` never ends), a FIFO (reading
+    it waits for a writer forever) or a socket would hang whatever reads it, so those are
+    reported through ``on_problem`` and skipped. Folders are walked recursively for audio
+    files (regular files only), skipping hidden entries. Each real folder is walked once, so
+    symlink loops cannot recur. Unreadable folders are reported through ``on_problem`` and
+    skipped. Stops soon after ``cancelled()`` turns true.
     """
     visited: set[str] = set()
     for raw in paths:
@@ -68,8 +71,23 @@ def expand_paths(
         path = Path(raw)
         if path.is_dir():
             yield from _walk(path, visited, cancelled, on_problem)
+        elif is_special_file(path):
+            if on_problem is not None:
+                on_problem(f"Not added: {path} is not a regular file")
         else:
             yield path
+
+
+def is_special_file(path: str | Path) -> bool:
+    """Whether ``path`` exists but is no regular file or folder: a device, FIFO or socket.
+
+    Only a ``stat``: it never opens the path, which for a FIFO would block.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False  # missing or unreachable: an unavailable entry, decided elsewhere
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _walk(

@@ -3,8 +3,8 @@
 This runs before anything heavy is imported, because ``sleepplayer --pause`` bound to a global
 shortcut should act at once (target: under 150 ms from launch to paused). On Unix Qt's
 QLocalServer is a plain Unix stream socket at the path we give it, so the standard
-``socket`` module talks to it and neither PySide6 nor libVLC load. On Windows the server is a
-named pipe, reached through QtNetwork's QLocalSocket, imported only there.
+``socket`` module talks to it and neither PySide6 nor libVLC load. On Windows it is a named
+pipe, ``\\\\.\\pipe\\<server name>``, which opens as a plain file.
 """
 
 from __future__ import annotations
@@ -14,8 +14,11 @@ import os
 import socket
 import stat
 import sys
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from sleepplayer.core.instance_address import InstanceAddress
 from sleepplayer.core.remote_message import (
@@ -34,6 +37,10 @@ REPLY_TIMEOUT_S = 10.0
 #: it is starting, or quitting and saving.
 CLAIM_WAIT_S = 10.0
 _POLL_S = 0.02
+#: What Qt puts in front of a server name on Windows (qlocalserver_win.cpp).
+PIPE_PREFIX = "\\\\.\\pipe\\"
+#: Windows' ERROR_PIPE_BUSY: all instances of the pipe are connected to other clients.
+_ERROR_PIPE_BUSY = 231
 
 
 class InstanceError(RuntimeError):
@@ -103,7 +110,7 @@ def send(
 ) -> RemoteReply:
     """One request, one reply. _NoServer when nobody listens."""
     if sys.platform.startswith("win"):
-        data = _exchange_qt(address.server_name, payload, timeout_s)
+        data = _exchange_pipe(address.server_name, payload, timeout_s)
     else:
         data = _exchange_unix(address.server_name, payload, timeout_s)
     try:
@@ -123,54 +130,90 @@ def _exchange_unix(path: str, payload: bytes, timeout_s: float) -> bytes:
             if exc.errno in (errno.ENOENT, errno.ECONNREFUSED, errno.ENOTSOCK):
                 raise _NoServer() from None
             raise InstanceError(f"cannot reach SleepPlayer ({exc.strerror or exc})") from None
-        reader = LineReader(MAX_REPLY_BYTES)
         try:
             sock.sendall(payload)
-            while True:
-                chunk = sock.recv(4096)
-                if not chunk:
-                    raise InstanceError("SleepPlayer closed the connection without answering")
-                line = reader.feed(chunk)
-                if line is not None:
-                    return line
+            return _read_reply_line(sock.recv)
         except TimeoutError:
             raise InstanceError("SleepPlayer does not answer") from None
-        except ProtocolError as exc:
-            raise InstanceError(f"SleepPlayer gave an unexpected answer ({exc})") from None
         except OSError as exc:
             raise InstanceError(f"lost the connection to SleepPlayer ({exc})") from None
 
 
-def _exchange_qt(name: str, payload: bytes, timeout_s: float) -> bytes:  # pragma: no cover
-    from PySide6.QtNetwork import QLocalSocket  # Windows only: named pipes need Qt
+def pipe_path(server_name: str) -> str:
+    """The Windows path of the named pipe QLocalServer listens on for ``server_name``: Qt
+    puts ``\\\\.\\pipe\\`` in front of a name that does not start with it."""
+    return server_name if server_name.startswith(PIPE_PREFIX) else PIPE_PREFIX + server_name
 
-    sock = QLocalSocket()
-    sock.connectToServer(name)
-    if not sock.waitForConnected(int(min(timeout_s, 2.0) * 1000)):
-        if sock.error() in (
-            QLocalSocket.LocalSocketError.ServerNotFoundError,
-            QLocalSocket.LocalSocketError.ConnectionRefusedError,
-        ):
-            raise _NoServer()
-        raise InstanceError(f"cannot reach SleepPlayer ({sock.errorString()})")
+
+def _exchange_pipe(name: str, payload: bytes, timeout_s: float) -> bytes:  # pragma: no cover
+    """The Unix exchange over a Windows named pipe, which opens as a plain file."""
+    path = pipe_path(name)
+    connect_by = time.monotonic() + min(timeout_s, 2.0)
+    while True:
+        try:
+            pipe = open(path, "r+b", buffering=0)  # noqa: SIM115 - closed by _talk_over
+            break
+        except FileNotFoundError:
+            raise _NoServer() from None
+        except OSError as exc:
+            # Every listening instance of the pipe is taken (a burst of launches): retry.
+            if getattr(exc, "winerror", None) != _ERROR_PIPE_BUSY:
+                raise InstanceError(f"cannot reach SleepPlayer ({exc.strerror or exc})") from None
+            if time.monotonic() > connect_by:
+                raise InstanceError("SleepPlayer is busy; try again") from None
+            time.sleep(_POLL_S)
+    return within(timeout_s, lambda: _talk_over(pipe, payload))
+
+
+def _talk_over(pipe: BinaryIO, payload: bytes) -> bytes:
+    """Write the request to an open pipe and read the reply line; closes the pipe."""
+    with pipe:
+        try:
+            pipe.write(payload)  # a blocking pipe writes it all
+            return _read_reply_line(pipe.read)
+        except OSError as exc:
+            raise InstanceError(f"lost the connection to SleepPlayer ({exc})") from None
+
+
+def within(timeout_s: float, work: Callable[[], bytes]) -> bytes:
+    """``work()``, or InstanceError when it takes longer than ``timeout_s``.
+
+    For I/O that has no timeout of its own (a blocking pipe). The work goes on in a daemon
+    thread, which ends with this short-lived process.
+    """
+    result: list[bytes] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(work())
+        except BaseException as exc:  # handed to the caller's thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=run, name="sleepplayer-forward", daemon=True)
+    worker.start()
+    worker.join(timeout_s)
+    if failure:
+        raise failure[0]
+    if not result:
+        raise InstanceError("SleepPlayer does not answer")
+    return result[0]
+
+
+def _read_reply_line(read: Callable[[int], bytes]) -> bytes:
+    """The reply line from ``read`` (a socket's recv, a pipe's read): InstanceError when the
+    other side hangs up first or sends too much."""
     reader = LineReader(MAX_REPLY_BYTES)
-    deadline = time.monotonic() + timeout_s
-    sock.write(payload)
-    sock.waitForBytesWritten(int(timeout_s * 1000))
-    try:
-        while time.monotonic() < deadline:
-            if sock.bytesAvailable() == 0:
-                left_ms = int((deadline - time.monotonic()) * 1000)
-                if not sock.waitForReadyRead(max(1, left_ms)):
-                    break
-            line = reader.feed(bytes(sock.readAll().data()))
-            if line is not None:
-                return line
-    except ProtocolError as exc:
-        raise InstanceError(f"SleepPlayer gave an unexpected answer ({exc})") from None
-    finally:
-        sock.abort()
-    raise InstanceError("SleepPlayer does not answer")
+    while True:
+        chunk = read(4096)
+        if not chunk:
+            raise InstanceError("SleepPlayer closed the connection without answering")
+        try:
+            line = reader.feed(chunk)
+        except ProtocolError as exc:
+            raise InstanceError(f"SleepPlayer gave an unexpected answer ({exc})") from None
+        if line is not None:
+            return line
 
 
 def _answers(address: InstanceAddress) -> bool:

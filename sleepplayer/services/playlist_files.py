@@ -15,6 +15,7 @@ from pathlib import Path
 from sleepplayer.core import playlist_io
 from sleepplayer.core.links import local_path
 from sleepplayer.core.model import Track
+from sleepplayer.core.scan import is_special_file
 from sleepplayer.core.storage import StorageError, atomic_write_bytes
 
 #: A message names at most this many refused lines.
@@ -38,6 +39,8 @@ def load_playlist_file(path: str) -> LoadedPlaylist:
     """Read a local playlist file; PlaylistFileError with a readable reason when it cannot."""
     file = Path(path)
     limit = playlist_io.MAX_PLAYLIST_BYTES
+    if is_special_file(file):  # opening a FIFO would wait for a writer, on the GUI thread
+        raise PlaylistFileError(f"Cannot read {file.name}: it is not a regular file")
     try:
         with file.open("rb") as stream:
             data = stream.read(limit + 1)

@@ -4,9 +4,12 @@ The request was checked for form by :mod:`sleepplayer.core.remote_message`; here
 the app. Items pass the playlist URL policy first, and whatever it refuses is named in the
 window and in the reply, never dropped silently. The order is volume, items, timer, verb, so
 opened items already start at the asked volume and ``--play --sleep 30m`` arms before playing.
+Opened items start playing once they are loaded, so ``--play`` or ``--toggle`` with items
+leaves the current track alone (as at first start, in ``run_app``).
 
-A request without a verb raises the window (someone started SleepPlayer again); a verb, as
-bound to a global shortcut, acts without bringing the window up, except ``--show``.
+The window comes up for a bare launch, for items without a verb, and for ``--show``
+(:attr:`RemoteRequest.raises_window`). Verbs, ``--volume`` and timer options, as bound to
+global shortcuts, act without lighting the screen.
 """
 
 from __future__ import annotations
@@ -15,23 +18,31 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QTimer
 
-from sleepplayer.core.remote_message import (
-    RemoteReply,
-    RemoteRequest,
-    Verb,
-    plan_from_options,
-)
+from sleepplayer.core.remote_message import RemoteReply, RemoteRequest, Verb
 from sleepplayer.core.settings import Settings
+from sleepplayer.core.timer_options import plan_from_options
 from sleepplayer.core.url_policy import check_uri
+from sleepplayer.services.activity import user_command
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.sleep_timer import SleepTimer
 
 #: A refusal message names this many items, then counts the rest.
 _LISTED = 3
 _SHOWN_CHARS = 80
-#: Verbs that count as the user being awake (activity grace), as their window actions do.
-#: Pause and stop do not: in the grace minute after the end, activity resumes playback.
-_ACTIVITY = frozenset({Verb.TOGGLE, Verb.PLAY, Verb.NEXT, Verb.PREVIOUS})
+#: Verbs that opened items carry out themselves: they play once loaded (``open_items``).
+#: Run at once, these would act on the old track: heard for a moment, or paused.
+_DONE_BY_OPENING = frozenset({Verb.PLAY, Verb.TOGGLE})
+#: The controller command each transport verb runs, reported to the sleep timer by the rule
+#: every front end shares (services.activity: a pause after the end never brings sound back).
+#: The timer's own verbs set the timer themselves; showing and quitting are not activity.
+_COMMANDS = {
+    Verb.TOGGLE: "toggle",
+    Verb.PLAY: "play",
+    Verb.PAUSE: "pause",
+    Verb.NEXT: "next",
+    Verb.PREVIOUS: "previous",
+    Verb.STOP: "stop",
+}
 
 
 class RemoteCommands:
@@ -73,14 +84,17 @@ class RemoteCommands:
             plan = None
         if plan is not None:
             self._timer.arm(plan)
-        if request.verb is not None:
-            self._run(request.verb, request.extend_s)
+        command = _COMMANDS.get(request.verb) if request.verb is not None else None
+        if command is None and request.volume is not None:
+            command = "set_volume"
+        reported = self._timer if command is not None else None
+        with user_command(reported, self._controller, command or ""):
+            if request.verb is not None and not (allowed and request.verb in _DONE_BY_OPENING):
+                self._run(request.verb, request.extend_s)
         if request.raises_window:
             self._show_window()
         if problems:
             self._show_message(" ".join(problems))
-        if request.volume is not None or request.verb in _ACTIVITY:
-            self._timer.notify_activity()
         return RemoteReply(not problems, " ".join(problems))
 
     def _run(self, verb: Verb, extend_s: float | None) -> None:
@@ -93,8 +107,7 @@ class RemoteCommands:
             Verb.PREVIOUS: c.previous,
             Verb.STOP: c.stop,
             Verb.CANCEL_SLEEP: self._timer.cancel,
-            Verb.SHOW: self._show_window,
-        }
+        }  # and Verb.SHOW: apply raises the window for it (RemoteRequest.raises_window)
         if verb in simple:
             simple[verb]()
         elif verb is Verb.EXTEND and extend_s is not None:

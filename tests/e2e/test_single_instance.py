@@ -184,6 +184,11 @@ def test_a_plain_launch_and_show_raise_the_window_but_a_verb_does_not(
     forward(app, "--next")
     forward(app, "--pause")  # served in order: once this is answered, --next was done
     assert not app_on_top(), "a verb (a global shortcut) leaves the window where it is"
+    # What the .desktop file's actions and shortcuts send at night: the window stays down.
+    forward(app, "--sleep", "30m")
+    forward(app, "--volume", "20")
+    forward(app, "--cancel-sleep")  # once answered, the two before it were done
+    assert not app_on_top(), "timer options and --volume leave the window where it is"
 
 
 @pytest.mark.parametrize(
@@ -217,12 +222,21 @@ def test_a_pure_verb_with_nothing_running_says_so_and_exits_1(
     address.lock_path.unlink()  # the one file the check leaves, outside tmp_path
 
 
+@pytest.mark.parametrize("verb", ["--play", "--toggle"])
 def test_a_starting_verb_with_nothing_running_starts_the_app(
-    launch_app: Launch, pulse: PulseAudio
+    launch_app: Launch, pulse: PulseAudio, verb: str
 ) -> None:
-    app = launch_app("--play")
+    app = launch_app(verb)
     app.wait_for_window()
     wait_until(lambda: playing(pulse, app), 15, "the new instance to play")
+    forward(app, "--quit")
+    assert app.wait_exit(10) == 0
+
+
+def test_show_with_nothing_running_starts_the_app_with_its_window(launch_app: Launch) -> None:
+    app = launch_app("--show")
+    app.wait_for_window()
+    assert app.process.poll() is None, "it keeps running"
     forward(app, "--quit")
     assert app.wait_exit(10) == 0
 

@@ -23,11 +23,13 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from sleepplayer import APP_ID
 from sleepplayer.cli import build_parser
 from sleepplayer.core.instance_address import (
     MAX_SOCKET_PATH,
     InstanceAddress,
     InstanceDirError,
+    data_key,
     ensure_private_dir,
     instance_address,
 )
@@ -46,10 +48,12 @@ from sleepplayer.desktop.instance_client import (
     InstanceError,
     NotRunning,
     forward_or_claim,
+    pipe_path,
     send,
+    within,
 )
 from sleepplayer.desktop.instance_lock import InstanceLock
-from sleepplayer.desktop.single_instance import READ_TIMEOUT_MS, InstanceServer
+from sleepplayer.desktop.instance_server import READ_TIMEOUT_MS, InstanceServer
 from sleepplayer.second_launch import forward
 
 pytestmark = [
@@ -147,6 +151,57 @@ def test_a_deep_runtime_folder_gives_way_to_a_shorter_one(tmp_path: Path) -> Non
     assert len(os.fsencode(found.server_name)) <= MAX_SOCKET_PATH
     ok = instance_address(AppPaths.resolve(str(tmp_path / "a")), {"XDG_RUNTIME_DIR": "/run/x"})
     assert ok.server_name != "/run/x"  # a missing folder is not used
+
+
+def test_inside_flatpak_the_folder_all_sandboxes_share_is_used() -> None:
+    # Each Flatpak sandbox has an $XDG_RUNTIME_DIR of its own; $XDG_RUNTIME_DIR/app/$FLATPAK_ID
+    # is the one folder every instance of the app sees.
+    runtime = Path(tempfile.mkdtemp(prefix="sp-", dir="/tmp"))
+    try:
+        shared = runtime / "app" / APP_ID
+        shared.mkdir(parents=True)
+        paths = AppPaths.resolve(str(runtime / "home"))
+        inside = instance_address(paths, {"XDG_RUNTIME_DIR": str(runtime), "FLATPAK_ID": APP_ID})
+        assert inside.directory == shared / f"sleepplayer-{os.getuid()}"
+        assert inside.server_name.startswith(str(shared) + "/")
+        assert len(os.fsencode(inside.server_name)) <= MAX_SOCKET_PATH
+        outside = instance_address(paths, {"XDG_RUNTIME_DIR": str(runtime)})
+        assert outside.directory == runtime / f"sleepplayer-{os.getuid()}"
+        for bad_id in ("../../etc", "..", "io.github/../x", ""):
+            env = {"XDG_RUNTIME_DIR": str(runtime), "FLATPAK_ID": bad_id}
+            assert instance_address(paths, env).directory == outside.directory, bad_id
+        shared.rmdir()  # no app folder (an old Flatpak): the runtime folder still works
+        env = {"XDG_RUNTIME_DIR": str(runtime), "FLATPAK_ID": APP_ID}
+        assert instance_address(paths, env).directory == outside.directory
+    finally:
+        shutil.rmtree(runtime)
+
+
+def test_the_windows_address_is_a_named_pipe_per_user_and_data_directory(tmp_path: Path) -> None:
+    paths = AppPaths.resolve(str(tmp_path / "a"))
+    found = instance_address(paths, {"USERNAME": "Ann Lee"}, windows=True)
+    assert found.directory is None
+    assert found.server_name == f"sleepplayer-AnnLee-{data_key(paths)}"
+    # Qt listens on \\.\pipe\<name>; the client opens that path as a file.
+    assert pipe_path(found.server_name) == "\\\\.\\pipe\\" + found.server_name
+    assert pipe_path(pipe_path(found.server_name)) == pipe_path(found.server_name)
+
+
+def test_within_bounds_io_that_has_no_timeout_of_its_own() -> None:
+    # How the Windows client waits on a blocking pipe: it must never hang a second launch.
+    assert within(5.0, lambda: b"reply") == b"reply"
+    release = threading.Event()
+    try:
+        with pytest.raises(InstanceError, match="does not answer"):
+            within(0.2, lambda: b"late" if release.wait(30) else b"")
+    finally:
+        release.set()
+
+    def refuse() -> bytes:
+        raise InstanceError("SleepPlayer closed the connection without answering")
+
+    with pytest.raises(InstanceError, match="without answering"):
+        within(5.0, refuse)
 
 
 def test_the_private_folder_is_made_0700_and_an_open_one_is_closed(tmp_path: Path) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -109,6 +112,28 @@ def test_unreadable_files_are_reported(service: LibraryService, tmp_path: Path) 
     assert len(service.playlists()) == before
     assert messages[0].startswith("Cannot read gone.m3u")
     assert messages[1].startswith("Cannot read garbage.xspf")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_named_like_a_playlist_is_refused_without_blocking(
+    service: LibraryService, tmp_path: Path
+) -> None:
+    # Read on the GUI thread: opening a FIFO would wait for a writer, freezing the window.
+    fifo = tmp_path / "night.m3u"
+    os.mkfifo(fifo)
+
+    def open_a_writer() -> None:  # without the check, what lets the test end (and fail)
+        with contextlib.suppress(OSError):  # ENXIO: nobody is reading, as it should be
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    unblock = threading.Timer(5.0, open_a_writer)
+    unblock.start()
+    try:
+        messages = _messages(service)
+        assert service.add_playlist_file("p", str(fifo)) == -1
+        assert messages == ["Cannot read night.m3u: it is not a regular file"]
+    finally:
+        unblock.cancel()
 
 
 def test_export_failure_is_a_message(service: LibraryService, tmp_path: Path) -> None:

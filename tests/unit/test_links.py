@@ -10,6 +10,7 @@ import pytest
 from sleepplayer.bootstrap import expand_items
 from sleepplayer.core.links import (
     LinkKind,
+    absolute_items,
     has_scheme,
     hls_kind,
     is_web_url,
@@ -103,6 +104,23 @@ def test_hls_sniffing() -> None:
     assert hls_kind(live) is LinkKind.RADIO
     assert hls_kind(live + b"#EXT-X-ENDLIST\n") is LinkKind.STREAM
     assert hls_kind(b"#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nlow.m3u8\n") is LinkKind.STREAM
+
+
+def test_existing_relative_paths_become_absolute_and_the_rest_stays(tmp_path: Path) -> None:
+    (tmp_path / "rain.opus").write_bytes(b"")
+    (tmp_path / "sub").mkdir()
+    items = ["rain.opus", "sub/../rain.opus", "Sleep sounds", "gone.ogg", "/abs/x.mp3",
+             "https://e.org/a.mp3", "smb://nas/a.mp3", "file:///a.mp3"]  # fmt: skip
+    assert absolute_items(items, str(tmp_path)) == (
+        str(tmp_path / "rain.opus"),
+        str(tmp_path / "rain.opus"),
+        "Sleep sounds",
+        "gone.ogg",
+        "/abs/x.mp3",
+        "https://e.org/a.mp3",
+        "smb://nas/a.mp3",
+        "file:///a.mp3",
+    )
 
 
 def test_expand_items_sorts_the_command_line(tmp_path: Path) -> None:

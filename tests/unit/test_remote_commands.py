@@ -1,5 +1,6 @@
 """RemoteCommands against fakes: each verb reaches the controller or the timer, the window comes
-up only without a verb, refused items are named (never dropped), and --quit waits for the reply."""
+up only for a bare launch, items or --show, refused items are named (never dropped), and --quit
+waits for the reply."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.core.model import Library, Playlist
-from sleepplayer.core.remote_message import RemoteReply, RemoteRequest, TimerOptions, Verb
+from sleepplayer.core.remote_message import RemoteReply, RemoteRequest, Verb
 from sleepplayer.core.settings import Settings
 from sleepplayer.core.sleep_plan import EndAction, FadeCurve, SleepMode, SleepPlan
+from sleepplayer.core.timer_options import TimerOptions
 from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.remote_commands import RemoteCommands, refusal_message
 from tests.helpers.fake_services import (
@@ -97,11 +99,14 @@ def test_pause_then_play_changes_the_state(rig: Rig) -> None:
     assert states == [PlayerState.PLAYING, PlayerState.PAUSED]
 
 
-def test_play_and_skip_count_as_activity_but_pause_does_not(rig: Rig) -> None:
-    # In the grace minute after the end, activity resumes playback: a pause must not.
+def test_pause_and_stop_are_quiet_activity_and_play_is_activity(rig: Rig) -> None:
+    # In the grace minute after the end, activity resumes playback: a pause must not, but it
+    # still shows someone is awake (a suspend countdown stops). The timer's verbs and --show
+    # are not activity.
     for verb in (Verb.PAUSE, Verb.STOP, Verb.CANCEL_SLEEP, Verb.SHOW):
         rig.commands.apply(RemoteRequest(verb=verb))
-    assert ("notify_activity",) not in rig.timer.calls
+    reports = [c for c in rig.timer.calls if c[0] == "notify_activity"]
+    assert reports == [("notify_activity", "quiet")] * 2
     rig.commands.apply(RemoteRequest(verb=Verb.TOGGLE))
     assert rig.timer.calls[-1] == ("notify_activity",)
 
@@ -121,7 +126,7 @@ def test_sleep_options_arm_a_plan_with_the_users_defaults(rig: Rig) -> None:
     assert name == "arm" and isinstance(plan, SleepPlan)
     assert (plan.mode, plan.duration_s, plan.fade_s) == (SleepMode.DURATION, 1800.0, 120.0)
     assert (plan.curve, plan.end_action) == (FadeCurve.SMOOTH, EndAction.STOP)
-    assert rig.app.shown == 1, "no verb: the window comes up"
+    assert rig.app.shown == 0, "a timer shortcut (sleepplayer --sleep 30m) leaves it dark"
 
 
 def test_an_impossible_plan_is_reported_not_raised(rig: Rig) -> None:
@@ -132,10 +137,10 @@ def test_an_impossible_plan_is_reported_not_raised(rig: Rig) -> None:
     assert not any(c[0] == "arm" for c in rig.timer.calls)
 
 
-def test_volume_is_set_and_the_window_comes_up(rig: Rig) -> None:
+def test_volume_is_set_without_raising_the_window(rig: Rig) -> None:
     rig.commands.apply(RemoteRequest(volume=30))
     assert rig.controller.volume == 30
-    assert rig.app.shown == 1
+    assert rig.app.shown == 0, "a volume shortcut must not light the screen"
 
 
 def test_show_and_a_plain_second_launch_raise_the_window(rig: Rig) -> None:
@@ -143,6 +148,32 @@ def test_show_and_a_plain_second_launch_raise_the_window(rig: Rig) -> None:
     rig.commands.apply(RemoteRequest(verb=Verb.SHOW))
     assert rig.app.shown == 2
     assert rig.controller.calls == []
+
+
+def test_opening_items_raises_the_window_unless_a_verb_comes_with_them(rig: Rig) -> None:
+    rig.commands.apply(RemoteRequest(items=("/music/rain.opus",)))  # a file manager's Open
+    assert rig.app.shown == 1
+    rig.commands.apply(RemoteRequest(items=("/music/rain.opus",), verb=Verb.PLAY))
+    assert rig.app.shown == 1
+
+
+@pytest.mark.parametrize("verb", [Verb.PLAY, Verb.TOGGLE])
+def test_play_with_items_leaves_the_current_track_alone(rig: Rig, verb: Verb) -> None:
+    # The items play once loaded (open_items); a play or toggle now would act on the old
+    # track: heard for a moment, or paused.
+    rig.controller.play()
+    rig.controller.calls.clear()
+    reply = rig.commands.apply(RemoteRequest(items=("/music/rain.opus",), verb=verb))
+    assert reply.ok
+    assert rig.app.opened == [["/music/rain.opus"]]
+    assert rig.controller.calls == []
+    assert rig.controller.state is PlayerState.PLAYING
+
+
+def test_play_with_only_refused_items_plays_what_is_there(rig: Rig) -> None:
+    reply = rig.commands.apply(RemoteRequest(items=("smb://nas/a.mp3",), verb=Verb.PLAY))
+    assert not reply.ok and rig.app.opened == []
+    assert rig.controller.calls == [("play",)], "nothing was opened: the verb still counts"
 
 
 def test_items_pass_the_url_policy_and_refusals_are_named(rig: Rig) -> None:
@@ -160,7 +191,7 @@ def test_items_pass_the_url_policy_and_refusals_are_named(rig: Rig) -> None:
     assert reply.text.startswith("Not opened: smb://nas/a.mp3 (smb: addresses are not allowed)")
     assert "dshow://" in reply.text and "network paths are not allowed" in reply.text
     assert rig.app.messages == [reply.text], "shown in the window, too"
-    assert rig.controller.calls == [("play",)], "the rest is still done"
+    assert rig.controller.calls == [], "the opened items play once loaded"
 
 
 def test_a_refusal_message_names_three_and_counts_the_rest() -> None:

@@ -21,17 +21,13 @@ from sleepplayer.core.remote_message import (
     ProtocolError,
     RemoteReply,
     RemoteRequest,
-    TimerOptions,
     Verb,
-    absolute_items,
     decode_reply,
     decode_request,
     encode_reply,
     encode_request,
-    plan_from_options,
 )
-from sleepplayer.core.settings import Settings
-from sleepplayer.core.sleep_plan import EndAction, FadeCurve, SleepMode
+from sleepplayer.core.timer_options import TimerOptions
 from sleepplayer.second_launch import request_from_args
 
 FUZZ = settings(max_examples=500, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
@@ -222,46 +218,38 @@ def test_valid_requests_round_trip(items: list[str], verb: Verb | None, volume: 
 
 
 # --------------------------------------------------------------------------- meaning
-def test_which_requests_start_the_app_and_which_raise_the_window() -> None:
+def test_which_requests_start_the_app() -> None:
     starting = {Verb.TOGGLE, Verb.PLAY, Verb.SHOW}
     for verb in Verb:
         extend = 60.0 if verb is Verb.EXTEND else None
         request = RemoteRequest(verb=verb, extend_s=extend)
         assert request.starts_app == (verb in starting), verb
-        assert not request.raises_window
     assert RemoteRequest(items=("/a.mp3",)).starts_app
-    assert RemoteRequest(timer=TimerOptions(sleep=60.0)).raises_window
+    assert RemoteRequest(timer=TimerOptions(sleep=60.0)).starts_app
+    assert RemoteRequest(volume=20).starts_app
 
 
-def test_existing_relative_paths_become_absolute_and_the_rest_stays(tmp_path: Path) -> None:
-    (tmp_path / "rain.opus").write_bytes(b"")
-    (tmp_path / "sub").mkdir()
-    items = ["rain.opus", "sub/../rain.opus", "Sleep sounds", "gone.ogg", "/abs/x.mp3",
-             "https://e.org/a.mp3", "smb://nas/a.mp3", "file:///a.mp3"]  # fmt: skip
-    assert absolute_items(items, str(tmp_path)) == (
-        str(tmp_path / "rain.opus"),
-        str(tmp_path / "rain.opus"),
-        "Sleep sounds",
-        "gone.ogg",
-        "/abs/x.mp3",
-        "https://e.org/a.mp3",
-        "smb://nas/a.mp3",
-        "file:///a.mp3",
-    )
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["rain.opus"], ["rain.opus", "--volume", "20"], ["rain.opus", "--sleep", "30m"],
+     ["--show"], ["--show", "--volume", "40"]],
+)  # fmt: skip
+def test_a_bare_launch_items_and_show_raise_the_window(argv: list[str]) -> None:
+    request = request_from_args(build_parser().parse_args(argv), cwd="/")
+    assert request.raises_window
 
 
-def test_plan_from_options_fills_in_the_users_defaults() -> None:
-    defaults = Settings()
-    defaults.fade_s = 120
-    defaults.fade_curve = FadeCurve.LINEAR
-    defaults.end_action = EndAction.STOP
-    assert plan_from_options(TimerOptions(fade=30.0), defaults) is None
-    plan = plan_from_options(TimerOptions(sleep=1800.0), defaults)
-    assert plan is not None
-    assert (plan.mode, plan.duration_s, plan.fade_s) == (SleepMode.DURATION, 1800.0, 120.0)
-    assert (plan.curve, plan.end_action) == (FadeCurve.LINEAR, EndAction.STOP)
-    plan = plan_from_options(TimerOptions(sleep_after_tracks=2, after="quit"), defaults)
-    assert plan is not None and plan.tracks == 2 and plan.end_action is EndAction.QUIT
+@pytest.mark.parametrize(
+    "argv",
+    [["--sleep", "30m"], ["--sleep-at", "23:30"], ["--sleep-end-of-track"],
+     ["--sleep-after-tracks", "2"], ["--fade", "90s"], ["--volume", "20"],
+     ["--volume", "0", "--sleep", "30m"], ["--toggle"], ["--play"], ["--pause"], ["--next"],
+     ["--extend", "10m"], ["--cancel-sleep"], ["--quit"], ["rain.opus", "--play"]],
+)  # fmt: skip
+def test_shortcut_commands_never_raise_the_window(argv: list[str]) -> None:
+    # What global shortcuts and the .desktop actions send, in the dark: no window pops up.
+    request = request_from_args(build_parser().parse_args(argv), cwd="/")
+    assert not request.raises_window, argv
 
 
 def test_the_command_line_becomes_a_request(tmp_path: Path) -> None:

@@ -139,3 +139,35 @@ def test_deep_trees_do_not_recurse(tmp_path: Path) -> None:
         deep = deep / "d"
     touch(deep, "x.mp3")
     assert list(expand_paths([tmp_path])) == [deep / "x.mp3"]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_devices_and_fifos_are_reported_never_yielded(tmp_path: Path) -> None:
+    # /dev/zero never ends and a FIFO blocks its reader: reading either hangs the scan.
+    os.mkfifo(tmp_path / "pipe.mp3")
+    os.symlink("/dev/zero", tmp_path / "zero.mp3")
+    touch(tmp_path, "real.mp3")
+    problems: list[str] = []
+    given: list[str | Path] = [
+        "/dev/zero",
+        tmp_path / "pipe.mp3",
+        tmp_path / "zero.mp3",
+        tmp_path / "real.mp3",
+    ]
+    got = list(expand_paths(given, on_problem=problems.append))
+    assert got == [tmp_path / "real.mp3"]
+    assert problems == [
+        "Not added: /dev/zero is not a regular file",
+        f"Not added: {tmp_path / 'pipe.mp3'} is not a regular file",
+        f"Not added: {tmp_path / 'zero.mp3'} is not a regular file",
+    ]
+    # In a folder they are skipped like any other non-audio entry.
+    assert rel(tmp_path, list(expand_paths([tmp_path]))) == ["real.mp3"]
+
+
+def test_missing_files_are_still_yielded_not_reported(tmp_path: Path) -> None:
+    problems: list[str] = []
+    assert list(expand_paths([tmp_path / "gone.mp3"], on_problem=problems.append)) == [
+        tmp_path / "gone.mp3"
+    ]
+    assert problems == []
