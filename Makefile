@@ -93,8 +93,14 @@ bench: test-deps
 sounds: test-deps
 	$(BIN)/python resources/make_sounds.py
 
+# The e2e screenshot tests write artifacts/*.png under Xvfb; the README shows four of them from
+# docs/ (the tray menu cut to the screen's top right corner, where the tray and its menus are).
 screenshots: test-deps
 	$(BIN)/python -m pytest tests/e2e -k screenshot
+	cp artifacts/main-window.png docs/screenshot.png
+	cp artifacts/timer-panel.png docs/timer-panel.png
+	cp artifacts/settings.png docs/settings.png
+	convert artifacts/tray-menu.png -gravity NorthEast -crop 700x370+0+0 +repage docs/tray-menu.png
 
 # The hicolor PNGs in packaging/linux/icons, from resources/icons/app.svg (kept in the tree).
 icons: venv

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -17,31 +19,33 @@ from sleepplayer.core.session_state import ResumeState
 from sleepplayer.core.settings import Settings
 from sleepplayer.desktop.inhibit import SleepInhibitor
 from sleepplayer.desktop.instance_client import Claim
+from sleepplayer.desktop.instance_server import InstanceServer
 from sleepplayer.desktop.keep_awake import KeepAwake
 from sleepplayer.desktop.now_playing import NowPlayingDeps, NowPlayingService, create_now_playing
-from sleepplayer.desktop.single_instance import InstanceServer
 from sleepplayer.desktop.suspend import SystemSuspender
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from sleepplayer.services.builtin_sounds import ensure_builtin_playlist
 from sleepplayer.services.controller import PlaybackController, make_resolver
-from sleepplayer.services.item_loader import ItemLoader
 from sleepplayer.services.library import LibraryService
+from sleepplayer.services.opened_files import OpenedFiles
 from sleepplayer.services.persistence import LIBRARY, RESUME, SETTINGS, Store, load_state
+from sleepplayer.services.quiet_start import QuietStart
 from sleepplayer.services.remote_commands import RemoteCommands
 from sleepplayer.services.sleep_timer import SleepTimer, Suspender
+from sleepplayer.services.timer_phase import TimerPhase
 from sleepplayer.ui.actions import ActionRegistry
 from sleepplayer.ui.close_to_tray import CloseToTray
 from sleepplayer.ui.icons import app_icon
 from sleepplayer.ui.main_window import MainWindow
 from sleepplayer.ui.theme import apply_theme
-from sleepplayer.ui.tray import TrayController
+from sleepplayer.ui.tray import SystemTray
 
 #: While playing, the resume point is saved this often, so a crash loses at most this much.
 RESUME_SAVE_MS = 60_000
 #: States saved as "playing" in the resume point (a stream still opening counts).
 _PLAYING_STATES = (PlayerState.PLAYING, PlayerState.OPENING, PlayerState.BUFFERING)
-#: Name of the playlist that command-line items are put into.
-OPENED_PLAYLIST = "Opened files"
+#: The night is ending: a quit now is saved as not playing (see ``_playing_to_resume``).
+_NIGHT_ENDING = (TimerPhase.FADING, TimerPhase.GRACE, TimerPhase.COUNTDOWN)
 
 
 class SleepPlayerApp:
@@ -55,7 +59,9 @@ class SleepPlayerApp:
         *,
         volume: int | None = None,
         suspender: Suspender | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``clock`` (monotonic seconds) times the open window and the quiet start's ramp."""
         self.qapp = qapp
         self.paths = paths
         self.backend = backend
@@ -72,6 +78,8 @@ class SleepPlayerApp:
             suspender=suspender,
             state_file=paths.fell_asleep_file,
         )
+        self.opened_files = OpenedFiles(self.library, self.controller, clock=clock)
+        self.quiet_start = QuietStart(self.controller, cap=self.timer.fade_gain, clock=clock)
         self.keep_awake = KeepAwake(
             self.controller,
             self.timer,
@@ -101,7 +109,7 @@ class SleepPlayerApp:
         self._resume_timer = QTimer(self.window)
         self._resume_timer.setInterval(RESUME_SAVE_MS)
         self._resume_timer.timeout.connect(lambda: self.store.mark_dirty(RESUME))
-        self.tray = TrayController(
+        self.tray = SystemTray(
             self.controller, self.library, self.timer, self.actions, self, self.window
         )
         self.tray.show()
@@ -177,14 +185,15 @@ class SleepPlayerApp:
         """Play on if the last session quit while playing and both ``restore_position`` and
         ``resume_playing`` are on. True when playback was started.
 
-        Through the controller's normal start, like pressing Play: the saved volume is set
-        before the first sound, and bedtime may arm the timer.
+        Through the controller's normal start, like pressing Play (bedtime may arm the
+        timer), but quietly: nobody pressed Play, and whoever is there may be asleep, so the
+        sound rises from silence to the saved volume (:class:`QuietStart`).
         """
         s = self.settings
         wanted = s.restore_position and s.resume_playing and self._was_playing
         if not wanted or self.controller.current_track is None:
             return False
-        self.controller.play()
+        self.quiet_start.play()
         return True
 
     def _resume_state(self) -> ResumeState:
@@ -193,8 +202,16 @@ class SleepPlayerApp:
             self.controller.current_playlist_uid,
             track.uid if track else None,
             self.controller.position_ms() if track else 0,
-            playing=self.controller.state in _PLAYING_STATES,
+            playing=self._playing_to_resume(),
         )
+
+    def _playing_to_resume(self) -> bool:
+        """Whether the next start may play on. Not when the quit (tray or MPRIS Quit, a
+        logout) comes while the night is ending: in the fade, the grace minute or the suspend
+        countdown, or with any gain below full. Whoever fell asleep is not woken by it."""
+        if self.controller.state not in _PLAYING_STATES:
+            return False
+        return self.timer.phase not in _NIGHT_ENDING and self.controller.fade_gain >= 1.0
 
     # ------------------------------------------------------------------ window
     # One place for showing and hiding, shared by the tray, a second launch and MPRIS Raise.
@@ -213,7 +230,7 @@ class SleepPlayerApp:
 
     def toggle_window(self) -> None:
         """Hide a visible window, show a hidden or minimised one."""
-        if self.window.isVisible() and not self.window.isMinimized():
+        if self.window.is_shown():
             self.hide_window()
         else:
             self.show_window()
@@ -239,25 +256,10 @@ class SleepPlayerApp:
     # ------------------------------------------------------------------ actions
     def open_items(self, items: list[str]) -> None:
         """Play command-line items: a saved playlist by name, or files, folders, playlist
-        files and web links, gathered in the "Opened files" playlist."""
-        opened = expand_items(items, self.library.library)
-        if opened.only_playlists():
-            self.library.set_current(opened.playlists[0].uid)
-            self.controller.play_playlist(opened.playlists[0].uid)
-            return
-        existing = self.library.playlist_by_name(OPENED_PLAYLIST)
-        uid = existing.uid if existing else self.library.create_playlist(OPENED_PLAYLIST)
-        self.library.replace_tracks(uid, [])
-        self.library.set_current(uid)
-        loader = ItemLoader(self.library, self.window)
-
-        def play_when_loaded(loaded_uid: str, count: int) -> None:
-            loader.deleteLater()
-            if count:
-                self.controller.play_playlist(loaded_uid)
-
-        loader.finished.connect(play_when_loaded)
-        loader.load(uid, opened)
+        files and web links, gathered in the "Opened files" playlist. Opens that come
+        quickly one after another (a file manager's several files) add up; see
+        :mod:`sleepplayer.services.opened_files`."""
+        self.opened_files.open(expand_items(items, self.library.library))
 
     def shutdown(self) -> None:
         """Ordered quit: timers, save (with the position), playback, worker, engine."""
@@ -267,6 +269,7 @@ class SleepPlayerApp:
         if self.now_playing is not None:  # first: the desktop stops offering our controls
             self.now_playing.shutdown()
         self.timer.shutdown()
+        self.quiet_start.stop()
         self.keep_awake.shutdown()
         self._resume_timer.stop()
         geometry, state, splitter = self.window.save_state()

@@ -181,10 +181,19 @@ class LibraryService(QObject):
         self._next_job_id += 1
         self._start_next_job()
 
-    def cancel_scan(self) -> None:
-        """Stop adding: the running job ends after its current file, queued ones are dropped."""
-        self._jobs.clear()
-        self._scanner.cancel()
+    def cancel_scan(self, playlist_uid: str | None = None) -> None:
+        """Stop adding: the running job ends after its current file, queued ones are dropped.
+        With ``playlist_uid``, only the jobs adding to that playlist (the others go on).
+
+        ``scan_finished`` still comes for each cancelled job (a dropped one at once, with 0),
+        so whoever waits for a job's end is never left waiting."""
+        dropped = [j for j in self._jobs if playlist_uid in (None, j.playlist_uid)]
+        self._jobs = deque(j for j in self._jobs if all(j is not d for d in dropped))
+        active = self._active
+        if active is not None and playlist_uid in (None, active.playlist_uid):
+            self._scanner.cancel()
+        for job in dropped:
+            self.scan_finished.emit(job.playlist_uid, 0)
 
     def is_scanning(self) -> bool:
         return self._active is not None
@@ -264,10 +273,11 @@ class LibraryService(QObject):
         assert self._intake is not None
         self._intake.add(playlist_uid, urls, row)
 
-    def cancel_urls(self) -> None:
-        """Stop checking links; tracks already added stay."""
+    def cancel_urls(self, playlist_uid: str | None = None) -> None:
+        """Stop checking links (only those for ``playlist_uid`` when given); tracks already
+        added stay. ``urls_finished`` comes for each cancelled batch, before this returns."""
         if self._intake is not None:
-            self._intake.cancel()
+            self._intake.cancel(playlist_uid)
 
     def is_adding_urls(self) -> bool:
         return self._intake is not None and self._intake.is_busy()

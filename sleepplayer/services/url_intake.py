@@ -113,18 +113,29 @@ class UrlIntake(QObject):
         self._flush(batch)
         self._emit_progress()
 
-    def cancel(self) -> None:
-        """Stop every pending check; what was already added stays."""
-        probes, self._probes = self._probes, {}
-        expanding, self._expanding = self._expanding, {}
-        batches, self._batches = self._batches, []
-        self._waiting.clear()
+    def cancel(self, playlist_uid: str | None = None) -> None:
+        """Stop every pending check, or only those for ``playlist_uid``; what was already
+        added stays. ``finished`` comes for each cancelled batch before this returns."""
+
+        def cancelled(batch: _Batch) -> bool:
+            return playlist_uid is None or batch.playlist_uid == playlist_uid
+
+        probes = [p for p, link in self._probes.items() if cancelled(link.batch)]
+        for probe in probes:
+            del self._probes[probe]
+        expanding = [j for j, link in self._expanding.items() if cancelled(link.batch)]
+        for job_id in expanding:
+            del self._expanding[job_id]
+        batches = [b for b in self._batches if cancelled(b)]
+        self._batches = [b for b in self._batches if not cancelled(b)]
+        self._waiting = [link for link in self._waiting if not cancelled(link.batch)]
         for probe in probes:
             probe.abort()
             probe.deleteLater()
         if self._resolver is not None:
             for job_id in expanding:
                 self._resolver.cancel(job_id)
+        self._start_waiting()  # the links of other playlists take the freed places
         for batch in batches:
             self.finished.emit(batch.playlist_uid, batch.added)
         if batches:

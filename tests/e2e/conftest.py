@@ -60,11 +60,12 @@ class RunningApp:
         self.xdotool("windowfocus", "--sync", self.window)
         self.xdotool("key", "--clearmodifiers", *keys)
 
-    def screenshot(self, name: str) -> Path:
+    def screenshot(self, name: str, window: str = "root") -> Path:
+        """artifacts/``name``: the whole screen, or one window (an X window id)."""
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / name
         subprocess.run(
-            ["import", "-window", "root", str(path)], env=self.env, check=True, timeout=30
+            ["import", "-window", window, str(path)], env=self.env, check=True, timeout=30
         )
         return path
 

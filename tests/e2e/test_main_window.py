@@ -107,3 +107,23 @@ def test_restart_restores_playlist_track_and_volume(
     assert max(heard) > -65, "and the sound is there"
     second.key("ctrl+q")
     assert second.wait_exit(10) == 0
+
+
+def test_screenshot_main_window_and_timer_panel(
+    launch_app: Callable[..., RunningApp], pulse: PulseAudio
+) -> None:
+    """artifacts/main-window.png (playing, a 45 min timer running) and artifacts/timer-panel.png,
+    each one window alone; ``make screenshots`` copies them into docs/ for the README."""
+    app = launch_app("--sleep", "45")
+    app.wait_for_window()
+    app.key("space")
+    wait_until(lambda: _playing(pulse) is not None, 15, "a playing audio stream")
+    wait_until(lambda: "Brown noise" in app.title(), 10, "the track in the window title")
+    main = app.screenshot("main-window.png", app.window)
+    app.key("t")
+    panel = app.xdotool("search", "--sync", "--onlyvisible", "--name", "^Sleep Timer$").split()
+    assert panel, "the Sleep Timer panel did not open"
+    shot = app.screenshot("timer-panel.png", panel[0])
+    assert main.stat().st_size > 0 and shot.stat().st_size > 0
+    app.key("ctrl+q")
+    assert app.wait_exit(10) == 0

@@ -175,11 +175,15 @@ class FakeLibraryService(LibraryService):
     def add_urls(self, playlist_uid: str, urls: Sequence[str], row: int | None = None) -> None:
         self.calls.append(("add_urls", playlist_uid, list(urls), row))
 
-    def cancel_urls(self) -> None:
-        self.calls.append(("cancel_urls",))
+    def cancel_urls(self, playlist_uid: str | None = None) -> None:
+        self.calls.append(
+            ("cancel_urls",) if playlist_uid is None else ("cancel_urls", playlist_uid)
+        )
 
-    def cancel_scan(self) -> None:
-        self.calls.append(("cancel_scan",))
+    def cancel_scan(self, playlist_uid: str | None = None) -> None:
+        self.calls.append(
+            ("cancel_scan",) if playlist_uid is None else ("cancel_scan", playlist_uid)
+        )
 
     def is_adding_urls(self) -> bool:
         return False
@@ -400,8 +404,8 @@ class FakeSleepTimer(SleepTimer):
             self._deadline += timedelta(seconds=seconds)
         self.changed.emit()
 
-    def notify_activity(self) -> None:
-        self.calls.append(("notify_activity",))
+    def notify_activity(self, *, quiet: bool = False) -> None:
+        self.calls.append(("notify_activity", "quiet") if quiet else ("notify_activity",))
 
     def undo_auto_arm(self) -> None:
         self.calls.append(("undo_auto_arm",))

@@ -274,3 +274,21 @@ def test_cancel_stops_and_keeps_what_is_in(
     assert finished.args == ["p", 0]
     assert not service.is_adding_urls()
     assert messages == ["Stopped adding links (0 tracks added)."]
+
+
+def test_cancel_for_one_playlist_leaves_the_others_checking(
+    qtbot: QtBot, server: Server, service: LibraryService
+) -> None:
+    other = service.create_playlist("Other")
+    finished: list[tuple[str, int]] = []
+    service.urls_finished.connect(lambda uid, added: finished.append((uid, added)))
+    service.add_urls("p", [f"{server.base}/page"])
+    service.add_urls(other, [f"{server.base}/rain.ogg"])
+    service.cancel_urls("p")
+    assert finished == [("p", 0)]  # before it returns
+    assert service.is_adding_urls()  # the other playlist's link is still being checked
+    qtbot.waitUntil(lambda: len(finished) == 2, timeout=WAIT_MS)
+    assert finished[1] == (other, 1)
+    playlist = service.playlist(other)
+    assert playlist is not None and [t.uri for t in playlist.tracks] == [f"{server.base}/rain.ogg"]
+    assert service.playlist("p").tracks == []  # type: ignore[union-attr]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import wave
 from pathlib import Path
@@ -84,6 +85,24 @@ def test_missing_file_is_added_marked_unavailable(
     assert playlist is not None and playlist.tracks[-1].unavailable
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and /dev/zero")
+def test_a_fifo_or_device_is_refused_with_a_message_and_the_scan_ends(
+    qtbot: QtBot, service: LibraryService, tmp_path: Path
+) -> None:
+    # Forwarded items and MPRIS OpenUri reach here: a FIFO would block the scan worker for
+    # good, /dev/zero would fill memory. The FIFO goes first, so without the check the scan
+    # hangs (and the wait below fails) before it ever reads /dev/zero.
+    fifo = tmp_path / "rain.mp3"
+    os.mkfifo(fifo)
+    messages: list[str] = []
+    service.message.connect(messages.append)
+    with qtbot.waitSignal(service.scan_finished, timeout=5_000) as finished:
+        service.add_paths("p", [str(fifo), "/dev/zero"])
+    assert finished.args == ["p", 0]
+    assert messages == [f"Not added: {fifo} is not a regular file (and 1 more)"]
+    assert len(_titles(service)) == 6, "nothing was added"
+
+
 def test_remove_non_contiguous_rows_emits_valid_ranges(
     qtbot: QtBot, service: LibraryService
 ) -> None:
@@ -122,3 +141,33 @@ def test_builtin_playlist_cannot_be_deleted(qapp: QApplication) -> None:
     service = LibraryService(Library([Playlist("Sleep sounds", uid="b", builtin=True)]))
     service.delete_playlist("b")
     assert service.playlist("b") is not None
+
+
+def test_cancel_scan_for_one_playlist_leaves_the_others_adding(
+    qtbot: QtBot, service: LibraryService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reading, gate = threading.Event(), threading.Event()
+    read = tags.track_from_path
+
+    def slow_read(path: Path) -> Track:
+        reading.set()
+        gate.wait(10)  # the running job is still reading when the cancel comes
+        return read(path)
+
+    monkeypatch.setattr("sleepplayer.services.scanner.track_from_path", slow_read)
+    other = service.create_playlist("Other")
+    finished: list[tuple[str, int]] = []
+    service.scan_finished.connect(lambda uid, found: finished.append((uid, found)))
+    try:
+        service.add_paths("p", [str(_wav(tmp_path / "running.wav"))])
+        service.add_paths(other, [str(_wav(tmp_path / "other.wav"))])
+        service.add_paths("p", [str(_wav(tmp_path / "queued.wav"))])
+        qtbot.waitUntil(reading.is_set, timeout=10_000)
+        service.cancel_scan("p")
+        assert finished == [("p", 0)]  # the queued job ends at once: nobody waits in vain
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: not service.is_scanning() and len(finished) == 3, timeout=10_000)
+    assert finished[1:] == [("p", 1), (other, 1)]  # the running one stopped after its file
+    assert "queued" not in _titles(service)
+    assert [t.display_title for t in service.playlist(other).tracks] == ["other"]  # type: ignore[union-attr]

@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from sleepplayer.app import SleepPlayerApp
 from sleepplayer.core.fade import engine_volume
+from sleepplayer.core.fade_window import RAMP_UP_S
 from sleepplayer.core.paths import AppPaths
 from sleepplayer.core.settings import Settings, settings_to_dict
 from sleepplayer.core.sleep_plan import SleepPlan
@@ -38,20 +39,35 @@ pytestmark = pytest.mark.qt_log_ignore(
 MakeApp = Callable[[], SleepPlayerApp]
 
 
+class Clock:
+    """The app's monotonic seconds; they move only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 @pytest.fixture
 def paths(tmp_path: Path) -> AppPaths:
     return AppPaths.resolve(str(tmp_path / "home"))
 
 
 @pytest.fixture
-def make_app(qtbot: QtBot, qapp: QApplication, paths: AppPaths) -> Iterator[MakeApp]:
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def make_app(qtbot: QtBot, qapp: QApplication, paths: AppPaths, clock: Clock) -> Iterator[MakeApp]:
     """Start the app on ``paths``; each call is a new launch (the last one is shut down)."""
     running: list[SleepPlayerApp] = []
 
     def make() -> SleepPlayerApp:
         for app in running:
             app.shutdown()
-        app = SleepPlayerApp(qapp, paths, FakeBackend())
+        app = SleepPlayerApp(qapp, paths, FakeBackend(), clock=clock)
         qtbot.addWidget(app.window)
         running.append(app)
         return app
@@ -163,9 +179,10 @@ def _play_then_quit(
     resume_playing: bool,
     restore_position: bool = True,
     pause: bool = False,
+    plan: SleepPlan | None = None,
 ) -> str:
     """A launch that plays the second built-in track from 20 s at volume 30, then quits
-    (with the settings as the dialog would have set them)."""
+    (with the settings as the dialog would have set them), with ``plan`` armed if given."""
     app = make_app()
     app.settings.resume_playing = resume_playing
     app.settings.restore_position = restore_position
@@ -178,6 +195,8 @@ def _play_then_quit(
     assert app.controller.state is PlayerState.PLAYING
     if pause:
         app.controller.pause()
+    if plan is not None:
+        app.timer.arm(plan)
     app.shutdown()
     return track_uid
 
@@ -187,8 +206,8 @@ def _plays(app: SleepPlayerApp) -> list[object]:
     return [call for call in backend.calls if call[0] == "play"]
 
 
-def test_resume_playing_plays_on_where_it_was_at_the_saved_volume(
-    make_app: MakeApp, paths: AppPaths
+def test_resume_playing_plays_on_where_it_was_rising_from_silence_to_the_saved_volume(
+    qtbot: QtBot, make_app: MakeApp, paths: AppPaths, clock: Clock
 ) -> None:
     track_uid = _play_then_quit(make_app, resume_playing=True)
     resume = json.loads(paths.resume_file.read_text())
@@ -204,9 +223,17 @@ def test_resume_playing_plays_on_where_it_was_at_the_saved_volume(
     assert app.controller.current_track is not None
     assert app.controller.current_track.uid == track_uid
     assert ("seek", (saved_ms,)) in backend.calls
-    asked = [args[0] for name, args in backend.calls if name == "set_volume"]
-    assert asked and max(asked) <= engine_volume(30)  # never louder than the saved volume
-    assert backend.volume() == engine_volume(30)
+    # Nobody pressed Play and they may be asleep: the first sound is silent, then it rises.
+    assert backend.volume() == 0
+    clock.now += RAMP_UP_S / 2
+    qtbot.waitUntil(lambda: 0 < backend.volume() < engine_volume(30), timeout=2000)
+    clock.now += RAMP_UP_S / 2
+    qtbot.waitUntil(lambda: backend.volume() == engine_volume(30), timeout=2000)
+    assert app.controller.fade_gain == 1.0
+    played = next(i for i, (name, _args) in enumerate(backend.calls) if name == "play")
+    asked = [args[0] for name, args in backend.calls[played:] if name == "set_volume"]
+    assert asked[0] == 0 and asked == sorted(asked)  # only ever up
+    assert max(asked) == engine_volume(30)  # never louder than the saved volume
 
 
 def test_without_resume_playing_nothing_starts(make_app: MakeApp) -> None:
@@ -223,6 +250,25 @@ def test_resume_playing_needs_restore_position(make_app: MakeApp) -> None:
     app = make_app()
     assert not app.resume_on_start()
     assert _plays(app) == []
+
+
+def test_a_quit_during_the_fade_does_not_play_at_the_next_start(
+    make_app: MakeApp, paths: AppPaths
+) -> None:
+    """Tray Quit, MPRIS Quit or a logout while the timer fades: the user fell asleep, so the
+    next start must not play (let alone at the full saved volume)."""
+    _play_then_quit(make_app, resume_playing=True, plan=SleepPlan(duration_s=60, fade_s=60))
+    assert json.loads(paths.resume_file.read_text())["playing"] is False
+    app = make_app()
+    assert not app.resume_on_start()
+    assert _plays(app) == []
+
+
+def test_a_quit_while_the_timer_only_counts_down_still_plays_on(
+    make_app: MakeApp, paths: AppPaths
+) -> None:
+    _play_then_quit(make_app, resume_playing=True, plan=SleepPlan(duration_s=1800, fade_s=60))
+    assert json.loads(paths.resume_file.read_text())["playing"] is True
 
 
 def test_a_pause_before_quitting_is_kept(make_app: MakeApp, paths: AppPaths) -> None:

@@ -1,0 +1,181 @@
+"""Opening items from outside (a second launch, MPRIS OpenUri) in the composed app (fake engine,
+real library and scanner on a temp basedir): files a file manager sends one by one add up and
+play once from the first; a later open replaces the list, cancelling a load still running, so
+the two never mix and play starts once."""
+
+from __future__ import annotations
+
+import threading
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from sleepplayer.app import SleepPlayerApp
+from sleepplayer.core import tags
+from sleepplayer.core.model import Track
+from sleepplayer.core.paths import AppPaths
+from sleepplayer.playback.backend import PlayerState
+from sleepplayer.services.builtin_sounds import BUILTIN_PLAYLIST_NAME, BUILTIN_PLAYLIST_UID
+from sleepplayer.services.opened_files import APPEND_WINDOW_S, OPENED_PLAYLIST
+from tests.helpers.fake_backend import FakeBackend
+
+pytestmark = pytest.mark.qt_log_ignore(
+    "does not support propagateSizeHints",
+    "does not support raise",
+    "systemTrayWindowChanged",  # the offscreen platform has no tray
+)
+
+WAIT_MS = 10_000
+
+
+class Clock:
+    """Monotonic seconds that move only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def app(qtbot: QtBot, qapp: QApplication, tmp_path: Path, clock: Clock) -> Iterator[SleepPlayerApp]:
+    running = SleepPlayerApp(
+        qapp, AppPaths.resolve(str(tmp_path / "home")), FakeBackend(), clock=clock
+    )
+    qtbot.addWidget(running.window)
+    yield running
+    running.shutdown()
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """Files in a folder named "slow" are read only once the gate opens: a scan that is
+    still running when the next open comes."""
+    opened = threading.Event()
+    read = tags.track_from_path
+
+    def slow_read(path: Path) -> Track:
+        if path.parent.name == "slow":
+            opened.wait(WAIT_MS / 1000)
+        return read(path)
+
+    monkeypatch.setattr("sleepplayer.services.scanner.track_from_path", slow_read)
+    yield opened
+    opened.set()  # never leave the scan thread waiting
+
+
+def _wav(path: Path) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\0\0" * 800)
+    return str(path)
+
+
+def _opened(app: SleepPlayerApp) -> list[str]:
+    playlist = app.library.playlist_by_name(OPENED_PLAYLIST)
+    return [t.display_title for t in playlist.tracks] if playlist else []
+
+
+def _loads(app: SleepPlayerApp) -> list[str]:
+    backend: FakeBackend = app.backend  # type: ignore[assignment]
+    return [Path(args[0]).stem for name, args in backend.calls if name == "load"]
+
+
+def _settle(qtbot: QtBot, app: SleepPlayerApp) -> None:
+    """Wait until every open is loaded (or cancelled) and no scan runs."""
+    qtbot.waitUntil(
+        lambda: not app.opened_files.is_loading() and not app.library.is_scanning(),
+        timeout=WAIT_MS,
+    )
+
+
+def test_files_sent_one_by_one_add_up_and_play_once_from_the_first(
+    qtbot: QtBot, app: SleepPlayerApp, clock: Clock, tmp_path: Path
+) -> None:
+    app.open_items([_wav(tmp_path / "a.wav")])
+    clock.now += APPEND_WINDOW_S / 2  # the file manager's next double-clicked file
+    app.open_items([_wav(tmp_path / "b.wav")])
+    _settle(qtbot, app)
+    assert _opened(app) == ["a", "b"]
+    assert _loads(app) == ["a"]  # played once, from the first
+    assert app.controller.state is PlayerState.PLAYING
+
+
+def test_a_file_that_joins_while_the_first_plays_follows_it(
+    qtbot: QtBot, app: SleepPlayerApp, clock: Clock, tmp_path: Path
+) -> None:
+    app.open_items([_wav(tmp_path / "a.wav")])
+    qtbot.waitUntil(lambda: app.controller.state is PlayerState.PLAYING, timeout=WAIT_MS)
+    clock.now += APPEND_WINDOW_S / 2
+    app.open_items([_wav(tmp_path / "b.wav")])
+    _settle(qtbot, app)
+    assert _opened(app) == ["a", "b"]
+    assert _loads(app) == ["a"]  # not started over
+    track = app.controller.current_track
+    assert track is not None and track.display_title == "a"
+
+
+def test_a_later_open_replaces_the_list(
+    qtbot: QtBot, app: SleepPlayerApp, clock: Clock, tmp_path: Path
+) -> None:
+    app.open_items([_wav(tmp_path / "a.wav")])
+    qtbot.waitUntil(lambda: app.controller.state is PlayerState.PLAYING, timeout=WAIT_MS)
+    clock.now += APPEND_WINDOW_S + 1
+    app.open_items([_wav(tmp_path / "b.wav")])
+    _settle(qtbot, app)
+    assert _opened(app) == ["b"]
+    assert _loads(app) == ["a", "b"]
+
+
+def test_a_later_open_cancels_a_load_still_running_and_they_never_mix(
+    qtbot: QtBot, app: SleepPlayerApp, clock: Clock, tmp_path: Path, gate: threading.Event
+) -> None:
+    slow = [_wav(tmp_path / "slow" / f"s{i}.wav") for i in range(3)]
+    app.open_items([str(Path(slow[0]).parent)])
+    qtbot.waitUntil(app.library.is_scanning, timeout=WAIT_MS)
+    clock.now += APPEND_WINDOW_S + 1  # a new open, not part of the first one
+    app.open_items([_wav(tmp_path / "b.wav")])
+    gate.set()
+    _settle(qtbot, app)
+    assert _opened(app) == ["b"]
+    assert _loads(app) == ["b"]  # the first set never played: play started once
+    assert app.controller.state is PlayerState.PLAYING
+
+
+def test_a_saved_playlist_by_name_ends_a_load_still_running(
+    qtbot: QtBot, app: SleepPlayerApp, tmp_path: Path, gate: threading.Event
+) -> None:
+    _wav(tmp_path / "slow" / "s0.wav")
+    app.open_items([str(tmp_path / "slow")])
+    qtbot.waitUntil(app.library.is_scanning, timeout=WAIT_MS)
+    app.open_items([BUILTIN_PLAYLIST_NAME])
+    gate.set()
+    _settle(qtbot, app)
+    assert app.controller.current_playlist_uid == BUILTIN_PLAYLIST_UID
+    assert app.controller.state is PlayerState.PLAYING
+    assert len(_loads(app)) == 1  # "Opened files" did not start over it
+
+
+def test_an_open_after_a_saved_playlist_starts_a_list_of_its_own(
+    qtbot: QtBot, app: SleepPlayerApp, tmp_path: Path
+) -> None:
+    app.open_items([_wav(tmp_path / "a.wav")])
+    _settle(qtbot, app)
+    app.open_items([BUILTIN_PLAYLIST_NAME])
+    app.open_items([_wav(tmp_path / "b.wav")])  # within the window, but after a playlist
+    _settle(qtbot, app)
+    assert _opened(app) == ["b"]
+    assert _loads(app)[-1] == "b"
