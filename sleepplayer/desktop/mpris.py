@@ -14,15 +14,16 @@ the controller (plus the app's raise, quit and open callables).
   SetPosition, the window's keys, "previous" restarting a track) and a track that starts over
   because of repeat-one when the engine restarts it (a local file that loops inside libVLC
   gives no event, so no ``Seeked`` then).
-* Every command counts as the user's activity for the sleep timer, after it ran, like the
-  window's actions (``ActionRegistry._run``): a media key pressed during the fade brings the
-  sound back.
+* Every command counts as the user's activity for the sleep timer, after it ran, by the rule
+  the window's actions share (:mod:`sleepplayer.services.activity`): a media key pressed
+  during the fade brings the sound back; Pause, Stop or a lower volume after the end never do.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from contextlib import AbstractContextManager
 
 from PySide6.QtCore import QMetaObject, QObject, QTimer
 from PySide6.QtDBus import QDBusConnection
@@ -57,6 +58,7 @@ from sleepplayer.desktop.mpris_metadata import (
 )
 from sleepplayer.desktop.now_playing import NowPlayingDeps
 from sleepplayer.playback.backend import PlayerState
+from sleepplayer.services.activity import user_command
 
 log = logging.getLogger(__name__)
 
@@ -248,10 +250,7 @@ class MprisService(QObject):
             return DBusError(UNKNOWN_PROPERTY, f"No property {name}")
         if access != "readwrite":
             return DBusError(READ_ONLY, f"{name} is read-only")
-        error = self._write(name, value)
-        if error is None:
-            self._user_was_here()
-        return error
+        return self._write(name, value)
 
     def _write(self, name: str, value: object) -> DBusError | None:
         c = self._deps.controller
@@ -263,32 +262,33 @@ class MprisService(QObject):
             if mpris_volume(volume) != number:
                 self._force.add("Volume")  # clamped or rounded: tell the client what it got
                 self._schedule_announce()
-            c.set_volume(volume)
+            with self._user_command("set_volume"):
+                c.set_volume(volume)
         elif name == "LoopStatus":
             mode = repeat_for_loop_status(value) if isinstance(value, str) else None
             if mode is None:
                 return DBusError(INVALID_ARGS, "LoopStatus must be None, Track or Playlist")
-            c.set_repeat(mode)
+            with self._user_command("set_repeat"):
+                c.set_repeat(mode)
         elif name == "Shuffle":
             if not isinstance(value, bool):
                 return DBusError(INVALID_ARGS, "Shuffle must be true or false")
-            c.set_shuffle(value)
+            with self._user_command("set_shuffle"):
+                c.set_shuffle(value)
         elif name == "Rate":
             if number is None:
                 return DBusError(INVALID_ARGS, "Rate must be a number")
             if number == 0:
-                c.pause()  # the spec: a rate of 0.0 acts as Pause; other rates do nothing
+                self.pause()  # the spec: a rate of 0.0 acts as Pause; other rates do nothing
         return None
 
     def _can_seek(self) -> bool:
         return player_properties(self._view())["CanSeek"] is True
 
     # ------------------------------------------------------------------ commands
-    def _user_was_here(self) -> None:
-        # After the command, as in ActionRegistry._run: in the grace minute after the end,
-        # activity resumes playback, and a PlayPause handled first would pause it again.
-        if self._deps.timer is not None:
-            self._deps.timer.notify_activity()
+    def _user_command(self, command: str) -> AbstractContextManager[None]:
+        """Run a command in the ``with`` block; the sleep timer hears of it afterwards."""
+        return user_command(self._deps.timer, self._deps.controller, command)
 
     def raise_window(self) -> None:
         self._deps.raise_window()
@@ -297,28 +297,28 @@ class MprisService(QObject):
         self._deps.quit_app()
 
     def play(self) -> None:
-        self._deps.controller.play()
-        self._user_was_here()
+        with self._user_command("play"):
+            self._deps.controller.play()
 
     def pause(self) -> None:
-        self._deps.controller.pause()
-        self._user_was_here()
+        with self._user_command("pause"):
+            self._deps.controller.pause()
 
     def play_pause(self) -> None:
-        self._deps.controller.toggle()
-        self._user_was_here()
+        with self._user_command("toggle"):
+            self._deps.controller.toggle()
 
     def stop(self) -> None:
-        self._deps.controller.stop()
-        self._user_was_here()
+        with self._user_command("stop"):
+            self._deps.controller.stop()
 
     def next(self) -> None:
-        self._deps.controller.next()
-        self._user_was_here()
+        with self._user_command("next"):
+            self._deps.controller.next()
 
     def previous(self) -> None:
-        self._deps.controller.previous()
-        self._user_was_here()
+        with self._user_command("previous"):
+            self._deps.controller.previous()
 
     def seek(self, offset_us: int) -> None:
         """The spec's Seek: relative; before the start means the start, past the end Next."""
@@ -327,10 +327,11 @@ class MprisService(QObject):
             return
         target_ms = c.position_ms() + offset_us // _US_PER_MS
         if c.duration_ms() > 0 and target_ms > c.duration_ms():
-            c.next()
+            with self._user_command("next"):
+                c.next()
         else:
-            c.seek(max(0, target_ms))
-        self._user_was_here()
+            with self._user_command("seek"):
+                c.seek(max(0, target_ms))
 
     def set_position(self, track_path: str, position_us: int) -> None:
         """The spec's SetPosition: ignored for a stale track id or a position out of range."""
@@ -343,14 +344,14 @@ class MprisService(QObject):
         position_ms = position_us // _US_PER_MS
         if c.duration_ms() > 0 and position_ms > c.duration_ms():
             return
-        c.seek(position_ms)
-        self._user_was_here()
+        with self._user_command("seek"):
+            c.seek(position_ms)
 
     def open_uri(self, uri: str) -> DBusError | None:
         problem = open_uri_problem(uri)
         if problem is not None:
             shown = uri if len(uri) <= 200 else uri[:200] + "…"
             return DBusError(INVALID_ARGS, f"Cannot open “{shown}”: {problem}.")
-        self._deps.open_uri(uri.strip())
-        self._user_was_here()
+        with self._user_command("open_uri"):
+            self._deps.open_uri(uri.strip())
         return None

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from sleepplayer.services.activity import ActivitySink
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 
@@ -42,12 +43,6 @@ class NowPlayingService(Protocol):
     def shutdown(self) -> None:
         """Disappear from the system's media controls. Safe to call twice."""
         ...
-
-
-class ActivitySink(Protocol):
-    """The sleep timer's activity grace: a media key during the fade brings the sound back."""
-
-    def notify_activity(self) -> None: ...
 
 
 @dataclass(frozen=True)

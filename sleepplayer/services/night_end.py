@@ -3,7 +3,8 @@
 At the end, playback pauses or stops first (at gain 0), then the gain goes back to 1.0 so the
 next play starts at the user's volume. Then the end action's aftermath: quit, a silent suspend
 countdown (never when the end is long overdue), or a grace minute in which any SleepPlayer key
-brings the sound back (:meth:`NightEnd._wake_up`).
+brings the sound back (:meth:`NightEnd._wake_up`), except one that asks for silence (pause,
+stop, mute: :mod:`sleepplayer.services.activity`).
 
 A mixin of :class:`~sleepplayer.services.sleep_timer.SleepTimer`, which owns the state declared
 here; split out so that the timer module reads as arming, extending and the fade.

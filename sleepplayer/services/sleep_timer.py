@@ -264,13 +264,23 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
                 self._rearm(now, new_end, ramp=True)
         self.tick()
 
-    def notify_activity(self) -> None:
-        """A SleepPlayer shortcut, media key or tray action happened (activity grace)."""
+    def notify_activity(self, *, quiet: bool = False) -> None:
+        """A SleepPlayer shortcut, media key or tray action happened, after it ran (activity
+        grace; the rule for what is ``quiet`` is :mod:`sleepplayer.services.activity`).
+
+        ``quiet``: the command asked for silence (pause, stop, muting...). During the fade
+        any activity fades back up and re-arms: someone is awake. After the end (the grace
+        minute, the suspend countdown) a quiet command turns the timer off and leaves the
+        player silent; other activity brings the sound back. Any activity cancels a suspend.
+        """
         now = self._ts()
         grace = self._settings.activity_grace
-        if self._phase is TimerPhase.COUNTDOWN and not grace:
-            # Never suspend a computer someone is using, even without the grace option.
-            self.suspend_countdown.emit(0)
+        ended = self._phase in (TimerPhase.GRACE, TimerPhase.COUNTDOWN)
+        if ended and (quiet or not grace):
+            # Never suspend a computer someone is using, even without the grace option, and
+            # never answer a pause with sound.
+            if self._phase is TimerPhase.COUNTDOWN:
+                self.suspend_countdown.emit(0)
             self._set_idle()
         elif not grace:
             return

@@ -9,9 +9,11 @@ in the filter is never stolen. Window (not application) context keeps Space from
 playback while a dialog is open.
 
 Activity grace: every action the user triggers is reported to the sleep timer, here and only
-here (:meth:`ActionRegistry._run`), so a sleepy key press during the fade brings the sound back
-whichever action it was. The timer's own commands (+5 min, cancel...) set the timer directly
-and are not reported as well, or an extension would be counted twice.
+here (:meth:`ActionRegistry._run`), by the rule all front ends share
+(:mod:`sleepplayer.services.activity`), so a sleepy key press during the fade brings the sound
+back whichever action it was, and a Stop or Pause after the end never does. The timer's own
+commands (+5 min, cancel...) set the timer directly and are not reported as well, or an
+extension would be counted twice.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from sleepplayer.core.model import RepeatMode
 from sleepplayer.playback.backend import PlayerState
+from sleepplayer.services.activity import user_command
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 from sleepplayer.ui import icons
@@ -219,15 +222,16 @@ class ActionRegistry(QObject):
             "registry": self,
         }
         receiver = owner[owner_name]
-        if receiver is not None:
-            getattr(receiver, method)(*spec.args)
-        # A checkable action flips itself on trigger; the controller is the truth.
-        if spec.checkable:
-            self._sync_from_controller()
-        # After the action, not before: in the grace minute after the end, activity resumes
-        # playback, and a Play/Pause that came first would then pause it again.
-        if spec.reports_activity and self._timer is not None:
-            self._timer.notify_activity()
+        # Reported after the action, not before (see services.activity): in the grace minute
+        # after the end, activity resumes playback, and a Play/Pause that came first would
+        # then pause it again; a Stop or Pause there turns the timer off instead.
+        reported = self._timer if spec.reports_activity else None
+        with user_command(reported, self._controller, method):
+            if receiver is not None:
+                getattr(receiver, method)(*spec.args)
+            # A checkable action flips itself on trigger; the controller is the truth.
+            if spec.checkable:
+                self._sync_from_controller()
 
     # --- access
     def action(self, action_id: str) -> QAction:

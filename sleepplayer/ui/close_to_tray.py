@@ -24,8 +24,7 @@ from sleepplayer.core.settings import Settings
 from sleepplayer.services.notify_policy import may_notify
 from sleepplayer.services.sleep_timer import SleepTimer
 from sleepplayer.ui.main_window import MainWindow
-from sleepplayer.ui.tray import TrayController
-from sleepplayer.ui.tray_menu import window_shown
+from sleepplayer.ui.tray import SystemTray
 
 TRAY_HINT = f"{APP_NAME} is still running in the tray. To quit, use Quit in its menu."
 
@@ -53,7 +52,7 @@ class CloseToTray(QObject):
     def __init__(
         self,
         window: MainWindow,
-        tray: TrayController,
+        tray: SystemTray,
         host: WindowHost,
         settings: Settings,
         timer: SleepTimer,
@@ -121,5 +120,5 @@ class CloseToTray(QObject):
         self._settings_changed()
 
     def _on_tray_host_lost(self) -> None:
-        if not window_shown(self._window):
+        if not self._window.is_shown():
             self._host.show_window()

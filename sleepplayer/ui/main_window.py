@@ -112,6 +112,8 @@ class MainWindow(QMainWindow):
     quit_requested = Signal()
     #: A setting was changed in the settings dialog (its field name); the app saves and reacts.
     settings_changed = Signal(str)
+    #: The window came on screen or left it (hidden, minimised): the new ``is_shown()``.
+    shown_changed = Signal(bool)
 
     def __init__(
         self,
@@ -462,6 +464,11 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, _MESSAGE_MS)
 
+    def is_shown(self) -> bool:
+        """On screen: visible and not minimised (a minimised window counts as hidden, so the
+        tray's Show Window brings it back)."""
+        return self.isVisible() and not self.isMinimized()
+
     # --- Qt events
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -498,11 +505,12 @@ class MainWindow(QMainWindow):
     # --- handlers
     def _update_watched(self) -> None:
         # Minimised counts as not visible: nobody looks at a seek bar in the taskbar.
-        watched = self.isVisible() and not self.isMinimized()
+        watched = self.is_shown()
         if watched != self._watched:
             self._watched = watched
             self._controller.set_position_watched("window", watched)
             self.transport.set_watched(watched)
+            self.shown_changed.emit(watched)
 
     def _add_paths(self, paths: list[str]) -> None:
         uid = self.panel.playlist_uid()

@@ -180,7 +180,8 @@ class TimerSettingsPage(SettingsPage):
         self.body.addLayout(_row(self.grace, self.grace_minutes))
         self.grace_note = note(
             "Any SleepPlayer shortcut, media key or tray action, also in the minute after the "
-            "end. The sound fades back up over 2 s."
+            "end. The sound fades back up over 2 s. Pause, Stop, Mute or turning the volume "
+            "down after the end keep it quiet."
         )
         self.body.addWidget(self.grace_note)
 
@@ -305,8 +306,8 @@ class NotificationsSettingsPage(SettingsPage):
         self.at_night = QCheckBox("Also at &night")
         self.body.addLayout(_row(self.at_night, indent=_INDENT))
         self.night_note = note(
-            "Night is while a sleep timer runs, and the bedtime window when it is on. Off by "
-            "default, so nothing lights up while you fall asleep."
+            "Night is while a sleep timer runs, and the bedtime window when it is on (else "
+            "22:00 to 06:00). Off by default, so nothing lights up while you fall asleep."
         )
         self.night_note.setContentsMargins(_INDENT, 0, 0, 0)
         self.body.addWidget(self.night_note)

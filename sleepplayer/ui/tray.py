@@ -20,27 +20,29 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from sleepplayer.playback.backend import PlayerState
+from sleepplayer.services.activity import SOUNDING, user_command
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 from sleepplayer.ui.actions import ActionRegistry
+from sleepplayer.ui.icons import app_icon
+from sleepplayer.ui.main_window import MainWindow
 from sleepplayer.ui.tray_icon import TrayLook, tray_icon
-from sleepplayer.ui.tray_menu import TimerPanelWindow, TrayHost, TrayMenu
+from sleepplayer.ui.tray_menu import TrayHost, TrayMenu
 from sleepplayer.ui.tray_text import now_playing_text, timer_text, tooltip_text
 
 #: How long a tray message stays (the desktop may cap it).
 MESSAGE_MS = 8000
-_SOUNDING = (PlayerState.PLAYING, PlayerState.OPENING, PlayerState.BUFFERING)
 _TIMER_RUNS = (TimerPhase.ARMED, TimerPhase.FADING, TimerPhase.COUNTDOWN)
 #: Qt's X11 tray icon window (qsystemtrayicon_x11.cpp); hidden when the tray host goes away.
 _XEMBED_ICON_CLASS = "QSystemTrayIconSys"
 
 
-class TrayController(QObject):
+class SystemTray(QObject):
     """Owns the QSystemTrayIcon and keeps it in step with the controller and the timer.
 
-    ``host`` is the app (show, toggle, quit); ``window`` the main window (its visibility and
-    the timer panel). Call :meth:`show` once; the icon hides itself when the app quits.
+    ``host`` is the app (show, toggle, quit); ``window`` the main window (whether it is shown,
+    and the timer panel). Call :meth:`show` once; the icon hides itself when the app quits.
     """
 
     #: The tray host went away (the icon is gone until one comes back).
@@ -53,7 +55,7 @@ class TrayController(QObject):
         timer: SleepTimer,
         actions: ActionRegistry,
         host: TrayHost,
-        window: TimerPanelWindow,
+        window: MainWindow,
         parent: QObject | None = None,
         *,
         platform: str = sys.platform,
@@ -65,7 +67,6 @@ class TrayController(QObject):
         self._host = host
         self._platform = platform
         self._look: TrayLook | None = None
-        self._countdown_s = 0
         self._watched: set[int] = set()
         # No parent: the tray does not own its menu (Qt's rule), and a parentless menu pops up
         # the same whether the window is shown or hidden.
@@ -76,8 +77,7 @@ class TrayController(QObject):
         controller.state_changed.connect(self._refresh)
         controller.track_changed.connect(self._refresh)
         controller.stream_title_changed.connect(self._refresh)
-        timer.changed.connect(self._refresh)
-        timer.suspend_countdown.connect(self._on_timer_suspend_countdown)
+        timer.changed.connect(self._refresh)  # each second of a suspend countdown too
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.hide)  # no icon left behind in the panel
@@ -96,13 +96,20 @@ class TrayController(QObject):
         return self.icon.isVisible() and QSystemTrayIcon.isSystemTrayAvailable()
 
     def show_message(self, title: str, text: str) -> None:
-        """A quiet tray message: the information icon, never a sound of our own."""
-        self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, MESSAGE_MS)
+        """A quiet tray message with the app's own icon; it never asks for a sound."""
+        # Qt's showMessage has no sound option. What it does per tray: XEmbed (X11) shows
+        # Qt's own balloon, silent. StatusNotifier sends a freedesktop notification at
+        # urgency "low" (an icon of our own counts as NoIcon; Information is low too, Warning
+        # and Critical ask more) with no sound hint, but it cannot add "suppress-sound", so a
+        # server set to sound on every notification still will. Windows balloons play the
+        # system's notification sound unless muted there (Qt never sets NIIF_NOSOUND); macOS
+        # gets no sound name. So notify_policy keeps messages out of the night altogether.
+        self.icon.showMessage(title, text, app_icon(), MESSAGE_MS)
 
     def look(self) -> TrayLook:
         """What the icon shows now."""
         return TrayLook(
-            playing=self._controller.state in _SOUNDING,
+            playing=self._controller.state in SOUNDING,
             timer_armed=self._timer.phase in _TIMER_RUNS,
         )
 
@@ -110,11 +117,11 @@ class TrayController(QObject):
         """What the tooltip says now."""
         c = self._controller
         state = c.state
-        word = "" if state in _SOUNDING else "paused" if state is PlayerState.PAUSED else "stopped"
+        word = "" if state in SOUNDING else "paused" if state is PlayerState.PAUSED else "stopped"
         return tooltip_text(
             now_playing_text(c.current_track, c.stream_title),
             word,
-            timer_text(self._timer, self._countdown_s),
+            timer_text(self._timer),
         )
 
     def _refresh(self, *_args: object) -> None:
@@ -126,18 +133,13 @@ class TrayController(QObject):
         if tip != self.icon.toolTip():
             self.icon.setToolTip(tip)
 
-    def _on_timer_suspend_countdown(self, seconds: int) -> None:
-        # Shown in the tooltip and the menu only: no message, nothing pops up at night.
-        self._countdown_s = max(0, seconds)
-        self._refresh()
-
     # ------------------------------------------------------------------ clicks
     def _on_icon_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if self._platform == "darwin":
             return  # a click opens the menu there; nothing may depend on activated()
         if reason is QSystemTrayIcon.ActivationReason.Trigger:
-            self._host.toggle_window()
-            self._timer.notify_activity()
+            with user_command(self._timer, self._controller, "toggle_window"):
+                self._host.toggle_window()
         elif reason is QSystemTrayIcon.ActivationReason.MiddleClick:
             self._actions["play_pause"].trigger()
 

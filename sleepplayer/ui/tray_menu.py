@@ -3,7 +3,7 @@
 The playback and timer commands are the :class:`ActionRegistry`'s own QActions, so their
 shortcuts, icons and enabled state live in one place, and triggering them reports activity to
 the sleep timer exactly as in the window. The rest (presets, playlists, the window) are the
-menu's own actions, and report activity the same way the registry would.
+menu's own actions, and report activity by the same rule (:mod:`sleepplayer.services.activity`).
 
 Nothing here holds state: every line is read from the services when they signal a change.
 """
@@ -13,17 +13,18 @@ from __future__ import annotations
 import dataclasses
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QWidget
 
 from sleepplayer.core.sleep_plan import SleepMode
 from sleepplayer.playback.backend import PlayerState
+from sleepplayer.services.activity import user_command
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 from sleepplayer.ui import icons
 from sleepplayer.ui.actions import ActionRegistry
+from sleepplayer.ui.main_window import MainWindow
 from sleepplayer.ui.tray_text import menu_text, now_playing_text, timer_text
 
 #: The sleep-timer presets, in minutes.
@@ -40,19 +41,6 @@ class TrayHost(Protocol):
     def quit(self) -> None: ...
 
 
-class TimerPanelWindow(Protocol):
-    """The main window, as far as the tray needs it."""
-
-    def isVisible(self) -> bool: ...
-    def isMinimized(self) -> bool: ...
-    def show_timer_panel(self) -> None: ...
-
-
-def window_shown(window: TimerPanelWindow) -> bool:
-    """The window is on screen (a minimised one counts as hidden: the tray brings it back)."""
-    return window.isVisible() and not window.isMinimized()
-
-
 class TrayMenu(QMenu):
     """Now playing; Play/Pause, Next, Previous; Sleep Timer ▸; Resume from Where I Fell Asleep;
     Playlists ▸; Show/Hide Window; Quit. While the suspend countdown runs, it says so at the
@@ -65,7 +53,7 @@ class TrayMenu(QMenu):
         timer: SleepTimer,
         actions: ActionRegistry,
         host: TrayHost,
-        window: TimerPanelWindow,
+        window: MainWindow,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -75,7 +63,6 @@ class TrayMenu(QMenu):
         self._actions = actions
         self._host = host
         self._window = window
-        self._countdown_s = 0
 
         self.now_playing_action = self._info_action()
         self.timer_status_action = self._info_action()
@@ -106,16 +93,17 @@ class TrayMenu(QMenu):
         controller.state_changed.connect(self._update_now_playing)
         controller.track_changed.connect(self._on_controller_track_changed)
         controller.stream_title_changed.connect(self._update_now_playing)
-        timer.changed.connect(self._update_timer)
-        timer.suspend_countdown.connect(self._on_timer_suspend_countdown)
+        timer.changed.connect(self._update_timer)  # each second of a suspend countdown too
         library.playlists_changed.connect(self._rebuild_playlists)
         for signal in (library.tracks_inserted, library.tracks_removed):
             signal.connect(self._update_playlists)
         library.tracks_reset.connect(self._update_playlists)
         self.aboutToShow.connect(self._on_about_to_show)
         icons.notifier().icons_changed.connect(self._refresh_icons)  # a new theme
-        if isinstance(window, QObject):
-            window.installEventFilter(self)  # Show/Hide Window follows the window
+        # A signal, not an event filter on the window: a filter's Python code would run on
+        # the Hide event that deleting a visible window sends from ~QWidget, on a wrapper
+        # already half gone (a crash).
+        window.shown_changed.connect(self._update_window_action)
         self._update_now_playing()
         self._update_timer()
         self._rebuild_playlists()
@@ -169,13 +157,13 @@ class TrayMenu(QMenu):
         self._timer.cancel()
 
     def _on_window_triggered(self) -> None:
-        self._host.toggle_window()
-        self._timer.notify_activity()
+        with user_command(self._timer, self._controller, "toggle_window"):
+            self._host.toggle_window()
 
     def _on_playlist_triggered(self, uid: str) -> None:
-        self._library.set_current(uid)
-        self._controller.play_playlist(uid)
-        self._timer.notify_activity()
+        with user_command(self._timer, self._controller, "play_playlist"):
+            self._library.set_current(uid)
+            self._controller.play_playlist(uid)
 
     # ------------------------------------------------------------------ following the services
     def _on_controller_track_changed(self, _track: object) -> None:
@@ -191,15 +179,9 @@ class TrayMenu(QMenu):
             text = f"{text} (paused)"
         _set_text(self.now_playing_action, menu_text(text))
 
-    def _on_timer_suspend_countdown(self, seconds: int) -> None:
-        self._countdown_s = max(0, seconds)
-        self._update_timer()
-
     def _update_timer(self) -> None:
         phase = self._timer.phase
-        if phase is not TimerPhase.COUNTDOWN:
-            self._countdown_s = 0
-        status = timer_text(self._timer, self._countdown_s)
+        status = timer_text(self._timer)
         _set_text(self.timer_status_action, menu_text(status))
         _set_visible(self.timer_status_action, bool(status))
         _set_visible(self.cancel_suspend_action, phase is TimerPhase.COUNTDOWN)
@@ -251,19 +233,12 @@ class TrayMenu(QMenu):
             if action.isChecked() != checked:
                 action.setChecked(checked)
 
-    def _update_window_action(self) -> None:
-        _set_text(
-            self.window_action, "Hide Window" if window_shown(self._window) else "Show Window"
-        )
+    def _update_window_action(self, *_args: object) -> None:
+        _set_text(self.window_action, "Hide Window" if self._window.is_shown() else "Show Window")
 
     def _on_about_to_show(self) -> None:
         self._update_window_action()
         self._update_playlists()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.WindowStateChange):
-            self._update_window_action()
-        return False
 
 
 def _set_text(action: QAction, text: str) -> None:

@@ -7,6 +7,7 @@ seconds, is the one exception), so the tray is only touched when what it says ch
 
 from __future__ import annotations
 
+import math
 import re
 
 from sleepplayer import APP_NAME
@@ -45,15 +46,16 @@ def _end_words(timer: SleepTimer) -> str:
     return text[:1].lower() + text[1:]
 
 
-def timer_text(timer: SleepTimer, countdown_s: int = 0) -> str:
+def timer_text(timer: SleepTimer) -> str:
     """The sleep timer in one line, "" when it is off: "Sleeping in 23 min — pauses at 23:45",
-    "Fading out — …", "Suspending the computer in 45 s" (``countdown_s``, from the timer's
-    ``suspend_countdown``) or "Paused by the sleep timer"."""
+    "Fading out — …", "Suspending the computer in 45 s" or "Paused by the sleep timer"."""
     phase = timer.phase
     if phase is TimerPhase.IDLE:
         return ""
     if phase is TimerPhase.COUNTDOWN:
-        return f"Suspending the computer in {countdown_s} s" if countdown_s > 0 else ""
+        # The seconds the timer itself counts down (its ``suspend_countdown`` says the same).
+        seconds = math.ceil(timer.remaining_s() or 0)
+        return f"Suspending the computer in {seconds} s" if seconds > 0 else ""
     if phase is TimerPhase.GRACE:
         return timer.description()
     end = _end_words(timer)

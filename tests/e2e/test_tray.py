@@ -9,6 +9,7 @@ import json
 import re
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,13 @@ def start(
     app = launch_app(*args, **kw)
     tray = TrayDriver(app.env, app.process.pid)
     return app, tray
+
+
+def afternoon_zone() -> str:
+    """A time zone where it is about 14:00 now: the one-time tray message is for the day, and
+    with no bedtime set 22:00 to 06:00 counts as night (``notify_policy.NIGHT_HOURS``)."""
+    offset = (datetime.now(UTC).hour - 14 + 12) % 24 - 12
+    return f"Etc/GMT{offset:+d}"  # Etc/GMT+N is N hours behind UTC
 
 
 def prepare_home(home: Path, **settings: object) -> str:
@@ -164,7 +172,7 @@ def test_close_to_tray_plays_on_and_quit_from_the_tray_saves_within_3_s(
     launch_app: Callable[..., RunningApp], tray_host: Trayer, pulse: PulseAudio, tmp_path: Path
 ) -> None:
     prepare_home(tmp_path / "home")  # the menu layout the constants above name
-    app, tray = start(launch_app, basedir=tmp_path / "home")
+    app, tray = start(launch_app, basedir=tmp_path / "home", extra_env={"TZ": afternoon_zone()})
     tray.wait_icon()
     wait_until(lambda: main_window(tray), 20, "the main window")
     window = main_window(tray)

@@ -14,7 +14,9 @@ import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QProcess, QProcessEnvironment
@@ -24,6 +26,8 @@ from pytestqt.qtbot import QtBot
 
 from sleepplayer import APP_ID, APP_NAME
 from sleepplayer.core.model import Library, Playlist, RepeatMode, Track, TrackKind
+from sleepplayer.core.settings import Settings
+from sleepplayer.core.sleep_plan import SleepPlan
 from sleepplayer.desktop.mpris import MprisService
 from sleepplayer.desktop.mpris_adaptors import PLAYER_PROPERTIES, ROOT_PROPERTIES
 from sleepplayer.desktop.mpris_metadata import (
@@ -38,6 +42,7 @@ from sleepplayer.desktop.now_playing import NowPlayingDeps, create_now_playing
 from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
+from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 from tests.helpers.dbus_session import PrivateBus
 from tests.helpers.dbus_text import Message, Typed, parse_messages
 from tests.helpers.fake_backend import FakeBackend
@@ -393,6 +398,60 @@ def test_playerctl_controls_playback_and_every_change_is_announced(
     assert _wait_change(qtbot, monitor, "PlaybackStatus", lambda v: v.value == "Stopped")
     # Position is never announced; everything else that changed was.
     assert all("Position" not in change for change in monitor.changes())
+
+
+class WallClock:
+    """The sleep timer's wall clock, moved by the test."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2024, 11, 5, 23, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.mark.parametrize("command", [("pause",), ("stop",), ("volume", "0.3")])
+def test_a_headset_pause_after_the_timer_ended_never_brings_the_sound_back(
+    qtbot: QtBot,
+    bus: PrivateBus,
+    connection: QDBusConnection,
+    controller: PlaybackController,
+    library: LibraryService,
+    engine: FakeBackend,
+    app_calls: AppCalls,
+    command: tuple[str, ...],
+) -> None:
+    wall = WallClock()
+    sleep_timer = SleepTimer(controller, now=wall, settings=Settings())
+
+    def phase() -> TimerPhase:  # read through a call: mypy would keep the property narrowed
+        return sleep_timer.phase
+
+    started = create_now_playing(
+        NowPlayingDeps(controller, library, sleep_timer, app_calls.raise_window,
+                       app_calls.quit_app, app_calls.open_uri),
+        platform="linux", connection=connection,
+    )  # fmt: skip
+    assert started is not None
+    try:
+        controller.play()
+        sleep_timer.arm(SleepPlan(duration_s=60, fade_s=10))
+        for _ in range(122):  # the timer pauses at 60 s; the grace minute follows
+            wall.now += timedelta(seconds=0.5)
+            sleep_timer.tick()
+        assert phase() is TimerPhase.GRACE
+        assert controller.state is PlayerState.PAUSED
+        mark = len(engine.calls)
+
+        assert _playerctl(qtbot, bus, *command).code == 0  # a media key, as the desktop sends
+        assert phase() is TimerPhase.IDLE  # the night is over, in silence
+        wall.now += timedelta(seconds=5)
+        sleep_timer.tick()
+        assert controller.state.value != PlayerState.PLAYING  # .value: mypy narrowed .state
+        assert not [name for name, _ in engine.calls[mark:] if name in ("play", "load")]
+    finally:
+        started.shutdown()
+        sleep_timer.shutdown()
 
 
 def test_changes_made_elsewhere_reach_playerctl_follow(

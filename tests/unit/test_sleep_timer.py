@@ -532,6 +532,76 @@ def test_no_grace_after_sixty_seconds_or_when_switched_off(rig: Rig) -> None:
     assert _phase(rig.timer) is TimerPhase.IDLE
 
 
+def _to_phase(rig: Rig, phase: TimerPhase) -> None:
+    """Play under a 60 s timer (10 s fade) until ``phase``: FADING, GRACE (paused by the
+    timer) or COUNTDOWN (stopped, suspend pending)."""
+    end = EndAction.SUSPEND if phase is TimerPhase.COUNTDOWN else EndAction.PAUSE
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=10, end_action=end))
+    rig.run(55 if phase is TimerPhase.FADING else 61, step=0.5)
+    assert _phase(rig.timer) is phase
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_activity_during_the_fade_rearms_quiet_or_not(rig: Rig, quiet: bool) -> None:
+    _to_phase(rig, TimerPhase.FADING)
+    rig.timer.notify_activity(quiet=quiet)  # someone is awake, whatever they pressed
+    assert _phase(rig.timer) is TimerPhase.ARMED
+    assert rig.timer.remaining_s() == pytest.approx(600)
+
+
+def test_loud_activity_after_the_end_resumes(rig: Rig) -> None:
+    _to_phase(rig, TimerPhase.GRACE)
+    rig.timer.notify_activity(quiet=False)
+    assert _state(rig) is PlayerState.PLAYING and _phase(rig.timer) is TimerPhase.ARMED
+
+
+def test_a_quiet_command_after_the_end_turns_the_timer_off_in_silence(rig: Rig) -> None:
+    _to_phase(rig, TimerPhase.GRACE)
+    mark = rig.mark()
+    rig.timer.notify_activity(quiet=True)  # a headset's pause button, say
+    assert _phase(rig.timer) is TimerPhase.IDLE
+    assert rig.timer.description() == "Timer off"
+    rig.run(120, step=1.0)
+    assert _state(rig) is PlayerState.PAUSED
+    assert [n for n, _ in rig.calls_since(mark) if n in ("play", "load", "set_volume")] == []
+    assert rig.timer.tick_interval_ms() is None  # nothing left ticking
+
+
+def test_loud_activity_in_the_suspend_countdown_cancels_it_and_resumes(rig: Rig) -> None:
+    _to_phase(rig, TimerPhase.COUNTDOWN)
+    rig.timer.notify_activity(quiet=False)
+    assert _phase(rig.timer) is TimerPhase.ARMED and _state(rig) is PlayerState.PLAYING
+    assert ("countdown", 0) in rig.events[-3:]
+    rig.timer.cancel()
+    rig.run(90, step=1.0)
+    assert rig.suspender.calls == 0
+
+
+def test_a_quiet_command_in_the_suspend_countdown_cancels_it_in_silence(rig: Rig) -> None:
+    _to_phase(rig, TimerPhase.COUNTDOWN)
+    mark = rig.mark()
+    rig.timer.notify_activity(quiet=True)
+    assert _phase(rig.timer) is TimerPhase.IDLE
+    assert rig.events[-1] == ("countdown", 0)
+    rig.run(90, step=1.0)
+    assert rig.suspender.calls == 0  # someone is there: never suspend under them
+    assert _state(rig) is PlayerState.STOPPED
+    assert [n for n, _ in rig.calls_since(mark) if n in ("play", "load")] == []
+
+
+def test_a_quiet_command_while_armed_or_idle_changes_nothing(rig: Rig) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=600, fade_s=10))
+    rig.run(10, step=1.0)
+    rig.timer.notify_activity(quiet=True)
+    assert _phase(rig.timer) is TimerPhase.ARMED
+    assert rig.timer.remaining_s() == pytest.approx(590)
+    rig.timer.cancel()
+    rig.timer.notify_activity(quiet=True)
+    assert _phase(rig.timer) is TimerPhase.IDLE
+
+
 # ---------------------------------------------------------------- track modes
 def test_end_of_track_fades_into_the_track_end_and_the_next_never_starts(rig: Rig) -> None:
     rig.backend.lengths[_uri(0)] = 300_000

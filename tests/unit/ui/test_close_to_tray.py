@@ -1,7 +1,7 @@
 """Closing the window: into the tray when there is one, else quit; the one-time message only
 when notifications are allowed, never at night.
 
-Offscreen there is no tray host, so the tray here is the real TrayController with its host
+Offscreen there is no tray host, so the tray here is the real SystemTray with its host
 availability, its messages and its watching recorded (``FakeTray``). A spontaneous close (the
 title bar's button) cannot be made offscreen: ``close_by_user`` is what such a close runs, and
 the real button is pressed in ``tests/e2e/test_tray.py``.
@@ -21,14 +21,14 @@ from sleepplayer.services.sleep_timer import TimerPhase
 from sleepplayer.ui.actions import ActionRegistry
 from sleepplayer.ui.close_to_tray import TRAY_HINT, CloseToTray
 from sleepplayer.ui.main_window import MainWindow
-from sleepplayer.ui.tray import TrayController
+from sleepplayer.ui.tray import SystemTray
 from tests.helpers.fake_services import FakeController, FakeLibraryService, FakeSleepTimer
 from tests.unit.ui.test_tray import FakeHost
 
-AFTERNOON, LATE = time(15, 0), time(23, 30)
+AFTERNOON, LATE, SMALL_HOURS = time(15, 0), time(23, 30), time(3, 0)
 
 
-class FakeTray(TrayController):
+class FakeTray(SystemTray):
     """The real tray, with whether a host shows it decided by the test."""
 
     available = True
@@ -129,6 +129,25 @@ def test_bedtime_is_night_too_unless_the_user_wants_messages(rig: Rig) -> None:
     assert len(rig.tray.messages) == 1
 
 
+def test_closing_in_the_small_hours_says_nothing_even_without_bedtime(rig: Rig) -> None:
+    assert not rig.settings.bedtime_enabled  # the default
+    rig.clock = SMALL_HOURS
+    rig.closer.close_by_user()
+    assert rig.tray.messages == [] and not rig.settings.tray_hint_shown
+    rig.clock = AFTERNOON
+    rig.window.show()
+    rig.closer.close_by_user()  # the next afternoon: the hint waited for it
+    assert rig.tray.messages == [("SleepPlayer", TRAY_HINT)]
+
+
+def test_a_bedtime_window_of_the_users_own_replaces_the_night_hours() -> None:
+    settings = Settings(bedtime_enabled=True, bedtime_start="00:30", bedtime_end="08:00")
+    assert not is_night(settings, TimerPhase.IDLE, LATE)  # 23:30: before their bedtime
+    assert is_night(settings, TimerPhase.IDLE, time(7, 0))
+    broken = Settings(bedtime_enabled=True, bedtime_start="late", bedtime_end="early")
+    assert is_night(broken, TimerPhase.IDLE, SMALL_HOURS)  # unreadable: the default night
+
+
 def test_no_message_with_notifications_off(rig: Rig) -> None:
     rig.settings.notifications = False
     rig.closer.close_by_user()
@@ -160,7 +179,14 @@ def test_start_minimised_only_with_a_tray(rig: Rig) -> None:
 @pytest.mark.parametrize(
     ("phase", "bedtime", "at", "night"),
     [
-        (TimerPhase.IDLE, False, LATE, False),
+        # Bedtime off (the default): the night is NIGHT_HOURS, 22:00 to 06:00.
+        (TimerPhase.IDLE, False, LATE, True),
+        (TimerPhase.IDLE, False, SMALL_HOURS, True),
+        (TimerPhase.IDLE, False, time(22, 0), True),
+        (TimerPhase.IDLE, False, time(21, 59), False),
+        (TimerPhase.IDLE, False, time(6, 0), False),
+        (TimerPhase.IDLE, False, AFTERNOON, False),
+        # Bedtime on: the user's window (22:00 to 06:00 unless changed).
         (TimerPhase.IDLE, True, LATE, True),
         (TimerPhase.IDLE, True, AFTERNOON, False),
         (TimerPhase.ARMED, False, AFTERNOON, True),  # a nap is a night too

@@ -7,6 +7,10 @@ are in ``tests/e2e/test_tray.py``.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +31,7 @@ from sleepplayer.services.library import LibraryService
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 from sleepplayer.ui.actions import ActionRegistry
 from sleepplayer.ui.main_window import MainWindow
-from sleepplayer.ui.tray import TrayController
+from sleepplayer.ui.tray import SystemTray
 from sleepplayer.ui.tray_menu import PRESET_MINUTES
 from sleepplayer.ui.tray_text import elide, menu_text, now_playing_text
 from tests.helpers.fake_backend import FakeBackend
@@ -115,7 +119,7 @@ class Rig:
         )
         qtbot.addWidget(self.window)
         self.host = FakeHost(self.window)
-        self.tray = TrayController(
+        self.tray = SystemTray(
             self.controller, self.library, self.timer, self.registry, self.host, self.window
         )
         self.menu = self.tray.menu
@@ -279,6 +283,125 @@ def test_show_hide_window_follows_the_window(rig: Rig, qtbot: QtBot) -> None:
     assert rig.menu.window_action.text() == "Show Window"
 
 
+def test_show_hide_window_counts_a_minimised_window_as_hidden(rig: Rig, qtbot: QtBot) -> None:
+    rig.window.show()
+    qtbot.waitUntil(rig.window.is_shown)
+    assert rig.menu.window_action.text() == "Hide Window"
+    with qtbot.waitSignal(rig.window.shown_changed):
+        rig.window.showMinimized()
+    assert rig.menu.window_action.text() == "Show Window"  # the tray brings it back
+
+
+_DELETE_VISIBLE_WINDOW = textwrap.dedent(
+    """
+    import shiboken6
+    from PySide6.QtWidgets import QApplication
+    from sleepplayer.core.model import Library, Playlist, Track
+    from sleepplayer.services.controller import PlaybackController
+    from sleepplayer.services.library import LibraryService
+    from sleepplayer.services.sleep_timer import SleepTimer
+    from sleepplayer.ui.actions import ActionRegistry
+    from sleepplayer.ui.main_window import MainWindow
+    from sleepplayer.ui.tray import SystemTray
+    from tests.helpers.fake_backend import FakeBackend
+
+    class Host:
+        def show_window(self): window.show()
+        def toggle_window(self): window.setVisible(not window.isVisible())
+        def quit(self): pass
+
+    app = QApplication([])
+    backend = FakeBackend()
+    library = LibraryService(Library([Playlist("P", [Track("file:///a.ogg", uid="t")])]))
+    controller = PlaybackController(backend, library)
+    timer = SleepTimer(controller)
+    registry = ActionRegistry(controller, sleep_timer=timer)
+    window = MainWindow(controller, library, registry, sleep_timer=timer)
+    tray = SystemTray(controller, library, timer, registry, Host(), window)
+    window.show()
+    app.processEvents()
+    shiboken6.delete(window)  # C++ delete while visible: ~QWidget sends a Hide event
+    app.processEvents()
+    print("survived", tray.menu.window_action.text())
+    timer.shutdown()
+    controller.shutdown()
+    """
+)
+
+
+def test_deleting_a_visible_window_leaves_the_tray_standing(tmp_path: Path) -> None:
+    # A crash kills the process, so it runs in a child: the tray must not watch the window
+    # with a Python event filter, which ~QWidget's Hide event would run on a dying wrapper.
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SLEEPPLAYER_HOME": str(tmp_path)}
+    child = subprocess.run(
+        [sys.executable, "-c", _DELETE_VISIBLE_WINDOW],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert child.returncode == 0, child.stderr[-2000:]
+    assert "survived" in child.stdout
+
+
+# Read through functions: mypy would otherwise keep a property narrowed across commands.
+def _state(rig: Rig) -> PlayerState:
+    return rig.controller.state
+
+
+def _phase(rig: Rig) -> TimerPhase:
+    return rig.timer.phase
+
+
+def test_play_pause_in_the_grace_minute_pauses_for_good(rig: Rig) -> None:
+    rig.play()
+    rig.into_the_fade(15)
+    while rig.timer.phase is not TimerPhase.GRACE:
+        rig.elapse(1)
+    # A track started from the playlist (a double-click reports no activity) plays on in
+    # the grace minute; the tray's Play/Pause now pauses it, and nothing may restart it.
+    rig.controller.play_track(rig.sleep_sounds.uid, "t1")
+    rig.backend.complete_opening()
+    assert _state(rig) is PlayerState.PLAYING
+    play_pause = next(a for a in rig.menu.actions() if a is rig.registry["play_pause"])
+    mark = len(rig.backend.calls)
+    play_pause.trigger()
+    for _ in range(5):
+        rig.elapse(1)
+    assert _state(rig) is PlayerState.PAUSED
+    assert _phase(rig) is TimerPhase.IDLE
+    assert "play" not in [name for name, _ in rig.backend.calls[mark:]]
+
+
+def test_a_click_on_the_icon_in_the_grace_minute_counts_as_activity(rig: Rig) -> None:
+    rig.play()
+    rig.into_the_fade(15)
+    while _phase(rig) is not TimerPhase.GRACE:
+        rig.elapse(1)
+    rig.tray.icon.activated.emit(QSystemTrayIcon.ActivationReason.Trigger)  # awake
+    assert rig.host.calls == ["toggle"]
+    assert _state(rig) is PlayerState.PLAYING
+    assert _phase(rig) is TimerPhase.ARMED
+
+
+def test_the_countdown_seconds_come_from_the_timer_alone(
+    controller: FakeController,
+    library: FakeLibraryService,
+    registry: ActionRegistry,
+    sleep_timer: FakeSleepTimer,
+    timer_window: MainWindow,
+) -> None:
+    tray = SystemTray(
+        controller, library, sleep_timer, registry, FakeHost(timer_window), timer_window
+    )
+    sleep_timer.set_state(TimerPhase.COUNTDOWN, remaining_s=41.2)  # no suspend_countdown
+    assert tray.tooltip().endswith("Suspending the computer in 42 s")
+    assert tray.menu.timer_status_action.text() == "Suspending the computer in 42 s"
+    assert tray.menu.cancel_suspend_action.isVisible()
+
+
 def test_quit_asks_the_app(rig: Rig) -> None:
     rig.menu.quit_action.trigger()
     assert rig.host.calls == ["quit"]
@@ -375,7 +498,7 @@ def test_middle_click_plays_or_pauses(rig: Rig) -> None:
 
 
 def test_on_macos_clicks_do_nothing_but_the_menu(rig: Rig) -> None:
-    mac = TrayController(
+    mac = SystemTray(
         rig.controller, rig.library, rig.timer, rig.registry, rig.host, rig.window,
         platform="darwin",
     )  # fmt: skip
@@ -393,7 +516,7 @@ def test_a_stream_shows_its_own_title(
     sleep_timer: FakeSleepTimer,
     timer_window: MainWindow,
 ) -> None:
-    tray = TrayController(
+    tray = SystemTray(
         controller, library, sleep_timer, registry, FakeHost(timer_window), timer_window
     )
     station = Track("https://radio.example/sleep", title="Deep Sleep Radio", kind=TrackKind.RADIO)
@@ -417,7 +540,7 @@ def test_track_mode_timer_words_stay_in_minutes(
     sleep_timer: FakeSleepTimer,
     timer_window: MainWindow,
 ) -> None:
-    tray = TrayController(
+    tray = SystemTray(
         controller, library, sleep_timer, registry, FakeHost(timer_window), timer_window
     )
     sleep_timer.arm(SleepPlan(mode=SleepMode.END_OF_TRACK))
