@@ -1,6 +1,7 @@
 """``--headless``: the same controller as the window app, with a status line instead of a window.
 
-Exits 0 when the queue ends; Ctrl+C (or SIGTERM) fades out quickly, stops, and exits 130.
+Exits 0 when the queue or the sleep timer ends; Ctrl+C (or SIGTERM) fades out quickly, stops,
+and exits 130.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import signal
 import socket
 import sys
 from collections.abc import Callable
-from typing import TextIO
 
 from PySide6.QtCore import QCoreApplication, QSocketNotifier, QTimer
 
@@ -24,66 +24,23 @@ from sleepplayer.cli import (
     EXIT_USAGE,
     sleep_plan_from_args,
 )
-from sleepplayer.core.model import Library, TrackKind
+from sleepplayer.core.model import Library
 from sleepplayer.core.paths import AppPaths
-from sleepplayer.core.text import format_ms
 from sleepplayer.desktop.inhibit import SleepInhibitor
 from sleepplayer.desktop.keep_awake import KeepAwake
 from sleepplayer.desktop.suspend import SystemSuspender
+from sleepplayer.headless_status import StatusLine
 from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.controller import PlaybackController, make_resolver
 from sleepplayer.services.gain_ramp import GainRamp
 from sleepplayer.services.item_loader import ItemLoader
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.persistence import load_state
-from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
+from sleepplayer.services.sleep_timer import SleepTimer
 
 #: Ctrl+C fades out over this long rather than cutting the sound.
 QUICK_FADE_S = 1.5
 STATUS_INTERVAL_MS = 1000
-
-
-class StatusLine:
-    """One line on the terminal: rewritten in place on a tty, one line per change otherwise."""
-
-    def __init__(self, controller: PlaybackController, timer: SleepTimer, out: TextIO) -> None:
-        self._controller = controller
-        self._timer = timer
-        self._out = out
-        self._tty = out.isatty()
-        self._last = ""
-
-    def render(self) -> str:
-        c = self._controller
-        track = c.current_track
-        title = track.display_title if track else "—"
-        icon = {PlayerState.PLAYING: "▶", PlayerState.PAUSED: "⏸"}.get(c.state, "■")
-        position = format_ms(c.position_ms())
-        if c.duration_ms():
-            total = format_ms(c.duration_ms())
-        else:
-            total = "live" if track is not None and track.kind == TrackKind.RADIO else "--:--"
-        line = f"{icon} {title}  {position} / {total}  vol {c.volume}%"
-        timer = self._timer
-        if timer.phase == TimerPhase.FADING:
-            line += f"  ☾ fading {round(timer.fade_gain() * 100)}%  {timer.description()}"
-        elif timer.phase != TimerPhase.IDLE:
-            line += f"  ☾ {timer.description()}"
-        return line
-
-    def update(self) -> None:
-        line = self.render()
-        if self._tty:
-            self._out.write("\r\x1b[2K" + line)
-            self._out.flush()
-        elif line.split("  ")[0] != self._last.split("  ")[0]:
-            print(line, file=self._out, flush=True)
-        self._last = line
-
-    def finish(self) -> None:
-        if self._tty and self._last:
-            self._out.write("\n")
-            self._out.flush()
 
 
 class SignalBridge:

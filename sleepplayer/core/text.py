@@ -26,3 +26,13 @@ def format_ms(ms: int | None) -> str:
 def format_remaining(seconds: float) -> str:
     """12:30, 1:02:05 (rounded up: "0:01" until the very end)."""
     return clock_text(math.ceil(seconds))
+
+
+def left_words(remaining_s: float) -> str:
+    """Remaining time in whole minutes rounded up: "23 min left", "1 h 05 min left".
+    Minutes keep a title or a status line still: they change once a minute at most."""
+    minutes = max(1, math.ceil(remaining_s / 60))
+    if minutes < 60:
+        return f"{minutes} min left"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d} min left"

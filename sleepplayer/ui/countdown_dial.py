@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from sleepplayer.core.sleep_plan import VERBS, EndAction
 from sleepplayer.core.text import format_remaining
+from sleepplayer.core.text import left_words as left_words  # the title and tray use it
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 
 #: Seconds shown by a full ring.
@@ -35,16 +36,6 @@ _COMPACT_PX = 110
 def end_verb(action: EndAction) -> str:
     """What happens at the end, as a lower-case verb: "pauses", "stops", "quits", "suspends"."""
     return VERBS[action].lower()
-
-
-def left_words(remaining_s: float) -> str:
-    """Remaining time for the window title, in whole minutes rounded up: "23 min left",
-    "1 h 05 min left". Minutes keep the title still: it changes once a minute at most."""
-    minutes = max(1, math.ceil(remaining_s / 60))
-    if minutes < 60:
-        return f"{minutes} min left"
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest:02d} min left"
 
 
 #: Above this many seconds left, the dial counts whole minutes.

@@ -53,6 +53,22 @@ def note(text: str) -> QLabel:
     return label
 
 
+def problem_note(*fields: DurationSpinBox) -> QLabel:
+    """A note that says why text typed into one of ``fields`` was not taken; hidden while
+    there is nothing to say."""
+    label = note("")
+    label.hide()
+
+    def show() -> None:
+        problem = next((f.problem() for f in fields if f.problem()), "")
+        label.setText(problem)
+        label.setVisible(bool(problem))
+
+    for field in fields:
+        field.problem_changed.connect(show)
+    return label
+
+
 def lift_indicators(page: QWidget) -> None:
     """Fill check and radio indicators with the button colour, as the timer panel does:
     Fusion fills them with Base, which nearly vanishes on the dark window."""
@@ -171,6 +187,8 @@ class TimerSettingsPage(SettingsPage):
         form.addRow("", self.suspend_note)
         form.addRow("", _row(self.let_finish, self.max_wait))
         self.body.addLayout(form)
+        self.field_problem = problem_note(self.length, self.fade, self.max_wait)
+        self.body.addWidget(self.field_problem)
 
         self.body.addWidget(_rule())
         self.body.addWidget(_section("If you stir"))
@@ -178,6 +196,8 @@ class TimerSettingsPage(SettingsPage):
         self.grace_minutes = _duration("grace_extension_min", 60, 5 * 60)
         self.grace_minutes.setAccessibleName("Time added when a key brings the sound back")
         self.body.addLayout(_row(self.grace, self.grace_minutes))
+        self.grace_problem = problem_note(self.grace_minutes)
+        self.body.addWidget(self.grace_problem)
         self.grace_note = note(
             "Any SleepPlayer shortcut, media key or tray action, also in the minute after the "
             "end. The sound fades back up over 2 s. Pause, Stop, Mute or turning the volume "

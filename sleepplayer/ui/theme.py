@@ -103,6 +103,9 @@ QLabel#nowPlayingArtist, QLabel#dimLabel, QLabel#timeLabel {{ color: {c.dim_text
 QLabel#playlistTitle {{ font-size: 11pt; font-weight: 600; }}
 QLabel#sectionLabel {{ color: {c.dim_text}; font-weight: 600; }}
 QWidget#transportBar {{ background: {c.window}; border-top: 1px solid {c.border}; }}
+/* Fusion's stock button icons (a dark ✕, a dark tick) vanish on the night palette, and
+   recolouring them would not match the other dialogs: buttons carry words only. */
+QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QTableView, QListView {{ border: none; }}
 QTableView {{ outline: 0; }}
 QTableView::item {{ padding: 0 12px 0 6px; }}

@@ -190,7 +190,10 @@ class TimerForm(QDialog):
         self.fade.setSingleStep(15)
         self.fade.setSpecialValueText("no fade")
         self.fade.setAccessibleName("Fade length")
-        self.fade.setToolTip("From no fade up to the whole timer; 1 min or more is gentlest")
+        self.fade.setToolTip(
+            "From no fade up to the whole timer; 1 min or more is gentlest. "
+            "Type 45 s, 2 min or 1 h (a bare number means minutes)"
+        )
         fade_label = QLabel("Fa&de out over")
         fade_label.setBuddy(self.fade)
         self.curve_group = QButtonGroup(self)
@@ -237,6 +240,8 @@ class TimerForm(QDialog):
 
         for spin in (self.fade, self.max_wait, self.tracks):
             spin.valueChanged.connect(self._update_summary)
+        for field in self._duration_fields():
+            field.problem_changed.connect(self._update_summary)
         self.clock.timeChanged.connect(self._update_summary)
         self.let_finish.toggled.connect(self._update_summary)
         self.curve_group.buttonToggled.connect(self._update_summary)
@@ -257,6 +262,9 @@ class TimerForm(QDialog):
         rule.setFrameShape(QFrame.Shape.HLine)
         rule.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         return rule
+
+    def _duration_fields(self) -> tuple[DurationSpinBox, ...]:
+        return (self.duration, self.max_wait, self.fade)
 
     def _mode_buttons(self) -> dict[SleepMode, QRadioButton]:
         return {
@@ -409,6 +417,12 @@ class TimerForm(QDialog):
         except ValueError as error:
             self._show_summary(str(error), error=True)
             return
+        # Typed text that was not taken, and why, until that field is edited or left again:
+        # the form still holds a valid plan, so Start stays on.
+        problem = next((f.problem() for f in self._duration_fields() if f.problem()), "")
+        if problem:
+            self._show_summary(problem, error=True, can_start=True)
+            return
         now = self._now()
         remaining = self._track_remaining_s()
         self.track_left.setText(
@@ -423,10 +437,10 @@ class TimerForm(QDialog):
         )
         self._show_summary(text)
 
-    def _show_summary(self, text: str, *, error: bool = False) -> None:
+    def _show_summary(self, text: str, *, error: bool = False, can_start: bool = False) -> None:
         self.summary.setText(text)
         self.summary.setProperty("error", error)
-        self.start_button.setEnabled(not error)
+        self.start_button.setEnabled(can_start or not error)
         style = self.summary.style()
         style.unpolish(self.summary)
         style.polish(self.summary)

@@ -83,3 +83,17 @@ def timer_window(
         win.show()
         win.activateWindow()
     yield win
+
+
+@pytest.fixture
+def themed_app(qapp: QApplication) -> Iterator[QApplication]:
+    """The app's dark theme (palette and style sheet), undone afterwards for other tests."""
+    from sleepplayer.ui import icons, theme
+
+    style = qapp.style().name()
+    theme.apply_theme(qapp, "dark")
+    yield qapp
+    qapp.setStyleSheet("")
+    qapp.setStyle(style)
+    qapp.setPalette(qapp.style().standardPalette())
+    icons.reset()

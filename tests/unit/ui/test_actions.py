@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import inspect
 
+import pytest
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.core.model import RepeatMode
@@ -107,3 +109,47 @@ def test_shortcuts_dialog_lists_every_action(qtbot: QtBot, registry: ActionRegis
     tree = dialog.tree
     groups = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
     assert sum(group.childCount() for group in groups if group is not None) == len(SPECS)
+
+
+#: Showing a dialog offscreen warns that the platform cannot pass size hints on.
+offscreen_show = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+@offscreen_show
+def test_shortcuts_dialog_leaves_room_around_the_keys(
+    qtbot: QtBot, themed_app: QApplication, registry: ActionRegistry
+) -> None:
+    dialog = ShortcutsDialog(registry)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    tree = dialog.tree
+    metrics = tree.fontMetrics()
+    widest_keys = max(metrics.horizontalAdvance(keys) for _g, _t, keys in shortcut_rows(registry))
+    widest_text = max(metrics.horizontalAdvance(text) for _g, text, _k in shortcut_rows(registry))
+    # "Ctrl+Shift+O" used to touch the scroll bar: the keys get padding on both sides.
+    assert tree.header().sectionSize(1) >= widest_keys + 12
+    assert tree.header().sectionSize(0) >= widest_text + 24
+    screen = dialog.screen().availableGeometry()
+    assert dialog.height() <= screen.height()
+    # Rows are padded, not packed: taller than the bare text.
+    assert tree.sizeHintForRow(0) >= metrics.height() + 4
+
+
+@offscreen_show
+def test_shortcuts_dialog_scrolls_to_the_last_group(
+    qtbot: QtBot, themed_app: QApplication, registry: ActionRegistry
+) -> None:
+    dialog = ShortcutsDialog(registry)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    tree = dialog.tree
+    last_group = tree.topLevelItem(tree.topLevelItemCount() - 1)
+    assert last_group is not None
+    last_row = last_group.child(last_group.childCount() - 1)
+    assert last_row is not None
+    tree.scrollToItem(last_row)
+    viewport = tree.viewport().rect()
+    assert viewport.contains(tree.visualItemRect(last_group))
+    assert viewport.contains(tree.visualItemRect(last_row))

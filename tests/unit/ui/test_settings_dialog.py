@@ -266,3 +266,26 @@ def test_timer_panel_starts_from_changed_defaults(qtbot: QtBot, timer_window: Ma
     timer_window.show_timer_panel()
     assert panel.duration.value() == 50 * 60
     assert panel.curve() is FadeCurve.LINEAR
+
+
+@offscreen_resize
+def test_a_duration_that_is_not_taken_says_why(
+    qtbot: QtBot, make_dialog: Callable[[Settings], Dialog]
+) -> None:
+    settings = Settings()
+    dialog = make_dialog(settings)
+    dialog.show()
+    page = dialog.timer_page
+    page.length.setFocus()
+    page.length.lineEdit().selectAll()
+    QTest.keyClicks(page.length, "soon")
+    assert page.field_problem.isHidden()
+    QTest.keyClick(page.length, Qt.Key.Key_Return)
+    assert page.length.value() == settings.sleep_minutes * 60
+    assert page.field_problem.isVisibleTo(dialog)
+    assert page.field_problem.text().startswith("“soon” is not a time")
+    page.length.lineEdit().selectAll()
+    QTest.keyClicks(page.length, "45")
+    QTest.keyClick(page.length, Qt.Key.Key_Return)
+    assert settings.sleep_minutes == 45
+    assert page.field_problem.isHidden()

@@ -208,6 +208,64 @@ def test_duration_spin_box_takes_typed_text(qtbot: QtBot) -> None:
     assert spin.text() == "1 h 15 min"
 
 
+def type_into(spin: DurationSpinBox, text: str) -> None:
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    QTest.keyClicks(spin, text)
+
+
+def test_duration_field_says_why_a_bare_number_is_too_long(qtbot: QtBot) -> None:
+    spin = DurationSpinBox()
+    qtbot.addWidget(spin)
+    spin.setRange(0, 15 * 60)
+    spin.setValue(60)
+    # A bare number means minutes, as with --fade: 20 min does not fit, and it says so at once.
+    with qtbot.waitSignal(spin.problem_changed, check_params_cb=bool):
+        type_into(spin, "20")
+    assert spin.problem() == (
+        "At most 15 min here. A bare number means minutes: for seconds, type 20 s."
+    )
+    QTest.keyClick(spin, Key.Key_Return)  # the nearest allowed value, and still the reason
+    assert (spin.value(), spin.text()) == (15 * 60, "15 min")
+    assert spin.problem().startswith("At most 15 min here.")
+    type_into(spin, "20 s")
+    QTest.keyClick(spin, Key.Key_Return)
+    assert (spin.value(), spin.problem()) == (20, "")
+
+
+def test_duration_field_says_why_text_is_not_a_time(qtbot: QtBot) -> None:
+    spin = DurationSpinBox()
+    qtbot.addWidget(spin)
+    spin.setRange(0, 3600)
+    spin.setValue(90)
+    type_into(spin, "soon")
+    assert spin.problem() == ""  # half-typed text is not scolded ...
+    QTest.keyClick(spin, Key.Key_Return)
+    assert spin.value() == 90  # ... and text that is no time keeps the value, saying why
+    assert spin.problem().startswith("“soon” is not a time: type 45 s, 20 min")
+    spin.setMaximum(1800)  # another limit: what was said no longer applies
+    assert spin.problem() == ""
+
+
+@offscreen_resize
+def test_panel_shows_why_the_fade_was_changed_before_starting(
+    qtbot: QtBot, timer_window: MainWindow, sleep_timer: FakeSleepTimer
+) -> None:
+    panel = open_panel(qtbot, timer_window)
+    panel.preset_buttons[15].click()
+    type_into(panel.fade, "20")
+    QTest.keyClick(panel.fade, Key.Key_Return)
+    # The first Enter only corrects the field; the summary says why, Start stays on.
+    assert panel.fade.value() == 15 * 60
+    assert "for seconds, type 20 s" in panel.summary.text()
+    assert panel.start_button.isEnabled()
+    assert not [call for call in sleep_timer.calls if call[0] == "arm"]
+    type_into(panel.fade, "20 s")
+    assert panel.summary.text().startswith("Pauses at ")
+    QTest.keyClick(panel.fade, Key.Key_Return)  # a good value: Enter starts
+    assert armed_plan(sleep_timer).fade_s == 20
+
+
 # --- keyboard only
 def focused() -> QWidget:
     widget = QApplication.focusWidget()

@@ -1,0 +1,148 @@
+"""The ``--headless`` status line: what plays, where, how loud, and the sleep timer.
+
+``▶ Rain  12:03 / 1:00:00  vol 40%  ☾ 23 min left · pauses at 22:45``. On a terminal the line
+is rewritten in place; into a pipe or a log a new line is printed only when something other
+than the clock moved (track, state, volume, the timer's minutes), so a night's log stays short.
+Either way it is written at most once a second and only when its text changed: the timer
+reports many times a second while it fades.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections.abc import Callable
+from typing import TextIO
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from sleepplayer.core.model import TrackKind
+from sleepplayer.core.text import format_ms, left_words
+from sleepplayer.playback.backend import PlayerState
+from sleepplayer.services.controller import PlaybackController
+from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
+
+#: The line is written at most this often.
+MIN_INTERVAL_S = 1.0
+#: "Pauses after this track (in 3:20)": the time left is said apart, in minutes.
+_IN_SECONDS = re.compile(r"\s*\(in [^)]*\)")
+
+
+def timer_status(timer: SleepTimer, *, with_gain: bool = True) -> str:
+    """The timer's part of the line, "" when it is off: "23 min left · pauses at 22:45",
+    "fading 40% · 1 min left · pauses at 22:45", "pauses after 2 more tracks",
+    "Suspends in 45 s". ``with_gain=False`` leaves out the fade's percentage."""
+    phase = timer.phase
+    if phase is TimerPhase.IDLE:
+        return ""
+    if phase in (TimerPhase.COUNTDOWN, TimerPhase.GRACE):
+        return timer.description()
+    parts = []
+    if phase is TimerPhase.FADING:
+        parts.append(f"fading {round(timer.fade_gain() * 100)}%" if with_gain else "fading")
+    remaining = timer.remaining_s()
+    if remaining is not None:
+        parts.append(left_words(remaining))
+    end = _IN_SECONDS.sub("", timer.description()).strip()
+    parts.append(end[:1].lower() + end[1:])
+    return " · ".join(parts)
+
+
+class StatusLine(QObject):
+    """Writes the status to ``out``; call :meth:`update` whenever something may have changed."""
+
+    #: A line was written (its text), for tests and nothing else.
+    written = Signal(str)
+
+    def __init__(
+        self,
+        controller: PlaybackController,
+        timer: SleepTimer,
+        out: TextIO,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._timer = timer
+        self._out = out
+        self._clock = clock
+        self._tty = out.isatty()
+        self._shown = ""
+        self._logged_key = ""
+        self._written_at: float | None = None
+        self._pending = False
+        # One deferred write collects every change inside the second after the last write.
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.timeout.connect(self._on_later_timeout)
+
+    def render(self) -> str:
+        return self._line(with_clock=True)
+
+    def _line(self, *, with_clock: bool) -> str:
+        c = self._controller
+        track = c.current_track
+        title = track.display_title if track else "—"
+        icon = {PlayerState.PLAYING: "▶", PlayerState.PAUSED: "⏸"}.get(c.state, "■")
+        parts = [f"{icon} {title}"]
+        if with_clock:
+            if c.duration_ms():
+                total = format_ms(c.duration_ms())
+            else:
+                live = track is not None and track.kind == TrackKind.RADIO
+                total = "live" if live else "--:--"
+            parts.append(f"{format_ms(c.position_ms())} / {total}")
+        parts.append(f"vol {c.volume}%")
+        timer_text = timer_status(self._timer, with_gain=with_clock)
+        if timer_text:
+            parts.append(f"☾ {timer_text}")
+        return "  ".join(parts)
+
+    def update(self) -> None:
+        """Show the current status now, or within the second when a line was just written."""
+        if self.render() == self._shown:
+            self._pending = False
+            self._later.stop()
+            return
+        if self._pending:
+            return  # the deferred write renders afresh
+        since = None if self._written_at is None else self._clock() - self._written_at
+        if since is None or since >= MIN_INTERVAL_S:
+            self._write()
+            return
+        self._pending = True
+        self._later.start(max(1, math.ceil((MIN_INTERVAL_S - since) * 1000)))
+
+    def _on_later_timeout(self) -> None:
+        if self._pending:
+            self._pending = False
+            if self.render() != self._shown:
+                self._write()
+
+    def _write(self) -> None:
+        line = self.render()
+        self._shown = line
+        self._written_at = self._clock()
+        if self._tty:
+            self._out.write("\r\x1b[2K" + line)
+            self._out.flush()
+        else:
+            key = self._line(with_clock=False)
+            if key == self._logged_key:
+                return
+            self._logged_key = key
+            print(line, file=self._out, flush=True)
+        self.written.emit(line)
+
+    def finish(self) -> None:
+        """Show the last status (even within the second) and end the line on a terminal."""
+        self._later.stop()
+        self._pending = False
+        if self.render() != self._shown:
+            self._write()
+        if self._tty and self._shown:
+            self._out.write("\n")
+            self._out.flush()

@@ -1,0 +1,155 @@
+"""The --headless status line: the timer's time left and fade, written at most once a second."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+from pytestqt.qtbot import QtBot
+
+from sleepplayer.core.model import Library, Playlist, Track
+from sleepplayer.core.sleep_plan import SleepPlan
+from sleepplayer.headless_status import MIN_INTERVAL_S, StatusLine, timer_status
+from sleepplayer.services.sleep_timer import TimerPhase
+from tests.helpers.fake_services import FakeController, FakeLibraryService, FakeSleepTimer
+
+PAUSES = "Pauses at 22:45"
+
+
+class Terminal(io.StringIO):
+    """Standard output on a terminal: the line is rewritten in place."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def controller(qapp: QCoreApplication) -> FakeController:
+    track = Track("file:///night/rain.ogg", title="Rain", duration_ms=3_600_000)
+    library = FakeLibraryService(Library([Playlist("Command line", [track], uid="p")]))
+    c = FakeController(library)
+    c.play_playlist("p")
+    c.set_volume(40)
+    return c
+
+
+@pytest.fixture
+def timer(qapp: QCoreApplication) -> FakeSleepTimer:
+    return FakeSleepTimer()
+
+
+def arm(timer: FakeSleepTimer, remaining_s: float, phase: TimerPhase = TimerPhase.ARMED) -> None:
+    timer.arm(SleepPlan(duration_s=1800))
+    timer.set_state(phase, remaining_s=remaining_s, description=PAUSES)
+
+
+def test_timer_status_says_time_left_and_the_end(timer: FakeSleepTimer) -> None:
+    assert timer_status(timer) == ""
+    arm(timer, 23 * 60 - 10)
+    assert timer_status(timer) == "23 min left · pauses at 22:45"
+    timer.set_state(TimerPhase.FADING, remaining_s=50, gain=0.4)
+    assert timer_status(timer) == "fading 40% · 1 min left · pauses at 22:45"
+    assert timer_status(timer, with_gain=False) == "fading · 1 min left · pauses at 22:45"
+
+
+def test_timer_status_for_track_ends(timer: FakeSleepTimer) -> None:
+    timer.arm(SleepPlan())
+    timer.set_state(TimerPhase.ARMED, None, description="Pauses after 2 more tracks")
+    assert timer_status(timer) == "pauses after 2 more tracks"
+    # The seconds of the track's end are said once, in minutes, not twice.
+    timer.set_state(TimerPhase.ARMED, 200, description="Pauses after this track (in 3:20)")
+    assert timer_status(timer) == "4 min left · pauses after this track"
+
+
+def test_timer_status_after_the_end(timer: FakeSleepTimer) -> None:
+    timer.arm(SleepPlan())
+    timer.set_state(TimerPhase.COUNTDOWN, 45, description="Suspends in 45 s")
+    assert timer_status(timer) == "Suspends in 45 s"
+    timer.set_state(TimerPhase.GRACE, None, description="Paused by the sleep timer")
+    assert timer_status(timer) == "Paused by the sleep timer"
+
+
+def test_the_line_shows_the_timer(controller: FakeController, timer: FakeSleepTimer) -> None:
+    arm(timer, 23 * 60)
+    line = StatusLine(controller, timer, io.StringIO()).render()
+    assert line == "▶ Rain  0:00 / 1:00:00  vol 40%  ☾ 23 min left · pauses at 22:45"
+
+
+def test_a_terminal_gets_one_write_per_second_and_only_changes(
+    qtbot: QtBot, controller: FakeController, timer: FakeSleepTimer
+) -> None:
+    out, clock = Terminal(), Clock()
+    status = StatusLine(controller, timer, out, clock=clock)
+    with qtbot.waitSignal(status.written):
+        status.update()
+    status.update()  # same text: nothing written
+    assert out.getvalue().count("\r") == 1
+
+    # A fade reports many times a second: within the second, nothing more is written ...
+    clock.now += 0.2
+    arm(timer, 50, TimerPhase.FADING)
+    for gain in (0.9, 0.8, 0.7):
+        timer.set_state(TimerPhase.FADING, remaining_s=50, gain=gain)
+        status.update()
+    assert out.getvalue().count("\r") == 1
+    # ... then one write with the latest text, once the second is over.
+    with qtbot.waitSignal(status.written, timeout=int(3000 * MIN_INTERVAL_S)) as blocker:
+        clock.now += MIN_INTERVAL_S
+    assert blocker.args == [
+        "▶ Rain  0:00 / 1:00:00  vol 40%  ☾ fading 70% · 1 min left · pauses at 22:45"
+    ]
+    assert out.getvalue().count("\r") == 2
+
+    clock.now += MIN_INTERVAL_S
+    controller.set_position(61_000)
+    status.update()  # a second later: written at once
+    assert out.getvalue().endswith(
+        "1:01 / 1:00:00  vol 40%  ☾ fading 70% · 1 min left · pauses at 22:45"
+    )
+
+
+def test_finish_shows_the_last_status_at_once(
+    controller: FakeController, timer: FakeSleepTimer
+) -> None:
+    out, clock = Terminal(), Clock()
+    status = StatusLine(controller, timer, out, clock=clock)
+    status.update()
+    controller.pause()
+    status.update()  # within the second: deferred
+    assert "⏸" not in out.getvalue()
+    status.finish()
+    assert out.getvalue().endswith("⏸ Rain  0:00 / 1:00:00  vol 40%\n")
+
+
+def test_a_log_gets_a_line_per_change_not_per_second(
+    controller: FakeController, timer: FakeSleepTimer
+) -> None:
+    out, clock = io.StringIO(), Clock()
+    status = StatusLine(controller, timer, out, clock=clock)
+    status.update()
+    for second in range(1, 5):
+        clock.now += 1
+        controller.set_position(second * 1000)
+        status.update()
+    clock.now += 1
+    arm(timer, 23 * 60)
+    status.update()
+    for gain in (0.9, 0.5):  # the fade's percentage alone is not a new line
+        clock.now += 1
+        timer.set_state(TimerPhase.FADING, remaining_s=50, gain=gain)
+        status.update()
+    lines = out.getvalue().splitlines()
+    assert [line.split("vol 40%")[1] for line in lines] == [
+        "",
+        "  ☾ 23 min left · pauses at 22:45",
+        "  ☾ fading 90% · 1 min left · pauses at 22:45",
+    ]
