@@ -24,6 +24,7 @@ from sleepplayer.desktop.keep_awake import KeepAwake
 from sleepplayer.desktop.now_playing import NowPlayingDeps, NowPlayingService, create_now_playing
 from sleepplayer.desktop.suspend import SystemSuspender
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
+from sleepplayer.second_launch import launch_raises_window
 from sleepplayer.services.builtin_sounds import ensure_builtin_playlist
 from sleepplayer.services.controller import PlaybackController, make_resolver
 from sleepplayer.services.library import LibraryService
@@ -33,6 +34,12 @@ from sleepplayer.services.quiet_start import QuietStart
 from sleepplayer.services.remote_commands import RemoteCommands
 from sleepplayer.services.sleep_timer import SleepTimer, Suspender
 from sleepplayer.services.timer_phase import TimerPhase
+from sleepplayer.services.usable_items import (
+    Unusable,
+    set_aside_unusable,
+    split_by_policy,
+    unusable_message,
+)
 from sleepplayer.ui.actions import ActionRegistry
 from sleepplayer.ui.close_to_tray import CloseToTray
 from sleepplayer.ui.icons import app_icon
@@ -158,8 +165,6 @@ class SleepPlayerApp:
             self.actions.apply_shortcut_overrides(self.settings.shortcuts)
         elif name == "keep_awake":
             self.keep_awake.refresh()
-        elif name == "grace_extension_min":
-            self.timer.set_settings(self.settings)  # it keeps the extension in seconds
 
     def _on_state(self, value: int) -> None:
         state = PlayerState(value)
@@ -249,17 +254,31 @@ class SleepPlayerApp:
                 self.timer,
                 raise_window=self.show_window,
                 quit_app=self.quit,
-                open_uri=lambda uri: self.open_items([uri]),
+                open_uri=self._open_uri,
             )
         )
 
     # ------------------------------------------------------------------ actions
-    def open_items(self, items: list[str]) -> None:
+    def open_items(self, items: list[str]) -> list[Unusable]:
         """Play command-line items: a saved playlist by name, or files, folders, playlist
         files and web links, gathered in the "Opened files" playlist. Opens that come
         quickly one after another (a file manager's several files) add up; see
-        :mod:`sleepplayer.services.opened_files`."""
-        self.opened_files.open(expand_items(items, self.library.library))
+        :mod:`sleepplayer.services.opened_files`.
+
+        Returns the items left out (not there, refused; see
+        :mod:`sleepplayer.services.usable_items`) for the caller to name. With none usable,
+        nothing changes: what plays plays on."""
+        allowed, refused = split_by_policy(items)
+        checked = set_aside_unusable(expand_items(allowed, self.library.library))
+        if checked.has_usable():
+            self.opened_files.open(checked.usable)
+        return refused + checked.unusable
+
+    def _open_uri(self, uri: str) -> None:
+        """MPRIS OpenUri: like a second launch's item, named in the window when unusable."""
+        unusable = self.open_items([uri])
+        if unusable:
+            self.window.show_message(unusable_message(unusable))
 
     def shutdown(self) -> None:
         """Ordered quit: timers, save (with the position), playback, worker, engine."""
@@ -317,6 +336,28 @@ def _serve_second_launches(app: SleepPlayerApp, server: InstanceServer) -> None:
     server.set_handler(commands.apply)
 
 
+def _wait_in_tray(app: SleepPlayerApp, args: argparse.Namespace) -> bool:
+    """Start hidden in the tray when a global shortcut started SleepPlayer (``--toggle``,
+    ``--sleep 30m``, ``--volume 20`` with nothing running): such a launch must not light the
+    screen at night, as it would not with SleepPlayer already running. Only with a tray to
+    come back from: without one the window shows, so SleepPlayer is never out of reach."""
+    if launch_raises_window(args) or not app.tray.is_available():
+        return False
+    app.tray.watch_host()  # the window comes back if the tray host goes away
+    return True
+
+
+def _open_first_items(app: SleepPlayerApp, items: list[str]) -> bool:
+    """Open the command line's items, as a second launch would; True when any was opened.
+    Those left out are named in the window and on stderr; the last session's track stays."""
+    unusable = app.open_items(items)
+    if unusable:
+        text = unusable_message(unusable)
+        print(f"sleepplayer: {text}", file=sys.stderr)
+        app.window.show_message(text)
+    return len(unusable) < len(items)  # each item is opened or left out
+
+
 def run_app(args: argparse.Namespace, instance: Claim | None = None) -> int:
     """Run the window app; ``instance`` makes it the primary that later launches talk to."""
     qapp = QApplication.instance() or QApplication([sys.argv[0]])
@@ -352,17 +393,16 @@ def run_app(args: argparse.Namespace, instance: Claim | None = None) -> int:
     # Closing the window is decided by CloseToTray (tray or quit), never by "last window
     # closed": a dialog closed while the window sits in the tray must not quit.
     qapp.setQuitOnLastWindowClosed(False)
-    if not app.close_to_tray.start_hidden():
+    if not app.close_to_tray.start_hidden() and not _wait_in_tray(app, args):
         app.window.show()
-    if args.items:
-        app.open_items(list(args.items))
-    else:
+    opened = bool(args.items) and _open_first_items(app, list(args.items))
+    if not opened:
         app.resume_on_start()
     if plan is not None:
         app.timer.arm(plan)
     # A verb that started SleepPlayer (nothing was running): do what it says.
     verb = getattr(args, "verb", None)
-    if verb in ("play", "toggle") and not args.items:
+    if verb in ("play", "toggle") and not opened:
         app.controller.play()
     elif verb == "show":
         app.show_window()  # even when set to start in the tray

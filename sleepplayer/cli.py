@@ -112,7 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sleepplayer",
         description=f"{APP_NAME}: fall asleep to ASMR and sleep sounds.",
-        epilog="Items are audio files, folders (added recursively) or names of your playlists.",
+        epilog=(
+            "Items are audio files, folders (added recursively), playlist files (.m3u, .m3u8, "
+            ".pls, .xspf), web links (http, https: radio, streams, and YouTube and the other "
+            "sites yt-dlp knows) or names of your saved playlists."
+        ),
     )
     parser.add_argument("items", nargs="*", metavar="ITEM", help="what to play")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
@@ -121,32 +125,46 @@ def build_parser() -> argparse.ArgumentParser:
     playback.add_argument("--volume", type=_volume, metavar="N", help="set the volume, 0-100")
 
     timer = parser.add_argument_group(
-        "sleep timer", "Durations take h, m and s (1h30m, 45s); a bare number means minutes."
+        "sleep timer",
+        "At the end the sound fades out, then pauses, or does what --after says. Durations "
+        "take h, m and s (1h30m, 45s); a bare number means minutes. The timer runs 1 s to "
+        "12 h.",
     )
     when = timer.add_mutually_exclusive_group()
     when.add_argument(
-        "--sleep", type=_duration, metavar="TIME", help="stop after TIME (30m, 1h30m)"
+        "--sleep",
+        type=_duration,
+        metavar="TIME",
+        help="pause (or what --after says) after TIME (30m, 1h30m)",
     )
-    when.add_argument("--sleep-at", type=_clock, metavar="HH:MM", help="stop at the next HH:MM")
+    when.add_argument("--sleep-at", type=_clock, metavar="HH:MM", help="end at the next HH:MM")
     when.add_argument(
-        "--sleep-end-of-track", action="store_true", help="stop at the end of the current track"
+        "--sleep-end-of-track", action="store_true", help="end when the current track ends"
     )
     when.add_argument(
-        "--sleep-after-tracks", type=_positive, metavar="N", help="stop after N tracks"
-    )
-    timer.add_argument("--fade", type=_fade, metavar="TIME", help="fade length (default 60s)")
-    timer.add_argument(
-        "--fade-curve", choices=[c.value for c in FadeCurve], help="shape of the fade"
+        "--sleep-after-tracks", type=_positive, metavar="N", help="end after N tracks"
     )
     timer.add_argument(
-        "--after", choices=[a.value for a in EndAction], help="what happens at the end (pause)"
+        "--fade", type=_fade, metavar="TIME", help="fade length (60s unless set in Settings)"
+    )
+    timer.add_argument(
+        "--fade-curve",
+        choices=[c.value for c in FadeCurve],
+        help="shape of the fade (gentle unless set in Settings)",
+    )
+    timer.add_argument(
+        "--after",
+        choices=[a.value for a in EndAction],
+        help="what happens at the end (pause unless set in Settings)",
     )
 
     control = parser.add_argument_group(
         "control",
-        "Control the running SleepPlayer, for example from a global shortcut; the volume, "
-        "timer options and items are passed to it too. With none running, --toggle, --play "
-        "and --show start it, and the others say it is not running.",
+        "Control the running SleepPlayer, for example from a global shortcut; items, --volume "
+        "and the timer options are passed to it too. With none running, --toggle, --play and "
+        "--show start it, and so do items, --volume and the timer options (all but items and "
+        "--show hidden in the tray, if there is one); the other verbs say it is not running "
+        "and exit 1.",
     )
     verbs = control.add_mutually_exclusive_group()
     for verb, text in _VERBS:
@@ -154,14 +172,18 @@ def build_parser() -> argparse.ArgumentParser:
             f"--{verb.value}", dest="verb", action="store_const", const=verb.value, help=text
         )
     verbs.add_argument(
-        "--extend", type=_duration, metavar="TIME", help="add TIME to the sleep timer (10m)"
+        "--extend",
+        type=_duration,
+        metavar="TIME",
+        help="add TIME to the sleep timer, or start one (10m)",
     )
 
     modes = parser.add_argument_group("modes")
     modes.add_argument(
         "--headless",
         action="store_true",
-        help="play ITEMS with no window, print a status line, exit when the queue ends",
+        help="play ITEMS with no window, print a status line, exit when the queue or the "
+        "timer ends",
     )
 
     storage = parser.add_argument_group("storage")

@@ -49,6 +49,15 @@ def request_from_args(args: argparse.Namespace, cwd: str | None = None) -> Remot
     )
 
 
+def launch_raises_window(args: argparse.Namespace) -> bool:
+    """Whether this command line brings the window up (:attr:`RemoteRequest.raises_window`),
+    also when it starts SleepPlayer: a verb or timer option bound to a shortcut does not."""
+    try:
+        return request_from_args(args).raises_window
+    except (ProtocolError, TimerOptionsError):
+        return True  # not a request at all: a plain start
+
+
 def forward(args: argparse.Namespace) -> int | Claim | None:
     """Forward to the running instance: an exit code when this launch is done.
 

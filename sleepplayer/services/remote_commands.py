@@ -1,8 +1,11 @@
 """RemoteCommands: carries out what a second launch asked for (``sleepplayer --pause``, items...).
 
 The request was checked for form by :mod:`sleepplayer.core.remote_message`; here it meets
-the app. Items pass the playlist URL policy first, and whatever it refuses is named in the
-window and in the reply, never dropped silently. The order is volume, items, timer, verb, so
+the app. Items pass the playlist URL policy first, then the app sets aside what is not there
+(:mod:`sleepplayer.services.usable_items`); whatever is left out is named in one message, in
+the window and in the reply (so on the second launch's stderr, exit code 1), never dropped
+silently. With no item usable nothing is opened, and what plays plays on. The order is
+volume, items, timer, verb, so
 opened items already start at the asked volume and ``--play --sleep 30m`` arms before playing.
 Opened items start playing once they are loaded, so ``--play`` or ``--toggle`` with items
 leaves the current track alone (as at first start, in ``run_app``).
@@ -14,21 +17,18 @@ global shortcuts, act without lighting the screen.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
 
 from sleepplayer.core.remote_message import RemoteReply, RemoteRequest, Verb
 from sleepplayer.core.settings import Settings
 from sleepplayer.core.timer_options import plan_from_options
-from sleepplayer.core.url_policy import check_uri
 from sleepplayer.services.activity import user_command
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.sleep_timer import SleepTimer
+from sleepplayer.services.usable_items import Unusable, split_by_policy, unusable_message
 
-#: A refusal message names this many items, then counts the rest.
-_LISTED = 3
-_SHOWN_CHARS = 80
 #: Verbs that opened items carry out themselves: they play once loaded (``open_items``).
 #: Run at once, these would act on the old track: heard for a moment, or paused.
 _DONE_BY_OPENING = frozenset({Verb.PLAY, Verb.TOGGLE})
@@ -46,7 +46,10 @@ _COMMANDS = {
 
 
 class RemoteCommands:
-    """Applies :class:`RemoteRequest` s to the controller, the sleep timer and the window."""
+    """Applies :class:`RemoteRequest` s to the controller, the sleep timer and the window.
+
+    ``open_items`` opens items (``SleepPlayerApp.open_items``) and returns those it left out.
+    """
 
     def __init__(
         self,
@@ -54,7 +57,7 @@ class RemoteCommands:
         timer: SleepTimer,
         settings: Callable[[], Settings],
         *,
-        open_items: Callable[[list[str]], None],
+        open_items: Callable[[list[str]], list[Unusable]],
         show_window: Callable[[], None],
         quit_app: Callable[[], None],
         show_message: Callable[[str], None],
@@ -70,13 +73,16 @@ class RemoteCommands:
     def apply(self, request: RemoteRequest) -> RemoteReply:
         """Do everything the request asks; the reply lists what could not be done."""
         problems: list[str] = []
-        allowed, refused = split_by_policy(request.items)
-        if refused:
-            problems.append(refusal_message(refused))
+        allowed, unusable = split_by_policy(request.items)
         if request.volume is not None:
             self._controller.set_volume(request.volume)
+        opened = False
         if allowed:
-            self._open_items(allowed)
+            left_out = self._open_items(allowed)
+            unusable += left_out
+            opened = len(left_out) < len(allowed)  # each item is opened or left out
+        if unusable:
+            problems.append(unusable_message(unusable))
         try:
             plan = plan_from_options(request.timer, self._settings())
         except ValueError as exc:
@@ -89,7 +95,7 @@ class RemoteCommands:
             command = "set_volume"
         reported = self._timer if command is not None else None
         with user_command(reported, self._controller, command or ""):
-            if request.verb is not None and not (allowed and request.verb in _DONE_BY_OPENING):
+            if request.verb is not None and not (opened and request.verb in _DONE_BY_OPENING):
                 self._run(request.verb, request.extend_s)
         if request.raises_window:
             self._show_window()
@@ -115,29 +121,3 @@ class RemoteCommands:
         elif verb is Verb.QUIT:
             # Later, from the event loop: the reply goes out before the app starts quitting.
             QTimer.singleShot(0, self._quit_app)
-
-
-def split_by_policy(items: Sequence[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """(items the local-playlist URL policy allows, [(item, why not)]) in their order."""
-    allowed: list[str] = []
-    refused: list[tuple[str, str]] = []
-    for item in items:
-        reason = check_uri(item, remote=False)
-        if reason is None:
-            allowed.append(item)
-        else:
-            refused.append((item, reason))
-    return allowed, refused
-
-
-def refusal_message(refused: Sequence[tuple[str, str]]) -> str:
-    """``Not opened: smb://nas/a.mp3 (smb: addresses are not allowed).``"""
-    shown = [f"{_short(item)} ({reason})" for item, reason in refused[:_LISTED]]
-    more = len(refused) - _LISTED
-    tail = f"; and {more} more" if more > 0 else ""
-    return "Not opened: " + "; ".join(shown) + tail + "."
-
-
-def _short(text: str) -> str:
-    clean = "".join(c if c.isprintable() else "?" for c in text)
-    return clean if len(clean) <= _SHOWN_CHARS else clean[: _SHOWN_CHARS - 1] + "…"

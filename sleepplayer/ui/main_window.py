@@ -47,6 +47,7 @@ from sleepplayer.ui.playlist_view import PlaylistPanel
 from sleepplayer.ui.settings_dialog import SettingsDialog
 from sleepplayer.ui.shortcuts_dialog import ShortcutsDialog
 from sleepplayer.ui.sidebar import PlaylistSidebar
+from sleepplayer.ui.status_messages import StatusMessages
 from sleepplayer.ui.timer_panel import TimerPanel
 from sleepplayer.ui.track_model import droppable, links_from_mime
 from sleepplayer.ui.transport import TransportBar
@@ -56,7 +57,6 @@ AUDIO_FILTER = (
     "Audio files (*.opus *.ogg *.oga *.mp3 *.flac *.wav *.m4a *.aac *.wma *.mka *.webm "
     "*.aiff *.aif *.ape *.wv *.mpc);;All files (*)"
 )
-_MESSAGE_MS = 8000
 #: An "armed automatically — Undo" offer stays this long (or until another message).
 _UNDO_MS = 20_000
 _TIMER_IDS = (
@@ -203,6 +203,7 @@ class MainWindow(QMainWindow):
         self._undo_expiry.setSingleShot(True)
         self._undo_expiry.timeout.connect(self._withdraw_undo)
         status.setSizeGripEnabled(False)
+        self.status_messages = StatusMessages(status)
         # The status bar only appears while it has something to say: the nights are quiet.
         status.messageChanged.connect(self._update_status_visible)
         status.hide()
@@ -462,7 +463,9 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(QByteArray.fromBase64(splitter.encode("ascii")))
 
     def show_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, _MESSAGE_MS)
+        """In the status bar, after the messages before it were read; cut to fit, the
+        whole text in the tooltip (:class:`StatusMessages`)."""
+        self.status_messages.show(text)
 
     def is_shown(self) -> bool:
         """On screen: visible and not minimised (a minimised window counts as hidden, so the

@@ -7,6 +7,7 @@ stream (playing or corked, its volume) and its window title (track, "30 min left
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -25,7 +26,8 @@ from sleepplayer.core.paths import AppPaths
 from sleepplayer.core.remote_message import MAX_REQUEST_BYTES
 from tests.e2e.conftest import ROOT, RunningApp, wait_until
 from tests.helpers.audio import make_tone
-from tests.helpers.desktop_env import PulseAudio
+from tests.helpers.desktop_env import PulseAudio, Trayer
+from tests.helpers.tray_driver import TrayDriver
 
 pytestmark = [
     pytest.mark.e2e,
@@ -349,3 +351,81 @@ def test_garbage_oversized_and_slow_clients_do_not_block_the_app(
     wait_until(lambda: playing(pulse, app), 10, "the app still obeys")
     forward(app, "--quit")
     assert app.wait_exit(10) == 0
+
+
+# ---------------------------------------------------------------- started by a shortcut
+@pytest.mark.parametrize("args", [["--toggle"], ["--play"], ["--sleep", "30m"], ["--volume", "20"]])
+def test_a_shortcut_that_starts_the_app_waits_in_the_tray(
+    launch_app: Launch, tray_host: Trayer, pulse: PulseAudio, args: list[str]
+) -> None:
+    # A global shortcut pressed at night with nothing running: the app starts dark, in the
+    # tray, and does what it was asked; the window is there when asked for.
+    app = launch_app(*args)
+    tray = TrayDriver(app.env, app.process.pid)
+    tray.wait_icon()
+    if args[0] in ("--toggle", "--play"):
+        wait_until(lambda: playing(pulse, app), 15, "the new instance to play")
+    forward(app, "--cancel-sleep")  # answered once the start is over: the window was decided
+    big = [w for w, g in tray.visible_windows().items() if g.width >= 300]
+    assert not big, "the window stays down"
+    forward(app, "--show")
+    app.wait_for_window()
+    forward(app, "--quit")
+    assert app.wait_exit(10) == 0
+
+
+# ---------------------------------------------------------------- items that are not there
+def _saved_uris(app: RunningApp) -> list[str]:
+    library = json.loads((app.basedir / "data" / "library.json").read_text())
+    return [t["uri"] for p in library["playlists"] for t in p["tracks"]]
+
+
+def test_items_that_are_not_there_leave_the_sound_alone_and_exit_1(
+    launch_app: Launch, pulse: PulseAudio, tmp_path: Path
+) -> None:
+    app = launch_app("--play")
+    app.wait_for_window()
+    wait_until(lambda: playing(pulse, app), 15, "playback")
+    title = app.title()
+    garbage = tmp_path / "garbage.m3u"
+    garbage.write_text("not a file\nv4l2:///dev/video0\n")
+    for item, said in [
+        ("/tmp/nope.mp3", "sleepplayer: Not found: /tmp/nope.mp3."),
+        ("No such playlist", "sleepplayer: Not found: No such playlist."),
+        (str(garbage), f"sleepplayer: Not opened: {garbage} (nothing playable in it: line 2"),
+    ]:
+        result = second(app, item)
+        assert (result.returncode, result.stderr.startswith(said)) == (1, True), result.stderr
+    forward(app, "--volume", "60")  # served in order: the bad launches were done
+    assert playing(pulse, app) and app.title() == title, "the sound plays on, untouched"
+    forward(app, "--quit")
+    assert app.wait_exit(10) == 0
+    assert not [u for u in _saved_uris(app) if "nope" in u or "such" in u], "no dead entry"
+
+    # The next night's shortcut starts on the last real track, not on a dead list.
+    again = launch_app("--toggle", basedir=app.basedir)
+    again.wait_for_window()  # no tray here: the window shows
+    wait_until(lambda: playing(pulse, again), 15, "--toggle to play the last track")
+    assert again.title() == title
+    forward(again, "--quit")
+    assert again.wait_exit(10) == 0
+
+
+def test_a_first_start_with_only_missing_items_keeps_the_last_session(
+    launch_app: Launch, pulse: PulseAudio
+) -> None:
+    first = launch_app("--play")
+    first.wait_for_window()
+    wait_until(lambda: playing(pulse, first), 15, "playback")
+    forward(first, "--next")
+    wait_until(lambda: "Pink noise" in first.title(), 10, "the next track")
+    forward(first, "--quit")
+    assert first.wait_exit(10) == 0
+
+    app = launch_app("/tmp/nope.mp3", basedir=first.basedir)
+    app.wait_for_window()
+    wait_until(lambda: "Pink noise" in app.title(), 10, "the last session's track")
+    forward(app, "--quit")
+    assert app.wait_exit(10) == 0
+    assert "sleepplayer: Not found: /tmp/nope.mp3." in app.output()
+    assert not [u for u in _saved_uris(app) if "nope" in u], "no dead entry"

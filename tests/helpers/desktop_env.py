@@ -48,8 +48,11 @@ class Xvfb:
     @classmethod
     def start(cls, size: str = "1280x800x24") -> Xvfb:
         read_fd, write_fd = os.pipe()
+        # -noreset: by default Xvfb resets when its last client leaves, and a client that
+        # connects meanwhile (the next test's tray host) is refused.
+        args = ["-displayfd", str(write_fd), "-screen", "0", size, "-nolisten", "tcp", "-noreset"]
         process = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", size, "-nolisten", "tcp"],
+            ["Xvfb", *args],
             pass_fds=(write_fd,),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -16,7 +16,8 @@ from sleepplayer.core.settings import Settings
 from sleepplayer.core.sleep_plan import EndAction, FadeCurve, SleepMode, SleepPlan
 from sleepplayer.core.timer_options import TimerOptions
 from sleepplayer.playback.backend import PlayerState
-from sleepplayer.services.remote_commands import RemoteCommands, refusal_message
+from sleepplayer.services.remote_commands import RemoteCommands
+from sleepplayer.services.usable_items import NOT_FOUND, Unusable, refusal_message
 from tests.helpers.fake_services import (
     FakeController,
     FakeLibraryService,
@@ -33,9 +34,12 @@ class AppSide:
     shown: int = 0
     quits: int = 0
     messages: list[str] = field(default_factory=list)
+    #: Items the app reports as not there (the app checks: it knows the saved playlists).
+    missing: set[str] = field(default_factory=set)
 
-    def open_items(self, items: list[str]) -> None:
-        self.opened.append(items)
+    def open_items(self, items: list[str]) -> list[Unusable]:
+        self.opened.append([i for i in items if i not in self.missing])
+        return [Unusable(i, NOT_FOUND) for i in items if i in self.missing]
 
     def show_window(self) -> None:
         self.shown += 1
@@ -195,10 +199,41 @@ def test_items_pass_the_url_policy_and_refusals_are_named(rig: Rig) -> None:
 
 
 def test_a_refusal_message_names_three_and_counts_the_rest() -> None:
-    refused = [(f"smb://nas/{i}.mp3", "smb: addresses are not allowed") for i in range(5)]
+    refused = [Unusable(f"smb://nas/{i}.mp3", "smb: addresses are not allowed") for i in range(5)]
     text = refusal_message(refused)
     assert text.count("smb://nas/") == 3 and text.endswith("; and 2 more.")
-    assert "\x1b" not in refusal_message([("a\x1b[31mb", "contains control characters")])
+    assert "\x1b" not in refusal_message([Unusable("a\x1b[31mb", "contains control characters")])
+
+
+def test_items_that_are_not_there_leave_the_sound_alone_and_are_named(rig: Rig) -> None:
+    # ``sleepplayer /tmp/nope.mp3`` while something plays: the app opens nothing, so what
+    # plays plays on; the reply (the second launch's stderr, exit 1) and the window say why.
+    rig.controller.play()
+    rig.controller.calls.clear()
+    rig.app.missing = {"/tmp/nope.mp3", "No such playlist"}
+    reply = rig.commands.apply(RemoteRequest(items=("/tmp/nope.mp3", "No such playlist")))
+    assert reply == RemoteReply(False, "Not found: /tmp/nope.mp3; No such playlist.")
+    assert rig.app.messages == [reply.text]
+    assert rig.controller.calls == [] and rig.controller.state is PlayerState.PLAYING
+
+
+@pytest.mark.parametrize("verb", [Verb.PLAY, Verb.TOGGLE])
+def test_play_with_only_missing_items_plays_what_is_there(rig: Rig, verb: Verb) -> None:
+    rig.app.missing = {"/tmp/nope.mp3"}
+    reply = rig.commands.apply(RemoteRequest(items=("/tmp/nope.mp3",), verb=verb))
+    assert not reply.ok and "Not found: /tmp/nope.mp3" in reply.text
+    assert rig.controller.calls == [(verb.value,)], "nothing was opened: the verb still counts"
+
+
+def test_refused_and_missing_items_make_one_message(rig: Rig) -> None:
+    rig.app.missing = {"/tmp/nope.mp3"}
+    items = ("/tmp/nope.mp3", "smb://nas/a.mp3", "/music/rain.opus")
+    reply = rig.commands.apply(RemoteRequest(items=items))
+    assert reply.text == (
+        "Not found: /tmp/nope.mp3. Not opened: smb://nas/a.mp3 (smb: addresses are not allowed)."
+    )
+    assert rig.app.messages == [reply.text], "one message, not one per item"
+    assert rig.app.opened == [["/music/rain.opus"]]
 
 
 def test_quit_happens_after_the_reply(rig: Rig, qtbot: QtBot) -> None:

@@ -82,7 +82,27 @@ def test_status_messages_and_scan_progress(
     with qtbot.waitSignal(library.scan_finished):
         library.scan_finished.emit("x", 20)
     assert not window.progress.isVisible()
-    assert status.currentMessage() == "Added 20 tracks"
+    # The message before is read first (StatusMessages), then this one follows.
+    assert status.currentMessage() == "Could not read rain.opus"
+    qtbot.waitUntil(lambda: status.currentMessage() == "Added 20 tracks", timeout=5000)
+
+
+def test_long_messages_fit_and_are_not_replaced_at_once(qtbot: QtBot, window: MainWindow) -> None:
+    # An import that names the lines it skipped, then the player skipping a missing entry.
+    window.resize(700, 500)
+    skipped = (
+        "Skipped in list.m3u: line 2: v4l2:///dev/video0 \u2014 v4l2: addresses are not allowed"
+    )
+    long = f"Imported \u201clist\u201d into \u201cOpened files\u201d (2 tracks). {skipped}."
+    window.show_message(long)
+    window.show_message("Skipped \u201cnotes\u201d (file not found).")
+    status = window.statusBar()
+    shown = status.currentMessage()
+    assert shown.endswith("\u2026") and long.startswith(shown[:-1]), "cut to fit the window"
+    assert status.fontMetrics().horizontalAdvance(shown) < 700
+    assert status.toolTip() == long, "the whole text is in the tooltip"
+    qtbot.waitUntil(lambda: "notes" in status.currentMessage(), timeout=8000)
+    assert status.toolTip() == "", "it fits: no tooltip needed"
 
 
 def test_file_drop_on_window_adds_to_current(

@@ -1,0 +1,107 @@
+"""Status-bar messages that can be read: each one stays long enough, and a long one fits.
+
+Several things can speak at once: an import names the lines it skipped, then the player skips
+a missing entry at once. Shown as they came, the second would replace the first before anyone
+read it. So a message keeps the bar for a reading time that grows with its length
+(:func:`reading_ms`), and later ones wait their turn, in order. A message wider than the bar
+is cut with "…", and the whole text is the bar's tooltip while it shows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QStatusBar, QWidget
+
+#: How long a message stays when nothing follows it.
+SHOWN_MS = 8000
+#: Reading time before a following message may take the bar: about 20 characters a second.
+_MS_PER_CHAR = 50
+MIN_READING_MS = 1500
+MAX_READING_MS = 5000
+#: Messages waiting beyond this many are dropped, the oldest first (something keeps talking).
+_MAX_WAITING = 5
+#: Room kept free beside the text (the bar's own margins and spacing).
+_SPARE_PX = 24
+
+
+def _gist(text: str) -> str:
+    return text.strip().rstrip(".")
+
+
+def reading_ms(text: str) -> int:
+    """How long ``text`` holds the bar before the next message."""
+    return max(MIN_READING_MS, min(MAX_READING_MS, len(text) * _MS_PER_CHAR))
+
+
+class StatusMessages(QObject):
+    """Shows messages in ``bar`` one after another; see the module docstring.
+
+    ``clock`` gives monotonic seconds.
+    """
+
+    def __init__(
+        self,
+        bar: QStatusBar,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        reading: Callable[[str], int] = reading_ms,
+    ) -> None:
+        super().__init__(bar)
+        self._bar = bar
+        self._clock = clock
+        self._reading = reading
+        self._waiting: deque[str] = deque(maxlen=_MAX_WAITING)
+        self._text = ""  # the whole text of the message on show
+        self._free_at = 0.0  # when the next message may replace it
+        self._turn = QTimer(self)
+        self._turn.setSingleShot(True)
+        self._turn.timeout.connect(self._show_next)
+        bar.messageChanged.connect(self._on_bar_message_changed)
+
+    def show(self, text: str) -> None:
+        """Show ``text`` now, or once the message before it has been read."""
+        same = _gist(text)
+        if self._bar.currentMessage() and any(
+            same == _gist(t) for t in (self._text, *self._waiting)
+        ):
+            return  # the same news again ("Added 3 tracks." and "Added 3 tracks")
+        self._waiting.append(text)
+        if not self._turn.isActive():
+            self._show_next()
+
+    def _show_next(self) -> None:
+        wait_ms = int((self._free_at - self._clock()) * 1000)
+        if self._bar.currentMessage() and wait_ms > 0:
+            self._turn.start(wait_ms)
+            return
+        if not self._waiting:
+            return
+        text = self._waiting.popleft()
+        self._text = text
+        self._free_at = self._clock() + self._reading(text) / 1000
+        shown = self._fitted(text)
+        self._bar.showMessage(shown, SHOWN_MS)
+        self._bar.setToolTip(text if shown != text else "")
+        if self._waiting:
+            self._turn.start(self._reading(text))
+
+    def _fitted(self, text: str) -> str:
+        """``text``, cut with "…" to the room the bar has (its window's width while it is
+        hidden: it only shows while it has something to say)."""
+        bar = self._bar
+        width = bar.width() if bar.isVisible() else bar.window().width()
+        for child in bar.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if child.isVisible():  # a permanent widget (progress) beside the message
+                width -= child.width()
+        margins = bar.contentsMargins()
+        room = max(0, width - margins.left() - margins.right() - _SPARE_PX)
+        return bar.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, room)
+
+    def _on_bar_message_changed(self, message: str) -> None:
+        if not message:  # timed out, or cleared (the timer's Undo offer takes the bar)
+            self._text = ""
+            self._bar.setToolTip("")

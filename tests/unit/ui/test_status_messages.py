@@ -1,0 +1,94 @@
+"""StatusMessages: each message gets its reading time, later ones follow in order, the same
+news is not repeated, and one that does not fit is cut with the whole text in the tooltip."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QMainWindow
+from pytestqt.qtbot import QtBot
+
+from sleepplayer.ui.status_messages import (
+    MAX_READING_MS,
+    MIN_READING_MS,
+    StatusMessages,
+    reading_ms,
+)
+
+READ_MS = 150
+
+
+def _record(window: QMainWindow) -> list[str]:
+    """The messages the bar shows, in order."""
+    seen: list[str] = []
+
+    def note(text: str) -> None:
+        if text:
+            seen.append(text)
+
+    window.statusBar().messageChanged.connect(note)
+    return seen
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> Iterator[QMainWindow]:
+    main = QMainWindow()
+    main.resize(400, 300)
+    qtbot.addWidget(main)
+    yield main
+
+
+@pytest.fixture
+def messages(window: QMainWindow) -> StatusMessages:
+    return StatusMessages(window.statusBar(), reading=lambda _text: READ_MS)
+
+
+def test_reading_time_grows_with_length_within_bounds() -> None:
+    assert reading_ms("Added 3 tracks.") == MIN_READING_MS
+    assert reading_ms("x" * 70) == 70 * 50
+    assert reading_ms("x" * 1000) == MAX_READING_MS
+
+
+def test_messages_follow_each_other_in_order(
+    qtbot: QtBot, window: QMainWindow, messages: StatusMessages
+) -> None:
+    seen = _record(window)
+    for text in ("One.", "Two.", "Three."):
+        messages.show(text)
+    assert window.statusBar().currentMessage() == "One."
+    qtbot.waitUntil(lambda: seen == ["One.", "Two.", "Three."], timeout=3000)
+
+
+def test_the_same_news_shows_once(
+    qtbot: QtBot, window: QMainWindow, messages: StatusMessages
+) -> None:
+    seen = _record(window)
+    messages.show("Added 3 tracks.")
+    messages.show("Added 3 tracks")  # the library and the window both say it
+    messages.show("Done.")
+    qtbot.waitUntil(lambda: seen[-1:] == ["Done."], timeout=3000)
+    assert seen == ["Added 3 tracks.", "Done."]
+
+
+def test_a_cleared_bar_drops_the_tooltip_and_the_next_message_still_comes(
+    qtbot: QtBot, window: QMainWindow, messages: StatusMessages
+) -> None:
+    bar = window.statusBar()
+    messages.show("Not found: " + "/home/someone/Music/night/rain.mp3; " * 4)
+    messages.show("Second.")
+    assert bar.toolTip()
+    bar.clearMessage()  # the timer's Undo offer takes the bar
+    assert bar.toolTip() == ""
+    qtbot.waitUntil(lambda: bar.currentMessage() == "Second.", timeout=3000)
+
+
+def test_a_long_message_is_cut_and_whole_in_the_tooltip(
+    window: QMainWindow, messages: StatusMessages
+) -> None:
+    long = "Not found: " + "; ".join(f"/home/someone/Music/night/{i}.mp3" for i in range(3))
+    messages.show(long)
+    bar = window.statusBar()
+    assert bar.currentMessage().endswith("\u2026")
+    assert bar.fontMetrics().horizontalAdvance(bar.currentMessage()) < 400
+    assert bar.toolTip() == long
