@@ -560,8 +560,17 @@ class PlaybackController(QObject):
         self._update_watch()
 
     def _wants_loop(self, track: Track | None) -> bool:
-        """Repeat-one loops inside the engine, for local files only (a stream reconnects)."""
-        return self._queue.repeat == RepeatMode.ONE and track is not None and track.is_local
+        """Repeat-one loops inside the engine, for local files only (a stream reconnects).
+
+        A built-in sound always loops: rain or brown noise is an ambience, not a 29 s track,
+        and it must not stop (or turn into another sound) after half a minute of sleep.
+        """
+        if track is None or not track.is_local:
+            return False
+        if self._queue.repeat == RepeatMode.ONE:
+            return True
+        playlist = self._library.playlist(self._playlist_uid) if self._playlist_uid else None
+        return playlist is not None and playlist.builtin
 
     def _set_track(self, track: Track | None) -> None:
         changed = (track is None) != (self._track is None) or (

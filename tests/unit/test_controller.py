@@ -96,6 +96,18 @@ def test_repeat_one_loops_inside_the_engine(
     assert controller.state == PlayerState.PLAYING
 
 
+def test_a_built_in_sound_loops_whatever_the_repeat_mode(backend: FakeBackend) -> None:
+    sounds = Playlist("Sleep sounds", _tracks(2), uid="builtin", builtin=True)
+    library = LibraryService(Library([sounds], current_uid="builtin"))
+    controller = PlaybackController(backend, library)
+    assert controller.repeat is RepeatMode.OFF
+    controller.play()
+    assert ("load", ("file:///music/t0.ogg", True)) in backend.calls
+    backend.advance(60_000 * 3)  # three laps of rain: no end, no change of sound
+    assert _loaded(backend) == ["file:///music/t0.ogg"]
+    assert controller.state == PlayerState.PLAYING
+
+
 def test_switching_repeat_one_reloads_at_the_same_position(
     controller: PlaybackController, backend: FakeBackend, clock: FakeClock
 ) -> None:
