@@ -143,7 +143,6 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
         self._reset_track_state()
         self._ramp: tuple[float, float] | None = None  # (from dB, start ts)
         self._gain = controller.fade_gain
-        self._last_extension_s = self._settings.grace_extension_min * 60.0
         self._until_ts = 0.0  # end of GRACE or COUNTDOWN
         self._countdown_shown = -1
         self._resume_point: tuple[str, str, int] | None = None
@@ -166,7 +165,6 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
     # ------------------------------------------------------------------ configuration
     def set_settings(self, settings: Settings) -> None:
         self._settings = settings
-        self._last_extension_s = settings.grace_extension_min * 60.0
 
     def set_state_file(self, path: Path) -> None:
         """Where the fell-asleep memory lives (loaded now, saved at every fade start)."""
@@ -241,8 +239,6 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
             if seconds > 0:
                 self.arm(self.default_plan(seconds))
             return
-        if seconds > 0:
-            self._last_extension_s = seconds
         if self._phase in (TimerPhase.GRACE, TimerPhase.COUNTDOWN):
             if seconds > 0:
                 self._wake_up(now, seconds)
@@ -285,10 +281,10 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
         elif not grace:
             return
         elif self._phase is TimerPhase.FADING:
-            self._rearm(now, now + self._last_extension_s, ramp=True)
+            self._rearm(now, now + self._grace_s(), ramp=True)
             self.tick()
         elif self._phase in (TimerPhase.GRACE, TimerPhase.COUNTDOWN):
-            self._wake_up(now, self._last_extension_s)
+            self._wake_up(now, self._grace_s())
 
     def undo_auto_arm(self) -> None:
         """Undo the bedtime auto-arm."""
@@ -426,6 +422,11 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
         self._ticks.follow(fast=fast, wait_s=None if upcoming is None else upcoming - now)
 
     # ------------------------------------------------------------------ helpers
+    def _grace_s(self) -> float:
+        # What Settings promises ("If you stir ... for 10 min"), read live; an earlier +5 or
+        # +15 is the user's explicit choice for that moment, never the new wake-up length.
+        return self._settings.grace_extension_min * 60.0
+
     def _ts(self) -> float:
         return self._now().timestamp()
 
@@ -507,7 +508,7 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
         if self._phase is TimerPhase.FADING:
             if state in (PlayerState.PAUSED, PlayerState.STOPPED) and not self._expect_halt:
                 # Someone is awake: keep the timer, restore the level while nothing plays.
-                self._rearm(now, now + self._last_extension_s, ramp=False)
+                self._rearm(now, now + self._grace_s(), ramp=False)
         elif state is PlayerState.PLAYING and (self._halt_pending or self._await_start):
             self._await_start = False
             if self._halt_pending:
@@ -524,7 +525,7 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
         # The timer never sets the user volume, so any change here is the user's.
         now = self._ts()
         if self._phase is TimerPhase.FADING:
-            self._rearm(now, now + self._last_extension_s, ramp=False)
+            self._rearm(now, now + self._grace_s(), ramp=False)
         elif self._ramp is not None:
             self._ramp = None
             self._apply_gain(1.0)

@@ -96,6 +96,10 @@ _NO_TIMER_PHASES = (TimerPhase.IDLE,)
 _P, _V, _L, _T, _A = "Playback", "Volume", "Playlists", "Sleep Timer", "Application"
 #: Timer commands that need a running timer.
 _WHILE_ARMED = ("timer_plus_5", "timer_plus_15", "timer_minus_5", "timer_cancel")
+# After the end (grace minute, suspend countdown) +5/+15 resume for that long and Cancel turns
+# the timer off, but there is nothing left to shorten.
+_WHILE_COUNTING = ("timer_minus_5",)
+_COUNTING_PHASES = (TimerPhase.ARMED, TimerPhase.FADING)
 
 # fmt: off
 SPECS: tuple[ActionSpec, ...] = (
@@ -363,7 +367,9 @@ class ActionRegistry(QObject):
             enabled = (not spec.needs_window or self._window is not None) and (
                 not spec.needs_timer or timer is not None
             )
-            if spec.id in _WHILE_ARMED:
+            if spec.id in _WHILE_COUNTING:
+                enabled = enabled and timer is not None and timer.phase in _COUNTING_PHASES
+            elif spec.id in _WHILE_ARMED:
                 enabled = enabled and armed
             elif spec.id == "timer_resume":
                 enabled = enabled and timer is not None and timer.fell_asleep_at() is not None

@@ -72,7 +72,8 @@ def dial_state(timer: SleepTimer) -> DialState:
     if phase is TimerPhase.COUNTDOWN:
         caption = "going to sleep"
     elif phase is TimerPhase.GRACE:
-        caption = "any shortcut resumes"
+        # Short enough for the dial; the panel's line beside it says the rest.
+        caption = "a key resumes"
     elif deadline is not None:
         caption = f"{end_verb(plan.end_action)} {_clock_text(deadline)}"
     else:
@@ -102,6 +103,8 @@ class CountdownDial(QWidget):
         self.setFixedSize(160, 160)
         #: Paint events so far; tests use it to check that equal states do not repaint.
         self.paint_count = 0
+        #: The small lines as last drawn, after eliding; tests check nothing is cut.
+        self.drawn_captions: list[str] = []
 
     def state(self) -> DialState:
         return self._state
@@ -117,10 +120,13 @@ class CountdownDial(QWidget):
         return self.size()
 
     def time_text(self) -> str:
-        """The big text: "23:14", "1:05:00", or a word when the end is a track count."""
+        """The big text: "23:14", "1:05:00", "ended" after the end, or "track" when the end
+        is a track's end or count."""
         s = self._state
         if s.phase is TimerPhase.IDLE:
             return "off"
+        if s.phase is TimerPhase.GRACE:
+            return "ended"  # the end action ran; only the grace minute is left
         if s.remaining_s is None:
             return "track"
         if s.phase is TimerPhase.ARMED and s.remaining_s > SECONDS_SHOWN_BELOW:
@@ -131,6 +137,8 @@ class CountdownDial(QWidget):
         s = self._state
         if s.phase is TimerPhase.IDLE:
             return "Sleep timer off"
+        if s.phase is TimerPhase.GRACE:
+            return "Sleep timer ended · any SleepPlayer key in the next minute resumes"
         parts = [f"Sleep timer: {self.time_text()} left", s.caption]
         if s.phase is TimerPhase.FADING:
             parts.append(f"fading, volume at {s.gain_pct} %")
@@ -255,11 +263,13 @@ class CountdownDial(QWidget):
             lines.append(f"fading · {s.gain_pct} %")
         y = time_rect.bottom()
         inner = rect.adjusted(rect.width() * 0.16, 0, -rect.width() * 0.16, 0)
+        self.drawn_captions = []
         for caption in lines:
             if caption:
                 elided = painter.fontMetrics().elidedText(
                     caption, Qt.TextElideMode.ElideRight, round(inner.width())
                 )
+                self.drawn_captions.append(elided)
                 painter.drawText(
                     QRectF(inner.left(), y, inner.width(), small_line),
                     Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,

@@ -543,10 +543,15 @@ class MainWindow(QMainWindow):
             left = self.timer_dial.time_text()
             if state.remaining_s is not None:
                 left = left_words(state.remaining_s)
+            volume_tip = ""
             if timer.phase is TimerPhase.FADING:
-                left = f"fading · {state.gain_pct} %"
+                # Time left reads at a glance; the gain alone ("8 %") did not say what it was.
+                left = f"fading out · {left}" if state.remaining_s is not None else "fading out"
+                volume_tip = f"Fading out: volume at {state.gain_pct} %"
             if left != self.timer_label.text():
                 self.timer_label.setText(left)
+            if volume_tip != self.timer_label.toolTip():
+                self.timer_label.setToolTip(volume_tip)
             if state.caption != self.timer_detail.text():
                 self.timer_detail.setText(state.caption)
         # isHidden(), not isVisible(): while the window itself is hidden (in the tray) every

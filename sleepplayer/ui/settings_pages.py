@@ -200,8 +200,9 @@ class TimerSettingsPage(SettingsPage):
         self.body.addWidget(self.grace_problem)
         self.grace_note = note(
             "Any SleepPlayer shortcut, media key or tray action, also in the minute after the "
-            "end. The sound fades back up over 2 s. Pause, Stop, Mute or turning the volume "
-            "down after the end keep it quiet."
+            "end. The sound fades back up over 2 s, always for this long: +5 and +15 min add "
+            "only their own time. Pause, Stop, Mute or turning the volume down after the end "
+            "keep it quiet."
         )
         self.body.addWidget(self.grace_note)
 

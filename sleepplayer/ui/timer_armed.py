@@ -74,8 +74,10 @@ class ArmedTimerView(QFrame):
         phase = self._timer.phase
         self.dial.set_state(dial_state(self._timer))
         counting = phase in (TimerPhase.ARMED, TimerPhase.FADING)
-        for button in (self.plus5_button, self.plus15_button, self.minus5_button):
+        # After the end +5/+15 play on for that long; there is nothing left to shorten.
+        for button in (self.plus5_button, self.plus15_button):
             button.setEnabled(counting or phase is TimerPhase.GRACE)
+        self.minus5_button.setEnabled(counting)
         if phase is not TimerPhase.IDLE:
             title = self._timer.description()
             if title != self.armed_title.text():

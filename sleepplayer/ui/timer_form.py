@@ -435,7 +435,12 @@ class TimerForm(QDialog):
             track_remaining_s=remaining,
             tracks_left=plan.tracks if plan.mode is SleepMode.AFTER_TRACKS else None,
         )
-        self._show_summary(text)
+        self._show_summary(self._preview_words(text))
+
+    def _preview_words(self, text: str) -> str:
+        """The form's end in words as the footer shows it; the panel marks it as a new timer
+        while one runs, so two end times never read as one."""
+        return text
 
     def _show_summary(self, text: str, *, error: bool = False, can_start: bool = False) -> None:
         self.summary.setText(text)

@@ -42,6 +42,8 @@ __all__ = [
     "parse_duration_text",
 ]
 
+#: Marks the footer's preview while a timer runs: "New timer: pauses at 22:40".
+NEW_TIMER_PREFIX = "New timer: "
 #: How often the idle preview ("Pauses at 23:45") follows the clock while the panel is shown.
 PREVIEW_TICK_MS = 1000
 
@@ -152,7 +154,19 @@ class TimerPanel(TimerForm):
             self.adjustSize()  # grow for the dial, shrink back without it
         self.start_button.setText("Re&start" if armed else "&Start")
         self.armed_box.show_timer()
+        if armed != self._preview_is_new_timer:
+            self._update_summary()
         self._update_preview_tick()
+
+    @property
+    def _preview_is_new_timer(self) -> bool:
+        return self.summary.text().startswith(NEW_TIMER_PREFIX)
+
+    def _preview_words(self, text: str) -> str:
+        # The running timer's end is in the armed view above; the footer previews Restart.
+        if self._timer.phase is TimerPhase.IDLE:
+            return text
+        return f"{NEW_TIMER_PREFIX}{text[:1].lower()}{text[1:]}"
 
     def _update_preview_tick(self) -> None:
         # The preview follows the clock only while someone can read it.

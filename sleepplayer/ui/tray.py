@@ -121,7 +121,7 @@ class SystemTray(QObject):
         return tooltip_text(
             now_playing_text(c.current_track, c.stream_title),
             word,
-            timer_text(self._timer),
+            timer_text(self._timer, playing=state in SOUNDING),
         )
 
     def _refresh(self, *_args: object) -> None:

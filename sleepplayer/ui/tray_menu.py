@@ -16,9 +16,9 @@ from typing import Protocol
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QWidget
 
-from sleepplayer.core.sleep_plan import SleepMode
+from sleepplayer.core.sleep_plan import SleepMode, SleepPlan
 from sleepplayer.playback.backend import PlayerState
-from sleepplayer.services.activity import user_command
+from sleepplayer.services.activity import SOUNDING, user_command
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
@@ -63,6 +63,9 @@ class TrayMenu(QMenu):
         self._actions = actions
         self._host = host
         self._window = window
+        # The plan and deadline a preset armed: its item is checked while that timer runs
+        # unchanged (not after +5 min, nor for the same length set in the window).
+        self._preset_armed: tuple[int, SleepPlan | None, object] | None = None
 
         self.now_playing_action = self._info_action()
         self.timer_status_action = self._info_action()
@@ -91,6 +94,7 @@ class TrayMenu(QMenu):
         self._refresh_icons()
 
         controller.state_changed.connect(self._update_now_playing)
+        controller.state_changed.connect(self._update_timer)  # "(nothing playing)"
         controller.track_changed.connect(self._on_controller_track_changed)
         controller.stream_title_changed.connect(self._update_now_playing)
         timer.changed.connect(self._update_timer)  # each second of a suspend countdown too
@@ -120,7 +124,9 @@ class TrayMenu(QMenu):
         menu = QMenu("Sleep Timer", self)
         self.preset_actions: dict[int, QAction] = {}
         for minutes in PRESET_MINUTES:
-            action = menu.addAction(f"{minutes} Minutes")
+            # "15 min", like the "+5 min" items below them.
+            action = menu.addAction(f"{minutes} min")
+            action.setCheckable(True)
             action.triggered.connect(lambda _c=False, m=minutes: self._arm_minutes(m))
             self.preset_actions[minutes] = action
         self.end_of_track_action = menu.addAction("End of This Track")
@@ -141,6 +147,8 @@ class TrayMenu(QMenu):
     # ------------------------------------------------------------------ commands
     def _arm_minutes(self, minutes: int) -> None:
         self._timer.arm(self._timer.default_plan(minutes * 60.0))
+        self._preset_armed = (minutes, self._timer.plan, self._timer.deadline)
+        self._update_preset_checks()  # also when the same preset is picked again
 
     def _arm_end_of_track(self) -> None:
         plan = dataclasses.replace(
@@ -181,11 +189,24 @@ class TrayMenu(QMenu):
 
     def _update_timer(self) -> None:
         phase = self._timer.phase
-        status = timer_text(self._timer)
+        status = timer_text(self._timer, playing=self._controller.state in SOUNDING)
         _set_text(self.timer_status_action, menu_text(status))
         _set_visible(self.timer_status_action, bool(status))
         _set_visible(self.cancel_suspend_action, phase is TimerPhase.COUNTDOWN)
         self._show_armed_actions(phase in (TimerPhase.ARMED, TimerPhase.FADING))
+        self._update_preset_checks()
+
+    def _update_preset_checks(self) -> None:
+        armed = self._preset_armed
+        running = self._timer.phase in (TimerPhase.ARMED, TimerPhase.FADING)
+        if armed is not None and not (
+            running and self._timer.plan is armed[1] and self._timer.deadline == armed[2]
+        ):
+            armed = self._preset_armed = None
+        for minutes, action in self.preset_actions.items():
+            checked = armed is not None and armed[0] == minutes
+            if action.isChecked() != checked:
+                action.setChecked(checked)
 
     def _show_armed_actions(self, shown: bool) -> None:
         # The registry's actions are shared with the window's menu, so they are added and

@@ -35,7 +35,9 @@ def now_playing_text(track: Track | None, stream_title: str = "") -> str:
     stream_title = stream_title.strip()
     if stream_title:
         return f"{stream_title} \u2014 {track.display_title}"
-    if track.artist:
+    # Built-in sounds carry the app as their artist: "Brown noise — SleepPlayer" would read
+    # like a window title.
+    if track.artist and track.artist.strip() != APP_NAME:
         return f"{track.display_title} \u2014 {track.artist}"
     return track.display_title
 
@@ -46,9 +48,11 @@ def _end_words(timer: SleepTimer) -> str:
     return text[:1].lower() + text[1:]
 
 
-def timer_text(timer: SleepTimer) -> str:
-    """The sleep timer in one line, "" when it is off: "Sleeping in 23 min — pauses at 23:45",
-    "Fading out — …", "Suspending the computer in 45 s" or "Paused by the sleep timer"."""
+def timer_text(timer: SleepTimer, playing: bool = True) -> str:
+    """The sleep timer in one line, "" when it is off: "Timer: 23 min left — pauses at 23:45"
+    (the window's "23 min left"), "Timer: 23 min left (nothing playing)" when ``playing`` is
+    false (there is nothing to pause), "Fading out — …", "Suspending the computer in 45 s" or
+    "Paused by the sleep timer"."""
     phase = timer.phase
     if phase is TimerPhase.IDLE:
         return ""
@@ -64,7 +68,9 @@ def timer_text(timer: SleepTimer) -> str:
     remaining = timer.remaining_s()
     if remaining is None:
         return f"Sleep timer on \u2014 {end}"
-    return f"Sleeping in {left_words(remaining).removesuffix(' left')} \u2014 {end}"
+    if not playing:
+        return f"Timer: {left_words(remaining)} (nothing playing)"
+    return f"Timer: {left_words(remaining)} \u2014 {end}"
 
 
 def tooltip_text(now_playing: str, state_word: str, timer_line: str) -> str:

@@ -449,7 +449,7 @@ def test_extend_works_idle_and_on_track_modes(rig: Rig) -> None:
 
 
 # ---------------------------------------------------------------- activity grace
-def test_activity_during_the_fade_fades_up_and_rearms_for_the_last_extension(rig: Rig) -> None:
+def test_activity_during_the_fade_fades_up_and_rearms_for_the_grace_setting(rig: Rig) -> None:
     rig.controller.play()
     rig.timer.arm(SleepPlan(duration_s=60, fade_s=60))
     rig.run(30, step=0.5)
@@ -458,11 +458,36 @@ def test_activity_during_the_fade_fades_up_and_rearms_for_the_last_extension(rig
     rig.run(2.1)
     _assert_ramps_up(rig.volumes_since(mark))
     assert rig.timer.remaining_s() == pytest.approx(600 - 2.1, abs=0.05)
-    rig.timer.extend(15 * 60)  # the last extension amount is now 15 min
+    rig.timer.extend(15 * 60)  # an explicit +15 min is for now, not the next wake-up
     rig.run(15 * 60 + 597.9 - 30, step=1.0)
     assert _phase(rig.timer) is TimerPhase.FADING
     rig.timer.notify_activity()
-    assert rig.timer.remaining_s() == pytest.approx(900)
+    assert rig.timer.remaining_s() == pytest.approx(600)  # Settings: "for 10 min"
+
+
+def test_waking_in_the_grace_minute_gives_the_grace_setting_after_a_plus_five(rig: Rig) -> None:
+    """The trial: +5 min once, then waking in the grace minute gave only 5 min, while Settings
+    and the README promise the "If you stir" time (10 min)."""
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=20))
+    rig.timer.extend(5 * 60)
+    rig.run(6 * 60 + 1, step=1.0)
+    assert _phase(rig.timer) is TimerPhase.GRACE
+    rig.timer.notify_activity()
+    assert _phase(rig.timer) is TimerPhase.ARMED
+    assert rig.timer.remaining_s() == pytest.approx(600)
+    rig.settings.grace_extension_min = 25  # read live
+    rig.run(600 + 1, step=1.0)
+    assert _phase(rig.timer) is TimerPhase.GRACE
+    rig.timer.notify_activity()
+    assert rig.timer.remaining_s() == pytest.approx(25 * 60)
+
+
+def test_plus_fifteen_after_the_end_resumes_for_fifteen(rig: Rig) -> None:
+    _to_phase(rig, TimerPhase.GRACE)
+    rig.timer.extend(15 * 60)
+    assert _state(rig) is PlayerState.PLAYING
+    assert rig.timer.remaining_s() == pytest.approx(15 * 60)
 
 
 def test_activity_after_the_end_resumes_fading_up(rig: Rig) -> None:

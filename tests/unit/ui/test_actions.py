@@ -11,10 +11,10 @@ from pytestqt.qtbot import QtBot
 
 from sleepplayer.core.model import RepeatMode
 from sleepplayer.services.controller import PlaybackController
-from sleepplayer.services.sleep_timer import SleepTimer
+from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 from sleepplayer.ui.actions import SPECS, ActionRegistry, WindowCommands, next_repeat
 from sleepplayer.ui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
-from tests.helpers.fake_services import FakeController
+from tests.helpers.fake_services import FakeController, FakeSleepTimer
 
 ISSUE_DEFAULTS = {
     "play_pause": "Space",
@@ -153,3 +153,13 @@ def test_shortcuts_dialog_scrolls_to_the_last_group(
     viewport = tree.viewport().rect()
     assert viewport.contains(tree.visualItemRect(last_group))
     assert viewport.contains(tree.visualItemRect(last_row))
+
+
+def test_minus_five_is_off_after_the_end(registry: ActionRegistry) -> None:
+    timer = FakeSleepTimer()
+    registry.bind_sleep_timer(timer)
+    timer.set_state(TimerPhase.ARMED, remaining_s=600)
+    assert registry["timer_minus_5"].isEnabled() and registry["timer_plus_5"].isEnabled()
+    timer.set_state(TimerPhase.GRACE)
+    assert not registry["timer_minus_5"].isEnabled()
+    assert registry["timer_plus_5"].isEnabled() and registry["timer_cancel"].isEnabled()

@@ -136,3 +136,21 @@ def test_curve_buttons_pick_with_arrow_keys(qtbot: QtBot) -> None:
     QTest.keyClick(buttons[0], Qt.Key.Key_Right)
     assert buttons[1].isChecked() and not buttons[0].isChecked()
     assert image(buttons[1]) != image(buttons[0])
+
+
+def test_after_the_end_the_dial_says_ended_not_track(
+    qtbot: QtBot, sleep_timer: FakeSleepTimer
+) -> None:
+    """The trial: in the grace minute after a duration timer the dial read "track" and its
+    caption was cut ("any shortcut r...")."""
+    sleep_timer.arm(SleepPlan(duration_s=45 * 60, fade_s=90))
+    sleep_timer.set_state(TimerPhase.GRACE)
+    dial = CountdownDial()
+    qtbot.addWidget(dial)
+    dial.set_state(dial_state(sleep_timer))
+    assert dial.time_text() == "ended"
+    assert "resumes" in dial.toolTip()
+    dial.show()
+    qtbot.waitExposed(dial)
+    qtbot.waitUntil(lambda: dial.drawn_captions != [])
+    assert dial.drawn_captions == [dial.state().caption]  # drawn whole, not elided

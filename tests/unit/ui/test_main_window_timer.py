@@ -55,7 +55,9 @@ def test_dial_beside_now_playing_while_armed(
     assert timer_window.timer_label.text() == "45 min left"
     assert timer_window.timer_detail.text() == "pauses 23:45"
     sleep_timer.set_state(TimerPhase.FADING, remaining_s=30, gain=0.25)
-    assert timer_window.timer_label.text() == "fading \u00b7 25 %"
+    # Time left, not a bare percentage; the level is in the tooltip.
+    assert timer_window.timer_label.text() == "fading out \u00b7 1 min left"
+    assert "25 %" in timer_window.timer_label.toolTip()
     assert timer_window.timer_dial.state().gain_pct == 25
     sleep_timer.set_state(TimerPhase.GRACE)
     assert not timer_window.timer_strip.isVisible()

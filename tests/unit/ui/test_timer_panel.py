@@ -333,3 +333,27 @@ def test_timer_keys_work_inside_the_panel(
     QTest.keyClick(focused(), Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     assert sleep_timer.calls[-1] == ("extend", 300)
     assert panel.dial.time_text() == "35 min"
+
+
+def test_after_the_end_only_what_does_something_is_enabled(
+    panel: TimerPanel, sleep_timer: FakeSleepTimer
+) -> None:
+    """In the grace minute +5/+15 play on and Cancel turns the timer off; -5 would do nothing."""
+    panel.start()
+    sleep_timer.set_state(TimerPhase.GRACE)
+    assert panel.plus5_button.isEnabled() and panel.plus15_button.isEnabled()
+    assert panel.cancel_button.isEnabled()
+    assert not panel.minus5_button.isEnabled()
+    assert panel.dial.time_text() == "ended"
+
+
+def test_while_a_timer_runs_the_footer_previews_a_new_timer(
+    panel: TimerPanel, sleep_timer: FakeSleepTimer
+) -> None:
+    """The trial: "Pauses at 22:49" above and "Pauses at 22:40" below, in one panel."""
+    assert panel.summary.text() == "Pauses at 23:30"
+    panel.start()
+    panel.preset_buttons[15].click()
+    assert panel.summary.text() == "New timer: pauses at 23:15"
+    sleep_timer.cancel()
+    assert panel.summary.text() == "Pauses at 23:15"

@@ -22,6 +22,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
+from sleepplayer import APP_NAME
 from sleepplayer.core.model import Library, Playlist, Track, TrackKind
 from sleepplayer.core.settings import Settings
 from sleepplayer.core.sleep_plan import EndAction, SleepMode, SleepPlan, add_seconds
@@ -167,7 +168,7 @@ def test_the_menu_has_everything_in_order(rig: Rig) -> None:
     assert not rig.menu.now_playing_action.isEnabled()  # a line to read
     timer_items = rig.texts(rig.menu.timer_menu)
     assert timer_items == [
-        "15 Minutes", "30 Minutes", "45 Minutes", "60 Minutes", "90 Minutes",
+        "15 min", "30 min", "45 min", "60 min", "90 min",  # like "+5 min"
         "End of This Track", "Custom\u2026",
     ]  # fmt: skip
     assert rig.texts(rig.menu.playlists_menu) == ["Sleep sounds", "Rain && thunder", "Empty"]
@@ -434,7 +435,7 @@ def test_tooltip_says_the_track_and_the_timer_in_whole_minutes(rig: Rig) -> None
     assert rig.tray.icon.toolTip() == "SleepPlayer\nNight 0"
     rig.menu.preset_actions[45].trigger()
     rig.elapse(22 * 60)  # 23 min left: ends 23:45 on the fake clock
-    tip = "SleepPlayer\nNight 0\nSleeping in 23 min \u2014 pauses at 23:45"
+    tip = "SleepPlayer\nNight 0\nTimer: 23 min left \u2014 pauses at 23:45"
     assert rig.tray.icon.toolTip() == tip
     seen = set()
     for _ in range(59):  # the timer reports each second; the words change once a minute
@@ -442,9 +443,12 @@ def test_tooltip_says_the_track_and_the_timer_in_whole_minutes(rig: Rig) -> None
         seen.add(rig.tray.icon.toolTip())
     assert seen == {tip}
     rig.elapse(1)
-    assert "Sleeping in 22 min" in rig.tray.icon.toolTip()
+    assert "Timer: 22 min left" in rig.tray.icon.toolTip()
     rig.controller.pause()
     assert "Night 0 (paused)" in rig.tray.icon.toolTip()
+    # Nothing to pause: the timer runs on, but it does not promise to pause anything.
+    assert rig.tray.icon.toolTip().endswith("Timer: 22 min left (nothing playing)")
+    assert rig.menu.timer_status_action.text() == "Timer: 22 min left (nothing playing)"
 
 
 def test_nothing_ticks_for_the_tray(rig: Rig) -> None:
@@ -543,11 +547,12 @@ def test_track_mode_timer_words_stay_in_minutes(
     tray = SystemTray(
         controller, library, sleep_timer, registry, FakeHost(timer_window), timer_window
     )
+    controller.play()
     sleep_timer.arm(SleepPlan(mode=SleepMode.END_OF_TRACK))
     sleep_timer.set_state(
         TimerPhase.ARMED, remaining_s=200, description="Pauses after this track (in 3:20)"
     )
-    assert tray.tooltip().endswith("Sleeping in 4 min \u2014 pauses after this track")
+    assert tray.tooltip().endswith("Timer: 4 min left \u2014 pauses after this track")
     sleep_timer.set_state(TimerPhase.ARMED, description="Pauses after the next track")
     assert tray.tooltip().endswith("Sleep timer on \u2014 pauses after the next track")
     sleep_timer.set_state(TimerPhase.FADING, remaining_s=50, description="Pauses at 23:01")
@@ -559,3 +564,24 @@ def test_long_titles_are_cut_and_ampersands_kept() -> None:
     text = now_playing_text(long)
     assert len(elide(text)) == 60 and elide(text).endswith("\u2026")
     assert menu_text("Rain & thunder") == "Rain && thunder"
+
+
+def test_a_built_in_sound_is_not_shown_as_by_the_app() -> None:
+    """The trial: "Brown noise — SleepPlayer" read like a window title."""
+    assert now_playing_text(Track("file:///b.ogg", title="Brown noise", artist=APP_NAME)) == (
+        "Brown noise"
+    )
+    assert now_playing_text(Track("file:///c.ogg", title="Rain", artist="Ann")) == "Rain \u2014 Ann"
+
+
+def test_the_preset_that_armed_the_running_timer_is_checked(rig: Rig) -> None:
+    rig.play()
+    rig.menu.preset_actions[30].trigger()
+    assert [m for m, a in rig.menu.preset_actions.items() if a.isChecked()] == [30]
+    rig.menu.preset_actions[30].trigger()  # picked again: still checked
+    assert rig.menu.preset_actions[30].isChecked()
+    rig.registry["timer_plus_5"].trigger()  # no longer a 30 min timer
+    assert not any(a.isChecked() for a in rig.menu.preset_actions.values())
+    rig.menu.preset_actions[15].trigger()
+    rig.registry["timer_cancel"].trigger()
+    assert not any(a.isChecked() for a in rig.menu.preset_actions.values())
