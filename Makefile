@@ -101,6 +101,7 @@ screenshots: test-deps
 	cp artifacts/timer-panel.png docs/timer-panel.png
 	cp artifacts/settings.png docs/settings.png
 	convert artifacts/tray-menu.png -gravity NorthEast -crop 700x370+0+0 +repage docs/tray-menu.png
+	$(BIN)/python packaging/linux/sync_screenshot_sizes.py
 
 # The hicolor PNGs in packaging/linux/icons, from resources/icons/app.svg (kept in the tree).
 icons: venv
