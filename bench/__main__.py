@@ -7,7 +7,7 @@ figure is inside the target of issue 2 (or 3, the sleep timer), to save the read
     python -m bench --quick        # 5 s warm-up, 10 s measure, 3 runs, shorter fades: about 2
     python -m bench --only timer   # the sleep timer alone: about 2.5 minutes (--quick: 1.5)
     python -m bench --only streams # Play -> audio on loopback HTTP and ICY: about 15 s
-    python -m bench --only idle    # in the tray (trayer), paused: CPU and wake-ups, about 40 s
+    python -m bench --only idle    # in the tray (trayer), paused: CPU and wake-ups, about 60 s
     python -m bench --only instance # second launch with --pause -> paused (corked), about 15 s
 
 The sleep timer part (issue 3): five fades of the app's SleepTimer on real libVLC, recorded
@@ -397,6 +397,8 @@ def idle_rows(app: idle_hidden.IdleResult, bare: idle_hidden.IdleResult) -> list
                     else app.without_audio_per_s <= IDLE_WAKEUPS_TARGET_PER_S)),
         Row("  the main (Qt) thread", _fmt(app.main_wakeups_per_s, "/s", 2),
             f"by thread: {threads}"),
+        Row("sound stream closed after the pause", _fmt(app.released_after_s, "s", 1),
+            "bare libVLC paused: keeps it"),
     ]  # fmt: skip
 
 

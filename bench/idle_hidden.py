@@ -2,8 +2,10 @@
 
 The app plays the bench's file with its window shown; then a tray host (trayer) starts on the
 bench's Xvfb and the icon docks, the window is closed into the tray (WM_DELETE_WINDOW, as the
-title bar's button sends it) and a middle click on the icon pauses. After a settle, over the
-measuring window:
+title bar's button sends it) and a middle click on the icon pauses. The paused app lets go of
+the sound device after ``PAUSE_RELEASE_MS`` (``sleepplayer.playback.pause_release``): the bench
+waits until its PulseAudio stream is gone (and reports how long that took), then settles, then
+measures, over the measuring window:
 
 * CPU time of the process (utime + stime, all threads), in % of one core;
 * wake-ups: the voluntary + involuntary context switches of every thread
@@ -40,14 +42,17 @@ from bench.launch import (
     window_mapped,
 )
 from bench.x11 import Display
+from sleepplayer.playback.pause_release import PAUSE_RELEASE_MS
 
 START_TIMEOUT_S = 30.0
 #: Threads shown by name, busiest first.
 TOP_THREADS = 4
 #: libpulse's threaded main loop inside libVLC's audio output. While its stream exists, even
 #: corked (paused), it wakes 1.2-1.5 times a second (measured), in bare libVLC paused just the
-#: same: that is libVLC's, and only releasing the audio output would end it.
+#: same; once the app has let go of the output (a long pause) it sleeps.
 AUDIO_THREAD = "threaded-ml"
+#: How much longer than the release delay the app may take to close its stream.
+RELEASE_MARGIN_S = 10.0
 
 
 @dataclass
@@ -58,6 +63,8 @@ class IdleResult:
     main_wakeups_per_s: float | None = None
     #: Wake-ups of every thread but libVLC's PulseAudio one (:data:`AUDIO_THREAD`).
     without_audio_per_s: float | None = None
+    #: Seconds from the pause until the app's PulseAudio stream was gone (None: it stayed).
+    released_after_s: float | None = None
     #: (thread name, wake-ups per second), busiest first.
     threads: list[tuple[str, float]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -179,6 +186,11 @@ def measure(env: BenchEnv, settle_s: float, seconds: float) -> IdleResult:
             if not _wait(lambda: not is_playing(env, launched.pid), 10):
                 r.problems.append("a middle click on the icon did not pause")
                 return r
+            paused_at = time.monotonic()
+            if _wait(lambda: not _has_stream(env, launched.pid), _release_wait_s()):
+                r.released_after_s = time.monotonic() - paused_at
+            else:
+                r.problems.append("the paused app kept its sound stream open")
             time.sleep(settle_s)
             _take(launched.pid, seconds, r)
             if launched.proc.poll() is not None:
@@ -193,6 +205,15 @@ def measure(env: BenchEnv, settle_s: float, seconds: float) -> IdleResult:
             quit_gracefully(display, launched)
             r.problems.extend(launched.notes)
     return r
+
+
+def _release_wait_s() -> float:
+    return PAUSE_RELEASE_MS / 1000 + RELEASE_MARGIN_S
+
+
+def _has_stream(env: BenchEnv, pid: int) -> bool:
+    """The process has a playback stream in PulseAudio (playing or corked)."""
+    return any(s.get("application.process.id") == str(pid) for s in env.sink_inputs())
 
 
 def _stop_host(env: BenchEnv, host: subprocess.Popen[bytes], window: int, r: IdleResult) -> None:

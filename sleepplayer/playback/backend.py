@@ -13,6 +13,10 @@ Rules every implementation keeps:
   output (stopped, or just started) may refuse, and the caller applies it again later.
 * A stalled network stream gives no signal (libVLC stays in Playing and the position freezes),
   and ``now_playing`` changes silently: the owner polls both (``services.stream_watchdog``).
+* An engine may let go of the sound device during a long pause (``VlcBackend``, see
+  ``playback.pause_release``). Nothing of that shows: the state stays PAUSED, position, length,
+  seekability and volume read as before (``set_volume`` is taken), a seek moves where play
+  continues, and ``play()`` continues there. Resuming a stream may pass through OPENING.
 """
 
 from __future__ import annotations

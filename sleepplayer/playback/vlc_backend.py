@@ -63,6 +63,28 @@ every libVLC call stays on the owner (GUI) thread with no worker and no abandone
 * Killing the ICY server gives EndReached at once with amem/adummy (the small buffer drains).
 * HTTP headers: libVLC 3 has media options for the User-Agent (``:http-user-agent``) and the
   Referer (``:http-referrer``) only; other headers of a resolved stream cannot be passed.
+
+A long pause lets go of the sound device (``pause_release``): after ``PAUSE_RELEASE_MS`` of
+pause the player is stopped, the engine *parks* and keeps reporting PAUSED at the same position,
+and play reopens the media behind the start guard. Measured on PulseAudio (a null sink):
+
+* Paused, the player keeps a corked stream and libpulse's "threaded-ml" thread wakes 1.4 times
+  a second; stopped, the sink-input is gone and that thread has no wake-ups.
+* A restart of the same media resets its statistics before Playing, so the guard works as on
+  any fresh start. The position is restored with one ``set_time`` at the very moment the guard
+  ends (volume applied, then the seek, then the equalizer removed): the seek flushes the
+  guarded pre-roll, and the first audible sound is the paused position + 15-30 ms, at the set
+  volume (every one of 30-odd runs; the pre-roll stays at about -95 dBFS).
+* That seek comes no earlier than ``_REOPEN_PREROLL_MS`` after play(): in trials that also
+  seeked at Playing, seeks within ~12 ms of play(), before the stream really ran, made
+  PulseAudio play 0.8-1.2 s of zeros and the sound came back that much later (2 of 7 runs;
+  never with 50 ms or more). Removing the equalizer *without* a seek at the same time gave
+  the same 1.2 s of zeros in every run, on any fresh start: the seek is what avoids it here.
+* ``get_time`` moves in steps (about 250 ms for WAV and MP3): the position a pause reports, and
+  so where a reopen continues, trails what was heard (measured: 45-250 ms, never ahead), so a
+  reopen repeats a fraction of a second and never skips any.
+* Only media that can be reopened at a position park: local files and finite, seekable HTTP.
+  A live stream cannot continue where it paused, so it keeps its output as before.
 """
 
 from __future__ import annotations
@@ -85,6 +107,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from sleepplayer import APP_ID, APP_NAME, __version__
 from sleepplayer.playback import loop_cache
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
+from sleepplayer.playback.pause_release import PAUSE_RELEASE_MS, ParkPhase, PauseRelease
 
 #: libVLC options for the shared instance.
 INSTANCE_ARGS = ("--no-video", "--quiet", "--no-sub-autodetect-file", "--equalizer-2pass")
@@ -96,6 +119,8 @@ _GUARD_POLL_MS = 25
 #: How long ``play()`` of a loop waits for its WAV copy before starting the avformat fallback.
 _LOOP_CACHE_WAIT_MS = 3000
 _GUARD_DB = -20.0  # the equalizer's limit, for the preamp and each band
+#: A reopen after a long pause restores the position no earlier than this after play().
+_REOPEN_PREROLL_MS = 150
 
 #: HTTP headers libVLC can send, as media options (anything else is dropped).
 _HEADER_OPTIONS = {"user-agent": ":http-user-agent=", "referer": ":http-referrer="}
@@ -264,6 +289,7 @@ class VlcBackend(PlaybackBackend):
     ``aout`` picks the audio output module (e.g. ``"pulse"``, ``"adummy"``); ``pcm_sink`` sends
     the output to a ``PcmSink`` instead (libVLC's amem, which applies the volume).
     ``loop_cache_dir`` holds the WAV copies of Ogg/Opus loops (default: the user cache dir).
+    ``pause_release_ms``: how long a pause holds the sound device (see ``pause_release``).
     """
 
     _vlc_event = Signal(int, int)
@@ -276,6 +302,7 @@ class VlcBackend(PlaybackBackend):
         aout: str | None = None,
         pcm_sink: PcmSink | None = None,
         loop_cache_dir: Path | None = None,
+        pause_release_ms: int = PAUSE_RELEASE_MS,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -312,6 +339,8 @@ class VlcBackend(PlaybackBackend):
         self._guard_timer = QTimer(self)
         self._guard_timer.setInterval(_GUARD_POLL_MS)
         self._guard_timer.timeout.connect(self._on_guard_timer_timeout)
+        self._parking = PauseRelease(pause_release_ms, parent=self)
+        self._parking.due.connect(self._on_parking_due)
         self._audio_callbacks: tuple[Any, ...] = ()
         if pcm_sink is not None:
             self._attach_pcm_sink(pcm_sink)
@@ -383,6 +412,7 @@ class VlcBackend(PlaybackBackend):
     ) -> None:
         player = self._libvlc("load")
         self._stop_engine(player)
+        self._parking.forget()
         self._cache_token += 1
         self._cache_pending = False
         self._cache_swap = None
@@ -412,8 +442,11 @@ class VlcBackend(PlaybackBackend):
         ):
             return
         if self._state == PlayerState.PAUSED:
-            player.set_pause(0)
-            return
+            if self._parking.phase is ParkPhase.PARKED:
+                self._reopen(player)
+            elif self._parking.phase is ParkPhase.HOLDING:
+                player.set_pause(0)
+            return  # else reopening already
         if self._cache_pending:
             # The loop's WAV copy is being made (about 0.1 s): start on it, not on the fallback.
             self._deferred_play = True
@@ -424,7 +457,12 @@ class VlcBackend(PlaybackBackend):
 
     def pause(self) -> None:
         player = self._libvlc("pause")
-        if self._state == PlayerState.PLAYING:
+        if self._parking.phase is ParkPhase.REOPENING:
+            # Nothing was heard yet (the guard holds until the position is back): park again.
+            self._stop_engine(player)
+            self._parking.back_to_parked()
+            self._set_state(PlayerState.PAUSED)
+        elif self._state == PlayerState.PLAYING:
             player.set_pause(1)
 
     def stop(self) -> None:
@@ -432,15 +470,22 @@ class VlcBackend(PlaybackBackend):
         if self._media is None:
             return
         self._stop_engine(player)
+        self._parking.forget()
         self._set_state(PlayerState.STOPPED)
 
     def seek(self, position_ms: int) -> None:
         player = self._libvlc("seek")
-        if self._state in (PlayerState.PLAYING, PlayerState.PAUSED) and player.is_seekable():
+        if self._parking.engaged:
+            # Parked: where play continues. Reopening: the position is restored from this.
+            position = max(0, int(position_ms))
+            self._parking.move_to(min(position, self._length_ms) if self._length_ms else position)
+        elif self._state in (PlayerState.PLAYING, PlayerState.PAUSED) and player.is_seekable():
             player.set_time(max(0, int(position_ms)))
 
     def position_ms(self) -> int:
         player = self._libvlc("position_ms")
+        if self._parking.engaged:
+            return self._parking.position_ms
         if self._state not in (PlayerState.PLAYING, PlayerState.PAUSED, PlayerState.BUFFERING):
             return 0
         return max(0, int(player.get_time()))
@@ -453,6 +498,8 @@ class VlcBackend(PlaybackBackend):
 
     def is_seekable(self) -> bool:
         player = self._libvlc("is_seekable")
+        if self._parking.engaged:
+            return True  # only media that can be reopened at a position park
         return self._state in (PlayerState.PLAYING, PlayerState.PAUSED) and bool(
             player.is_seekable()
         )
@@ -461,6 +508,8 @@ class VlcBackend(PlaybackBackend):
         player = self._libvlc("set_volume")
         volume = max(0, min(int(volume), 200))
         self._target_volume = volume
+        if self._parking.engaged:
+            return True  # parked: taken, and applied by the reopen's guard before any sound
         if not self._output_ready:
             return False  # applied when the stream exists (_release_guard)
         if player.audio_set_volume(volume) != 0:
@@ -470,6 +519,8 @@ class VlcBackend(PlaybackBackend):
 
     def volume(self) -> int:
         self._libvlc("volume")
+        if self._parking.engaged:
+            return self._target_volume if self._target_volume is not None else 100
         if not self._output_ready:
             return -1
         if self._reported_volume is not None:
@@ -493,6 +544,11 @@ class VlcBackend(PlaybackBackend):
         title = " ".join(_CONTROL.sub(" ", title).split())
         return title[:_MAX_NOW_PLAYING]
 
+    @property
+    def parked(self) -> bool:
+        """A long pause let go of the sound device (the state still says PAUSED)."""
+        return self._parking.phase is ParkPhase.PARKED
+
     def media_uri(self) -> str | None:
         """What libVLC is given for the loaded item: its URI, or the URI of a loop's WAV copy."""
         return self._media_uri
@@ -504,6 +560,7 @@ class VlcBackend(PlaybackBackend):
         self._guard_timer.stop()
         self._cache_wait.stop()
         self._cache_pending = self._deferred_play = False
+        self._parking.forget()
         self._detach_events()
         self._bump_generation()
         self._player.stop()
@@ -582,6 +639,25 @@ class VlcBackend(PlaybackBackend):
         if player.play() != 0:
             self._fail("libVLC refused to start it")
 
+    @Slot()
+    def _on_parking_due(self) -> None:
+        """The pause lasted PAUSE_RELEASE_MS: let go of the sound device if we can come back."""
+        if self._released or self._state != PlayerState.PAUSED or self._parking.engaged:
+            return
+        player = self._libvlc("park")
+        local = _local_path(self._uri or "") is not None
+        self._length_ms = max(self._length_ms, int(player.get_length()))
+        if not player.is_seekable() or not (local or self._length_ms > 0):
+            return  # a live stream: it could not continue where it paused
+        position = max(0, int(player.get_time()))
+        self._stop_engine(player)  # closes the audio output; its Stopped event is stale
+        self._parking.park(position)
+
+    def _reopen(self, player: Any) -> None:
+        """Start the parked media again; the guard restores the position before any sound."""
+        self._parking.reopen()
+        self._start_fresh(player)
+
     def _stop_engine(self, player: Any) -> None:
         """Stop synchronously and make every event queued so far stale."""
         self._guard_timer.stop()
@@ -598,6 +674,8 @@ class VlcBackend(PlaybackBackend):
         self._vlc_event.emit(_Ev.BARRIER, self._generation)
 
     def _set_state(self, state: PlayerState) -> None:
+        if state != PlayerState.PAUSED:
+            self._parking.cancel()
         if state != self._state:
             self._state = state
             self.state_changed.emit(int(state))
@@ -610,8 +688,16 @@ class VlcBackend(PlaybackBackend):
             return False
         if stats.played_abuffers <= 0:
             return False
+        reopening = self._parking.phase is ParkPhase.REOPENING
+        if reopening and self._parking.reopened_for_ms() < _REOPEN_PREROLL_MS:
+            return False
         if self._target_volume is not None and player.audio_set_volume(self._target_volume) != 0:
             return False
+        if reopening:
+            # Back to the paused position at the moment the guard ends: the seek flushes the
+            # guarded pre-roll, so the first sound is the paused position at this volume.
+            player.set_time(self._parking.position_ms)
+            self._parking.reopened()
         player.set_equalizer(None)
         self._guarded = False
         self._guard_timer.stop()
@@ -629,6 +715,7 @@ class VlcBackend(PlaybackBackend):
     def _fail(self, reason: str) -> None:
         generation = self._generation
         self._guard_timer.stop()
+        self._parking.forget()
         self._output_ready = False
         self._set_state(PlayerState.ERROR)
         if generation == self._generation and self._state == PlayerState.ERROR:
@@ -660,12 +747,16 @@ class VlcBackend(PlaybackBackend):
         if self._released or self._delivered_generation != self._generation:
             return  # queued before the media was replaced or stopped
         if code == _Ev.OPENING:
-            self._set_state(PlayerState.OPENING)
+            if not self._parking.engaged or _local_path(self._uri or "") is None:
+                # A local file reopens within milliseconds: Opening would only flicker. A
+                # stream may take long, and the owner's watchdog watches a start it can see.
+                self._set_state(PlayerState.OPENING)
         elif code == _Ev.PLAYING:
             self._on_playing()
         elif code == _Ev.PAUSED:
             self._guard_timer.stop()
             self._set_state(PlayerState.PAUSED)
+            self._parking.paused()
         elif code == _Ev.LENGTH:
             if payload > 0 and payload != self._length_ms:
                 self._length_ms = payload
@@ -702,6 +793,7 @@ class VlcBackend(PlaybackBackend):
 
     def _on_end_reached(self) -> None:
         self._guard_timer.stop()
+        self._parking.forget()
         self._output_ready = False
         player = self._libvlc("end_reached")
         if not self._produced_audio():

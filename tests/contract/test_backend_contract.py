@@ -2,7 +2,9 @@
 
 Each test drives a ``Harness``: the same media names for both backends (real generated files
 for VLC, the same URIs with lengths and failures declared for the fake), plus ``let_play(ms)``,
-which advances the fake's clock and is a no-op for VLC (real time passes in ``waitSignal``).
+which advances the fake's clock and is a no-op for VLC (real time passes in ``waitSignal``), and
+``wait_out_long_pause()``, which for VLC (built with a short ``pause_release_ms``) waits until the
+pause has let go of the sound device; nothing of that may show.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -18,11 +21,14 @@ from pytestqt.qtbot import QtBot
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from tests.helpers.audio import NullSink, make_corrupt, make_tone
 from tests.helpers.fake_backend import FakeBackend
-from tests.helpers.http_servers import Icy, LoopbackServer, Route, Stall, make_mp3
+from tests.helpers.http_servers import File, Icy, LoopbackServer, Route, Stall, make_mp3
 
 WAIT_MS = 10_000
 GOOD_S = 3.0
 SHORT_S = 1.0
+LONG_S = 30.0
+#: VLC's pause-release delay in these tests (the app's is PAUSE_RELEASE_MS).
+PAUSE_RELEASE_MS = 300
 
 
 @dataclass
@@ -32,10 +38,19 @@ class Harness:
     short: str
     missing: str
     corrupt: str
+    long: str
 
     def let_play(self, ms: int) -> None:
         if isinstance(self.backend, FakeBackend):
             self.backend.advance(ms)
+
+    def wait_out_long_pause(self, qtbot: QtBot) -> None:
+        """Let a pause last past the engine's pause-release delay (VLC lets go of its output)."""
+        from sleepplayer.playback.vlc_backend import VlcBackend
+
+        b = self.backend
+        if isinstance(b, VlcBackend):
+            qtbot.waitUntil(lambda: b.parked, timeout=WAIT_MS)
 
 
 @pytest.fixture(params=["fake", "vlc"])
@@ -44,17 +59,20 @@ def harness(request: pytest.FixtureRequest, tmp_path: Path, qtbot: QtBot) -> Ite
     short = make_tone(tmp_path / "short.wav", SHORT_S, 440, 0.3).as_uri()
     missing = (tmp_path / "missing.wav").as_uri()
     corrupt = make_corrupt(tmp_path / "corrupt.ogg").as_uri()
+    long = make_tone(tmp_path / "long.wav", LONG_S, 440, 0.3).as_uri()
     backend: PlaybackBackend
     if request.param == "fake":
         fake = FakeBackend()
-        fake.lengths.update({good: int(GOOD_S * 1000), short: int(SHORT_S * 1000)})
+        fake.lengths.update(
+            {good: int(GOOD_S * 1000), short: int(SHORT_S * 1000), long: int(LONG_S * 1000)}
+        )
         fake.broken_uris.update({missing, corrupt})
         backend = fake
     else:
         from sleepplayer.playback.vlc_backend import VlcBackend
 
-        backend = VlcBackend(pcm_sink=NullSink())
-    yield Harness(backend, good, short, missing, corrupt)
+        backend = VlcBackend(pcm_sink=NullSink(), pause_release_ms=PAUSE_RELEASE_MS)
+    yield Harness(backend, good, short, missing, corrupt, long)
     backend.release()
 
 
@@ -290,3 +308,137 @@ def test_a_stalled_stream_keeps_playing_silently_with_a_frozen_position(
     assert b.position_ms() == frozen
     assert b.state() == PlayerState.PLAYING
     assert signals == []
+
+
+# --- a long pause (issue 5): VLC lets go of the sound device, and nothing of it shows
+
+
+def _play_a_while(h: Harness, qtbot: QtBot, uri: str, played_ms: int = 2000) -> int:
+    """Start ``uri``, let it play ``played_ms``, pause; returns the paused position."""
+    b = h.backend
+    start(h, qtbot, uri)
+    h.let_play(played_ms)
+    qtbot.waitUntil(lambda: b.position_ms() >= played_ms, timeout=WAIT_MS)
+    with qtbot.waitSignal(
+        b.state_changed, timeout=WAIT_MS, check_params_cb=_is(PlayerState.PAUSED)
+    ):
+        b.pause()
+    return b.position_ms()
+
+
+def _resume(h: Harness, qtbot: QtBot) -> None:
+    with qtbot.waitSignal(
+        h.backend.state_changed, timeout=WAIT_MS, check_params_cb=_is(PlayerState.PLAYING)
+    ):
+        h.backend.play()
+
+
+def _continues_from(h: Harness, qtbot: QtBot, position_ms: int) -> None:
+    """Playing again from ``position_ms`` (never from the start) and moving on."""
+    b = h.backend
+    readings = [b.position_ms()]
+
+    def moved_on() -> bool:
+        readings.append(b.position_ms())
+        return readings[-1] >= position_ms + 500
+
+    h.let_play(1000)
+    qtbot.waitUntil(moved_on, timeout=WAIT_MS)
+    assert abs(readings[0] - position_ms) <= 100
+    assert min(readings) >= position_ms - 100
+    assert max(readings) < position_ms + 5000
+
+
+def test_a_long_pause_shows_nothing_and_play_continues_there(
+    harness: Harness, qtbot: QtBot
+) -> None:
+    b = harness.backend
+    b.load(harness.long)
+    b.set_volume(60)
+    paused_at = _play_a_while(harness, qtbot, harness.long)
+    assert b.set_volume(60)
+    length = b.length_ms()
+    seen: list[object] = []
+    for signal in (b.state_changed, b.end_reached, b.error_occurred, b.length_changed):
+        signal.connect(seen.append)
+
+    harness.wait_out_long_pause(qtbot)
+    assert b.state() == PlayerState.PAUSED
+    assert b.position_ms() == paused_at
+    assert b.length_ms() == length
+    assert b.is_seekable()
+    assert b.volume() == 60
+    assert b.set_volume(50) is True  # taken, for the moment play continues
+    assert seen == []
+
+    _resume(harness, qtbot)
+    _continues_from(harness, qtbot, paused_at)
+    assert seen == [PlayerState.PLAYING]
+    qtbot.waitUntil(lambda: b.volume() == 50, timeout=WAIT_MS)
+
+
+def test_a_seek_during_a_long_pause_moves_where_play_continues(
+    harness: Harness, qtbot: QtBot
+) -> None:
+    b = harness.backend
+    _play_a_while(harness, qtbot, harness.long)
+    harness.wait_out_long_pause(qtbot)
+    b.seek(20_000)
+    assert b.position_ms() == 20_000
+    assert b.state() == PlayerState.PAUSED
+    _resume(harness, qtbot)
+    _continues_from(harness, qtbot, 20_000)
+
+
+def test_a_pause_at_once_after_play_stays_where_the_long_pause_was(
+    harness: Harness, qtbot: QtBot
+) -> None:
+    b = harness.backend
+    paused_at = _play_a_while(harness, qtbot, harness.long)
+    harness.wait_out_long_pause(qtbot)
+    b.play()
+    b.pause()
+    qtbot.waitUntil(lambda: b.state() == PlayerState.PAUSED, timeout=WAIT_MS)
+    assert b.position_ms() == paused_at
+    harness.wait_out_long_pause(qtbot)
+    _resume(harness, qtbot)
+    _continues_from(harness, qtbot, paused_at)
+
+
+def test_stop_during_a_long_pause_forgets_the_position(harness: Harness, qtbot: QtBot) -> None:
+    b = harness.backend
+    paused_at = _play_a_while(harness, qtbot, harness.long, played_ms=3000)
+    harness.wait_out_long_pause(qtbot)
+    with qtbot.waitSignal(
+        b.state_changed, timeout=WAIT_MS, check_params_cb=_is(PlayerState.STOPPED)
+    ):
+        b.stop()
+    assert b.position_ms() == 0
+    assert b.volume() == -1
+    with qtbot.waitSignal(b.audio_output_changed, timeout=WAIT_MS):
+        b.play()
+    assert b.position_ms() < paused_at
+
+
+def test_load_during_a_long_pause_forgets_the_position(harness: Harness, qtbot: QtBot) -> None:
+    b = harness.backend
+    _play_a_while(harness, qtbot, harness.long)
+    harness.wait_out_long_pause(qtbot)
+    b.load(harness.good)
+    assert b.state() == PlayerState.IDLE
+    assert b.position_ms() == 0
+    start(harness, qtbot, harness.good)
+    assert b.position_ms() < 1000
+
+
+def test_a_long_pause_of_a_finite_http_file_continues_there(harness: Harness, qtbot: QtBot) -> None:
+    data = Path(unquote(urlsplit(harness.long).path)).read_bytes()
+    with LoopbackServer({"/long.wav": File(data, "audio/wav")}) as server:
+        uri = server.url("/long.wav")
+        if isinstance(harness.backend, FakeBackend):
+            harness.backend.lengths[uri] = int(LONG_S * 1000)
+        paused_at = _play_a_while(harness, qtbot, uri)
+        harness.wait_out_long_pause(qtbot)
+        assert harness.backend.position_ms() == paused_at
+        _resume(harness, qtbot)
+        _continues_from(harness, qtbot, paused_at)
