@@ -24,7 +24,6 @@ import array
 import contextlib
 import ctypes
 import ctypes.util
-import hashlib
 import os
 import struct
 import sys
@@ -61,6 +60,10 @@ def default_cache_dir() -> Path:
 
 def cache_path(source: Path, cache_dir: Path) -> Path:
     """Where the WAV copy of ``source`` lives (whether or not it exists yet)."""
+    # Imported on the first loop, not at start-up: hashlib initialises OpenSSL, which holds
+    # about 4 MB for the life of the process (make bench, RSS while playing).
+    import hashlib
+
     digest = hashlib.sha256(_FORMAT_TAG)
     with source.open("rb") as f:
         size = os.fstat(f.fileno()).st_size

@@ -1,22 +1,35 @@
 """SVG icons recoloured for the current palette.
 
 Monochrome icons are drawn in the literal colour ``#000000``; here that colour is swapped for a
-palette colour, so one set of files serves the dark and the light theme. Rendered icons are
-cached per (name, colours) and the cache is dropped when the theme changes; widgets that hold
-icons listen to :func:`notifier` and fetch them again.
+palette colour, so one set of files serves the dark and the light theme. Icons are cached per
+(name, colours) and the cache is dropped when the theme changes; widgets that hold icons listen
+to :func:`notifier` and fetch them again.
+
+Each icon is drawn on demand, at the size and in the mode (normal, disabled, selected) a widget
+asks for, and only those pixmaps are kept: drawing every icon in three modes and four sizes up
+front held about 4 MB of pixmaps that were never shown (make bench, window shown).
 """
 
 from __future__ import annotations
 
 import importlib.resources
 
-from PySide6.QtCore import QByteArray, QObject, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QObject, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtSvg import QSvgRenderer
 
 #: Icons that keep their own colours (never recoloured).
 FULL_COLOUR = frozenset({"app"})
-#: Pixel sizes rendered into each icon; Qt picks the nearest and scales for other sizes.
+#: The sizes an icon says it has (a window icon or a tray icon takes these); any other size
+#: is drawn exactly when asked for.
 _SIZES = (16, 24, 32, 48)
 _PLACEHOLDER = b"#000000"
 
@@ -91,6 +104,58 @@ def render_svg(renderer: QSvgRenderer, size: int, ratio: float = 1.0) -> QPixmap
     return pixmap
 
 
+class _SvgIconEngine(QIconEngine):
+    """Draws one SVG in a colour per mode, when a size is first asked for, and keeps it."""
+
+    def __init__(self, data: bytes, colours: dict[QIcon.Mode, QColor | None]) -> None:
+        super().__init__()
+        self._data = data
+        self._colours = colours  # None: the SVG's own colours
+        self._renderers: dict[QIcon.Mode, QSvgRenderer] = {}
+        self._pixmaps: dict[tuple[int, QIcon.Mode, float], QPixmap] = {}
+
+    def scaledPixmap(
+        self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float
+    ) -> QPixmap:
+        if mode not in self._colours:
+            mode = QIcon.Mode.Normal  # Active looks like Normal, as before
+        side = max(1, min(size.width(), size.height()))
+        key = (side, mode, scale)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            renderer = self._renderers.get(mode)
+            if renderer is None:
+                renderer = self._renderers[mode] = _renderer(self._data, self._colours[mode])
+            pixmap = self._pixmaps[key] = render_svg(renderer, side, max(1.0, scale))
+        return pixmap
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self.scaledPixmap(size, mode, state, 1.0)
+
+    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:
+        side = max(1, min(size.width(), size.height()))
+        return QSize(side, side)
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+        painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, ratio))
+
+    def availableSizes(
+        self, mode: QIcon.Mode = QIcon.Mode.Normal, state: QIcon.State = QIcon.State.Off
+    ) -> list[QSize]:
+        return [QSize(s, s) for s in _SIZES]
+
+    def clone(self) -> QIconEngine:
+        # Qt clones only when a copy of the icon is changed (addPixmap), which the app never
+        # does. The copy is kept referenced: Python must not delete what the QIcon now owns.
+        copy = _SvgIconEngine(self._data, self._colours)
+        _clones.append(copy)
+        return copy
+
+
+_clones: list[_SvgIconEngine] = []
+
+
 def icon(name: str, colour: QColor | None = None, selected_colour: QColor | None = None) -> QIcon:
     """The named icon in palette colours; an empty QIcon if the file is missing.
 
@@ -107,19 +172,13 @@ def icon(name: str, colour: QColor | None = None, selected_colour: QColor | None
     cached = _cache.get(key)
     if cached is not None:
         return cached
-    screen = QGuiApplication.primaryScreen()
-    ratio = max(1.0, screen.devicePixelRatio()) if screen is not None else 1.0
     recolour = name not in FULL_COLOUR
-    result = QIcon()
-    # Active mode is left out on purpose: QIcon falls back to Normal, which is what we want.
-    for mode, mode_colour in (
-        (QIcon.Mode.Normal, normal),
-        (QIcon.Mode.Disabled, disabled),
-        (QIcon.Mode.Selected, selected),
-    ):
-        renderer = _renderer(data, mode_colour if recolour else None)
-        for size in _SIZES:
-            result.addPixmap(render_svg(renderer, size, ratio), mode)
+    colours: dict[QIcon.Mode, QColor | None] = {
+        QIcon.Mode.Normal: normal if recolour else None,
+        QIcon.Mode.Disabled: disabled if recolour else None,
+        QIcon.Mode.Selected: selected if recolour else None,
+    }
+    result = QIcon(_SvgIconEngine(data, colours))
     _cache[key] = result
     return result
 

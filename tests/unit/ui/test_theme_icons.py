@@ -5,9 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QProxyStyle,
+    QStyle,
+    QStyleHintReturn,
+    QStyleOption,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.ui import icons, theme
@@ -77,3 +86,58 @@ def test_recolour_replaces_black(app: QApplication, monkeypatch: pytest.MonkeyPa
         QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText
     )
     assert disabled.pixelColor(8, 8).name() == expected.name()
+
+
+def test_icons_are_drawn_on_demand_once_per_size_and_mode(
+    app: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Drawing every icon in every mode and size up front kept ~4 MB of unseen pixmaps.
+    drawn: list[tuple[int, float]] = []
+    real = icons.render_svg
+
+    def counting(renderer: QSvgRenderer, size: int, ratio: float = 1.0) -> QPixmap:
+        drawn.append((size, ratio))
+        return real(renderer, size, ratio)
+
+    monkeypatch.setattr(icons, "render_svg", counting)
+    monkeypatch.setitem(icons._svg_text, "square", SVG)
+    icon = icons.icon("square", QColor("#5d64a6"))
+    assert drawn == []
+    assert icon.pixmap(20, 20).size() == QSize(20, 20)  # drawn at the size asked, not scaled
+    icon.pixmap(20, 20)
+    assert drawn == [(20, 1.0)]
+    sharp = icon.pixmap(QSize(20, 20), 2.0)
+    assert (sharp.width(), sharp.devicePixelRatio()) == (40, 2.0)
+    icon.pixmap(20, 20, QIcon.Mode.Disabled)
+    assert drawn == [(20, 1.0), (20, 2.0), (20, 1.0)]
+    assert QSize(48, 48) in icon.availableSizes()  # what window and tray icons pick from
+
+
+class _IconButtonsStyle(QProxyStyle):
+    """A platform that puts stock icons on dialog buttons, as X11 without a desktop does."""
+
+    def styleHint(
+        self,
+        hint: QStyle.StyleHint,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+        returnData: QStyleHintReturn | None = None,
+    ) -> int:
+        if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
+            return 1
+        return super().styleHint(hint, option, widget, returnData)
+
+
+@pytest.mark.parametrize("mode", ["dark", "light"])
+def test_dialog_buttons_carry_words_only(qtbot: QtBot, app: QApplication, mode: str) -> None:
+    # Fusion's stock ✕ and tick are dark pixmaps that all but vanish on the night palette.
+    theme.apply_theme(app, mode)
+    box = QDialogButtonBox()
+    qtbot.addWidget(box)
+    style = _IconButtonsStyle("Fusion")
+    box.setStyle(style)
+    box.setStandardButtons(
+        QDialogButtonBox.StandardButton.Close | QDialogButtonBox.StandardButton.Ok
+    )
+    for button in box.buttons():
+        assert button.icon().isNull(), button.text()

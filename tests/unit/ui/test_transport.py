@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from sleepplayer.playback.backend import PlayerState
 from sleepplayer.ui.actions import ActionRegistry
 from sleepplayer.ui.transport import TransportBar
 from tests.helpers.fake_services import FakeController, FakeLibraryService
@@ -94,7 +93,40 @@ def test_click_jumps_to_position(
     assert abs(blocker.args[0] - slider.maximum() // 2) < slider.maximum() // 10
 
 
-def test_interpolation_runs_only_while_playing_and_watched(
+def test_bar_has_no_timer_of_its_own(
+    qtbot: QtBot,
+    controller: FakeController,
+    library: FakeLibraryService,
+    registry: ActionRegistry,
+) -> None:
+    # The controller's once-a-second report (polled only while playing and watched) is the
+    # window's only wake-up during playback; a second timer here doubled the repaints.
+    bar = make_bar(qtbot, controller, registry)
+    start_track(controller, library)
+    bar.set_watched(True)
+    assert bar.findChildren(QTimer) == []
+    controller.set_position(10_000)
+    assert (bar.slider.value(), bar.elapsed.text()) == (10_000, "0:10")
+
+
+def test_watched_again_shows_the_position_at_once(
+    qtbot: QtBot,
+    controller: FakeController,
+    library: FakeLibraryService,
+    registry: ActionRegistry,
+) -> None:
+    bar = make_bar(qtbot, controller, registry)
+    start_track(controller, library)
+    bar.set_watched(False)
+    controller.blockSignals(True)  # hidden: no reports reach the bar
+    controller.set_position(95_000)
+    controller.blockSignals(False)
+    assert bar.elapsed.text() == "0:00"
+    bar.set_watched(True)
+    assert (bar.slider.value(), bar.elapsed.text()) == (95_000, "1:35")
+
+
+def test_slider_moves_by_whole_pixels_while_the_clock_moves_every_second(
     qtbot: QtBot,
     controller: FakeController,
     library: FakeLibraryService,
@@ -103,18 +135,30 @@ def test_interpolation_runs_only_while_playing_and_watched(
     bar = make_bar(qtbot, controller, registry)
     start_track(controller, library)
     controller.set_position(10_000)
-    assert not bar._tick.isActive()  # not watched yet
-    bar.set_watched(True)
-    assert bar._tick.isActive()
-    with qtbot.waitSignal(bar._tick.timeout, timeout=3000):
-        pass
-    assert bar.slider.value() > 10_000
-    controller.pause()
-    assert controller.state == PlayerState.PAUSED
-    assert not bar._tick.isActive()
-    bar.set_watched(False)
-    controller.play()
-    assert not bar._tick.isActive()
+    step = bar.slider.value_per_pixel()
+    assert step > 100  # a 139 s track on a few hundred pixels
+    controller.set_position(10_000 + int(step / 2))  # less than a pixel: no repaint
+    assert bar.slider.value() == 10_000
+    controller.set_position(11_000 + int(step))
+    assert bar.slider.value() == 11_000 + int(step)
+    assert bar.elapsed.text() == "0:11"
+
+
+def test_time_labels_have_a_fixed_size_that_fits_hours(
+    qtbot: QtBot,
+    controller: FakeController,
+    library: FakeLibraryService,
+    registry: ActionRegistry,
+) -> None:
+    # Fixed in both directions, so a new text repaints the label without relayouting the
+    # window; wide enough for h:mm:ss.
+    bar = make_bar(qtbot, controller, registry)
+    for label in (bar.elapsed, bar.total):
+        assert label.minimumSize() == label.maximumSize()
+        size = label.size()
+        label.setText("9:59:59")
+        assert label.size() == size
+        assert label.fontMetrics().horizontalAdvance("9:59:59") <= label.contentsRect().width()
 
 
 def test_volume_slider_and_controller(

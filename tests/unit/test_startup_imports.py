@@ -1,0 +1,44 @@
+"""Start-up loads nothing heavy it does not need yet (the RSS budget of ``make bench``).
+
+Each of these stays out until its feature is used: yt_dlp until a web link plays, mutagen
+until tags are read, OpenSSL (hashlib, ssl) until a loop is cached or a secure connection
+is made; numpy is never used by the app at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+# A fresh interpreter: this test process has imported all sorts of things for other tests.
+PROBE = """
+import json, sys
+import sleepplayer.{module}
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {heavy!r})))
+"""
+
+
+def loaded_after_import(module: str, heavy: set[str]) -> list[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen")
+    code = PROBE.format(module=module, heavy=sorted(heavy))
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    ).stdout
+    result: list[str] = json.loads(out.splitlines()[-1])
+    return result
+
+
+def test_the_window_app_imports_no_heavy_optional_modules() -> None:
+    heavy = {"yt_dlp", "mutagen", "numpy", "ssl", "_ssl", "http"}
+    assert loaded_after_import("app", heavy) == []
+
+
+def test_the_playback_engine_does_not_start_openssl() -> None:
+    # hashlib initialises OpenSSL (about 4 MB resident); the loop cache needs it only when
+    # a loop plays.
+    assert loaded_after_import("playback.vlc_backend", {"hashlib", "_hashlib"}) == []
