@@ -15,12 +15,12 @@ the user, and the lock file sits in the user's temp folder.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
 import sys
 import tempfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,8 +57,11 @@ class InstanceAddress:
 
 def data_key(paths: AppPaths) -> str:
     """A short, stable name for one data directory (the resolved config folder)."""
-    resolved = os.path.realpath(os.fspath(paths.config_dir))
-    return hashlib.sha256(os.fsencode(resolved)).hexdigest()[:16]
+    # Not a secret, only a name: two 32-bit checksums are plenty to keep one user's data
+    # folders apart, and zlib spares every launch hashlib's OpenSSL (4.5 MB resident for the
+    # life of the app, measured by make bench).
+    data = os.fsencode(os.path.realpath(os.fspath(paths.config_dir)))
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
 def instance_address(

@@ -135,7 +135,7 @@ def local_path(text: str) -> str | None:
         # second launch forwarding ``--pause`` (see second_launch) must not pay for.
         from urllib.request import url2pathname
 
-        return url2pathname(unquote(parts.path))
+        return url2pathname(parts.path)  # it decodes %-escapes itself: once, not twice
     if os.path.isabs(text) or os.path.exists(text):
         return text
     return None

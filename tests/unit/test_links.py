@@ -16,6 +16,7 @@ from sleepplayer.core.links import (
     is_web_url,
     kind_from_headers,
     kind_from_suffix,
+    local_path,
     split_links,
 )
 from sleepplayer.core.model import Library, Playlist, Track
@@ -147,3 +148,9 @@ def test_expand_items_sorts_the_command_line(tmp_path: Path) -> None:
     assert opened.playlists == [saved]
     assert not opened.only_playlists()
     assert expand_items(["Evening"], Library([saved])).only_playlists()
+
+
+def test_a_file_uri_is_decoded_once() -> None:
+    # "%2520" is an escaped "%20": the file's name really contains "%20".
+    assert local_path("file:///music/a%2520b.ogg") == "/music/a%20b.ogg"
+    assert local_path("file:///music/a%20b.ogg") == "/music/a b.ogg"

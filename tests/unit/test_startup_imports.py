@@ -42,3 +42,7 @@ def test_the_playback_engine_does_not_start_openssl() -> None:
     # hashlib initialises OpenSSL (about 4 MB resident); the loop cache needs it only when
     # a loop plays.
     assert loaded_after_import("playback.vlc_backend", {"hashlib", "_hashlib"}) == []
+
+
+def test_the_window_app_does_not_start_openssl() -> None:
+    assert loaded_after_import("app", {"hashlib", "_hashlib"}) == []
