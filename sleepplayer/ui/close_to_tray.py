@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime, time
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QObject, QTimer
 
 from sleepplayer import APP_NAME
 from sleepplayer.core.settings import Settings
@@ -69,8 +69,6 @@ class CloseToTray(QObject):
         self._timer = timer
         self._settings_changed = settings_changed
         self._now = now
-        self._user_close = False
-        window.installEventFilter(self)
         window.close_requested.connect(self._on_window_close_requested)
         tray.host_lost.connect(self._on_tray_host_lost)
 
@@ -86,15 +84,10 @@ class CloseToTray(QObject):
             return True
         return False
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._window and event.type() == QEvent.Type.Close:
-            # Seen before the window's closeEvent, which emits close_requested.
-            self._user_close = event.spontaneous()
-        return False
-
-    def _on_window_close_requested(self) -> None:
-        user_close, self._user_close = self._user_close, False
-        if user_close:
+    def _on_window_close_requested(self, by_user: bool) -> None:
+        # No event filter on the window for this: one would run Python for every paint and
+        # update event of the window, and could outlive it at deletion.
+        if by_user:
             self._window.accept_close = not self.close_by_user()
         else:
             self._window.accept_close = True  # quitting, or closed by the program

@@ -106,8 +106,9 @@ class MainWindow(QMainWindow):
     ``close_requested`` / ``quit_requested``; it restores and saves window state.
     """
 
-    #: The user closed the window (title-bar button, Alt+F4). See ``accept_close``.
-    close_requested = Signal()
+    #: The window is being closed; True when the user did it (title-bar button, Alt+F4: a
+    #: spontaneous event), False when the program or a quit did. See ``accept_close``.
+    close_requested = Signal(bool)
     #: The Quit action was triggered; the app performs its ordered shutdown.
     quit_requested = Signal()
     #: A setting was changed in the settings dialog (its field name); the app saves and reacts.
@@ -487,7 +488,7 @@ class MainWindow(QMainWindow):
             self._update_watched()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.close_requested.emit()
+        self.close_requested.emit(event.spontaneous())
         if self.accept_close:
             event.accept()
         else:
