@@ -18,10 +18,27 @@ Measured on libVLC 3.0.24 (Debian), which shaped this module:
 * What persists is the equalizer: ``set_equalizer`` is copied into the player and applied to
   every new stream from its first sample. So each fresh start is *guarded*: the equalizer is set
   to its deepest attenuation (preamp and all bands at -20 dB, run twice with
-  ``--equalizer-2pass``: about -83 dB, inaudible) before ``play()``; once the media's statistics
-  show played audio buffers (the stream exists, polled every 25 ms while guarded, stats refresh
-  every ~250 ms), the requested volume is applied and then the equalizer removed. A track
-  change therefore starts with ~0.3 s of near-silence and never above the requested volume.
+  ``--equalizer-2pass``: about -83 dB, inaudible) before ``play()``; once the audio stream
+  exists (the output reports its device, MediaPlayerAudioDevice, 4-8 ms after play() on
+  PulseAudio; else the media's statistics show played buffers, polled every 25 ms), the
+  requested volume is applied, the media is sought to where it should be (0, a position asked
+  for meanwhile, or a parked position) and then the equalizer removed. Never above the
+  requested volume.
+* That seek is what makes the start audible at once (PulseAudio, null sink, measured with
+  ``tests/integration/test_start_gap.py`` and a probe script): removing the equalizer *without*
+  a seek restarts libVLC's audio filters and PulseAudio played 1.0-1.9 s of zeros with the
+  stream corked, so the first sound came 1.46-1.56 s after play() for a built-in loop (WAV copy)
+  and after a track change, and 1.86-2.87 s for a directly played Opus file (its statistics
+  show nothing for ~0.82 s, so the guard also ended later). With the seek (and the device
+  event) the first sound comes 0.16-0.28 s after play() in all three cases, with no silence
+  after it, and the muted pre-roll is replayed, so nothing of the start is lost. Statistics
+  alone for Ogg would still leave 0.86 s.
+* The seek comes no earlier than ``_START_PREROLL_MS`` after play(): in trials, seeks within
+  ~12 ms of play(), before the stream really ran, made PulseAudio play 0.8-1.2 s of zeros
+  (2 of 7 runs; never with 50 ms or more). A position the owner asks for while guarded (the
+  controller's restore at Playing) is not sought at once but becomes the guard's seek target.
+* A live (not seekable) stream cannot be sought: its guard ends without the seek, as before,
+  and on PulseAudio its first ~1.2 s after the guard are zeros (the stream itself goes on).
 * ``:input-repeat`` loops WAV seamlessly (bit-exact: the captured seam equals the file's last
   and first samples), FLAC with a click, and does **not loop Ogg at all** (Vorbis and Opus end
   after one pass with EndReached, with the Ogg demuxer whatever the options: ``:codec=``,
@@ -70,16 +87,9 @@ and play reopens the media behind the start guard. Measured on PulseAudio (a nul
 
 * Paused, the player keeps a corked stream and libpulse's "threaded-ml" thread wakes 1.4 times
   a second; stopped, the sink-input is gone and that thread has no wake-ups.
-* A restart of the same media resets its statistics before Playing, so the guard works as on
-  any fresh start. The position is restored with one ``set_time`` at the very moment the guard
-  ends (volume applied, then the seek, then the equalizer removed): the seek flushes the
-  guarded pre-roll, and the first audible sound is the paused position + 15-30 ms, at the set
+* A restart of the same media is guarded as any fresh start; its guard's seek goes to the
+  paused position, so the first audible sound is the paused position + 15-30 ms, at the set
   volume (every one of 30-odd runs; the pre-roll stays at about -95 dBFS).
-* That seek comes no earlier than ``_REOPEN_PREROLL_MS`` after play(): in trials that also
-  seeked at Playing, seeks within ~12 ms of play(), before the stream really ran, made
-  PulseAudio play 0.8-1.2 s of zeros and the sound came back that much later (2 of 7 runs;
-  never with 50 ms or more). Removing the equalizer *without* a seek at the same time gave
-  the same 1.2 s of zeros in every run, on any fresh start: the seek is what avoids it here.
 * ``get_time`` moves in steps (about 250 ms for WAV and MP3): the position a pause reports, and
   so where a reopen continues, trails what was heard (measured: 45-250 ms, never ahead), so a
   reopen repeats a fraction of a second and never skips any.
@@ -97,6 +107,7 @@ import platform
 import re
 import sys
 import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path, PurePath
 from typing import Any, Protocol
@@ -119,8 +130,8 @@ _GUARD_POLL_MS = 25
 #: How long ``play()`` of a loop waits for its WAV copy before starting the avformat fallback.
 _LOOP_CACHE_WAIT_MS = 3000
 _GUARD_DB = -20.0  # the equalizer's limit, for the preamp and each band
-#: A reopen after a long pause restores the position no earlier than this after play().
-_REOPEN_PREROLL_MS = 150
+#: The guard ends (with its seek) no earlier than this after play() (see the module docstring).
+_START_PREROLL_MS = 150
 
 #: HTTP headers libVLC can send, as media options (anything else is dropped).
 _HEADER_OPTIONS = {"user-agent": ":http-user-agent=", "referer": ":http-referrer="}
@@ -160,6 +171,7 @@ class _Ev(enum.IntEnum):
     LENGTH = 8
     VOLUME = 9
     ES_ADDED = 10
+    DEVICE = 11
 
 
 _EVENT_NAMES = {
@@ -173,6 +185,7 @@ _EVENT_NAMES = {
     _Ev.LENGTH: "MediaPlayerLengthChanged",
     _Ev.VOLUME: "MediaPlayerAudioVolume",
     _Ev.ES_ADDED: "MediaPlayerESAdded",
+    _Ev.DEVICE: "MediaPlayerAudioDevice",
 }
 
 
@@ -334,6 +347,12 @@ class VlcBackend(PlaybackBackend):
         self._output_ready = False
         self._reported_volume: int | None = None
         self._guarded = False
+        #: When the guarded play() was called (monotonic s), and where the guard's end puts a
+        #: seekable media: 0, or where a seek during the guard asked for.
+        self._guarded_since = 0.0
+        self._start_ms = 0
+        #: The output reported its device since the guarded play(): its stream exists.
+        self._device_opened = False
         self._released = False
         self._guard_eq = self._make_guard_equalizer()
         self._guard_timer = QTimer(self)
@@ -479,6 +498,8 @@ class VlcBackend(PlaybackBackend):
             # Parked: where play continues. Reopening: the position is restored from this.
             position = max(0, int(position_ms))
             self._parking.move_to(min(position, self._length_ms) if self._length_ms else position)
+        elif self._guarded:
+            self._start_ms = max(0, int(position_ms))  # nothing heard yet: the guard's end seeks
         elif self._state in (PlayerState.PLAYING, PlayerState.PAUSED) and player.is_seekable():
             player.set_time(max(0, int(position_ms)))
 
@@ -488,6 +509,8 @@ class VlcBackend(PlaybackBackend):
             return self._parking.position_ms
         if self._state not in (PlayerState.PLAYING, PlayerState.PAUSED, PlayerState.BUFFERING):
             return 0
+        if self._guarded and player.is_seekable():
+            return self._start_ms  # the guarded pre-roll is replayed from there
         return max(0, int(player.get_time()))
 
     def length_ms(self) -> int:
@@ -629,12 +652,15 @@ class VlcBackend(PlaybackBackend):
         self._set_media(player, Path(wav).as_uri(), [REPEAT_OPTION])
         self._bump_generation()  # anything set_media queued is stale
 
-    def _start_fresh(self, player: Any) -> None:
-        """Start from the beginning behind the volume guard (see the module docstring)."""
+    def _start_fresh(self, player: Any, start_ms: int = 0) -> None:
+        """Start behind the volume guard; its end seeks to ``start_ms`` (module docstring)."""
         self._swap_to_cached_copy(player)
         self._output_ready = False
         self._reported_volume = None
         self._guarded = True
+        self._guarded_since = time.monotonic()
+        self._start_ms = start_ms
+        self._device_opened = False
         player.set_equalizer(self._guard_eq)
         if player.play() != 0:
             self._fail("libVLC refused to start it")
@@ -656,7 +682,7 @@ class VlcBackend(PlaybackBackend):
     def _reopen(self, player: Any) -> None:
         """Start the parked media again; the guard restores the position before any sound."""
         self._parking.reopen()
-        self._start_fresh(player)
+        self._start_fresh(player, self._parking.position_ms)
 
     def _stop_engine(self, player: Any) -> None:
         """Stop synchronously and make every event queued so far stale."""
@@ -683,21 +709,24 @@ class VlcBackend(PlaybackBackend):
     def _release_guard(self) -> bool:
         """Apply the volume and drop the guard once the audio stream exists."""
         player = self._libvlc("release_guard")
-        stats = self._vlc.MediaStats()
-        if self._media is None or not self._media.get_stats(stats):
+        if self._media is None:
             return False
-        if stats.played_abuffers <= 0:
-            return False
-        reopening = self._parking.phase is ParkPhase.REOPENING
-        if reopening and self._parking.reopened_for_ms() < _REOPEN_PREROLL_MS:
+        if not self._device_opened:
+            stats = self._vlc.MediaStats()
+            if not self._media.get_stats(stats) or stats.played_abuffers <= 0:
+                return False
+        seekable = bool(player.is_seekable())
+        if seekable and (time.monotonic() - self._guarded_since) * 1000 < _START_PREROLL_MS:
             return False
         if self._target_volume is not None and player.audio_set_volume(self._target_volume) != 0:
             return False
-        if reopening:
-            # Back to the paused position at the moment the guard ends: the seek flushes the
-            # guarded pre-roll, so the first sound is the paused position at this volume.
-            player.set_time(self._parking.position_ms)
-            self._parking.reopened()
+        reopening = self._parking.phase is ParkPhase.REOPENING
+        if seekable:
+            # The seek at the moment the guard ends flushes the guarded pre-roll, so the first
+            # sound is the start (or the paused position) at this volume; without it PulseAudio
+            # plays ~1.2 s of zeros when the equalizer goes. A live stream cannot seek.
+            player.set_time(self._parking.position_ms if reopening else self._start_ms)
+        self._parking.reopened()
         player.set_equalizer(None)
         self._guarded = False
         self._guard_timer.stop()
@@ -771,6 +800,10 @@ class VlcBackend(PlaybackBackend):
                 self._set_state(PlayerState.STOPPED)
         elif code == _Ev.VOLUME:
             self._on_output_volume()
+        elif code == _Ev.DEVICE:
+            self._device_opened = True
+            if self._guarded and self._state == PlayerState.PLAYING:
+                self._release_guard()
         # BUFFERING and ES_ADDED: libVLC sends Buffering while playing local files too;
         # nothing to do with either.
 
