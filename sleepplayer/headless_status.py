@@ -10,7 +10,6 @@ reports many times a second while it fades.
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Callable
 from typing import TextIO
@@ -18,15 +17,13 @@ from typing import TextIO
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from sleepplayer.core.model import TrackKind
-from sleepplayer.core.text import format_ms, left_words
+from sleepplayer.core.text import end_words, format_ms, left_words
 from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 
 #: The line is written at most this often.
 MIN_INTERVAL_S = 1.0
-#: "Pauses after this track (in 3:20)": the time left is said apart, in minutes.
-_IN_SECONDS = re.compile(r"\s*\(in [^)]*\)")
 
 
 def timer_status(timer: SleepTimer, *, with_gain: bool = True) -> str:
@@ -44,8 +41,7 @@ def timer_status(timer: SleepTimer, *, with_gain: bool = True) -> str:
     remaining = timer.remaining_s()
     if remaining is not None:
         parts.append(left_words(remaining))
-    end = _IN_SECONDS.sub("", timer.description()).strip()
-    parts.append(end[:1].lower() + end[1:])
+    parts.append(end_words(timer.description()))
     return " · ".join(parts)
 
 

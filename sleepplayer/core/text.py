@@ -7,6 +7,7 @@ round: a position rounds down (it has not reached the next second), a time left 
 from __future__ import annotations
 
 import math
+import re
 
 
 def clock_text(seconds: int) -> str:
@@ -36,3 +37,14 @@ def left_words(remaining_s: float) -> str:
         return f"{minutes} min left"
     hours, rest = divmod(minutes, 60)
     return f"{hours} h {rest:02d} min left"
+
+
+#: "Pauses after this track (in 3:20)": the countdown in brackets, which short lines say apart.
+_IN_COUNTDOWN = re.compile(r"\s*\(in [^)]*\)")
+
+
+def end_words(description: str) -> str:
+    """A timer description as the middle of a line: without its "(in m:ss)" countdown and
+    starting in lower case ("pauses at 23:45")."""
+    text = _IN_COUNTDOWN.sub("", description).strip()
+    return text[:1].lower() + text[1:]

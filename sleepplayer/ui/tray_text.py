@@ -8,17 +8,15 @@ seconds, is the one exception), so the tray is only touched when what it says ch
 from __future__ import annotations
 
 import math
-import re
 
 from sleepplayer import APP_NAME
 from sleepplayer.core.model import Track
+from sleepplayer.core.text import end_words, left_words
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
-from sleepplayer.ui.countdown_dial import left_words
 
 #: Longest text of one line; longer titles are cut with an ellipsis (tooltips are small, and
 #: the Windows tray cuts a tooltip at 127 characters).
 LINE_CHARS = 60
-_IN_SECONDS = re.compile(r"\s*\(in [^)]*\)")
 
 
 def elide(text: str, limit: int = LINE_CHARS) -> str:
@@ -44,8 +42,7 @@ def now_playing_text(track: Track | None, stream_title: str = "") -> str:
 
 def _end_words(timer: SleepTimer) -> str:
     """The timer's own description, without a seconds count, starting in lower case."""
-    text = _IN_SECONDS.sub("", timer.description()).strip()
-    return text[:1].lower() + text[1:]
+    return end_words(timer.description())
 
 
 def timer_text(timer: SleepTimer, playing: bool = True) -> str:
