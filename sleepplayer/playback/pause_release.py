@@ -16,8 +16,6 @@ the libVLC calls.
 from __future__ import annotations
 
 import enum
-import time
-from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -51,14 +49,11 @@ class PauseRelease(QObject):
         self,
         delay_ms: int = PAUSE_RELEASE_MS,
         *,
-        clock: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._clock = clock
         self._phase = ParkPhase.HOLDING
         self._position_ms = 0
-        self._reopened_at = 0.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(max(0, delay_ms))
@@ -97,11 +92,6 @@ class PauseRelease(QObject):
         """The player was started again; the position is restored when its output exists."""
         if self._phase is ParkPhase.PARKED:
             self._phase = ParkPhase.REOPENING
-            self._reopened_at = self._clock()
-
-    def reopened_for_ms(self) -> float:
-        """Time since ``reopen()``, in ms."""
-        return (self._clock() - self._reopened_at) * 1000.0
 
     def reopened(self) -> None:
         """The position was restored: the player tells it again."""
