@@ -15,7 +15,6 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sleepplayer.core.fade_window import fade_span
 
@@ -129,6 +128,9 @@ def _finite(value: object) -> bool:
 def local_zone() -> tzinfo:
     """The system's time zone with its DST rules where they can be found ($TZ, /etc/localtime),
     else the current fixed UTC offset. For the real clock: ``datetime.now(local_zone())``."""
+    # Imported here: zoneinfo costs 0.5 MB, and only an armed timer or a clock text needs it.
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     name = os.environ.get("TZ", "").lstrip(":")
     if name:
         try:

@@ -1,6 +1,6 @@
-"""The running instance's side: a QLocalServer that takes requests from second launches.
+"""The running instance's side: a local server that takes requests from second launches.
 
-Everything is asynchronous (``readyRead`` plus a deadline timer per connection), so a client
+Everything is asynchronous (a readable signal plus a deadline timer per connection), so a client
 that sends garbage, too much, or nothing at all never blocks the app: it gets an error reply
 or is dropped after :data:`READ_TIMEOUT_MS`, while other clients are served meanwhile.
 
@@ -17,7 +17,6 @@ import traceback
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from sleepplayer.core.remote_message import (
     MAX_REQUEST_BYTES,
@@ -29,6 +28,7 @@ from sleepplayer.core.remote_message import (
     encode_reply,
 )
 from sleepplayer.desktop.instance_client import Claim
+from sleepplayer.desktop.local_channels import Channel, Listener, default_listener
 
 #: A client has this long from connecting to sending its whole request.
 READ_TIMEOUT_MS = 2000
@@ -43,31 +43,28 @@ class _Peer(QObject):
     """One connection: collects one line, hands it to the server, writes the reply.
 
     Whatever ends the connection (the reply, the deadline, the client, the server closing),
-    the clean-up runs in one place, :meth:`_on_socket_disconnected`, and the peer and its
-    socket are deleted later from the event loop: never inside one of the socket's own
-    signals, where Qt is still using it.
+    the clean-up runs in one place, :meth:`_on_channel_closed`, and the peer and its channel
+    are deleted later from the event loop: never inside one of the channel's own signals,
+    where it is still in use.
     """
 
-    def __init__(self, sock: QLocalSocket, server: InstanceServer) -> None:
+    def __init__(self, channel: Channel, server: InstanceServer) -> None:
         # No parent: the server's set keeps it alive until it is gone, and deleteLater ends
         # it. As the server's child it would also die with the server, and a deleteLater
         # still pending for it then crashes PySide6.
         super().__init__()
-        self._socket = sock
+        self._channel = channel
         self._server = server
         self._reader = LineReader(MAX_REQUEST_BYTES)
         self._done = False  # the request is in (or refused): no more reading
         self._gone = False  # disconnected: nothing more to write
-        sock.setParent(self)
-        # Qt stops reading from the OS when its buffer is this full: a client that pours
-        # megabytes in cannot make the app hold them.
-        sock.setReadBufferSize(MAX_REQUEST_BYTES + 1)
+        channel.setParent(self)
         self._deadline = QTimer(self)
         self._deadline.setSingleShot(True)
         self._deadline.setInterval(READ_TIMEOUT_MS)
         self._deadline.timeout.connect(self._on_deadline_timeout)
-        sock.readyRead.connect(self._on_socket_ready_read)
-        sock.disconnected.connect(self._on_socket_disconnected)
+        channel.readable.connect(self._on_channel_readable)
+        channel.closed.connect(self._on_channel_closed)
         self._deadline.start()
 
     @property
@@ -75,8 +72,8 @@ class _Peer(QObject):
         """The request is in (or was refused): the peer only waits for its reply now."""
         return self._done
 
-    def _on_socket_ready_read(self) -> None:
-        data = bytes(self._socket.readAll().data())
+    def _on_channel_readable(self) -> None:
+        data = self._channel.read()
         if self._done:
             return  # one request per connection: the rest is ignored
         try:
@@ -99,27 +96,19 @@ class _Peer(QObject):
         self.reply(RemoteReply(False, "refused: the request did not arrive in time"))
 
     def reply(self, reply: RemoteReply) -> None:
-        """Answer and hang up (the reply is flushed first)."""
+        """Answer and hang up (the reply is sent first)."""
         if self._gone:
             return  # the client is gone; its request was still carried out
         self._done = True
         self._deadline.stop()
-        sock = self._socket
-        if sock.state() == QLocalSocket.LocalSocketState.ConnectedState:
-            sock.write(encode_reply(reply))
-            sock.flush()  # now: a --quit reply must be out before the app goes
-            sock.disconnectFromServer()
-        else:
-            self.drop()
+        self._channel.send_and_close(encode_reply(reply))
 
     def drop(self) -> None:
         """Hang up without a reply."""
         if not self._gone:
-            self._socket.abort()
-            if not self._gone:  # abort() emits disconnected only when it was connected
-                self._on_socket_disconnected()
+            self._channel.abort()
 
-    def _on_socket_disconnected(self) -> None:
+    def _on_channel_closed(self) -> None:
         if self._gone:
             return
         self._gone = self._done = True
@@ -132,12 +121,16 @@ class InstanceServer(QObject):
     """Listens at the claimed address until :meth:`close`; holds the claim's lock until
     :meth:`release` (after the app has saved, so a new launch never reads old files)."""
 
-    def __init__(self, claim: Claim, parent: QObject | None = None) -> None:
+    def __init__(
+        self, claim: Claim, parent: QObject | None = None, listener: Listener | None = None
+    ) -> None:
         super().__init__(parent)
         self._claim = claim
-        self._server = QLocalServer(self)
-        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        self._server.newConnection.connect(self._on_server_new_connection)
+        # Qt stops reading (or we stop buffering) past this: a client that pours megabytes
+        # in cannot make the app hold them.
+        self._listener = listener or default_listener(MAX_REQUEST_BYTES + 1)
+        self._listener.setParent(self)
+        self._listener.channel_opened.connect(self._on_listener_channel_opened)
         self._peers: dict[_Peer, None] = {}  # in order of arrival
         self._queue: list[tuple[_Peer, RemoteRequest]] = []
         self._handler: Handler | None = None
@@ -149,10 +142,11 @@ class InstanceServer(QObject):
 
     def listen(self) -> str | None:
         """Start listening. Returns why not, or None."""
-        if not self._server.listen(self.name):
-            return self._server.errorString() or "cannot listen"
+        failure = self._listener.listen(self.name)
+        if failure is not None:
+            return failure
         if self._claim.address.directory is not None:
-            # Qt's UserAccessOption gives rwx to the owner; read-write is all a socket needs.
+            # Read-write for the owner is all a socket needs (its folder is 0700 as well).
             try:
                 os.chmod(self.name, 0o600)
             except OSError as exc:
@@ -172,7 +166,7 @@ class InstanceServer(QObject):
         if self._closed:
             return
         self._closed = True
-        self._server.close()
+        self._listener.close()
         self._queue.clear()
         for peer in list(self._peers):
             peer.drop()
@@ -202,17 +196,13 @@ class InstanceServer(QObject):
             reply = RemoteReply(False, f"SleepPlayer could not do that ({exc})")
         peer.reply(reply)
 
-    def _on_server_new_connection(self) -> None:
-        while self._server.hasPendingConnections():
-            sock = self._server.nextPendingConnection()
-            if sock is None:
-                break
-            if len(self._peers) >= MAX_PEERS:
-                waiting = next((p for p in self._peers if not p.has_request), None)
-                if waiting is not None:
-                    waiting.drop()
-            if self._closed or len(self._peers) >= MAX_PEERS:
-                sock.abort()
-                sock.deleteLater()
-                continue
-            self._peers[_Peer(sock, self)] = None
+    def _on_listener_channel_opened(self, channel: Channel) -> None:
+        if len(self._peers) >= MAX_PEERS:
+            waiting = next((p for p in self._peers if not p.has_request), None)
+            if waiting is not None:
+                waiting.drop()
+        if self._closed or len(self._peers) >= MAX_PEERS:
+            channel.abort()
+            channel.deleteLater()
+            return
+        self._peers[_Peer(channel, self)] = None

@@ -7,6 +7,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -18,7 +19,11 @@ from sleepplayer.services.playlist_files import (
     save_playlist_file,
 )
 from sleepplayer.services.scanner import Scanner
-from sleepplayer.services.url_intake import UrlIntake
+
+if TYPE_CHECKING:
+    # Imported when the first link is added: it brings QtNetwork (4.5 MB), which a night of
+    # local sounds never needs.
+    from sleepplayer.services.url_intake import UrlIntake
 
 
 @dataclass
@@ -269,6 +274,8 @@ class LibraryService(QObject):
         if self._library.find(playlist_uid) is None or not urls:
             return
         if self._intake is None:
+            from sleepplayer.services.url_intake import UrlIntake
+
             self._adopt_intake(UrlIntake(self))
         assert self._intake is not None
         self._intake.add(playlist_uid, urls, row)

@@ -6,13 +6,13 @@ only when About opens (from package metadata: yt-dlp itself is not imported).
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 
 import PySide6
 from PySide6.QtCore import qVersion
 
 from sleepplayer import APP_NAME, __version__
+from sleepplayer.core.text import escape_markup
 
 
 def _resolver_yt_dlp_version() -> str | None:
@@ -39,7 +39,7 @@ def versions(
 
 def about_html(pairs: Sequence[tuple[str, str]]) -> str:
     rows = "".join(
-        f"<tr><td>{html.escape(name)}</td><td>&nbsp;&nbsp;{html.escape(version)}</td></tr>"
+        f"<tr><td>{escape_markup(name)}</td><td>&nbsp;&nbsp;{escape_markup(version)}</td></tr>"
         for name, version in pairs
     )
     update = (
@@ -47,6 +47,6 @@ def about_html(pairs: Sequence[tuple[str, str]]) -> str:
         "usually fixes it.</p>"
     )
     return (
-        f"<b>{html.escape(APP_NAME)}</b> {html.escape(__version__)}"
+        f"<b>{escape_markup(APP_NAME)}</b> {escape_markup(__version__)}"
         f"<p>Fall asleep to ASMR and sleep sounds.</p><table>{rows}</table>{update}"
     )

@@ -54,6 +54,7 @@ from sleepplayer.desktop.instance_client import (
 )
 from sleepplayer.desktop.instance_lock import InstanceLock
 from sleepplayer.desktop.instance_server import READ_TIMEOUT_MS, InstanceServer
+from sleepplayer.desktop.local_channels import Listener, QtLocalListener, UnixListener
 from sleepplayer.second_launch import forward
 
 pytestmark = [
@@ -82,11 +83,19 @@ class Served:
         return RemoteReply(True)
 
 
+@pytest.fixture(params=["unix", "qt"])
+def listener(request: pytest.FixtureRequest) -> Listener:
+    """Both transports: the Unix socket the app uses here, and QLocalServer (Windows' pipe)."""
+    if request.param == "unix":
+        return UnixListener(MAX_REQUEST_BYTES + 1)
+    return QtLocalListener(MAX_REQUEST_BYTES + 1)
+
+
 @pytest.fixture
-def served(qapp: QApplication, address: InstanceAddress) -> Iterator[Served]:
+def served(qapp: QApplication, address: InstanceAddress, listener: Listener) -> Iterator[Served]:
     outcome = forward_or_claim(address, PAUSE, may_start=True)
     assert isinstance(outcome, Claim)
-    server = InstanceServer(outcome)
+    server = InstanceServer(outcome, listener=listener)
     assert server.listen() is None
     result = Served(server, outcome)
     server.set_handler(result.handle)
@@ -247,12 +256,17 @@ def test_a_second_claim_forwards_to_the_live_server(
     assert os.path.exists(address.server_name), "a live socket is never removed"
 
 
+def test_closing_removes_the_socket_file(served: Served, address: InstanceAddress) -> None:
+    served.server.close()
+    assert not os.path.exists(address.server_name)
+
+
 def test_requests_before_the_app_is_ready_wait_and_are_answered(
-    qapp: QApplication, address: InstanceAddress, qtbot: QtBot
+    qapp: QApplication, address: InstanceAddress, qtbot: QtBot, listener: Listener
 ) -> None:
     claim = forward_or_claim(address, PAUSE, may_start=True)
     assert isinstance(claim, Claim)
-    server = InstanceServer(claim)
+    server = InstanceServer(claim, listener=listener)
     assert server.listen() is None
     sock = raw(address)
     sock.sendall(PAUSE)

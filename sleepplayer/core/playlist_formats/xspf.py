@@ -27,6 +27,7 @@ from sleepplayer.core.playlist_formats.base import (
     plural,
     shorten,
 )
+from sleepplayer.core.text import escape_markup
 from sleepplayer.core.url_policy import MAX_LOCATION_CHARS
 
 #: Deeper XML is refused. Real XSPF nests 5 or 6 levels; extensions a few more.
@@ -159,5 +160,4 @@ def write_xspf(rows: Sequence[tuple[str, PlaylistEntry]], name: str) -> bytes:
 
 
 def _escape(text: str) -> str:
-    text = _XML_INVALID.sub("", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escape_markup(_XML_INVALID.sub("", text))
