@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
@@ -16,10 +17,11 @@ from PySide6.QtWidgets import QWidget
 from sleepplayer.core.links import Links, split_links
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.playlist_files import all_under, local_file
-from sleepplayer.ui.open_url_dialog import ask_links
-from sleepplayer.ui.playlist_file_dialogs import ExportChoice, ask_export_choice, ask_import_paths
 from sleepplayer.ui.playlist_view import PlaylistPanel
 from sleepplayer.ui.track_model import droppable, links_from_mime
+
+if TYPE_CHECKING:
+    from sleepplayer.ui.playlist_file_dialogs import ExportChoice
 
 _UNSAFE = frozenset('<>:"/\\|?*')
 
@@ -28,6 +30,28 @@ def safe_file_name(name: str) -> str:
     """A playlist name usable as a file name on every system."""
     cleaned = "".join("_" if c in _UNSAFE or ord(c) < 32 else c for c in name).strip(" .")
     return cleaned or "Playlist"
+
+
+# The dialogs' modules are imported when a dialog first opens: their widget classes would stay
+# in memory all night for a command used now and then.
+def _ask_links(parent: QWidget | None) -> list[str]:
+    from sleepplayer.ui.open_url_dialog import ask_links
+
+    return ask_links(parent)
+
+
+def _ask_import_paths(parent: QWidget | None, start: str) -> list[str]:
+    from sleepplayer.ui.playlist_file_dialogs import ask_import_paths
+
+    return ask_import_paths(parent, start)
+
+
+def _ask_export_choice(
+    parent: QWidget | None, suggested: str, has_local: bool, relative_default: bool
+) -> ExportChoice | None:
+    from sleepplayer.ui.playlist_file_dialogs import ask_export_choice
+
+    return ask_export_choice(parent, suggested, has_local, relative_default)
 
 
 class LinkCommands:
@@ -46,10 +70,10 @@ class LinkCommands:
         self._show_message = show_message
         #: Start folder for the file dialogs.
         self.last_dir = ""
-        self.ask_links: Callable[[QWidget | None], list[str]] = ask_links
-        self.ask_import_paths: Callable[[QWidget | None, str], list[str]] = ask_import_paths
+        self.ask_links: Callable[[QWidget | None], list[str]] = _ask_links
+        self.ask_import_paths: Callable[[QWidget | None, str], list[str]] = _ask_import_paths
         self.ask_export_choice: Callable[[QWidget | None, str, bool, bool], ExportChoice | None] = (
-            ask_export_choice
+            _ask_export_choice
         )
 
     def open_url(self) -> None:

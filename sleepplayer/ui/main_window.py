@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QHideEvent, QShowEvent
@@ -37,21 +38,23 @@ from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 from sleepplayer.ui import icons
-from sleepplayer.ui.about import about_html, versions
 from sleepplayer.ui.actions import ActionRegistry
 from sleepplayer.ui.countdown_dial import CountdownDial, dial_state, left_words
 from sleepplayer.ui.icons import icon_size
 from sleepplayer.ui.link_commands import LinkCommands
 from sleepplayer.ui.now_playing import NowPlaying, window_title
 from sleepplayer.ui.playlist_view import PlaylistPanel
-from sleepplayer.ui.settings_dialog import SettingsDialog
-from sleepplayer.ui.shortcuts_dialog import ShortcutsDialog
 from sleepplayer.ui.sidebar import PlaylistSidebar
 from sleepplayer.ui.status_messages import StatusMessages
-from sleepplayer.ui.timer_panel import TimerPanel
 from sleepplayer.ui.track_model import droppable, links_from_mime
 from sleepplayer.ui.transport import TransportBar
 from sleepplayer.ui.work_progress import WorkProgress
+
+if TYPE_CHECKING:
+    # Imported when first opened (see _open_* below): the dialogs' and the timer panel's
+    # widget classes would otherwise stay in memory all night for something opened now and then.
+    from sleepplayer.ui.settings_dialog import SettingsDialog
+    from sleepplayer.ui.timer_panel import TimerPanel
 
 AUDIO_FILTER = (
     "Audio files (*.opus *.ogg *.oga *.mp3 *.flac *.wav *.m4a *.aac *.wma *.mka *.webm "
@@ -94,6 +97,12 @@ def timer_title_text(timer: SleepTimer) -> str:
         return ""
     remaining = timer.remaining_s()
     return "sleep timer on" if remaining is None else left_words(remaining)
+
+
+def _about_versions() -> list[tuple[str, str]]:
+    from sleepplayer.ui.about import versions
+
+    return versions()
 
 
 class MainWindow(QMainWindow):
@@ -145,7 +154,7 @@ class MainWindow(QMainWindow):
         #: default, ``QApplication.quit()`` (whose ``aboutToQuit`` runs the ordered shutdown).
         self.quit_app_on_request = True
         #: The About box's versions; replaceable in tests.
-        self.about_versions: Callable[[], list[tuple[str, str]]] = versions
+        self.about_versions: Callable[[], list[tuple[str, str]]] = _about_versions
         self._watched: bool | None = None
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(icons.app_icon())
@@ -407,6 +416,8 @@ class MainWindow(QMainWindow):
         self.panel.focus_filter()
 
     def show_shortcuts(self) -> None:
+        from sleepplayer.ui.shortcuts_dialog import ShortcutsDialog
+
         ShortcutsDialog(self.action_registry, self).exec()
 
     def show_settings(self) -> None:
@@ -414,6 +425,8 @@ class MainWindow(QMainWindow):
         if self._settings is None:
             self._settings = Settings()  # a window without the app: edits live for this run
         if self.settings_dialog is None:
+            from sleepplayer.ui.settings_dialog import SettingsDialog
+
             self.settings_dialog = SettingsDialog(self._settings, self.action_registry, self)
             self.settings_dialog.changed.connect(self._on_settings_dialog_changed)
         self.settings_dialog.open_dialog()
@@ -427,6 +440,8 @@ class MainWindow(QMainWindow):
         self.settings_changed.emit(name)
 
     def show_about(self) -> None:
+        from sleepplayer.ui.about import about_html
+
         QMessageBox.about(self, f"About {APP_NAME}", about_html(self.about_versions()))
 
     def show_timer_panel(self) -> None:
@@ -434,6 +449,8 @@ class MainWindow(QMainWindow):
         if self._timer is None:
             return
         if self.timer_panel is None:
+            from sleepplayer.ui.timer_panel import TimerPanel
+
             self.timer_panel = TimerPanel(self._timer, self._settings, self._controller, self)
             self.timer_panel.addActions(
                 [self.action_registry[i] for i in _TIMER_IDS if i and i != "timer_panel"]

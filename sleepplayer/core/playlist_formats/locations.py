@@ -15,6 +15,9 @@ Conventions, on every platform:
   as a plain line (control characters, undecodable bytes, surrounding spaces, a backslash in a
   POSIX name) is written as its ``file://`` URI instead. XSPF locations are URIs or relative URI
   references.
+- A first path component that looks like a drive (``/C:``, ``/C:/...``) is a Windows drive, as
+  ``file:///C:/`` is in every other player. So a POSIX folder named ``C:`` directly under ``/``
+  reads as drive C:. No real system has one; the round-trip tests leave such names out.
 """
 
 from __future__ import annotations
