@@ -3,8 +3,10 @@
 Figures only: nothing here passes or fails on timing. The "within" column just says whether a
 figure is inside the target of issue 2 (or 3, the sleep timer), to save the reader the arithmetic.
 
-    python -m bench                # full run, about 4 minutes
-    python -m bench --quick        # 5 s warm-up, 10 s measure, 3 runs, shorter fades: about 2
+    python -m bench                # full run, about 12 minutes
+    python -m bench --only steady  # CPU and RSS while playing: 3 rounds, about 6 minutes
+    python -m bench --quick        # 5 s warm-up, 10 s measure, 3 runs, 1 steady round,
+                                   # shorter fades: about 4 minutes
     python -m bench --only timer   # the sleep timer alone: about 2.5 minutes (--quick: 1.5)
     python -m bench --only streams # Play -> audio on loopback HTTP and ICY: about 15 s
     python -m bench --only idle    # in the tray (trayer), paused: CPU and wake-ups, about 60 s
@@ -135,6 +137,18 @@ def startup_rows(app: startup.StartupResult, bare: startup.StartupResult, n: int
     ]
 
 
+def _paired_ratio(app: steady.SteadyResult, bare: steady.SteadyResult) -> float | None:
+    """The app's CPU over bare libVLC's: the median of each round's ratio (app and bare run
+    one after the other), which a drift of the machine between rounds does not skew; with one
+    round, the plain ratio."""
+    pairs = [a / b for a, b in zip(app.rounds, bare.rounds, strict=False) if a is not None and b]
+    if pairs:
+        return statistics.median(pairs)
+    if app.cpu_pct is None or not bare.cpu_pct:
+        return None
+    return app.cpu_pct / bare.cpu_pct
+
+
 def steady_rows(
     bare: steady.SteadyResult, shown: steady.SteadyResult, mini: steady.SteadyResult
 ) -> list[Row]:
@@ -164,19 +178,35 @@ def steady_rows(
                 _ratio(pss, bare_pss),
             )
         )
+    rounds = len(bare.rounds)
+    each = f"median of {rounds} x {bare.seconds:.0f} s" if rounds > 1 else f"{bare.seconds:.0f} s"
     for r in (shown, mini):
         state = "shown" if r is shown else "minimised"
-        ratio = r.cpu_pct / bare.cpu_pct if r.cpu_pct is not None and bare.cpu_pct else None
+        ratio = _paired_ratio(r, bare)
         rows.append(
             Row(
-                f"CPU while playing, window {state} ({r.seconds:.0f} s)",
+                f"CPU while playing, window {state} ({each})",
                 _fmt(r.cpu_pct, "% core"),
                 f"bare libVLC: {_fmt(bare.cpu_pct, '% core')}",
-                _ratio(r.cpu_pct, bare.cpu_pct),
+                "" if ratio is None else f"{ratio:.2f}x",
                 f"<= {CPU_TARGET_RATIO}x bare",
                 _within(None if ratio is None else ratio <= CPU_TARGET_RATIO),
             )
         )
+    if rounds > 1:
+        per_round = [
+            "/".join(_ratio(a, b) for a, b in ((s_, b_), (m_, b_)))
+            for s_, m_, b_ in zip(shown.rounds, mini.rounds, bare.rounds, strict=False)
+        ]
+        rows.append(Row("  each round's ratio (shown/minimised)", "  ".join(per_round), ""))
+    rows.append(
+        Row(
+            "  the app's main (Qt) thread, shown / minimised",
+            f"{_fmt(shown.main_cpu_pct, '%')} / {_fmt(mini.main_cpu_pct, '%')}",
+            f"{_fmt(shown.main_wakeups_per_s, '/s', 1)} / "
+            f"{_fmt(mini.main_wakeups_per_s, '/s', 1)} wake-ups",
+        )
+    )
     rows.append(
         Row(
             "  PulseAudio server CPU (shown / minimised)",
@@ -442,6 +472,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--measure", type=float, help="seconds over which CPU is measured")
     parser.add_argument("--runs", type=int, help="runs for medians (start-up, playlist)")
     parser.add_argument(
+        "--rounds", type=int, help="rounds of bare / shown / minimised for the steady medians"
+    )
+    parser.add_argument(
         "--only",
         choices=("startup", "steady", "playlist", "timer", "streams", "idle", "instance"),
         action="append",
@@ -457,6 +490,7 @@ def main(argv: list[str]) -> int:
     warmup = args.warmup if args.warmup is not None else (5.0 if args.quick else 10.0)
     seconds = args.measure if args.measure is not None else (10.0 if args.quick else 30.0)
     runs = args.runs or (3 if args.quick else 5)
+    rounds = args.rounds or (1 if args.quick else 3)
     parts = set(
         args.only or ("startup", "steady", "playlist", "timer", "streams", "idle", "instance")
     )
@@ -478,12 +512,16 @@ def main(argv: list[str]) -> int:
                     f"start-up, {r.label}: {p}" for r in (bare_qt, app) for p in r.problems
                 ]
             if "steady" in parts:
-                _log(f"steady: bare libVLC, {warmup:.0f} s warm-up + {seconds:.0f} s")
-                bare = steady.measure_bare(env, warmup, seconds)
-                _log(f"steady: SleepPlayer shown, {warmup:.0f} s warm-up + {seconds:.0f} s")
-                shown = steady.measure_app(env, warmup, seconds, minimised=False)
-                _log(f"steady: SleepPlayer minimised, {warmup:.0f} s warm-up + {seconds:.0f} s")
-                mini = steady.measure_app(env, warmup, seconds, minimised=True)
+                each = f"{warmup:.0f} s warm-up + {seconds:.0f} s"
+                bares, showns, minis = [], [], []
+                for k in range(1, rounds + 1):
+                    _log(f"steady {k}/{rounds}: bare libVLC, {each}")
+                    bares.append(steady.measure_bare(env, warmup, seconds))
+                    _log(f"steady {k}/{rounds}: SleepPlayer shown, {each}")
+                    showns.append(steady.measure_app(env, warmup, seconds, minimised=False))
+                    _log(f"steady {k}/{rounds}: SleepPlayer minimised, {each}")
+                    minis.append(steady.measure_app(env, warmup, seconds, minimised=True))
+                bare, shown, mini = (steady.median_of(x) for x in (bares, showns, minis))
                 title = f"playing {env.audio_file.name} to a PulseAudio null sink"
                 sections.append((title, steady_rows(bare, shown, mini)))
                 for r in (bare, shown, mini):
@@ -529,7 +567,7 @@ def main(argv: list[str]) -> int:
     print()
     print(
         f"SleepPlayer benchmarks - {platform.node()}, {cpu}, Python {platform.python_version()}"
-        f" - warm-up {warmup:.0f} s, measure {seconds:.0f} s, {runs} runs"
+        f" - warm-up {warmup:.0f} s, measure {seconds:.0f} s, {runs} runs, {rounds} steady rounds"
         f"{' (quick)' if args.quick else ''}"
     )
     if args.vlc_plugin_cache:

@@ -9,8 +9,9 @@ stream costs the server more than bare libVLC's.
 
 from __future__ import annotations
 
+import statistics
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bench import procstat
 from bench.env import BenchEnv
@@ -46,8 +47,44 @@ class SteadyResult:
     title: str | None = None
     memory: procstat.Memory | None = None
     seconds: float = 0.0
+    #: CPU (% core) of each round, when this is the median of several.
+    rounds: list[float | None] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+
+
+def median_of(runs: list[SteadyResult]) -> SteadyResult:
+    """One result from several rounds of the same subject: the median of each figure.
+
+    One 30 s sample swings by about +-15 % here (the decoder and libpulse threads of bare
+    libVLC alone measured 0.82-1.06 % of a core run to run), so a ratio of single samples
+    says more about luck than about the app. Rounds alternate the subjects, so a slow drift
+    of the machine falls on all of them alike."""
+    good = [r for r in runs if r.cpu_pct is not None] or runs
+    first = good[0]
+
+    def med(values: list[float | None]) -> float | None:
+        found = [v for v in values if v is not None]
+        return statistics.median(found) if found else None
+
+    memory = None
+    mems = [r.memory for r in good if r.memory is not None]
+    if mems:
+        # The round with the median RSS, not a mix of rounds: RSS, PSS and peak go together.
+        memory = sorted(mems, key=lambda m: m.rss_mb)[len(mems) // 2]
+    return replace(
+        first,
+        cpu_pct=med([r.cpu_pct for r in good]),
+        pulse_cpu_pct=med([r.pulse_cpu_pct for r in good]),
+        run_cpu_pct=med([r.run_cpu_pct for r in good]),
+        main_cpu_pct=med([r.main_cpu_pct for r in good]),
+        main_wakeups_per_s=med([r.main_wakeups_per_s for r in good]),
+        xserver_cpu_pct=med([r.xserver_cpu_pct for r in good]),
+        memory=memory,
+        notes=[n for r in runs for n in r.notes][:1],
+        problems=[p for r in runs for p in r.problems],
+        rounds=[r.cpu_pct for r in runs],
+    )
 
 
 def _sched_counters(pid: int, xvfb: int | None) -> tuple[float, float, float, float]:
