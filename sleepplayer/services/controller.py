@@ -567,8 +567,14 @@ class PlaybackController(QObject):
         """
         if track is None or not track.is_local:
             return False
-        if self._queue.repeat == RepeatMode.ONE:
-            return True
+        return self._queue.repeat == RepeatMode.ONE or self._in_builtin_playlist()
+
+    def loops_by_itself(self) -> bool:
+        """The current track loops whatever the repeat mode says: a built-in sound."""
+        track = self._track
+        return track is not None and track.is_local and self._in_builtin_playlist()
+
+    def _in_builtin_playlist(self) -> bool:
         playlist = self._library.playlist(self._playlist_uid) if self._playlist_uid else None
         return playlist is not None and playlist.builtin
 

@@ -194,6 +194,7 @@ class ActionRegistry(QObject):
             self._actions[spec.id] = self._make(spec)
         controller.state_changed.connect(self._on_controller_state_changed)
         controller.repeat_changed.connect(self._on_controller_repeat_changed)
+        controller.track_changed.connect(self._on_controller_track_changed)
         controller.shuffle_changed.connect(self._on_controller_shuffle_changed)
         controller.muted_changed.connect(self._on_controller_muted_changed)
         icons.notifier().icons_changed.connect(self.refresh_icons)
@@ -417,7 +418,13 @@ class ActionRegistry(QObject):
         action.setIcon(icons.icon("repeat-one" if value == RepeatMode.ONE.value else "repeat"))
         label = {"off": "Off", "all": "All", "one": "One Track"}.get(value, value)
         action.setText(f"Repeat: {label}")
-        action.setToolTip(f"Repeat: {label}")
+        # A built-in sound loops on its own (it is an ambience, not a track), which "Off"
+        # alone would contradict.
+        aside = " (sleep sounds always loop)" if self._controller.loops_by_itself() else ""
+        action.setToolTip(f"Repeat: {label}{aside}")
+
+    def _on_controller_track_changed(self, _track: object) -> None:
+        self._on_controller_repeat_changed(self._controller.repeat.value)
 
     def _on_controller_shuffle_changed(self, on: bool) -> None:
         self._actions["shuffle"].setChecked(on)

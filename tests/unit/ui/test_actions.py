@@ -14,7 +14,7 @@ from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 from sleepplayer.ui.actions import SPECS, ActionRegistry, WindowCommands, next_repeat
 from sleepplayer.ui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
-from tests.helpers.fake_services import FakeController, FakeSleepTimer
+from tests.helpers.fake_services import FakeController, FakeLibraryService, FakeSleepTimer
 
 ISSUE_DEFAULTS = {
     "play_pause": "Space",
@@ -83,6 +83,16 @@ def test_repeat_cycles_and_shows_state(
         registry["repeat"].trigger()
         seen.append((controller.repeat, registry["repeat"].isChecked()))
     assert seen == [(RepeatMode.ALL, True), (RepeatMode.ONE, True), (RepeatMode.OFF, False)]
+
+
+def test_repeat_says_a_sleep_sound_loops_whatever_the_mode(
+    registry: ActionRegistry, controller: FakeController, library: FakeLibraryService
+) -> None:
+    builtin, evening = library.playlists()[0], library.playlists()[1]
+    controller.play_track(builtin.uid, builtin.tracks[0].uid)
+    assert registry["repeat"].toolTip() == "Repeat: Off (sleep sounds always loop)"
+    controller.play_track(evening.uid, evening.tracks[0].uid)
+    assert registry["repeat"].toolTip() == "Repeat: Off"
 
 
 def test_shuffle_and_mute_follow_controller(
