@@ -92,6 +92,10 @@ class TrayMenu(QMenu):
         self.quit_action.triggered.connect(host.quit)
         self.addAction(self.quit_action)
         self._refresh_icons()
+        # The window's keys do nothing while the tray menu is open: the menu does not show
+        # them (it counts as a context menu; the window's menu bar still shows them).
+        for action_id in ("play_pause", "next", "previous", "timer_resume", *ARMED_ACTION_IDS):
+            actions[action_id].setShortcutVisibleInContextMenu(False)
 
         controller.state_changed.connect(self._update_now_playing)
         controller.state_changed.connect(self._update_timer)  # "(nothing playing)"
@@ -123,10 +127,15 @@ class TrayMenu(QMenu):
     def _build_timer_menu(self) -> QMenu:
         menu = QMenu("Sleep Timer", self)
         self.preset_actions: dict[int, QAction] = {}
+        # One of them or none: drawn as a dot on the armed one. As plain checkable items,
+        # Fusion drew an empty box on the highlighted row, a dark square on the dark menu.
+        presets = QActionGroup(menu)
+        presets.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
         for minutes in PRESET_MINUTES:
             # "15 min", like the "+5 min" items below them.
             action = menu.addAction(f"{minutes} min")
             action.setCheckable(True)
+            action.setActionGroup(presets)
             action.triggered.connect(lambda _c=False, m=minutes: self._arm_minutes(m))
             self.preset_actions[minutes] = action
         self.end_of_track_action = menu.addAction("End of This Track")

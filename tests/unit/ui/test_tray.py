@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
@@ -449,6 +449,21 @@ def test_tooltip_says_the_track_and_the_timer_in_whole_minutes(rig: Rig) -> None
     # Nothing to pause: the timer runs on, but it does not promise to pause anything.
     assert rig.tray.icon.toolTip().endswith("Timer: 22 min left (nothing playing)")
     assert rig.menu.timer_status_action.text() == "Timer: 22 min left (nothing playing)"
+
+
+def test_the_menu_shows_no_window_keys_and_one_preset_at_most(rig: Rig) -> None:
+    for action_id in ("play_pause", "next", "previous", "timer_resume", "timer_cancel"):
+        assert not rig.registry[action_id].isShortcutVisibleInContextMenu(), action_id
+    presets = rig.menu.preset_actions
+    group = presets[15].actionGroup()
+    assert group is not None and all(a.actionGroup() is group for a in presets.values())
+    assert group.exclusionPolicy() is QActionGroup.ExclusionPolicy.ExclusiveOptional
+    rig.play()
+    presets[15].trigger()
+    presets[30].trigger()
+    assert [m for m, a in presets.items() if a.isChecked()] == [30]
+    rig.registry["timer_cancel"].trigger()
+    assert [m for m, a in presets.items() if a.isChecked()] == []
 
 
 def test_nothing_ticks_for_the_tray(rig: Rig) -> None:
