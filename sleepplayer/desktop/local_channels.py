@@ -18,7 +18,7 @@ import socket
 import stat
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSocketNotifier, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 #: How long sending a reply may take: replies are a few bytes and the socket buffer takes
 #: them at once, unless the client is gone or stuck.
 SEND_TIMEOUT_S = 1.0
+#: After accept() fails for want of file descriptors, this pause before trying again: the
+#: client still waits in the backlog, and the read notifier would fire on and on meanwhile.
+ACCEPT_RETRY_MS = 1000
 _BACKLOG = 16
 
 
@@ -153,15 +156,23 @@ class UnixListener(Listener):
         return None
 
     def _on_notifier_activated(self) -> None:
-        assert self._socket is not None
+        assert self._socket is not None and self._notifier is not None
         while True:
             try:
                 conn, _ = self._socket.accept()
             except (BlockingIOError, InterruptedError):
                 return
             except OSError:
-                return  # e.g. out of file descriptors: the client's connect fails on its side
+                # Out of file descriptors (or memory): the client stays queued. Spinning on
+                # the notifier would not help; look again in a while.
+                self._notifier.setEnabled(False)
+                QTimer.singleShot(ACCEPT_RETRY_MS, self, self._resume_accepting)
+                return
             self.channel_opened.emit(_UnixChannel(conn, self._max_read))
+
+    def _resume_accepting(self) -> None:
+        if self._socket is not None and self._notifier is not None:
+            self._notifier.setEnabled(True)
 
     def close(self) -> None:
         if self._socket is None:

@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import stat
+import subprocess
 import sys
 import tempfile
 import threading
@@ -398,3 +399,51 @@ def test_an_unsafe_runtime_folder_disables_forwarding_with_a_message(
         assert "without single-instance control" in capsys.readouterr().err
     finally:
         shutil.rmtree(runtime)
+
+
+# A child process: a UnixListener whose process has no file descriptor left for accept().
+_FD_STARVED = """
+import os, resource, sys, time
+from PySide6.QtCore import QCoreApplication, QTimer
+from sleepplayer.desktop.local_channels import UnixListener
+
+app = QCoreApplication([])
+listener = UnixListener(1024)
+assert listener.listen(sys.argv[1]) is None
+accepted = []
+listener.channel_opened.connect(lambda ch: accepted.append(ch))
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+free = os.dup(0)  # the lowest free descriptor: the one accept() would take
+os.close(free)
+resource.setrlimit(resource.RLIMIT_NOFILE, (free, hard))  # so accept() fails: EMFILE
+print("READY", flush=True)
+began = time.process_time()
+QTimer.singleShot(1500, lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard)))
+QTimer.singleShot(4000, app.quit)
+app.exec()
+print(f"CPU {time.process_time() - began:.3f} ACCEPTED {len(accepted)}", flush=True)
+"""
+
+
+def test_out_of_file_descriptors_the_server_waits_instead_of_spinning(tmp_path: Path) -> None:
+    path = str(tmp_path / "s.sock")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    child = subprocess.Popen(
+        [sys.executable, "-c", _FD_STARVED, path],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "READY"
+        client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        client.connect(path)  # queued in the backlog; accept() fails until the limit rises
+        out, _ = child.communicate(timeout=20)
+        client.close()
+    finally:
+        child.kill()
+    cpu, accepted = out.split()[1], out.split()[3]
+    # A notifier that fired on and on would burn the whole 4 s; waiting costs next to nothing.
+    assert float(cpu) < 0.5, out
+    assert accepted == "1", "the waiting client is taken once descriptors are free again"
