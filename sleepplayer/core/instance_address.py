@@ -42,7 +42,7 @@ class InstanceDirError(OSError):
 class InstanceAddress:
     """How to reach (or become) the running instance for one data directory."""
 
-    #: QLocalServer name: the socket's absolute path on Unix, a pipe name on Windows.
+    #: Where the server listens: the socket's absolute path on Unix, a pipe name on Windows.
     server_name: str
     #: Held by the running instance for its whole life; the OS frees it when it dies.
     lock_path: Path

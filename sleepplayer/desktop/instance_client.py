@@ -1,10 +1,11 @@
 """The second launch's side: hand the request to the running instance, or become it.
 
 This runs before anything heavy is imported, because ``sleepplayer --pause`` bound to a global
-shortcut should act at once (target: under 150 ms from launch to paused). On Unix Qt's
-QLocalServer is a plain Unix stream socket at the path we give it, so the standard
-``socket`` module talks to it and neither PySide6 nor libVLC load. On Windows it is a named
-pipe, ``\\\\.\\pipe\\<server name>``, which opens as a plain file.
+shortcut should act at once (target: under 150 ms from launch to paused). On Unix the running
+instance listens on a plain Unix stream socket at the address's path (see
+:mod:`sleepplayer.desktop.local_channels`), so the standard ``socket`` module talks to it and
+neither PySide6 nor libVLC load. On Windows QLocalServer listens on a named pipe,
+``\\\\.\\pipe\\<server name>``, which opens as a plain file.
 """
 
 from __future__ import annotations

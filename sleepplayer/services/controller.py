@@ -29,7 +29,6 @@ it starts without a gap. Stream URLs and now-playing titles are never written to
 from __future__ import annotations
 
 import copy
-import math
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -38,13 +37,14 @@ from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from sleepplayer.core.backoff import Backoff, RetryPolicy
+from sleepplayer.core.backoff import RetryPolicy
 from sleepplayer.core.fade import engine_volume
 from sleepplayer.core.model import RepeatMode, Track, TrackKind
 from sleepplayer.core.queue import PlayQueue
 from sleepplayer.core.web_media import ResolvedMedia
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from sleepplayer.services.library import LibraryService
+from sleepplayer.services.retry_schedule import RetrySchedule
 from sleepplayer.services.stream_watchdog import StreamWatchdog
 
 if TYPE_CHECKING:  # imported when the first web item plays, not at start-up
@@ -153,11 +153,7 @@ class PlaybackController(QObject):
         self._resolver_factory = resolver_factory
         self._owns_resolver = False
         self._watchdog = watchdog or StreamWatchdog(parent=self)
-        self._retry_policy = retry or RetryPolicy()
-        self._backoff: Backoff | None = None  # set while the current item is being recovered
-        self._recovering = False
-        self._retry_reason = ""
-        self._retry_at = 0.0
+        self._retries = RetrySchedule(retry or RetryPolicy(), clock, self)
         self._quiet_stop = False  # the engine's STOPPED that a recovery causes is not news
         self._media: ResolvedMedia | None = None  # the current WEB item's resolution
         self._force_resolve = False
@@ -166,12 +162,8 @@ class PlaybackController(QObject):
         self._stream_title = ""
         self._status = ""
 
-        self._retry_timer = QTimer(self)
-        self._retry_timer.setSingleShot(True)
-        self._retry_timer.timeout.connect(self._on_retry_due)
-        self._countdown = QTimer(self)
-        self._countdown.setInterval(1000)
-        self._countdown.timeout.connect(self._show_countdown)
+        self._retries.due.connect(self._on_retry_due)
+        self._retries.countdown.connect(self._set_status)
         self._prefetch_timer = QTimer(self)
         self._prefetch_timer.setSingleShot(True)
         self._prefetch_timer.timeout.connect(self._prefetch_next)
@@ -262,7 +254,7 @@ class PlaybackController(QObject):
             self._play_playlist(current.uid)
 
     def pause(self) -> None:
-        if self._recovering or self._resolve_rid is not None:
+        if self._retries.active or self._resolve_rid is not None:
             # Waiting for a server or a resolution: stop trying. Play starts the item again
             # (at the position a finite one had).
             self._end_recovery()
@@ -538,7 +530,7 @@ class PlaybackController(QObject):
             if media is None:
                 self._loaded = False
                 self._watchdog.disarm()
-                if not self._recovering:
+                if not self._retries.active:
                     self._set_status(RESOLVING)
                 self._set_state(PlayerState.OPENING)
                 self._resolve_rid = resolver.resolve(track.uri, force=self._force_resolve)
@@ -649,7 +641,7 @@ class PlaybackController(QObject):
         # ENDED and ERROR arrive with their own signals.
 
     def _on_playing(self) -> None:
-        if self._recovering:
+        if self._retries.active:
             self._end_recovery()  # back: the next failure starts a new schedule
         self._apply_volume()
         if self._pending_seek_ms is not None:
@@ -822,9 +814,7 @@ class PlaybackController(QObject):
         track = self._track
         if track is None:
             return
-        if self._backoff is None:
-            live = self._is_live(track)
-            self._backoff = self._retry_policy.live() if live else self._retry_policy.finite()
+        self._retries.begin(live=self._is_live(track))
         if not self._is_live(track):
             reached = self._watchdog.last_position_ms
             if reached > 0:
@@ -832,44 +822,26 @@ class PlaybackController(QObject):
                 self._anchor(reached)
         if force_resolve and track.kind == TrackKind.WEB:
             self._force_resolve = True
-        self._recovering = True
         self._cancel_resolve()
         if self._loaded:
             self._stop_engine_quietly()
         self._schedule_retry(reason)
 
     def _schedule_retry(self, reason: str) -> None:
-        backoff = self._backoff
-        delay = backoff.next_delay(self._clock()) if backoff is not None else None
-        if delay is None:
+        if not self._retries.wait():
             self._give_up(reason)
             return
-        self._retry_reason = reason
-        self._retry_at = self._clock() + delay
-        self._retry_timer.start(max(0, round(delay * 1000)))
-        self._countdown.start()
         self._set_state(PlayerState.BUFFERING)
-        self._show_countdown()
-
-    def _show_countdown(self) -> None:
-        if self._backoff is None:
-            return
-        left = max(1, math.ceil(self._retry_at - self._clock() - 0.05))
-        self._set_status(f"Reconnecting in {left} s (attempt {self._backoff.attempt})")
 
     def _on_retry_due(self) -> None:
-        self._countdown.stop()
         track = self._track
-        if track is None or not self._recovering or self._backoff is None:
+        if track is None:
             return
-        self._set_status(f"Reconnecting (attempt {self._backoff.attempt})…")
+        self._set_status(f"Reconnecting (attempt {self._retries.attempt})…")
         self._open(track)
 
     def _end_recovery(self) -> None:
-        self._retry_timer.stop()
-        self._countdown.stop()
-        self._recovering = False
-        self._backoff = None
+        self._retries.end()
         self._force_resolve = False
         self._set_status("")
 
@@ -929,7 +901,7 @@ class PlaybackController(QObject):
             return
         self._resolve_rid = None
         self._force_resolve = False
-        if not self._recovering:
+        if not self._retries.active:
             self._set_status("")
         self._use_resolution(media)
 
@@ -940,7 +912,7 @@ class PlaybackController(QObject):
         if rid != self._resolve_rid:
             return
         self._resolve_rid = None
-        if self._recovering:
+        if self._retries.active:
             self._schedule_retry(message)  # one more failed attempt (the network may be down)
         else:
             self._set_status("")
