@@ -462,6 +462,8 @@ def test_the_menu_shows_no_window_keys_and_one_preset_at_most(rig: Rig) -> None:
     presets[15].trigger()
     presets[30].trigger()
     assert [m for m, a in presets.items() if a.isChecked()] == [30]
+    presets[30].trigger()  # picked again: armed afresh, still the one marked
+    assert [m for m, a in presets.items() if a.isChecked()] == [30]
     rig.registry["timer_cancel"].trigger()
     assert [m for m, a in presets.items() if a.isChecked()] == []
 
