@@ -490,7 +490,7 @@ def main(argv: list[str]) -> int:
     warmup = args.warmup if args.warmup is not None else (5.0 if args.quick else 10.0)
     seconds = args.measure if args.measure is not None else (10.0 if args.quick else 30.0)
     runs = args.runs or (3 if args.quick else 5)
-    rounds = args.rounds or (1 if args.quick else 3)
+    rounds = max(1, args.rounds or (1 if args.quick else 3))
     parts = set(
         args.only or ("startup", "steady", "playlist", "timer", "streams", "idle", "instance")
     )

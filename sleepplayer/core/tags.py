@@ -56,9 +56,8 @@ def read_tags(path: Path) -> TagInfo:
     import mutagen  # imported on first use: only adding files needs it, start-up does not
 
     try:
-        likely = _likely_formats(path)
-        audio = mutagen.File(path, options=likely, easy=True)
-        if audio is None and likely is not None:
+        audio = _read_likely(path)
+        if audio is None:
             audio = mutagen.File(path, easy=True)
     # mutagen raises many exception types on corrupt files; none may reach the scan worker.
     except Exception as exc:
@@ -74,6 +73,22 @@ def read_tags(path: Path) -> TagInfo:
         artist=_first_text(tags, _ARTIST_KEYS),
         duration_ms=_duration_ms(audio),
     )
+
+
+def _read_likely(path: Path) -> Any:
+    """``path`` read by its suffix's formats; None when that did not work out (an unknown
+    suffix, or content of another format: a FLAC named .mp3), except for I/O errors."""
+    import mutagen
+
+    likely = _likely_formats(path)
+    if likely is None:
+        return None
+    try:
+        return mutagen.File(path, options=likely, easy=True)
+    except Exception as exc:
+        if _os_error(exc) is not None:
+            raise  # the file cannot be read at all: full detection would fail the same way
+        return None  # MP3, FLAC, WAVE... score on the suffix alone and then fail on content
 
 
 def _likely_formats(path: Path) -> list[Any] | None:

@@ -13,6 +13,7 @@ Both hand the server the same :class:`Channel`: ``readable`` and ``closed`` sign
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import socket
 import stat
@@ -29,6 +30,7 @@ SEND_TIMEOUT_S = 1.0
 #: After accept() fails for want of file descriptors, this pause before trying again: the
 #: client still waits in the backlog, and the read notifier would fire on and on meanwhile.
 ACCEPT_RETRY_MS = 1000
+_OUT_OF_RESOURCES = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
 _BACKLOG = 16
 
 
@@ -156,15 +158,16 @@ class UnixListener(Listener):
         return None
 
     def _on_notifier_activated(self) -> None:
-        assert self._socket is not None and self._notifier is not None
-        while True:
+        while self._socket is not None and self._notifier is not None:  # a slot may close
             try:
                 conn, _ = self._socket.accept()
             except (BlockingIOError, InterruptedError):
                 return
-            except OSError:
-                # Out of file descriptors (or memory): the client stays queued. Spinning on
-                # the notifier would not help; look again in a while.
+            except OSError as exc:
+                if exc.errno not in _OUT_OF_RESOURCES:
+                    continue  # that client gave up on the way in (ECONNABORTED...): next
+                # The client stays queued. Spinning on the notifier would not help; look
+                # again in a while.
                 self._notifier.setEnabled(False)
                 QTimer.singleShot(ACCEPT_RETRY_MS, self, self._resume_accepting)
                 return
@@ -181,7 +184,9 @@ class UnixListener(Listener):
         self._notifier.setEnabled(False)
         self._socket.close()
         self._socket = None
-        # Only our own socket file: a later primary may already have made a new one there.
+        # Only our own socket file. (The inode alone would not tell a later primary's socket
+        # from ours, as tmpfs reuses numbers; but no other primary can exist before the lock
+        # is released, which happens after this.)
         with contextlib.suppress(OSError):
             found = os.lstat(self._path)
             if stat.S_ISSOCK(found.st_mode) and found.st_ino == self._inode:

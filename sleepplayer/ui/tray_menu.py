@@ -92,10 +92,6 @@ class TrayMenu(QMenu):
         self.quit_action.triggered.connect(host.quit)
         self.addAction(self.quit_action)
         self._refresh_icons()
-        # The window's keys do nothing while the tray menu is open: the menu does not show
-        # them (it counts as a context menu; the window's menu bar still shows them).
-        for action_id in ("play_pause", "next", "previous", "timer_resume", *ARMED_ACTION_IDS):
-            actions[action_id].setShortcutVisibleInContextMenu(False)
 
         controller.state_changed.connect(self._update_now_playing)
         controller.state_changed.connect(self._update_timer)  # "(nothing playing)"

@@ -413,7 +413,7 @@ assert listener.listen(sys.argv[1]) is None
 accepted = []
 listener.channel_opened.connect(lambda ch: accepted.append(ch))
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-free = os.dup(0)  # the lowest free descriptor: the one accept() would take
+free = os.open(os.devnull, os.O_RDONLY)  # the lowest free descriptor: accept() takes it
 os.close(free)
 resource.setrlimit(resource.RLIMIT_NOFILE, (free, hard))  # so accept() fails: EMFILE
 print("READY", flush=True)
@@ -434,14 +434,14 @@ def test_out_of_file_descriptors_the_server_waits_instead_of_spinning(tmp_path: 
         text=True,
         env=env,
     )
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "READY"
-        client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         client.connect(path)  # queued in the backlog; accept() fails until the limit rises
         out, _ = child.communicate(timeout=20)
-        client.close()
     finally:
+        client.close()
         child.kill()
     cpu, accepted = out.split()[1], out.split()[3]
     # A notifier that fired on and on would burn the whole 4 s; waiting costs next to nothing.

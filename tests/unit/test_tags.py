@@ -43,6 +43,14 @@ def test_wav_with_id3_title_and_artist(tmp_path: Path) -> None:
     assert read_tags(path) == TagInfo("Soft rain", "Nobody", 250)
 
 
+@pytest.mark.parametrize("name", ["misnamed.mp3", "misnamed.aac", "misnamed.ogg"])
+def test_a_file_named_for_another_format_is_still_read(tmp_path: Path, name: str) -> None:
+    # Its suffix's reader is tried first (and fails on the content); full detection follows.
+    path = tmp_path / name
+    write_wav(path, 0.5)
+    assert read_tags(path) == TagInfo(duration_ms=500)
+
+
 def test_unknown_format_and_corrupt_file(tmp_path: Path) -> None:
     text = tmp_path / "notes.mp3"
     text.write_text("hello")
