@@ -178,6 +178,9 @@ def test_builtin_sound_loops_seamlessly(
     for _ in range(BUILTIN_SEAMS):
         backend.seek(loop_ms - 700)
         capture(recorder, qtbot, 1.5)
+    # Room for the last seam: under load a seek's audio can start a few hundred ms late
+    # (measured once: 1.85 s of audio between two seams whose seeks were 1.5 s apart).
+    capture(recorder, qtbot, 1.0)
     backend.stop()
     assert ends == []
 
