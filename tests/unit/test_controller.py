@@ -11,6 +11,7 @@ from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from tests.helpers.fake_backend import FakeBackend
+from tests.helpers.fake_clock import FakeClock
 
 
 def _tracks(n: int) -> list[Track]:
@@ -22,14 +23,8 @@ def library() -> LibraryService:
     return LibraryService(Library([Playlist("P", _tracks(3), uid="p")], current_uid="p"))
 
 
-class FakeClock:
-    """Monotonic seconds that move only when a test says so."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+class PlayingClock(FakeClock):
+    """The fake clock, with the engine's time moving along with it."""
 
     def advance(self, backend: FakeBackend, ms: int) -> None:
         """Wall clock and engine time pass together, as in real playback."""
@@ -38,13 +33,13 @@ class FakeClock:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
+def clock() -> PlayingClock:
+    return PlayingClock()
 
 
 @pytest.fixture
 def controller(
-    backend: FakeBackend, library: LibraryService, clock: FakeClock
+    backend: FakeBackend, library: LibraryService, clock: PlayingClock
 ) -> PlaybackController:
     c = PlaybackController(backend, library, clock=clock)
     c.set_volume(40)
@@ -109,7 +104,7 @@ def test_a_built_in_sound_loops_whatever_the_repeat_mode(backend: FakeBackend) -
 
 
 def test_switching_repeat_one_reloads_at_the_same_position(
-    controller: PlaybackController, backend: FakeBackend, clock: FakeClock
+    controller: PlaybackController, backend: FakeBackend, clock: PlayingClock
 ) -> None:
     controller.play()
     clock.advance(backend, 20_000)
@@ -158,7 +153,7 @@ def test_all_broken_stops_instead_of_looping(
 
 
 def test_previous_restarts_after_three_seconds(
-    controller: PlaybackController, backend: FakeBackend, clock: FakeClock
+    controller: PlaybackController, backend: FakeBackend, clock: PlayingClock
 ) -> None:
     controller.play()
     backend.simulate_end()
@@ -170,7 +165,7 @@ def test_previous_restarts_after_three_seconds(
 
 
 def test_every_user_seek_is_reported_as_seeked(
-    controller: PlaybackController, backend: FakeBackend, clock: FakeClock
+    controller: PlaybackController, backend: FakeBackend, clock: PlayingClock
 ) -> None:
     """MPRIS sends Seeked for these (``position_changed`` also ticks while polling)."""
     seeks: list[int] = []

@@ -12,6 +12,7 @@ from sleepplayer.core.model import Library, Playlist, Track
 from sleepplayer.core.sleep_plan import SleepPlan
 from sleepplayer.headless_status import MIN_INTERVAL_S, StatusLine, timer_status
 from sleepplayer.services.sleep_timer import TimerPhase
+from tests.helpers.fake_clock import FakeClock
 from tests.helpers.fake_services import FakeController, FakeLibraryService, FakeSleepTimer
 
 PAUSES = "Pauses at 22:45"
@@ -22,14 +23,6 @@ class Terminal(io.StringIO):
 
     def isatty(self) -> bool:
         return True
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -87,7 +80,7 @@ def test_the_line_shows_the_timer(controller: FakeController, timer: FakeSleepTi
 def test_a_terminal_gets_one_write_per_second_and_only_changes(
     qtbot: QtBot, controller: FakeController, timer: FakeSleepTimer
 ) -> None:
-    out, clock = Terminal(), Clock()
+    out, clock = Terminal(), FakeClock(100.0)
     status = StatusLine(controller, timer, out, clock=clock)
     with qtbot.waitSignal(status.written):
         status.update()
@@ -120,7 +113,7 @@ def test_a_terminal_gets_one_write_per_second_and_only_changes(
 def test_finish_shows_the_last_status_at_once(
     controller: FakeController, timer: FakeSleepTimer
 ) -> None:
-    out, clock = Terminal(), Clock()
+    out, clock = Terminal(), FakeClock(100.0)
     status = StatusLine(controller, timer, out, clock=clock)
     status.update()
     controller.pause()
@@ -133,7 +126,7 @@ def test_finish_shows_the_last_status_at_once(
 def test_a_log_gets_a_line_per_change_not_per_second(
     controller: FakeController, timer: FakeSleepTimer
 ) -> None:
-    out, clock = io.StringIO(), Clock()
+    out, clock = io.StringIO(), FakeClock(100.0)
     status = StatusLine(controller, timer, out, clock=clock)
     status.update()
     for second in range(1, 5):

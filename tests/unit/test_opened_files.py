@@ -22,6 +22,7 @@ from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.builtin_sounds import BUILTIN_PLAYLIST_NAME, BUILTIN_PLAYLIST_UID
 from sleepplayer.services.opened_files import APPEND_WINDOW_S, OPENED_PLAYLIST
 from tests.helpers.fake_backend import FakeBackend
+from tests.helpers.fake_clock import FakeClock
 
 pytestmark = pytest.mark.qt_log_ignore(
     "does not support propagateSizeHints",
@@ -32,23 +33,15 @@ pytestmark = pytest.mark.qt_log_ignore(
 WAIT_MS = 10_000
 
 
-class Clock:
-    """Monotonic seconds that move only when the test says so."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def app(qtbot: QtBot, qapp: QApplication, tmp_path: Path, clock: Clock) -> Iterator[SleepPlayerApp]:
+def app(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, clock: FakeClock
+) -> Iterator[SleepPlayerApp]:
     running = SleepPlayerApp(
         qapp, AppPaths.resolve(str(tmp_path / "home")), FakeBackend(), clock=clock
     )
@@ -103,7 +96,7 @@ def _settle(qtbot: QtBot, app: SleepPlayerApp) -> None:
 
 
 def test_files_sent_one_by_one_add_up_and_play_once_from_the_first(
-    qtbot: QtBot, app: SleepPlayerApp, clock: Clock, tmp_path: Path
+    qtbot: QtBot, app: SleepPlayerApp, clock: FakeClock, tmp_path: Path
 ) -> None:
     app.open_items([_wav(tmp_path / "a.wav")])
     clock.now += APPEND_WINDOW_S / 2  # the file manager's next double-clicked file
@@ -115,7 +108,7 @@ def test_files_sent_one_by_one_add_up_and_play_once_from_the_first(
 
 
 def test_a_file_that_joins_while_the_first_plays_follows_it(
-    qtbot: QtBot, app: SleepPlayerApp, clock: Clock, tmp_path: Path
+    qtbot: QtBot, app: SleepPlayerApp, clock: FakeClock, tmp_path: Path
 ) -> None:
     app.open_items([_wav(tmp_path / "a.wav")])
     qtbot.waitUntil(lambda: app.controller.state is PlayerState.PLAYING, timeout=WAIT_MS)
@@ -129,7 +122,7 @@ def test_a_file_that_joins_while_the_first_plays_follows_it(
 
 
 def test_a_later_open_replaces_the_list(
-    qtbot: QtBot, app: SleepPlayerApp, clock: Clock, tmp_path: Path
+    qtbot: QtBot, app: SleepPlayerApp, clock: FakeClock, tmp_path: Path
 ) -> None:
     app.open_items([_wav(tmp_path / "a.wav")])
     qtbot.waitUntil(lambda: app.controller.state is PlayerState.PLAYING, timeout=WAIT_MS)
@@ -141,7 +134,7 @@ def test_a_later_open_replaces_the_list(
 
 
 def test_a_later_open_cancels_a_load_still_running_and_they_never_mix(
-    qtbot: QtBot, app: SleepPlayerApp, clock: Clock, tmp_path: Path, gate: threading.Event
+    qtbot: QtBot, app: SleepPlayerApp, clock: FakeClock, tmp_path: Path, gate: threading.Event
 ) -> None:
     slow = [_wav(tmp_path / "slow" / f"s{i}.wav") for i in range(3)]
     app.open_items([str(Path(slow[0]).parent)])

@@ -16,19 +16,12 @@ from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.quiet_start import QuietStart
 from tests.helpers.fake_backend import FakeBackend
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.helpers.fake_clock import FakeClock
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock:
+    return FakeClock()
 
 
 @pytest.fixture
@@ -47,7 +40,7 @@ def _volumes(backend: FakeBackend) -> list[int]:
 
 
 def test_silent_until_the_sound_is_there_then_it_rises_to_the_users_volume(
-    qtbot: QtBot, controller: PlaybackController, backend: FakeBackend, clock: Clock
+    qtbot: QtBot, controller: PlaybackController, backend: FakeBackend, clock: FakeClock
 ) -> None:
     quiet = QuietStart(controller, clock=clock)
     backend.hold_opening = True  # a stream that takes its time to open
@@ -67,7 +60,7 @@ def test_silent_until_the_sound_is_there_then_it_rises_to_the_users_volume(
 
 
 def test_a_start_that_never_sounds_gives_the_gain_back(
-    controller: PlaybackController, backend: FakeBackend, clock: Clock
+    controller: PlaybackController, backend: FakeBackend, clock: FakeClock
 ) -> None:
     quiet = QuietStart(controller, clock=clock)
     backend.hold_opening = True
@@ -78,7 +71,7 @@ def test_a_start_that_never_sounds_gives_the_gain_back(
 
 
 def test_it_never_rises_above_the_sleep_timers_gain(
-    qtbot: QtBot, controller: PlaybackController, backend: FakeBackend, clock: Clock
+    qtbot: QtBot, controller: PlaybackController, backend: FakeBackend, clock: FakeClock
 ) -> None:
     quiet = QuietStart(controller, cap=lambda: 0.5, clock=clock)
     quiet.play()

@@ -7,20 +7,13 @@ from pytestqt.qtbot import QtBot
 
 from sleepplayer.core.backoff import RetryPolicy
 from sleepplayer.services.retry_schedule import RetrySchedule
+from tests.helpers.fake_clock import FakeClock
 
 FAST = RetryPolicy(delays=(0.01, 0.02), then_every_s=0.02, give_up_after_s=60, finite_attempts=3)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 500.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_a_finite_item_gets_its_attempts_then_none(qapp: QApplication, qtbot: QtBot) -> None:
-    schedule = RetrySchedule(FAST, Clock())
+    schedule = RetrySchedule(FAST, FakeClock(500.0))
     assert not schedule.active and schedule.attempt == 0
     schedule.begin(live=False)
     for attempt in (1, 2, 3):
@@ -31,7 +24,7 @@ def test_a_finite_item_gets_its_attempts_then_none(qapp: QApplication, qtbot: Qt
 
 
 def test_a_live_stream_keeps_its_schedule_across_failures(qapp: QApplication) -> None:
-    clock = Clock()
+    clock = FakeClock(500.0)
     schedule = RetrySchedule(FAST, clock)
     schedule.begin(live=True)
     for _ in range(5):
@@ -45,7 +38,7 @@ def test_a_live_stream_keeps_its_schedule_across_failures(qapp: QApplication) ->
 def test_the_countdown_says_the_seconds_left_and_the_attempt(
     qapp: QApplication, qtbot: QtBot
 ) -> None:
-    clock = Clock()
+    clock = FakeClock(500.0)
     slow = RetryPolicy(delays=(4.0,), then_every_s=4.0)
     schedule = RetrySchedule(slow, clock)
     seen: list[str] = []
@@ -63,7 +56,7 @@ def test_the_countdown_says_the_seconds_left_and_the_attempt(
 
 
 def test_ending_cancels_the_pending_attempt(qapp: QApplication, qtbot: QtBot) -> None:
-    schedule = RetrySchedule(FAST, Clock())
+    schedule = RetrySchedule(FAST, FakeClock(500.0))
     schedule.begin(live=True)
     assert schedule.wait()
     schedule.end()

@@ -28,6 +28,7 @@ from sleepplayer.services.sleep_timer import TimerPhase
 from sleepplayer.ui.settings_dialog import SettingsDialog
 from sleepplayer.ui.theme import DARK, LIGHT, apply_theme
 from tests.helpers.fake_backend import FakeBackend
+from tests.helpers.fake_clock import FakeClock
 
 pytestmark = pytest.mark.qt_log_ignore(
     "does not support propagateSizeHints",
@@ -39,28 +40,20 @@ pytestmark = pytest.mark.qt_log_ignore(
 MakeApp = Callable[[], SleepPlayerApp]
 
 
-class Clock:
-    """The app's monotonic seconds; they move only when a test says so."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def paths(tmp_path: Path) -> AppPaths:
     return AppPaths.resolve(str(tmp_path / "home"))
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock:
+    return FakeClock()
 
 
 @pytest.fixture
-def make_app(qtbot: QtBot, qapp: QApplication, paths: AppPaths, clock: Clock) -> Iterator[MakeApp]:
+def make_app(
+    qtbot: QtBot, qapp: QApplication, paths: AppPaths, clock: FakeClock
+) -> Iterator[MakeApp]:
     """Start the app on ``paths``; each call is a new launch (the last one is shut down)."""
     running: list[SleepPlayerApp] = []
 
@@ -207,7 +200,7 @@ def _plays(app: SleepPlayerApp) -> list[object]:
 
 
 def test_resume_playing_plays_on_where_it_was_rising_from_silence_to_the_saved_volume(
-    qtbot: QtBot, make_app: MakeApp, paths: AppPaths, clock: Clock
+    qtbot: QtBot, make_app: MakeApp, paths: AppPaths, clock: FakeClock
 ) -> None:
     track_uid = _play_then_quit(make_app, resume_playing=True)
     resume = json.loads(paths.resume_file.read_text())

@@ -34,6 +34,7 @@ from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 from tests.helpers.fake_backend import FakeBackend
+from tests.helpers.fake_clock import FakeClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 USER_VOLUME = 40
@@ -57,14 +58,6 @@ class WallClock:
         self.now = add_seconds(self.now, seconds)
 
 
-class MonoClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 class FakeSuspender:
     def __init__(self) -> None:
         self.calls = 0
@@ -81,7 +74,7 @@ class Rig:
         # Long tracks unless a test needs track ends.
         backend.lengths.update({_uri(i): 3_600_000 for i in range(3)})
         self.wall = WallClock()
-        self.mono = MonoClock()
+        self.mono = FakeClock()
         library = LibraryService(
             Library([Playlist("P", [Track(_uri(i), uid=f"t{i}") for i in range(3)], uid="p")])
         )

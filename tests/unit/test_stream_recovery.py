@@ -17,6 +17,7 @@ from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.stream_watchdog import StreamWatchdog
 from tests.helpers.fake_backend import FakeBackend
+from tests.helpers.fake_clock import FakeClock
 from tests.helpers.fake_resolver import FakeResolver, media
 
 WAIT_MS = 3000
@@ -29,17 +30,9 @@ WEB2 = Track("http://127.0.0.1/page2.html", "Page 2", kind=TrackKind.WEB, uid="w
 LOCAL = Track("file:///music/local.ogg", "Local", uid="local")
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 class Rig:
     def __init__(self, tracks: list[Track], qtbot: QtBot, policy: RetryPolicy = FAST) -> None:
-        self.clock = Clock()
+        self.clock = FakeClock()
         self.backend = FakeBackend()
         self.resolver = FakeResolver()
         self.library = LibraryService(Library([Playlist("P", tracks, uid="p")], "p"))
