@@ -79,9 +79,12 @@ class _Int64Adaptor(QDBusAbstractAdaptor):
 class Int64Source:
     """Makes ``QDBusVariant``s that hold a real int64 (see the module docstring)."""
 
-    def __init__(self, connection: QDBusConnection) -> None:
+    def __init__(self, connection: QDBusConnection, parent: QObject | None = None) -> None:
         self._connection = connection
-        self._holder = QObject()
+        # With the owner as parent, the holder goes when the owner goes, on the owner's thread.
+        # Owned by Python alone it went whenever a garbage collection ran, on whatever thread
+        # that was (a resolver's worker, say), and QtDBus warned about its adaptor's signals.
+        self._holder = QObject(parent)
         self._adaptor = _Int64Adaptor(self._holder)
         self._registered = False
 

@@ -95,7 +95,7 @@ class MprisService(QObject):
         self._deps = deps
         self._connection = connection
         self._pid = os.getpid() if pid is None else pid
-        self._int64 = Int64Source(connection)
+        self._int64 = Int64Source(connection, parent=self)
         self._object = MprisObject(self, connection, DBusValues(self._int64), parent=self)
         self._registered = False
         self._bus_name: str | None = None

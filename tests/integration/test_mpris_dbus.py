@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QProcess, QProcessEnvironment
-from PySide6.QtDBus import QDBusConnection
+from PySide6.QtDBus import QDBusAbstractAdaptor, QDBusConnection
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -673,6 +673,13 @@ def test_a_second_instance_takes_the_spec_fallback_name_and_shutdown_frees_names
         QDBusConnection.disconnectFromBus(other_name)
     service.shutdown()
     assert not _name_owned(qtbot, bus, BUS_NAME)
+
+
+def test_every_dbus_object_of_the_service_goes_with_it(service: MprisService) -> None:
+    # The three MPRIS interfaces and the int64 helper's adaptor. Were one of them not the
+    # service's descendant, it would be deleted whenever a garbage collection ran, on any
+    # thread, and QtDBus would warn about its signals there.
+    assert len(service.findChildren(QDBusAbstractAdaptor)) == 4
 
 
 def test_no_bus_gives_no_service_quietly(
