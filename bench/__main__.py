@@ -4,7 +4,7 @@ Figures only: nothing here passes or fails on timing. The "within" column just s
 figure is inside the target of issue 2 (or 3, the sleep timer), to save the reader the arithmetic.
 
     python -m bench                # full run, about 10 minutes
-    python -m bench --only steady  # CPU and RSS while playing: 3 rounds, about 6 minutes
+    python -m bench --only steady  # CPU and RSS while playing: 3 rounds, about 7 minutes
     python -m bench --quick        # 5 s warm-up, 10 s measure, 3 runs, 1 steady round,
                                    # shorter fades: about 4 minutes
     python -m bench --only timer   # the sleep timer alone: about 2.5 minutes (--quick: 1.5)
@@ -79,6 +79,10 @@ def _ratio(value: float | None, ref: float | None) -> str:
     return f"{value / ref:.2f}x"
 
 
+def _minus(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
+
+
 def _within(ok: bool | None) -> str:
     return "" if ok is None else ("yes" if ok else "NO")
 
@@ -150,7 +154,10 @@ def _paired_ratio(app: steady.SteadyResult, bare: steady.SteadyResult) -> float 
 
 
 def steady_rows(
-    bare: steady.SteadyResult, shown: steady.SteadyResult, mini: steady.SteadyResult
+    bare: steady.SteadyResult,
+    shown: steady.SteadyResult,
+    mini: steady.SteadyResult,
+    layout: steady.SteadyResult | None = None,
 ) -> list[Row]:
     rows: list[Row] = []
     bare_rss = bare.memory.rss_mb if bare.memory else None
@@ -176,6 +183,19 @@ def steady_rows(
                 f"bare: {_fmt(bare_pss, 'MB', 1)} / "
                 f"{_fmt(bare.memory.hwm_mb if bare.memory else None, 'MB', 1)}",
                 _ratio(pss, bare_pss),
+            )
+        )
+    if layout is not None and layout.memory is not None:
+        # The floor under the app's RSS: the toolkit, the layout and libVLC, no app code.
+        shown_rss = shown.memory.rss_mb if shown.memory else None
+        rows.append(
+            Row(
+                "  the same layout in stock widgets + libVLC, no app code",
+                _fmt(layout.memory.rss_mb, "MB", 1),
+                f"the app adds: {_fmt(_minus(shown_rss, layout.memory.rss_mb), 'MB', 1)}",
+                _ratio(shown_rss, layout.memory.rss_mb),
+                f"<= {RSS_TARGET_MB:.0f} MB",
+                _within(layout.memory.rss_mb <= RSS_TARGET_MB),
             )
         )
     rounds = len(bare.rounds)
@@ -521,10 +541,12 @@ def main(argv: list[str]) -> int:
                     showns.append(steady.measure_app(env, warmup, seconds, minimised=False))
                     _log(f"steady {k}/{rounds}: SleepPlayer minimised, {each}")
                     minis.append(steady.measure_app(env, warmup, seconds, minimised=True))
+                _log(f"steady: the same layout in stock widgets + libVLC, {each}")
+                layout = steady.measure_layout(env, warmup, seconds)
                 bare, shown, mini = (steady.median_of(x) for x in (bares, showns, minis))
                 title = f"playing {env.audio_file.name} to a PulseAudio null sink"
-                sections.append((title, steady_rows(bare, shown, mini)))
-                for r in (bare, shown, mini):
+                sections.append((title, steady_rows(bare, shown, mini, layout)))
+                for r in (bare, shown, mini, layout):
                     problems += [f"{r.label}: {p}" for p in r.problems]
                     notes += [f"{r.label}: {n}" for n in r.notes]
             if "timer" in parts:

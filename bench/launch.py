@@ -15,6 +15,7 @@ from bench.x11 import Display, MapWatcher
 #: The app's window title is "SleepPlayer" or "<track> — SleepPlayer".
 APP_TITLE = "SleepPlayer"
 BARE_QT_TITLE = "Bare PySide6 window"
+BARE_LAYOUT_TITLE = "Stock widget layout"
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -24,6 +25,10 @@ def app_argv(basedir: Path, items: list[str] | None = None) -> list[str]:
 
 def bare_qt_argv() -> list[str]:
     return [python(), "-m", "bench.bare_qt", BARE_QT_TITLE]
+
+
+def bare_layout_argv(audio: Path) -> list[str]:
+    return [python(), "-m", "bench.bare_layout", BARE_LAYOUT_TITLE, str(audio)]
 
 
 def bare_vlc_argv(audio: Path) -> list[str]:

@@ -17,8 +17,10 @@ from bench import procstat
 from bench.env import BenchEnv
 from bench.launch import (
     APP_TITLE,
+    BARE_LAYOUT_TITLE,
     Launched,
     app_argv,
+    bare_layout_argv,
     bare_vlc_argv,
     is_playing,
     quit_gracefully,
@@ -132,6 +134,26 @@ def measure_bare(env: BenchEnv, warmup: float, seconds: float) -> SteadyResult:
         _take(env, launched, warmup, seconds, r)
     finally:
         quit_gracefully(None, launched)
+    return r
+
+
+def measure_layout(env: BenchEnv, warmup: float, seconds: float) -> SteadyResult:
+    """The window's layout in stock widgets, no app logic, playing the same file: how much of
+    the app's memory the toolkit and the layout take before any of the app's own code."""
+    r = SteadyResult("stock layout + python-vlc")
+    with Display(env.display) as display:
+        argv = bare_layout_argv(env.audio_file)
+        launched = spawn_windowed(
+            env, display, argv, BARE_LAYOUT_TITLE, "steady-layout", START_TIMEOUT_S
+        )
+        try:
+            if launched.window is None or not wait_playing(env, launched.pid, START_TIMEOUT_S):
+                r.problems.append("the stock layout did not play: " + launched.log_tail())
+                return r
+            _take(env, launched, warmup, seconds, r)
+        finally:
+            quit_gracefully(display, launched)
+            r.problems.extend(launched.notes)
     return r
 
 
