@@ -26,7 +26,7 @@ from sleepplayer.desktop.suspend import SystemSuspender
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from sleepplayer.second_launch import launch_raises_window
 from sleepplayer.services.builtin_sounds import ensure_builtin_playlist
-from sleepplayer.services.controller import PlaybackController, make_resolver
+from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.opened_files import OpenedFiles
 from sleepplayer.services.persistence import LIBRARY, RESUME, SETTINGS, Store, load_state
@@ -40,6 +40,7 @@ from sleepplayer.services.usable_items import (
     split_by_policy,
     unusable_message,
 )
+from sleepplayer.services.web_resolution import make_resolver
 from sleepplayer.ui.actions import ActionRegistry
 from sleepplayer.ui.close_to_tray import CloseToTray
 from sleepplayer.ui.icons import app_icon

@@ -31,12 +31,13 @@ from sleepplayer.desktop.keep_awake import KeepAwake
 from sleepplayer.desktop.suspend import SystemSuspender
 from sleepplayer.headless_status import StatusLine
 from sleepplayer.playback.backend import PlayerState
-from sleepplayer.services.controller import PlaybackController, make_resolver
+from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.gain_ramp import GainRamp
 from sleepplayer.services.item_loader import ItemLoader
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.persistence import load_state
 from sleepplayer.services.sleep_timer import SleepTimer
+from sleepplayer.services.web_resolution import make_resolver
 
 #: Ctrl+C fades out over this long rather than cutting the sound.
 QUICK_FADE_S = 1.5

@@ -20,10 +20,11 @@ Between attempts the engine is stopped (``stop`` does not block on a dead connec
 ``vlc_backend``) and the status says "Reconnecting in 4 s (attempt 3)". Each attempt is a fresh
 start, so the volume the audio returns at is the effective volume of that moment.
 
-WEB items are resolved (``playback.resolver``) when they are about to play: an unexpired cached
-resolution plays at once, otherwise the status says "Resolving…". About 30 s before a finite
-item ends (one single-shot timer, rescheduled on seek), the next WEB item is resolved ahead, so
-it starts without a gap. Stream URLs and now-playing titles are never written to the library.
+WEB items are resolved (``services.web_resolution``) when they are about to play: an unexpired
+cached resolution plays at once, otherwise the status says "Resolving…". About 30 s before a
+finite item ends (one single-shot timer, rescheduled on seek), the next WEB item is resolved
+ahead, so it starts without a gap. Stream URLs and now-playing titles are never written to the
+library.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.retry_schedule import RetrySchedule
 from sleepplayer.services.stream_watchdog import StreamWatchdog
+from sleepplayer.services.web_resolution import WebResolution
 
 if TYPE_CHECKING:  # imported when the first web item plays, not at start-up
     from sleepplayer.playback.resolver import Resolver
@@ -147,18 +149,13 @@ class PlaybackController(QObject):
         self._verify_tries = 0
         self._pause_when_playing = False  # a reload of a paused track stays paused
         self._halt_at_track_end = False
-        # Network items (see the module docstring). The resolver, if made by the factory
-        # when the first web item needs it, belongs to the controller (shut down with it).
-        self._resolver: Resolver | None = None
-        self._resolver_factory = resolver_factory
-        self._owns_resolver = False
+        # Network items (see the module docstring).
+        self._web = WebResolution(resolver, resolver_factory, self)
         self._watchdog = watchdog or StreamWatchdog(parent=self)
         self._retries = RetrySchedule(retry or RetryPolicy(), clock, self)
         self._quiet_stop = False  # the engine's STOPPED that a recovery causes is not news
         self._media: ResolvedMedia | None = None  # the current WEB item's resolution
         self._force_resolve = False
-        self._resolve_rid: int | None = None
-        self._prefetch_rid: int | None = None
         self._stream_title = ""
         self._status = ""
 
@@ -169,8 +166,8 @@ class PlaybackController(QObject):
         self._prefetch_timer.timeout.connect(self._prefetch_next)
         self._watchdog.stalled.connect(self._on_stalled)
         self._watchdog.checked.connect(self._on_stream_checked)
-        if resolver is not None:
-            self._adopt_resolver(resolver)
+        self._web.resolved.connect(self._on_resolved)
+        self._web.failed.connect(self._on_resolve_failed)
 
         self._poll = QTimer(self)
         self._poll.setInterval(POSITION_POLL_MS)
@@ -254,11 +251,11 @@ class PlaybackController(QObject):
             self._play_playlist(current.uid)
 
     def pause(self) -> None:
-        if self._retries.active or self._resolve_rid is not None:
+        if self._retries.active or self._web.pending:
             # Waiting for a server or a resolution: stop trying. Play starts the item again
             # (at the position a finite one had).
             self._end_recovery()
-            self._cancel_resolve()
+            self._web.cancel()
             if self._loaded:
                 self._stop_engine_quietly()
             self._set_state(PlayerState.PAUSED)
@@ -274,7 +271,7 @@ class PlaybackController(QObject):
 
     def stop(self) -> None:
         self._end_recovery()
-        self._cancel_resolve()
+        self._web.cancel()
         self._pending_seek_ms = None
         if self._loaded:
             self._backend.stop()
@@ -448,12 +445,7 @@ class PlaybackController(QObject):
         self._prefetch_timer.stop()
         self._watchdog.disarm()
         self._end_recovery()
-        self._cancel_resolve()
-        if self._resolver is not None and self._prefetch_rid is not None:
-            self._resolver.cancel(self._prefetch_rid)
-        self._prefetch_rid = None
-        if self._owns_resolver and self._resolver is not None:
-            self._resolver.shutdown()
+        self._web.shutdown()
         if self._loaded:
             self._backend.stop()
             self._loaded = False
@@ -512,7 +504,7 @@ class PlaybackController(QObject):
         if not keep_pending_seek:
             self._pending_seek_ms = None
         self._end_recovery()
-        self._cancel_resolve()
+        self._web.cancel()
         self._media = None
         self._watchdog.forget_position()
         self._set_stream_title("")
@@ -524,16 +516,15 @@ class PlaybackController(QObject):
 
     def _open(self, track: Track) -> None:
         """Put the track into the engine and play; a web page is resolved first."""
-        resolver = self._web_resolver() if track.kind == TrackKind.WEB else None
-        if resolver is not None:
-            media = None if self._force_resolve else resolver.cached(track.uri)
+        if track.kind == TrackKind.WEB and self._web.available:
+            media = None if self._force_resolve else self._web.cached(track.uri)
             if media is None:
                 self._loaded = False
                 self._watchdog.disarm()
                 if not self._retries.active:
                     self._set_status(RESOLVING)
                 self._set_state(PlayerState.OPENING)
-                self._resolve_rid = resolver.resolve(track.uri, force=self._force_resolve)
+                self._web.request(track.uri, force=self._force_resolve)
                 return
             self._use_resolution(media)
             return
@@ -701,7 +692,7 @@ class PlaybackController(QObject):
         """Mark the current item unavailable, say why, and move on."""
         track = self._track
         self._end_recovery()
-        self._cancel_resolve()
+        self._web.cancel()
         if self._loaded:
             self._stop_engine_quietly()
         self._loaded = False
@@ -822,7 +813,7 @@ class PlaybackController(QObject):
                 self._anchor(reached)
         if force_resolve and track.kind == TrackKind.WEB:
             self._force_resolve = True
-        self._cancel_resolve()
+        self._web.cancel()
         if self._loaded:
             self._stop_engine_quietly()
         self._schedule_retry(reason)
@@ -865,24 +856,6 @@ class PlaybackController(QObject):
             self.stream_title_changed.emit(title)
 
     # ------------------------------------------------------------------ resolving web pages
-    def _adopt_resolver(self, resolver: Resolver) -> None:
-        self._resolver = resolver
-        resolver.resolved.connect(self._on_resolved)
-        resolver.failed.connect(self._on_resolve_failed)
-
-    def _web_resolver(self) -> Resolver | None:
-        """The resolver, made on first use by the factory; None plays page URLs as they are."""
-        if self._resolver is None and self._resolver_factory is not None:
-            factory, self._resolver_factory = self._resolver_factory, None
-            self._adopt_resolver(factory())
-            self._owns_resolver = True
-        return self._resolver
-
-    def _cancel_resolve(self) -> None:
-        if self._resolve_rid is not None and self._resolver is not None:
-            self._resolver.cancel(self._resolve_rid)
-        self._resolve_rid = None
-
     def _use_resolution(self, media: ResolvedMedia) -> None:
         self._media = media
         track = self._track
@@ -893,25 +866,13 @@ class PlaybackController(QObject):
             self.duration_changed.emit(media.duration_ms)
         self._load(media.stream_url, media.http_headers)
 
-    def _on_resolved(self, rid: int, media: object) -> None:
-        if rid == self._prefetch_rid:
-            self._prefetch_rid = None  # the resolver keeps it in its cache
-            return
-        if rid != self._resolve_rid or not isinstance(media, ResolvedMedia):
-            return
-        self._resolve_rid = None
+    def _on_resolved(self, media: ResolvedMedia) -> None:
         self._force_resolve = False
         if not self._retries.active:
             self._set_status("")
         self._use_resolution(media)
 
-    def _on_resolve_failed(self, rid: int, message: str) -> None:
-        if rid == self._prefetch_rid:
-            self._prefetch_rid = None  # tried again when the item is about to play
-            return
-        if rid != self._resolve_rid:
-            return
-        self._resolve_rid = None
+    def _on_resolve_failed(self, message: str) -> None:
         if self._retries.active:
             self._schedule_retry(message)  # one more failed attempt (the network may be down)
         else:
@@ -923,7 +884,7 @@ class PlaybackController(QObject):
         self._prefetch_timer.stop()
         if self._state != PlayerState.PLAYING or self._duration_ms <= 0:
             return
-        if self._resolver is None and self._resolver_factory is None:
+        if not self._web.available:
             return
         left = self._duration_ms - self.position_ms()
         self._prefetch_timer.start(max(0, left - PREFETCH_LEAD_MS))
@@ -934,21 +895,8 @@ class PlaybackController(QObject):
         # A copy answers "what comes next" without moving the real cursor.
         uid = copy.deepcopy(self._queue).next(auto=True, playable=self._is_playable)
         track = self._find(uid)
-        if track is None or track.kind != TrackKind.WEB:
-            return
-        resolver = self._web_resolver()
-        if resolver is None or resolver.cached(track.uri) is not None:
-            return
-        if self._prefetch_rid is not None:
-            resolver.cancel(self._prefetch_rid)
-        self._prefetch_rid = resolver.resolve(track.uri)
-
-
-def make_resolver() -> Resolver:
-    """The app's resolver, imported and made when the first web item plays."""
-    from sleepplayer.playback.resolver import Resolver
-
-    return Resolver()
+        if track is not None and track.kind == TrackKind.WEB:
+            self._web.resolve_ahead(track.uri)
 
 
 def _is_network(track: Track) -> bool:

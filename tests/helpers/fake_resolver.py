@@ -38,6 +38,7 @@ class FakeResolver(Resolver):
         self.cancelled: list[int] = []
         self.pending: dict[int, str] = {}
         self.auto = True
+        self.was_shut_down = False
         self.now = 1000.0
         self._rid = 0
 
@@ -70,4 +71,5 @@ class FakeResolver(Resolver):
         self.pending.pop(request_id, None)
 
     def shutdown(self) -> None:
+        self.was_shut_down = True
         self.pending.clear()
