@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -87,10 +87,14 @@ LATE_LIMIT_S = 5.0
 
 
 def _system_clock() -> Callable[[], datetime]:
-    zone = local_zone()
+    """The wall clock in the local zone, looked up on the first reading (zoneinfo costs
+    0.5 MB, and a night without a timer never reads the clock)."""
+    zone: list[tzinfo] = []
 
     def now() -> datetime:
-        return datetime.now(zone)
+        if not zone:
+            zone.append(local_zone())
+        return datetime.now(zone[0])
 
     return now
 
@@ -535,7 +539,11 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
         self._emit_if_changed()
 
     def _on_controller_play_requested(self) -> None:
-        if self._phase is TimerPhase.IDLE and bedtime_due(self._settings, self._now().time()):
+        if (
+            self._phase is TimerPhase.IDLE
+            and self._settings.bedtime_enabled  # the clock (and zoneinfo) only when it can arm
+            and bedtime_due(self._settings, self._now().time())
+        ):
             self.arm_default()
             self._auto_armed = True
             self.message.emit(AUTO_ARM_MESSAGE)

@@ -50,8 +50,10 @@ class WallClock:
 
     def __init__(self) -> None:
         self.now = datetime(2024, 6, 1, 23, 0, tzinfo=BERLIN)
+        self.reads = 0
 
     def __call__(self) -> datetime:
+        self.reads += 1
         return self.now
 
     def jump(self, seconds: float) -> None:
@@ -749,6 +751,15 @@ def test_bedtime_is_off_by_default_and_leaves_a_chosen_timer_alone(rig: Rig) -> 
     rig.timer.arm(SleepPlan(SleepMode.END_OF_TRACK))
     rig.controller.play()
     assert rig.timer.plan is not None and rig.timer.plan.mode is SleepMode.END_OF_TRACK
+
+
+def test_with_bedtime_off_playing_never_reads_the_clock(rig: Rig) -> None:
+    # The system clock looks up the time zone (zoneinfo, 0.5 MB for the whole night) on its
+    # first reading; a night with no timer and no bedtime window never needs it.
+    reads = rig.wall.reads
+    rig.controller.play()
+    assert _state(rig) is PlayerState.PLAYING
+    assert rig.wall.reads == reads
 
 
 def test_undo_only_undoes_an_automatic_arm(rig: Rig) -> None:
