@@ -103,7 +103,6 @@ import contextlib
 import ctypes
 import enum
 import os
-import platform
 import re
 import sys
 import threading
@@ -198,6 +197,8 @@ def install_instructions() -> str:
             "  sudo apt install libvlc5 vlc-plugin-base\n"
             "(Fedora: sudo dnf install vlc-libs; Arch: sudo pacman -S vlc)."
         )
+    import platform  # only on this error path: it costs resident memory all night
+
     where = "Windows" if sys.platform.startswith("win") else "macOS"
     return (
         f"Install VLC 3 for {where} ({bits}, matching this Python: {platform.machine()}) from "

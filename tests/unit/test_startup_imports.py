@@ -47,6 +47,11 @@ def test_the_playback_engine_does_not_start_openssl() -> None:
     assert loaded_after_import("playback.vlc_backend", {"hashlib", "_hashlib"}) == []
 
 
+def test_the_playback_engine_leaves_platform_to_its_error_message() -> None:
+    # It is imported when the window has been shown; only the VLC install hint uses it.
+    assert loaded_after_import("playback.vlc_backend", {"platform"}) == []
+
+
 def test_the_window_app_does_not_start_openssl() -> None:
     assert loaded_after_import("app", {"hashlib", "_hashlib"}) == []
 
