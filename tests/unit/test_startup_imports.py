@@ -70,3 +70,21 @@ def test_reading_an_opus_files_tags_loads_only_the_ogg_opus_reader() -> None:
     assert "mutagen.oggopus" in loaded
     # mutagen.File with no list of formats imports all 24 readers (about 4 MB).
     assert not {"mutagen.id3", "mutagen.mp4", "mutagen.asf", "mutagen.flac"} & set(loaded)
+
+
+def test_no_module_source_stays_in_memory_after_start_up() -> None:
+    # PySide6's import hook reads the source of every module imported after it, into
+    # linecache (about 6 MB for the app); the app's replacement reads files without keeping
+    # them, and drops what the hook read before it was replaced.
+    code = (
+        "import json, linecache\n"
+        "from sleepplayer.desktop import pyside_import_hook\n"
+        "pyside_import_hook.install()\n"
+        "import sleepplayer.app\n"
+        "print(json.dumps(sorted(linecache.cache)))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    ).stdout
+    assert json.loads(out.splitlines()[-1]) == []
