@@ -14,7 +14,7 @@ import dataclasses
 from typing import Protocol
 
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QStyleOptionMenuItem, QWidget
 
 from sleepplayer.core.sleep_plan import SleepMode, SleepPlan
 from sleepplayer.playback.backend import PlayerState
@@ -41,7 +41,21 @@ class TrayHost(Protocol):
     def quit(self) -> None: ...
 
 
-class TrayMenu(QMenu):
+class KeylessMenu(QMenu):
+    """A menu that leaves out its actions' shortcuts.
+
+    The tray shares the window's actions, but their keys work only in the window: "Space"
+    beside Play/Pause in the tray would promise what the tray does not do. Qt can hide
+    shortcuts only per action or for every context menu at once, and the same actions serve
+    the window's menus, so the text is cut here, where each item is drawn.
+    """
+
+    def initStyleOption(self, option: QStyleOptionMenuItem, action: QAction) -> None:
+        super().initStyleOption(option, action)
+        option.text = option.text.split("\t", 1)[0]  # Qt appends "\t<shortcut>"
+
+
+class TrayMenu(KeylessMenu):
     """Now playing; Play/Pause, Next, Previous; Sleep Timer ▸; Resume from Where I Fell Asleep;
     Playlists ▸; Show/Hide Window; Quit. While the suspend countdown runs, it says so at the
     top and offers Cancel Suspend."""
@@ -80,7 +94,7 @@ class TrayMenu(QMenu):
         self.timer_menu = self._build_timer_menu()
         self.addMenu(self.timer_menu)
         self.addAction(actions["timer_resume"])
-        self.playlists_menu = QMenu("Playlists", self)
+        self.playlists_menu = KeylessMenu("Playlists", self)
         self._playlist_group = QActionGroup(self)
         self._playlist_actions: dict[str, QAction] = {}
         self.addMenu(self.playlists_menu)
@@ -121,7 +135,7 @@ class TrayMenu(QMenu):
         return action
 
     def _build_timer_menu(self) -> QMenu:
-        menu = QMenu("Sleep Timer", self)
+        menu = KeylessMenu("Sleep Timer", self)
         self.preset_actions: dict[int, QAction] = {}
         # One of them or none: drawn as a dot on the armed one. As plain checkable items,
         # Fusion drew an empty box on the highlighted row, a dark square on the dark menu.

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+from PySide6.QtWidgets import QMenu, QStyleOptionMenuItem, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from sleepplayer import APP_NAME
@@ -186,6 +186,31 @@ def test_playback_items_are_the_registry_actions(rig: Rig) -> None:
     assert rig.controller.current_track.uid == "t1"
     rig.registry["play_pause"].trigger()
     assert rig.controller.state is PlayerState.PAUSED
+
+
+def _drawn_text(menu: QMenu, action: QAction) -> str:
+    """The text Qt draws for ``action`` in ``menu``: shortcuts come after a tab."""
+    option = QStyleOptionMenuItem()
+    menu.initStyleOption(option, action)
+    return option.text
+
+
+def test_the_tray_shows_no_window_shortcuts_and_the_window_menus_still_do(rig: Rig) -> None:
+    # The keys work in the window only; next to a tray item they would promise otherwise.
+    rig.timer.arm(SleepPlan())  # shows +5 min, +15 min and Cancel, which have shortcuts
+    tray_items = [
+        (menu, action)
+        for menu in (rig.menu, rig.menu.timer_menu, rig.menu.playlists_menu)
+        for action in menu.actions()
+        if not action.isSeparator() and action.menu() is None
+    ]
+    assert any(not action.shortcut().isEmpty() for _, action in tray_items)
+    for menu, action in tray_items:
+        assert "\t" not in _drawn_text(menu, action), action.text()
+    window_menus = [a.menu() for a in rig.window.menuBar().actions() if a.menu() is not None]
+    play_pause = rig.registry["play_pause"]
+    holder = next(m for m in window_menus if isinstance(m, QMenu) and play_pause in m.actions())
+    assert _drawn_text(holder, play_pause).endswith("\tSpace")
 
 
 def test_now_playing_line_follows_the_track(rig: Rig) -> None:
