@@ -1,8 +1,9 @@
 """The tray's menu: everything a sleepy user needs without the window.
 
-The playback and timer commands are the :class:`ActionRegistry`'s own QActions, so their
-shortcuts, icons and enabled state live in one place, and triggering them reports activity to
-the sleep timer exactly as in the window. The rest (presets, playlists, the window) are the
+The playback and timer commands are copies of the :class:`ActionRegistry`'s QActions without
+their shortcuts (:mod:`sleepplayer.ui.mirror_action`): text, icon and enabled state follow the
+registry's, and each triggers the registry's action, which reports activity to the sleep timer
+exactly as in the window. The rest (presets, playlists, the window) are the
 menu's own actions, and report activity by the same rule (:mod:`sleepplayer.services.activity`).
 
 Nothing here holds state: every line is read from the services when they signal a change.
@@ -14,7 +15,7 @@ import dataclasses
 from typing import Protocol
 
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QMenu, QStyleOptionMenuItem, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from sleepplayer.core.sleep_plan import SleepMode, SleepPlan
 from sleepplayer.playback.backend import PlayerState
@@ -25,6 +26,7 @@ from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 from sleepplayer.ui import icons
 from sleepplayer.ui.actions import ActionRegistry
 from sleepplayer.ui.main_window import MainWindow
+from sleepplayer.ui.mirror_action import MirrorAction
 from sleepplayer.ui.tray_text import menu_text, now_playing_text, timer_text
 
 #: The sleep-timer presets, in minutes.
@@ -41,21 +43,7 @@ class TrayHost(Protocol):
     def quit(self) -> None: ...
 
 
-class KeylessMenu(QMenu):
-    """A menu that leaves out its actions' shortcuts.
-
-    The tray shares the window's actions, but their keys work only in the window: "Space"
-    beside Play/Pause in the tray would promise what the tray does not do. Qt can hide
-    shortcuts only per action or for every context menu at once, and the same actions serve
-    the window's menus, so the text is cut here, where each item is drawn.
-    """
-
-    def initStyleOption(self, option: QStyleOptionMenuItem, action: QAction) -> None:
-        super().initStyleOption(option, action)
-        option.text = option.text.split("\t", 1)[0]  # Qt appends "\t<shortcut>"
-
-
-class TrayMenu(KeylessMenu):
+class TrayMenu(QMenu):
     """Now playing; Play/Pause, Next, Previous; Sleep Timer ▸; Resume from Where I Fell Asleep;
     Playlists ▸; Show/Hide Window; Quit. While the suspend countdown runs, it says so at the
     top and offers Cancel Suspend."""
@@ -88,13 +76,18 @@ class TrayMenu(KeylessMenu):
         self.cancel_suspend_action.triggered.connect(self._on_cancel_suspend_triggered)
         self.addAction(self.cancel_suspend_action)
         self.addSeparator()
+        #: The registry's actions the tray offers, by id, as copies without shortcuts.
+        self.mirrors = {
+            action_id: MirrorAction(actions[action_id], self)
+            for action_id in ("play_pause", "next", "previous", "timer_resume", *ARMED_ACTION_IDS)
+        }
         for action_id in ("play_pause", "next", "previous"):
-            self.addAction(actions[action_id])
+            self.addAction(self.mirrors[action_id])
         self.addSeparator()
         self.timer_menu = self._build_timer_menu()
         self.addMenu(self.timer_menu)
-        self.addAction(actions["timer_resume"])
-        self.playlists_menu = KeylessMenu("Playlists", self)
+        self.addAction(self.mirrors["timer_resume"])
+        self.playlists_menu = QMenu("Playlists", self)
         self._playlist_group = QActionGroup(self)
         self._playlist_actions: dict[str, QAction] = {}
         self.addMenu(self.playlists_menu)
@@ -135,7 +128,7 @@ class TrayMenu(KeylessMenu):
         return action
 
     def _build_timer_menu(self) -> QMenu:
-        menu = KeylessMenu("Sleep Timer", self)
+        menu = QMenu("Sleep Timer", self)
         self.preset_actions: dict[int, QAction] = {}
         # One of them or none: drawn as a dot on the armed one. As plain checkable items,
         # Fusion drew an empty box on the highlighted row, a dark square on the dark menu.
@@ -153,8 +146,9 @@ class TrayMenu(KeylessMenu):
         self.custom_action = menu.addAction("Custom\u2026")
         self.custom_action.triggered.connect(self._on_custom_triggered)
         self._armed_separator = menu.addSeparator()
-        self._armed_separator.setVisible(False)
-        self._armed_shown = False
+        for action_id in ARMED_ACTION_IDS:
+            menu.addAction(self.mirrors[action_id])
+        self._show_armed_actions(False)
         return menu
 
     def _refresh_icons(self) -> None:
@@ -228,17 +222,9 @@ class TrayMenu(KeylessMenu):
                 action.setChecked(checked)
 
     def _show_armed_actions(self, shown: bool) -> None:
-        # The registry's actions are shared with the window's menu, so they are added and
-        # removed here rather than hidden (hiding would hide them there too).
-        if shown == self._armed_shown:
-            return
-        self._armed_shown = shown
         for action_id in ARMED_ACTION_IDS:
-            if shown:
-                self.timer_menu.addAction(self._actions[action_id])
-            else:
-                self.timer_menu.removeAction(self._actions[action_id])
-        self._armed_separator.setVisible(shown)
+            _set_visible(self.mirrors[action_id], shown)
+        _set_visible(self._armed_separator, shown)
 
     def _rebuild_playlists(self) -> None:
         for action in self._playlist_actions.values():
