@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from sleepplayer import APP_ID, APP_NAME, __version__
-from sleepplayer.bootstrap import VlcUnavailableError, create_backend, expand_items
+from sleepplayer.bootstrap import VlcUnavailableError, create_backend, open_items
 from sleepplayer.cli import EXIT_NO_VLC, sleep_plan_from_args
 from sleepplayer.core.model import RepeatMode
 from sleepplayer.core.paths import AppPaths
@@ -34,12 +34,7 @@ from sleepplayer.services.quiet_start import QuietStart
 from sleepplayer.services.remote_commands import RemoteCommands
 from sleepplayer.services.sleep_timer import SleepTimer, Suspender
 from sleepplayer.services.timer_phase import TimerPhase
-from sleepplayer.services.usable_items import (
-    Unusable,
-    set_aside_unusable,
-    split_by_policy,
-    unusable_message,
-)
+from sleepplayer.services.usable_items import Unusable, unusable_message
 from sleepplayer.services.web_resolution import make_resolver
 from sleepplayer.ui.actions import ActionRegistry
 from sleepplayer.ui.close_to_tray import CloseToTray
@@ -261,19 +256,9 @@ class SleepPlayerApp:
 
     # ------------------------------------------------------------------ actions
     def open_items(self, items: list[str]) -> list[Unusable]:
-        """Play command-line items: a saved playlist by name, or files, folders, playlist
-        files and web links, gathered in the "Opened files" playlist. Opens that come
-        quickly one after another (a file manager's several files) add up; see
-        :mod:`sleepplayer.services.opened_files`.
-
-        Returns the items left out (not there, refused; see
-        :mod:`sleepplayer.services.usable_items`) for the caller to name. With none usable,
-        nothing changes: what plays plays on."""
-        allowed, refused = split_by_policy(items)
-        checked = set_aside_unusable(expand_items(allowed, self.library.library))
-        if checked.has_usable():
-            self.opened_files.open(checked.usable)
-        return refused + checked.unusable
+        """Play command-line items (see :func:`sleepplayer.bootstrap.open_items`); returns
+        the items left out, for the caller to name."""
+        return open_items(self.opened_files, items, self.library.library)
 
     def _open_uri(self, uri: str) -> None:
         """MPRIS OpenUri: like a second launch's item, named in the window when unusable."""

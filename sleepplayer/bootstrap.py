@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from sleepplayer.core.links import OpenItems, has_scheme, is_playlist_file, is_web_url, local_path
 from sleepplayer.core.model import Library
 from sleepplayer.playback.backend import PlaybackBackend
+from sleepplayer.services.opened_files import OpenedFiles
+from sleepplayer.services.usable_items import Unusable, set_aside_unusable, split_by_policy
 
 
 class VlcUnavailableError(RuntimeError):
@@ -88,3 +90,18 @@ def expand_items(items: Sequence[str], library: Library) -> OpenItems:
         else:
             opened.paths.append(path)
     return opened
+
+
+def open_items(opened: OpenedFiles, items: Sequence[str], library: Library) -> list[Unusable]:
+    """Play items opened from outside (a second launch, MPRIS OpenUri) through ``opened``:
+    a saved playlist by name, or files, folders, playlist files and web links gathered in
+    "Opened files" (see :mod:`sleepplayer.services.opened_files`).
+
+    Returns the items left out (not there, refused; see
+    :mod:`sleepplayer.services.usable_items`) for the caller to name. With none usable,
+    nothing changes: what plays plays on."""
+    allowed, refused = split_by_policy(items)
+    checked = set_aside_unusable(expand_items(allowed, library))
+    if checked.has_usable():
+        opened.open(checked.usable)
+    return refused + checked.unusable

@@ -1,7 +1,8 @@
 """``--headless``: the same controller as the window app, with a status line instead of a window.
 
-Exits 0 when the queue or the sleep timer ends; Ctrl+C (or SIGTERM) fades out quickly, stops,
-and exits 130.
+Exits 0 when the queue or the sleep timer ends, or on MPRIS Quit; Ctrl+C (or SIGTERM) fades
+out quickly, stops, and exits 130. On Linux it is an MPRIS player like the window app, so media
+keys and ``playerctl`` control it; it has no window to raise.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication, QSocketNotifier, QTimer
 
 from sleepplayer import APP_NAME
-from sleepplayer.bootstrap import VlcUnavailableError, create_backend, expand_items
+from sleepplayer.bootstrap import VlcUnavailableError, create_backend, expand_items, open_items
 from sleepplayer.cli import (
     EXIT_INTERRUPTED,
     EXIT_NO_VLC,
@@ -28,6 +29,7 @@ from sleepplayer.core.model import Library
 from sleepplayer.core.paths import AppPaths
 from sleepplayer.desktop.inhibit import SleepInhibitor
 from sleepplayer.desktop.keep_awake import KeepAwake
+from sleepplayer.desktop.now_playing import NowPlayingDeps, create_now_playing
 from sleepplayer.desktop.suspend import SystemSuspender
 from sleepplayer.headless_status import StatusLine
 from sleepplayer.playback.backend import PlayerState
@@ -35,8 +37,10 @@ from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.gain_ramp import GainRamp
 from sleepplayer.services.item_loader import ItemLoader
 from sleepplayer.services.library import LibraryService
+from sleepplayer.services.opened_files import OpenedFiles
 from sleepplayer.services.persistence import load_state
 from sleepplayer.services.sleep_timer import SleepTimer
+from sleepplayer.services.usable_items import unusable_message
 from sleepplayer.services.web_resolution import make_resolver
 
 #: Ctrl+C fades out over this long rather than cutting the sound.
@@ -164,12 +168,35 @@ def run_headless(args: argparse.Namespace) -> int:
     ticker.start()
     signals = SignalBridge(interrupted)
 
+    # Media keys, the sound menu and playerctl work here too (MPRIS; quietly none without a
+    # session bus). There is no window to raise; OpenUri plays in place of the command line.
+    opened = OpenedFiles(library, controller)
+
+    def open_uri(uri: str) -> None:
+        unusable = open_items(opened, [uri], saved.library)
+        if unusable:
+            print(f"\nsleepplayer: {unusable_message(unusable)}", file=sys.stderr)
+
+    now_playing = create_now_playing(
+        NowPlayingDeps(
+            controller,
+            library,
+            timer,
+            raise_window=lambda: None,
+            quit_app=lambda: quit_with(EXIT_OK),
+            open_uri=open_uri,
+            has_window=False,
+        )
+    )
+
     # Files, folders, playlist files (read, never saved) and web links, in that order.
     loader = ItemLoader(library)
     loader.finished.connect(on_loaded)
     loader.load(playlist_uid, expand_items(args.items, saved.library))
 
     app.exec()
+    if now_playing is not None:  # first: the desktop stops offering our controls
+        now_playing.shutdown()
     ticker.stop()
     status.finish()
     signals.close()

@@ -229,7 +229,7 @@ class MprisService(QObject):
     # ------------------------------------------------------------------ properties
     def properties(self, interface: str) -> dict[str, Value] | DBusError:
         if interface == ROOT_INTERFACE:
-            return root_properties()
+            return root_properties(has_window=self._deps.has_window)
         if interface == PLAYER_INTERFACE:
             values = player_properties(self._view())
             values["Position"] = position(self._deps.controller.position_ms())
@@ -291,7 +291,8 @@ class MprisService(QObject):
         return user_command(self._deps.timer, self._deps.controller, command)
 
     def raise_window(self) -> None:
-        self._deps.raise_window()
+        if self._deps.has_window:  # CanRaise is false otherwise; a caller may still ask
+            self._deps.raise_window()
 
     def quit_app(self) -> None:
         self._deps.quit_app()

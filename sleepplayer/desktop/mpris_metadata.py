@@ -166,10 +166,10 @@ def position(position_ms: int) -> Int64:
     return Int64(max(0, position_ms) * _US_PER_MS)
 
 
-def root_properties() -> dict[str, Value]:
+def root_properties(*, has_window: bool = True) -> dict[str, Value]:
     return {
         "CanQuit": True,
-        "CanRaise": True,
+        "CanRaise": has_window,
         "HasTrackList": False,
         "Identity": APP_NAME,
         "DesktopEntry": APP_ID,

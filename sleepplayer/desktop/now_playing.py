@@ -57,6 +57,8 @@ class NowPlayingDeps:
     quit_app: Callable[[], None]
     #: Opens and plays one URI like a command-line item. It has passed the URL policy.
     open_uri: Callable[[str], None]
+    #: False for the headless player: nothing to raise, and the desktop is told so.
+    has_window: bool = True
 
 
 def has_mpris(platform: str = sys.platform) -> bool:

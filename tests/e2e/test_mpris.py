@@ -3,15 +3,18 @@ what a desktop's media keys and sound menu do."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from sleepplayer.desktop.mpris_metadata import BUS_NAME, OBJECT_PATH, PLAYER_INTERFACE
-from tests.e2e.conftest import RunningApp, wait_until
+from tests.e2e.conftest import ROOT, RunningApp, wait_until
+from tests.helpers.audio import make_tone
 from tests.helpers.dbus_session import PrivateBus
 from tests.helpers.dbus_text import Typed, parse_messages
 from tests.helpers.desktop_env import PulseAudio
@@ -116,3 +119,58 @@ def test_media_keys_and_sound_menu_control_the_real_app(
     finally:
         monitor.terminate()
         monitor.wait(5)
+
+
+def _root_property(bus: PrivateBus, name: str) -> str:
+    reply = _client(
+        bus, "dbus-send", "--session", "--print-reply", f"--dest={BUS_NAME}", OBJECT_PATH,
+        "org.freedesktop.DBus.Properties.Get", "string:org.mpris.MediaPlayer2", f"string:{name}",
+    )  # fmt: skip
+    assert reply.returncode == 0, reply.stderr
+    return reply.stdout.split()[-1]
+
+
+def test_media_keys_control_the_headless_player(
+    pulse: PulseAudio, bus: PrivateBus, tmp_path: Path
+) -> None:
+    tone = make_tone(tmp_path / "tone.wav", 60.0, 440, 0.3)
+    env = {**os.environ, **pulse.env, **bus.env, "SLEEPPLAYER_AOUT": "pulse"}
+    env.pop("DISPLAY", None)  # a terminal with no desktop on screen, only its session bus
+    log_path = tmp_path / "headless.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sleepplayer", "--headless", "--basedir",
+             str(tmp_path / "h"), str(tone)],
+            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+        )  # fmt: skip
+    try:
+        wait_until(lambda: _playerctl(bus, "status") == "Playing", 20, "headless on the bus")
+        assert _stream_volume(pulse) is not None
+        assert _root_property(bus, "CanRaise") == "false"  # no window to bring up
+        assert _playerctl(bus, "metadata", "xesam:url") == tone.as_uri()
+
+        _playerctl(bus, "play-pause")  # the Play/Pause media key
+        wait_until(lambda: _playerctl(bus, "status") == "Paused", 10, "paused by the key")
+        wait_until(lambda: _stream_volume(pulse) is None, 10, "the stream to pause")
+        _playerctl(bus, "play-pause")
+        wait_until(lambda: _stream_volume(pulse) is not None, 10, "playing again")
+
+        other = make_tone(tmp_path / "other.wav", 60.0, 550, 0.3)
+        _playerctl(bus, "open", other.as_uri())  # OpenUri: plays instead
+        wait_until(
+            lambda: _playerctl(bus, "metadata", "xesam:url") == other.as_uri(), 15, "OpenUri"
+        )
+        assert _playerctl(bus, "status") == "Playing"
+
+        quit_reply = _client(
+            bus, "dbus-send", "--session", "--print-reply", f"--dest={BUS_NAME}", OBJECT_PATH,
+            "org.mpris.MediaPlayer2.Quit",
+        )  # fmt: skip
+        assert quit_reply.returncode == 0, quit_reply.stderr
+        assert process.wait(10) == 0
+        assert _playerctl(bus, "status") == ""  # gone from the bus
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)
+    assert "Traceback" not in log_path.read_text()

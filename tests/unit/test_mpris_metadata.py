@@ -187,6 +187,7 @@ def test_root_properties() -> None:
     assert values["HasTrackList"] is False
     assert values["SupportedUriSchemes"] == ["file", "http", "https"]
     assert all(isinstance(t, str) and "/" in t for t in values["SupportedMimeTypes"])  # type: ignore[union-attr]
+    assert root_properties(has_window=False)["CanRaise"] is False  # the headless player
 
 
 @pytest.mark.parametrize(
