@@ -3,8 +3,8 @@
 Figures only: nothing here passes or fails on timing. The "within" column just says whether a
 figure is inside the target of issue 2 (or 3, the sleep timer), to save the reader the arithmetic.
 
-    python -m bench                # full run, about 10 minutes
-    python -m bench --only steady  # CPU and RSS while playing: 3 rounds, about 7 minutes
+    python -m bench                # full run, about 12 minutes
+    python -m bench --only steady  # CPU and RSS while playing: 3 rounds, about 8 minutes
     python -m bench --quick        # 5 s warm-up, 10 s measure, 3 runs, 1 steady round,
                                    # shorter fades: about 4 minutes
     python -m bench --only timer   # the sleep timer alone: about 2.5 minutes (--quick: 1.5)
@@ -533,7 +533,7 @@ def main(argv: list[str]) -> int:
                 ]
             if "steady" in parts:
                 each = f"{warmup:.0f} s warm-up + {seconds:.0f} s"
-                bares, showns, minis = [], [], []
+                bares, showns, minis, layouts = [], [], [], []
                 for k in range(1, rounds + 1):
                     _log(f"steady {k}/{rounds}: bare libVLC, {each}")
                     bares.append(steady.measure_bare(env, warmup, seconds))
@@ -541,9 +541,11 @@ def main(argv: list[str]) -> int:
                     showns.append(steady.measure_app(env, warmup, seconds, minimised=False))
                     _log(f"steady {k}/{rounds}: SleepPlayer minimised, {each}")
                     minis.append(steady.measure_app(env, warmup, seconds, minimised=True))
-                _log(f"steady: the same layout in stock widgets + libVLC, {each}")
-                layout = steady.measure_layout(env, warmup, seconds)
-                bare, shown, mini = (steady.median_of(x) for x in (bares, showns, minis))
+                    _log(f"steady {k}/{rounds}: the layout in stock widgets + libVLC, {each}")
+                    layouts.append(steady.measure_layout(env, warmup, seconds))
+                bare, shown, mini, layout = (
+                    steady.median_of(x) for x in (bares, showns, minis, layouts)
+                )
                 title = f"playing {env.audio_file.name} to a PulseAudio null sink"
                 sections.append((title, steady_rows(bare, shown, mini, layout)))
                 for r in (bare, shown, mini, layout):

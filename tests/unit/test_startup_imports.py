@@ -88,3 +88,30 @@ def test_no_module_source_stays_in_memory_after_start_up() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     ).stdout
     assert json.loads(out.splitlines()[-1]) == []
+
+
+def test_playing_with_no_timer_leaves_zoneinfo_out() -> None:
+    # The sleep timer's own clock: it finds the time zone on its first reading, and a play
+    # request reads it only when the bedtime window could arm a timer (off by default).
+    code = (
+        "import json, sys\n"
+        "from PySide6.QtCore import QCoreApplication\n"
+        "from sleepplayer.core.model import Library, Playlist, Track\n"
+        "from sleepplayer.services.controller import PlaybackController\n"
+        "from sleepplayer.services.library import LibraryService\n"
+        "from sleepplayer.services.sleep_timer import SleepTimer\n"
+        "from tests.helpers.fake_backend import FakeBackend\n"
+        "app = QCoreApplication([])\n"
+        "library = LibraryService(Library([Playlist('P', [Track('file:///a.ogg')], uid='p')]))\n"
+        "controller = PlaybackController(FakeBackend(), library)\n"
+        "timer = SleepTimer(controller)\n"
+        "controller.play_playlist('p')\n"
+        "print(json.dumps([controller.state.name, 'zoneinfo' in sys.modules]))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    ).stdout
+    state, zoneinfo_loaded = json.loads(out.splitlines()[-1])
+    assert state in ("OPENING", "PLAYING")
+    assert zoneinfo_loaded is False
