@@ -3,35 +3,18 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Sequence
 
 from sleepplayer.core.links import OpenItems, has_scheme, is_playlist_file, is_web_url, local_path
 from sleepplayer.core.model import Library
 from sleepplayer.playback.backend import PlaybackBackend
+from sleepplayer.playback.vlc_install import install_help
 from sleepplayer.services.opened_files import OpenedFiles
 from sleepplayer.services.usable_items import Unusable, set_aside_unusable, split_by_policy
 
 
 class VlcUnavailableError(RuntimeError):
     """libVLC could not be loaded; the message says how to install it on this OS."""
-
-
-def vlc_install_help() -> str:
-    if sys.platform.startswith("win"):
-        return (
-            "Install VLC 3 (64-bit) from https://www.videolan.org/vlc/ and start SleepPlayer again."
-        )
-    if sys.platform == "darwin":
-        return (
-            "Install VLC 3 from https://www.videolan.org/vlc/ (or `brew install --cask vlc`) "
-            "into /Applications and start SleepPlayer again."
-        )
-    return (
-        "Install libVLC with your package manager, for example on Debian/Ubuntu:\n"
-        "    sudo apt install libvlc5 vlc-plugin-base\n"
-        "and start SleepPlayer again."
-    )
 
 
 #: Picks libVLC's audio output (e.g. "pulse", "alsa", "amem"), for troubleshooting and tests.
@@ -47,7 +30,7 @@ def create_backend(**options: object) -> PlaybackBackend:
         from sleepplayer.playback.vlc_backend import create_vlc_backend
     except Exception as exc:  # python-vlc raises assorted errors when libvlc is absent
         raise VlcUnavailableError(
-            f"SleepPlayer needs VLC 3, which could not be loaded ({exc}).\n{vlc_install_help()}"
+            f"SleepPlayer needs VLC 3, which could not be loaded ({exc}).\n{install_help()}"
         ) from exc
     try:
         return create_vlc_backend(**options)
@@ -56,7 +39,7 @@ def create_backend(**options: object) -> PlaybackBackend:
         raise VlcUnavailableError(str(exc)) from exc
     except Exception as exc:
         raise VlcUnavailableError(
-            f"SleepPlayer needs VLC 3, which could not be started ({exc}).\n{vlc_install_help()}"
+            f"SleepPlayer needs VLC 3, which could not be started ({exc}).\n{install_help()}"
         ) from exc
 
 

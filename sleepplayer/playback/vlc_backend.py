@@ -118,6 +118,7 @@ from sleepplayer import APP_ID, APP_NAME, __version__
 from sleepplayer.playback import loop_cache
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from sleepplayer.playback.pause_release import PAUSE_RELEASE_MS, ParkPhase, PauseRelease
+from sleepplayer.playback.vlc_install import install_help
 
 #: libVLC options for the shared instance.
 INSTANCE_ARGS = ("--no-video", "--quiet", "--no-sub-autodetect-file", "--equalizer-2pass")
@@ -188,24 +189,6 @@ _EVENT_NAMES = {
 }
 
 
-def install_instructions() -> str:
-    """How to get libVLC on this OS, for the error dialog or console."""
-    bits = "64-bit" if sys.maxsize > 2**32 else "32-bit"
-    if sys.platform.startswith("linux"):
-        return (
-            "Install libVLC with your package manager, for example on Debian/Ubuntu:\n"
-            "  sudo apt install libvlc5 vlc-plugin-base\n"
-            "(Fedora: sudo dnf install vlc-libs; Arch: sudo pacman -S vlc)."
-        )
-    import platform  # only on this error path: it costs resident memory all night
-
-    where = "Windows" if sys.platform.startswith("win") else "macOS"
-    return (
-        f"Install VLC 3 for {where} ({bits}, matching this Python: {platform.machine()}) from "
-        "https://www.videolan.org/vlc/ and start SleepPlayer again."
-    )
-
-
 _vlc_module: Any = None
 
 
@@ -225,12 +208,11 @@ def load_vlc() -> Any:
         version = vlc.libvlc_get_version()
     except (Exception, SystemExit) as exc:  # python-vlc exits on a bad PYTHON_VLC_LIB_PATH
         raise VlcUnavailableError(
-            f"{APP_NAME} needs VLC 3, and libVLC could not be loaded ({exc!r}).\n"
-            + install_instructions()
+            f"{APP_NAME} needs VLC 3, and libVLC could not be loaded ({exc!r}).\n" + install_help()
         ) from None
     if not version or not version.startswith(b"3."):
         raise VlcUnavailableError(
-            f"{APP_NAME} needs VLC 3, found libVLC {version!r}.\n" + install_instructions()
+            f"{APP_NAME} needs VLC 3, found libVLC {version!r}.\n" + install_help()
         )
     _vlc_module = vlc
     return vlc
@@ -256,7 +238,7 @@ class _SharedInstance:
             if instance is None:
                 raise VlcUnavailableError(
                     "libVLC loaded but could not start (are its plugins installed?).\n"
-                    + install_instructions()
+                    + install_help()
                 )
             instance.set_app_id(APP_ID, __version__, APP_ID)
             instance.set_user_agent(APP_NAME, f"{APP_NAME}/{__version__}")
