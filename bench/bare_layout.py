@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import sys
 
-import vlc
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtCore import QSortFilterProxyModel as ProxyModel
 from PySide6.QtGui import QColor, QIcon, QPixmap
@@ -33,6 +32,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from bench.bare_vlc import bare_player
 
 _Index = QModelIndex | QPersistentModelIndex
 _COLUMNS = ("Title", "Artist", "Length")
@@ -124,16 +125,8 @@ def main(argv: list[str]) -> int:
     tray.setContextMenu(menu)
     tray.show()
     window.show()
-    instance = vlc.Instance(["--no-video", "--quiet"])
-    player = instance.media_player_new()
-    player.set_media(instance.media_new_path(argv[1]))
-    player.play()
-    try:
+    with bare_player(argv[1]):
         return app.exec()
-    finally:
-        player.stop()
-        player.release()
-        instance.release()
 
 
 if __name__ == "__main__":

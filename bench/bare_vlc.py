@@ -7,11 +7,30 @@ are compared with.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 import time
+from collections.abc import Iterator
+from typing import Any
 
 import vlc
+
+
+@contextlib.contextmanager
+def bare_player(path: str) -> Iterator[Any]:
+    """python-vlc playing ``path`` as anyone would start it (one Instance, one player, no
+    options of the app's), released at the end: the reference every bench subject shares."""
+    instance = vlc.Instance(["--no-video", "--quiet"])
+    player = instance.media_player_new()
+    player.set_media(instance.media_new_path(path))
+    player.play()
+    try:
+        yield player
+    finally:
+        player.stop()
+        player.release()
+        instance.release()
 
 
 def main(argv: list[str]) -> int:
@@ -19,27 +38,19 @@ def main(argv: list[str]) -> int:
         print("usage: python -m bench.bare_vlc FILE", file=sys.stderr)
         return 2
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    instance = vlc.Instance(["--no-video", "--quiet"])
-    player = instance.media_player_new()
-    player.set_media(instance.media_new_path(argv[0]))
-    player.play()
-    deadline = time.monotonic() + 10
-    # Start-up only: a short poll until Playing. Nothing polls while the figures are taken.
-    while player.get_state() != vlc.State.Playing:
-        if time.monotonic() > deadline or player.get_state() == vlc.State.Error:
-            print("ERROR", flush=True)
-            return 1
-        time.sleep(0.02)
-    print("PLAYING", flush=True)
-    # The handler runs on this (the owner) thread, between the waits below.
-    signal.signal(signal.SIGUSR1, lambda *_: player.pause())
-    try:
+    with bare_player(argv[0]) as player:
+        deadline = time.monotonic() + 10
+        # Start-up only: a short poll until Playing. Nothing polls while the figures are taken.
+        while player.get_state() != vlc.State.Playing:
+            if time.monotonic() > deadline or player.get_state() == vlc.State.Error:
+                print("ERROR", flush=True)
+                return 1
+            time.sleep(0.02)
+        print("PLAYING", flush=True)
+        # The handler runs on this (the owner) thread, between the waits below.
+        signal.signal(signal.SIGUSR1, lambda *_: player.pause())
         while True:
             signal.pause()
-    finally:
-        player.stop()
-        player.release()
-        instance.release()
 
 
 if __name__ == "__main__":

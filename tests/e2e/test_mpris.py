@@ -51,6 +51,14 @@ def _player_properties(bus: PrivateBus) -> dict[str, Typed]:
     return message.args[0].as_dict()
 
 
+def _quit(bus: PrivateBus) -> None:
+    reply = _client(
+        bus, "dbus-send", "--session", "--print-reply", f"--dest={BUS_NAME}", OBJECT_PATH,
+        "org.mpris.MediaPlayer2.Quit",
+    )  # fmt: skip
+    assert reply.returncode == 0, reply.stderr
+
+
 def _stream_volume(pulse: PulseAudio) -> int | None:
     """The volume (%) of the uncorked playback stream, or None when nothing plays."""
     for block in pulse.pactl("list", "sink-inputs").split("Sink Input #")[1:]:
@@ -108,11 +116,7 @@ def test_media_keys_and_sound_menu_control_the_real_app(
         assert announced("PlaybackStatus", "Playing")
         assert announced("Volume", 0.3)
 
-        quit_reply = _client(
-            bus, "dbus-send", "--session", "--print-reply", f"--dest={BUS_NAME}", OBJECT_PATH,
-            "org.mpris.MediaPlayer2.Quit",
-        )  # fmt: skip
-        assert quit_reply.returncode == 0, quit_reply.stderr
+        _quit(bus)  # MPRIS Quit, as a sound menu's "Quit" does
         assert app.wait_exit(10) == 0
         assert "Traceback" not in app.output()
         assert _playerctl(bus, "status") == ""  # gone from the bus
@@ -162,11 +166,7 @@ def test_media_keys_control_the_headless_player(
         )
         assert _playerctl(bus, "status") == "Playing"
 
-        quit_reply = _client(
-            bus, "dbus-send", "--session", "--print-reply", f"--dest={BUS_NAME}", OBJECT_PATH,
-            "org.mpris.MediaPlayer2.Quit",
-        )  # fmt: skip
-        assert quit_reply.returncode == 0, quit_reply.stderr
+        _quit(bus)  # MPRIS Quit, as a sound menu's "Quit" does
         assert process.wait(10) == 0
         assert _playerctl(bus, "status") == ""  # gone from the bus
     finally:

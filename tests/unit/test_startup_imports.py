@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -26,13 +27,17 @@ print(json.dumps(sorted(m for m in sys.modules if m in heavy or m.split(".")[0] 
 """
 
 
-def loaded_after_import(module: str, heavy: set[str], then: str = "") -> list[str]:
+def run_fresh(code: str) -> Any:
+    """Run ``code`` in a fresh interpreter; what its last line printed, as JSON."""
     env = dict(os.environ, PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen")
-    code = PROBE.format(module=module, heavy=sorted(heavy), then=then)
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     ).stdout
-    result: list[str] = json.loads(out.splitlines()[-1])
+    return json.loads(out.splitlines()[-1])
+
+
+def loaded_after_import(module: str, heavy: set[str], then: str = "") -> list[str]:
+    result: list[str] = run_fresh(PROBE.format(module=module, heavy=sorted(heavy), then=then))
     return result
 
 
@@ -83,11 +88,7 @@ def test_no_module_source_stays_in_memory_after_start_up() -> None:
         "import sleepplayer.app\n"
         "print(json.dumps(sorted(linecache.cache)))\n"
     )
-    env = dict(os.environ, PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
-    ).stdout
-    assert json.loads(out.splitlines()[-1]) == []
+    assert run_fresh(code) == []
 
 
 def test_playing_with_no_timer_leaves_zoneinfo_out() -> None:
@@ -108,10 +109,6 @@ def test_playing_with_no_timer_leaves_zoneinfo_out() -> None:
         "controller.play_playlist('p')\n"
         "print(json.dumps([controller.state.name, 'zoneinfo' in sys.modules]))\n"
     )
-    env = dict(os.environ, PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
-    ).stdout
-    state, zoneinfo_loaded = json.loads(out.splitlines()[-1])
+    state, zoneinfo_loaded = run_fresh(code)
     assert state in ("OPENING", "PLAYING")
     assert zoneinfo_loaded is False
