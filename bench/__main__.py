@@ -275,9 +275,9 @@ def playlist_rows(p: dict[str, Any]) -> list[Row]:
         Row(f"filter, slowest query or keystroke (median of {n})", _fmt(worst, "ms", 1),
             f"slowest query: '{worst_q}'", "", f"< {FILTER_TARGET_MS:.0f} ms",
             _within(worst < FILTER_TARGET_MS)),
-        Row("first filter on a new model ('rain')", _fmt(cold, "ms", 1),
-            "includes filling the search-text cache", "", f"< {FILTER_TARGET_MS:.0f} ms",
-            _within(cold < FILTER_TARGET_MS)),
+        Row("first keystroke on a new model ('rain')", _fmt(cold, "ms", 1),
+            f"the box's focus filled the search text: {m['prepare_ms']:.1f} ms", "",
+            f"< {FILTER_TARGET_MS:.0f} ms", _within(cold < FILTER_TARGET_MS)),
         Row("  each keystroke typing 'whisper' (max)", _fmt(m["typed_key_max_ms"], "ms", 1),
             f"all 7 keys: {m['typed_total_ms']:.1f} ms"),
     ]  # fmt: skip

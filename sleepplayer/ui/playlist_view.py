@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QAction,
     QContextMenuEvent,
     QDropEvent,
+    QFocusEvent,
     QKeyEvent,
     QPainter,
     QPaintEvent,
@@ -67,6 +68,8 @@ class FilterEdit(QLineEdit):
 
     #: Esc on an empty box, or Enter/Down: hand the keyboard back to the table.
     leave_requested = Signal()
+    #: The box got the keyboard focus: typing is about to start.
+    focused = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,6 +99,10 @@ class FilterEdit(QLineEdit):
             return False
         text = event.text()
         return event.key() in _EDIT_KEYS or (bool(text) and text.isprintable())
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.focused.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -262,6 +269,8 @@ class PlaylistPanel(QWidget):
         ):  # fmt: skip
             signal.connect(self._count_timer.start)
         self.filter.textChanged.connect(self.proxy.set_filter_text)
+        # Filled on focus, not on the first keystroke, which then only compares.
+        self.filter.focused.connect(self.model.prepare_search)
         self.filter.leave_requested.connect(self._on_filter_leave_requested)
         self.table.play_requested.connect(self._on_table_play_requested)
         # Queued: importing switches playlists, which resets the model; not inside its drop.

@@ -20,6 +20,7 @@ from sleepplayer.ui.track_model import (
     TrackTableModel,
     decode_rows,
     format_duration,
+    search_text,
 )
 from tests.helpers.fake_services import FakeLibraryService, make_tracks
 
@@ -111,6 +112,13 @@ def test_filter_ten_thousand_rows(model: TrackTableModel, big: Playlist, query: 
     assert rows == expected_rows(big, query)
     proxy.set_filter_text("")
     assert proxy.rowCount() == 10_000
+
+
+def test_search_text_is_prepared_once_and_decodes_file_names(model: TrackTableModel) -> None:
+    assert model.prepare_search() == 10_000
+    assert model.prepare_search() == 0
+    quoted = Track("file:///a/Soft%20Rain%20%C3%A9t%C3%A9.opus")
+    assert search_text(quoted) == "\t\tsoft rain été.opus"
 
 
 def test_filter_matches_file_name(model: TrackTableModel) -> None:
