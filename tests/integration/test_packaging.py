@@ -46,7 +46,7 @@ def _pyproject() -> str:
 
 
 def _project_license() -> str:
-    match = re.search(r'^license = \{ text = "([^"]+)" \}$', _pyproject(), re.MULTILINE)
+    match = re.search(r'^license = "([^"]+)"', _pyproject(), re.MULTILINE)
     assert match
     return match.group(1)
 
