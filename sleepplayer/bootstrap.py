@@ -10,7 +10,12 @@ from sleepplayer.core.model import Library
 from sleepplayer.playback.backend import PlaybackBackend
 from sleepplayer.playback.vlc_install import install_help
 from sleepplayer.services.opened_files import OpenedFiles
-from sleepplayer.services.usable_items import Unusable, set_aside_unusable, split_by_policy
+from sleepplayer.services.usable_items import (
+    Checked,
+    Unusable,
+    set_aside_unusable,
+    split_by_policy,
+)
 
 
 class VlcUnavailableError(RuntimeError):
@@ -83,8 +88,17 @@ def open_items(opened: OpenedFiles, items: Sequence[str], library: Library) -> l
     Returns the items left out (not there, refused; see
     :mod:`sleepplayer.services.usable_items`) for the caller to name. With none usable,
     nothing changes: what plays plays on."""
-    allowed, refused = split_by_policy(items)
-    checked = set_aside_unusable(expand_items(allowed, library))
+    checked = check_items(items, library)
     if checked.has_usable():
         opened.open(checked.usable)
-    return refused + checked.unusable
+    return checked.unusable
+
+
+def check_items(items: Sequence[str], library: Library) -> Checked:
+    """Opened items sorted by kind, with those that cannot be used set aside and named: what
+    the URL policy refuses first, then what is not there (see
+    :mod:`sleepplayer.services.usable_items`)."""
+    allowed, refused = split_by_policy(items)
+    checked = set_aside_unusable(expand_items(allowed, library))
+    checked.unusable[:0] = refused
+    return checked

@@ -27,6 +27,9 @@ from sleepplayer.core.timer_options import TimerOptions, plan_from_options
 
 #: Exit codes shared by both front ends.
 EXIT_OK = 0
+#: A second launch that could not be done (a pure verb with nothing running, a refused
+#: request, an instance that does not answer), or a headless run that played nothing.
+EXIT_FAILED = 1
 EXIT_USAGE = 2  # argparse's own convention
 EXIT_NO_VLC = 2
 EXIT_INTERRUPTED = 130

@@ -1,7 +1,8 @@
 """``--headless``: the same controller as the window app, with a status line instead of a window.
 
-Exits 0 when the queue or the sleep timer ends, or on MPRIS Quit; Ctrl+C (or SIGTERM) fades
-out quickly, stops, and exits 130. On Linux it is an MPRIS player like the window app, so media
+Exits 0 when the queue or the sleep timer ends, or on MPRIS Quit; 1 when nothing could be
+played (items not there are named and left out); Ctrl+C (or SIGTERM) fades out quickly, stops,
+and exits 130. On Linux it is an MPRIS player like the window app, so media
 keys and ``playerctl`` control it; it has no window to raise.
 """
 
@@ -17,8 +18,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication, QSocketNotifier, QTimer
 
 from sleepplayer import APP_NAME
-from sleepplayer.bootstrap import VlcUnavailableError, create_backend, expand_items, open_items
+from sleepplayer.bootstrap import VlcUnavailableError, check_items, create_backend, open_items
 from sleepplayer.cli import (
+    EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_NO_VLC,
     EXIT_OK,
@@ -97,6 +99,13 @@ def run_headless(args: argparse.Namespace) -> int:
         print(f"sleepplayer: {exc}", file=sys.stderr)
         backend.release()
         return EXIT_USAGE
+    # What is not there is named and left out, as for a second launch; with nothing left, exit.
+    checked = check_items(args.items, saved.library)
+    if checked.unusable:
+        print(f"sleepplayer: {unusable_message(checked.unusable)}", file=sys.stderr)
+    if not checked.has_usable():
+        backend.release()
+        return EXIT_FAILED
     # A transient library: headless playback never rewrites the user's playlists.
     library = LibraryService(Library())
     playlist_uid = library.create_playlist("Command line")
@@ -114,6 +123,13 @@ def run_headless(args: argparse.Namespace) -> int:
     )
     status = StatusLine(controller, timer, sys.stdout)
     exit_code = EXIT_OK
+    # A track played to its end: a queue of broken files ends in failure. (Playing alone
+    # says little: a corrupt file reaches Playing and then ends within milliseconds.)
+    played = False
+
+    def on_track_finished(_uid: str) -> None:
+        nonlocal played
+        played = True
 
     def quit_with(code: int) -> None:
         nonlocal exit_code
@@ -123,7 +139,7 @@ def run_headless(args: argparse.Namespace) -> int:
     def on_loaded(_uid: str, count: int) -> None:
         if count == 0:
             print("sleepplayer: nothing to play", file=sys.stderr)
-            quit_with(1)
+            quit_with(EXIT_FAILED)
         elif controller.state == PlayerState.STOPPED and controller.current_track is None:
             controller.play_playlist(playlist_uid)
             if plan is not None:
@@ -159,7 +175,8 @@ def run_headless(args: argparse.Namespace) -> int:
     timer.message.connect(lambda text: print(f"\nsleepplayer: {text}", file=sys.stderr))
     library.message.connect(lambda text: print(f"sleepplayer: {text}", file=sys.stderr))
     controller.message.connect(lambda text: print(f"\nsleepplayer: {text}", file=sys.stderr))
-    controller.queue_finished.connect(lambda: quit_with(EXIT_OK))
+    controller.track_finished.connect(on_track_finished)
+    controller.queue_finished.connect(lambda: quit_with(EXIT_OK if played else EXIT_FAILED))
     controller.track_changed.connect(lambda _t: status.update())
     controller.state_changed.connect(lambda _s: status.update())
     ticker = QTimer(app)
@@ -192,7 +209,7 @@ def run_headless(args: argparse.Namespace) -> int:
     # Files, folders, playlist files (read, never saved) and web links, in that order.
     loader = ItemLoader(library)
     loader.finished.connect(on_loaded)
-    loader.load(playlist_uid, expand_items(args.items, saved.library))
+    loader.load(playlist_uid, checked.usable)
 
     app.exec()
     if now_playing is not None:  # first: the desktop stops offering our controls

@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from sleepplayer.cli import timer_options_from_args
+from sleepplayer.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, timer_options_from_args
 from sleepplayer.core.instance_address import instance_address
 from sleepplayer.core.links import absolute_items
 from sleepplayer.core.paths import AppPaths
@@ -27,11 +27,6 @@ from sleepplayer.desktop.instance_client import (
     InstanceError,
     forward_or_claim,
 )
-
-EXIT_OK = 0
-#: A pure verb with nothing running, a refused request, or an instance that does not answer.
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 NOT_RUNNING = "SleepPlayer is not running"
 

@@ -149,7 +149,8 @@ def test_media_keys_control_the_headless_player(
         )  # fmt: skip
     try:
         wait_until(lambda: _playerctl(bus, "status") == "Playing", 20, "headless on the bus")
-        assert _stream_volume(pulse) is not None
+        # Playing is announced when libVLC says so; the sound server's stream follows.
+        wait_until(lambda: _stream_volume(pulse) is not None, 10, "a playing audio stream")
         assert _root_property(bus, "CanRaise") == "false"  # no window to bring up
         assert _playerctl(bus, "metadata", "xesam:url") == tone.as_uri()
 

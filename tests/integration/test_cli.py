@@ -55,14 +55,26 @@ def test_headless_plays_the_queue_and_exits_zero(tmp_path: Path) -> None:
     assert not (tmp_path / "home" / "data" / "library.json").exists()
 
 
-def test_headless_reports_a_missing_file_and_goes_on(tmp_path: Path) -> None:
+def test_headless_names_a_missing_file_leaves_it_out_and_goes_on(tmp_path: Path) -> None:
     good = str(make_tone(tmp_path / "good.wav", 1.0, 440))
-    result = _run(
-        "--headless", "--basedir", str(tmp_path / "home"), str(tmp_path / "gone.ogg"), good
-    )
+    gone = str(tmp_path / "gone.ogg")
+    result = _run("--headless", "--basedir", str(tmp_path / "home"), gone, good)
     assert result.returncode == 0
-    assert "gone" in result.stderr and "Traceback" not in result.stderr
+    assert f"Not found: {gone}." in result.stderr and "Traceback" not in result.stderr
     assert "good" in result.stdout
+    assert "Added 1 track." in result.stderr  # never a dead entry for what is not there
+
+
+def test_headless_with_nothing_there_or_nothing_playable_exits_1(tmp_path: Path) -> None:
+    gone = str(tmp_path / "gone.ogg")
+    result = _run("--headless", "--basedir", str(tmp_path / "home"), gone)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"sleepplayer: Not found: {gone}."
+    broken = tmp_path / "broken.mp3"
+    broken.write_bytes(bytes(range(256)) * 64)  # no audio in it
+    result = _run("--headless", "--basedir", str(tmp_path / "home"), str(broken))
+    assert result.returncode == 1
+    assert "broken" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_headless_without_vlc_says_how_to_install_and_exits_2(tmp_path: Path) -> None:
