@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -118,6 +119,11 @@ class FilterEdit(QLineEdit):
         super().keyPressEvent(event)
 
 
+#: The Artist column's width, and the largest share of the table it takes in a narrow window.
+ARTIST_WIDTH = 220
+ARTIST_SHARE = 0.3
+
+
 class TrackTableView(QTableView):
     """The track table: Enter or double-click plays, drag reorders, accepts file drops."""
 
@@ -148,6 +154,9 @@ class TrackTableView(QTableView):
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 12)
         self.doubleClicked.connect(self.play_requested)
         self.context_actions: list[QAction] = []
+        # The width the Artist column is given (or dragged to); a narrow window gives it less.
+        self._artist_wish = ARTIST_WIDTH
+        self._fitting = False
 
     def setup_columns(self) -> None:
         """Column widths; call after the model is set. No ResizeToContents: it reads all rows."""
@@ -160,12 +169,35 @@ class TrackTableView(QTableView):
         for column, mode, width in (
             (COL_NUMBER, QHeaderView.ResizeMode.Fixed, digits),
             (COL_TITLE, QHeaderView.ResizeMode.Stretch, 0),
-            (COL_ARTIST, QHeaderView.ResizeMode.Interactive, 220),
+            (COL_ARTIST, QHeaderView.ResizeMode.Interactive, ARTIST_WIDTH),
             (COL_DURATION, QHeaderView.ResizeMode.Fixed, digits + 16),
         ):
             header.setSectionResizeMode(column, mode)
             if width:
                 header.resizeSection(column, width)
+        header.sectionResized.connect(self._on_section_resized)
+        self._fit_artist()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_artist()
+
+    def _fit_artist(self) -> None:
+        """Artist takes its width up to a share of the table, so that in a narrow window the
+        title keeps the room (it stretches) and no sideways scroll bar appears."""
+        header = self.horizontalHeader()
+        share = int(self.viewport().width() * ARTIST_SHARE)
+        width = max(header.minimumSectionSize(), min(self._artist_wish, share))
+        if header.sectionSize(COL_ARTIST) != width:
+            self._fitting = True
+            try:
+                header.resizeSection(COL_ARTIST, width)
+            finally:
+                self._fitting = False
+
+    def _on_section_resized(self, column: int, _old: int, new: int) -> None:
+        if column == COL_ARTIST and not self._fitting:
+            self._artist_wish = new  # the user dragged it
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Handled here rather than via ``activated``: that signal means Enter on some platforms

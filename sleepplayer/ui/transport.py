@@ -64,6 +64,20 @@ class SeekSlider(QSlider):
         super().mousePressEvent(event)
 
 
+class VolumeSlider(QSlider):
+    """110 px wide where there is room; in a narrow window it gives way (to 64 px) along with
+    the seek bar, instead of keeping its width while the seek bar is squeezed."""
+
+    WIDTH = 110
+    MINIMUM_WIDTH = 64
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.WIDTH, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.MINIMUM_WIDTH, super().minimumSizeHint().height())
+
+
 class TimeLabel(QLabel):
     """A clock label of fixed size (wide enough for h:mm:ss), so a new text repaints the label
     alone: a label that may change size makes the whole window recompute its layout."""
@@ -126,10 +140,9 @@ class TransportBar(QWidget):
         self.elapsed = TimeLabel(Qt.AlignmentFlag.AlignRight)
         self.total = TimeLabel(Qt.AlignmentFlag.AlignLeft)
 
-        self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume = VolumeSlider(Qt.Orientation.Horizontal)
         self.volume.setObjectName("volumeSlider")
         self.volume.setRange(0, 100)
-        self.volume.setFixedWidth(110)
         self.volume.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.volume.valueChanged.connect(self._on_volume_value_changed)
 

@@ -9,6 +9,8 @@ from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.ui.main_window import MainWindow
+from sleepplayer.ui.playlist_view import ARTIST_WIDTH
+from sleepplayer.ui.track_model import COL_ARTIST, COL_TITLE
 from tests.helpers.fake_services import FakeController, FakeLibraryService
 
 
@@ -142,3 +144,25 @@ def test_window_can_make_its_own_registry(
     win = MainWindow(controller, library)
     qtbot.addWidget(win)
     assert win.action_registry["add_files"].isEnabled()
+
+
+def test_a_narrow_window_keeps_room_for_the_titles(qtbot: QtBot, window: MainWindow) -> None:
+    # At the smallest size the window allows, the fixed 220 px of Artist used to squeeze the
+    # stretching Title column to "…" and put a sideways scroll bar under the table.
+    table = window.panel.table
+    header = table.horizontalHeader()
+    window.resize(window.minimumSize())
+    qtbot.waitUntil(lambda: header.sectionSize(COL_ARTIST) < ARTIST_WIDTH)
+    assert header.sectionSize(COL_TITLE) >= header.sectionSize(COL_ARTIST)
+    assert header.length() <= table.viewport().width()
+    qtbot.waitUntil(lambda: not table.horizontalScrollBar().isVisible())
+    # The seek bar keeps its minimum; the volume slider gives way instead.
+    transport = window.transport
+    assert transport.slider.width() >= transport.slider.minimumWidth()
+    assert transport.volume.width() < 110
+    window.resize(1100, 700)
+    qtbot.waitUntil(lambda: header.sectionSize(COL_ARTIST) == ARTIST_WIDTH)
+    header.resizeSection(COL_ARTIST, 300)  # the user drags it wider: that is kept
+    window.resize(1400, 700)
+    qtbot.waitUntil(lambda: table.viewport().width() * 0.3 >= 300)
+    assert header.sectionSize(COL_ARTIST) == 300
