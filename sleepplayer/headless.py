@@ -138,7 +138,7 @@ def run_headless(args: argparse.Namespace) -> int:
 
     def on_loaded(_uid: str, count: int) -> None:
         if count == 0:
-            print("sleepplayer: nothing to play", file=sys.stderr)
+            status.note("nothing to play", sys.stderr)
             quit_with(EXIT_FAILED)
         elif controller.state == PlayerState.STOPPED and controller.current_track is None:
             controller.play_playlist(playlist_uid)
@@ -172,9 +172,8 @@ def run_headless(args: argparse.Namespace) -> int:
     timer.finished.connect(timer_finished)
     timer.quit_requested.connect(lambda: quit_with(EXIT_OK))
     timer.changed.connect(status.update)
-    timer.message.connect(lambda text: print(f"\nsleepplayer: {text}", file=sys.stderr))
-    library.message.connect(lambda text: print(f"sleepplayer: {text}", file=sys.stderr))
-    controller.message.connect(lambda text: print(f"\nsleepplayer: {text}", file=sys.stderr))
+    for messages in (timer.message, library.message, controller.message):
+        messages.connect(lambda text: status.note(text, sys.stderr))
     controller.track_finished.connect(on_track_finished)
     controller.queue_finished.connect(lambda: quit_with(EXIT_OK if played else EXIT_FAILED))
     controller.track_changed.connect(lambda _t: status.update())
@@ -192,7 +191,7 @@ def run_headless(args: argparse.Namespace) -> int:
     def open_uri(uri: str) -> None:
         unusable = open_items(opened, [uri], saved.library)
         if unusable:
-            print(f"\nsleepplayer: {unusable_message(unusable)}", file=sys.stderr)
+            status.note(unusable_message(unusable), sys.stderr)
 
     now_playing = create_now_playing(
         NowPlayingDeps(

@@ -66,6 +66,7 @@ class StatusLine(QObject):
         self._out = out
         self._clock = clock
         self._tty = out.isatty()
+        self._line_open = False  # on a terminal: the status line is written and not ended
         self._shown = ""
         self._logged_key = ""
         self._written_at: float | None = None
@@ -125,6 +126,7 @@ class StatusLine(QObject):
         if self._tty:
             self._out.write("\r\x1b[2K" + line)
             self._out.flush()
+            self._line_open = True
         else:
             key = self._line(with_clock=False)
             if key == self._logged_key:
@@ -139,6 +141,16 @@ class StatusLine(QObject):
         self._pending = False
         if self.render() != self._shown:
             self._write()
-        if self._tty and self._shown:
+        self._end_line()
+
+    def note(self, text: str, err: TextIO) -> None:
+        """A message on a line of its own. On a terminal the status line is ended first and
+        goes on below the message; into a pipe or log no blank lines come between."""
+        self._end_line()
+        print(f"sleepplayer: {text}", file=err, flush=True)
+
+    def _end_line(self) -> None:
+        if self._line_open:
             self._out.write("\n")
             self._out.flush()
+            self._line_open = False

@@ -146,3 +146,23 @@ def test_a_log_gets_a_line_per_change_not_per_second(
         "  ☾ 23 min left · pauses at 22:45",
         "  ☾ fading 90% · 1 min left · pauses at 22:45",
     ]
+
+
+def test_a_message_ends_the_terminal_line_but_adds_no_blank_lines_to_a_log(
+    controller: FakeController, timer: FakeSleepTimer
+) -> None:
+    # On a terminal the status line stays open (rewritten in place): a message must start on
+    # a line of its own. Into a log every status is a whole line already.
+    out, err = Terminal(), io.StringIO()
+    status = StatusLine(controller, timer, out, clock=FakeClock(100.0))
+    status.update()
+    status.note("Added 1 track.", err)
+    status.note("Skipped “x”.", err)
+    assert out.getvalue().endswith("vol 40%\n")  # ended once, not per message
+    assert err.getvalue() == "sleepplayer: Added 1 track.\nsleepplayer: Skipped “x”.\n"
+    log, log_err = io.StringIO(), io.StringIO()
+    status = StatusLine(controller, timer, log, clock=FakeClock(100.0))
+    status.update()
+    status.note("Added 1 track.", log_err)
+    assert log.getvalue().count("\n") == 1 and "\n\n" not in log.getvalue()
+    assert log_err.getvalue() == "sleepplayer: Added 1 track.\n"
