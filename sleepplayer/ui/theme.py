@@ -171,6 +171,19 @@ QListWidget#settingsPages::item:selected {{ background: {c.soft_accent}; color: 
 QLabel#settingsTitle {{ font-size: 14pt; }}
 QTreeWidget#shortcutTree {{ border: 1px solid {c.border}; border-radius: 5px; outline: 0; }}
 QTreeWidget#shortcutTree::item {{ padding: 3px 12px 3px 2px; }}
+/* Fusion outlines radio buttons in a darker shade of the window colour: on the night palette
+   an unchecked one all but vanished, and the checked dot was faint. */
+QRadioButton::indicator {{
+    width: 12px; height: 12px; border-radius: 7px; border: 1px solid {c.dim_text};
+    background: {c.base};
+}}
+QRadioButton::indicator:hover {{ border-color: {c.text}; }}
+QRadioButton::indicator:checked {{
+    border-color: {c.text};
+    background: qradialgradient(cx: 0.5, cy: 0.5, radius: 0.5, fx: 0.5, fy: 0.5,
+        stop: 0 {c.text}, stop: 0.45 {c.text}, stop: 0.55 {c.base}, stop: 1 {c.base});
+}}
+QRadioButton::indicator:disabled {{ border-color: {c.disabled}; }}
 QScrollBar:vertical {{ background: transparent; width: 10px; margin: 2px; }}
 QScrollBar::handle:vertical {{ background: {c.scroll}; border-radius: 3px; min-height: 32px; }}
 QScrollBar::handle:vertical:hover {{ background: {c.dim_text}; }}
