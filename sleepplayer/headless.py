@@ -48,6 +48,8 @@ from sleepplayer.services.web_resolution import make_resolver
 #: Ctrl+C fades out over this long rather than cutting the sound.
 QUICK_FADE_S = 1.5
 STATUS_INTERVAL_MS = 1000
+#: Playing this far into an item counts as having played something (for the exit code).
+HEARD_MS = 1000
 
 
 class SignalBridge:
@@ -123,13 +125,19 @@ def run_headless(args: argparse.Namespace) -> int:
     )
     status = StatusLine(controller, timer, sys.stdout)
     exit_code = EXIT_OK
-    # A track played to its end: a queue of broken files ends in failure. (Playing alone
-    # says little: a corrupt file reaches Playing and then ends within milliseconds.)
+    # Something was heard (a track played to its end, or a second of it, as a radio that
+    # played for hours and then lost its station): else a queue of broken files ends in
+    # failure. Playing alone says little: a corrupt file reaches Playing and ends at once.
     played = False
 
     def on_track_finished(_uid: str) -> None:
         nonlocal played
         played = True
+
+    def on_tick() -> None:
+        nonlocal played
+        if controller.state == PlayerState.PLAYING and controller.position_ms() >= HEARD_MS:
+            played = True
 
     def quit_with(code: int) -> None:
         nonlocal exit_code
@@ -181,6 +189,7 @@ def run_headless(args: argparse.Namespace) -> int:
     ticker = QTimer(app)
     ticker.setInterval(STATUS_INTERVAL_MS)
     ticker.timeout.connect(status.update)
+    ticker.timeout.connect(on_tick)
     ticker.start()
     signals = SignalBridge(interrupted)
 
