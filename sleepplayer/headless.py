@@ -102,7 +102,11 @@ def run_headless(args: argparse.Namespace) -> int:
         backend.release()
         return EXIT_USAGE
     # What is not there is named and left out, as for a second launch; with nothing left, exit.
-    checked = check_items(args.items, saved.library)
+    try:
+        checked = check_items(args.items, saved.library)  # reads playlist files: may take a while
+    except KeyboardInterrupt:  # Ctrl+C before the player runs: nothing to fade
+        backend.release()
+        return EXIT_INTERRUPTED
     if checked.unusable:
         print(f"sleepplayer: {unusable_message(checked.unusable)}", file=sys.stderr)
     if not checked.has_usable():
@@ -136,7 +140,9 @@ def run_headless(args: argparse.Namespace) -> int:
 
     def on_tick() -> None:
         nonlocal played
-        if controller.state == PlayerState.PLAYING and controller.position_ms() >= HEARD_MS:
+        # The engine's own position: the controller's runs on with the clock while Playing,
+        # also for a stream that sends nothing until the watchdog calls it stalled.
+        if controller.state == PlayerState.PLAYING and backend.position_ms() >= HEARD_MS:
             played = True
 
     def quit_with(code: int) -> None:

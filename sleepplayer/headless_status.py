@@ -148,6 +148,7 @@ class StatusLine(QObject):
         goes on below the message; into a pipe or log no blank lines come between."""
         self._end_line()
         print(f"sleepplayer: {text}", file=err, flush=True)
+        self._shown = ""  # the next update writes the status again, below the message
 
     def _end_line(self) -> None:
         if self._line_open:

@@ -180,7 +180,8 @@ class TrackTableView(QTableView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit_artist()
+        if event.size().width() != event.oldSize().width():  # not a scroll bar coming and going
+            self._fit_artist()
 
     def _fit_artist(self) -> None:
         """Artist takes its width up to a share of the table, so that in a narrow window the
@@ -197,7 +198,8 @@ class TrackTableView(QTableView):
 
     def _on_section_resized(self, column: int, _old: int, new: int) -> None:
         if column == COL_ARTIST and not self._fitting:
-            self._artist_wish = new  # the user dragged it
+            self._artist_wish = new  # the user dragged it: kept, within the table's share
+            self._fit_artist()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Handled here rather than via ``activated``: that signal means Enter on some platforms

@@ -184,6 +184,10 @@ QRadioButton::indicator:checked {{
         stop: 0 {c.text}, stop: 0.45 {c.text}, stop: 0.55 {c.base}, stop: 1 {c.base});
 }}
 QRadioButton::indicator:disabled {{ border-color: {c.disabled}; }}
+QRadioButton::indicator:checked:disabled {{
+    background: qradialgradient(cx: 0.5, cy: 0.5, radius: 0.5, fx: 0.5, fy: 0.5,
+        stop: 0 {c.disabled}, stop: 0.45 {c.disabled}, stop: 0.55 {c.base}, stop: 1 {c.base});
+}}
 QScrollBar:vertical {{ background: transparent; width: 10px; margin: 2px; }}
 QScrollBar::handle:vertical {{ background: {c.scroll}; border-radius: 3px; min-height: 32px; }}
 QScrollBar::handle:vertical:hover {{ background: {c.dim_text}; }}

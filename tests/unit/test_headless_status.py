@@ -159,6 +159,8 @@ def test_a_message_ends_the_terminal_line_but_adds_no_blank_lines_to_a_log(
     status.note("Added 1 track.", err)
     status.note("Skipped “x”.", err)
     assert out.getvalue().endswith("vol 40%\n")  # ended once, not per message
+    status.finish()  # paused or not, the status comes back below the messages
+    assert out.getvalue().endswith("vol 40%\n\r\x1b[2K▶ Rain  0:00 / 1:00:00  vol 40%\n")
     assert err.getvalue() == "sleepplayer: Added 1 track.\nsleepplayer: Skipped “x”.\n"
     log, log_err = io.StringIO(), io.StringIO()
     status = StatusLine(controller, timer, log, clock=FakeClock(100.0))
