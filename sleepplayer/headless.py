@@ -142,7 +142,9 @@ def run_headless(args: argparse.Namespace) -> int:
         nonlocal played
         # The engine's own position: the controller's runs on with the clock while Playing,
         # also for a stream that sends nothing until the watchdog calls it stalled.
-        if controller.state == PlayerState.PLAYING and backend.position_ms() >= HEARD_MS:
+        if played or controller.state != PlayerState.PLAYING:
+            return  # decided, or nothing to hear: no engine call each second
+        if backend.position_ms() >= HEARD_MS:
             played = True
 
     def quit_with(code: int) -> None:
