@@ -13,6 +13,7 @@ front held about 4 MB of pixmaps that were never shown (make bench, window shown
 from __future__ import annotations
 
 import importlib.resources
+import math
 
 from PySide6.QtCore import QByteArray, QObject, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -32,6 +33,20 @@ FULL_COLOUR = frozenset({"app"})
 #: is drawn exactly when asked for.
 _SIZES = (16, 24, 32, 48)
 _PLACEHOLDER = b"#000000"
+
+
+def _pixel_ratio(painter: QPainter) -> float:
+    """The device pixels per logical pixel that ``painter`` draws at.
+
+    Read from its transforms rather than from ``painter.device()``: wrapping the device (a
+    pixmap or widget Qt made) makes PySide load its class for every paint device and widget
+    type Qt has, about 1 MB that stays for the life of the app.
+    """
+    device, world = painter.deviceTransform(), painter.worldTransform()
+    world_scale = math.hypot(world.m11(), world.m12())
+    if world_scale <= 0:
+        return 1.0
+    return max(1.0, math.hypot(device.m11(), device.m12()) / world_scale)
 
 
 class _IconNotifier(QObject):
@@ -137,8 +152,7 @@ class _SvgIconEngine(QIconEngine):
         return QSize(side, side)
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
-        ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
-        painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, ratio))
+        painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, _pixel_ratio(painter)))
 
     def availableSizes(
         self, mode: QIcon.Mode = QIcon.Mode.Normal, state: QIcon.State = QIcon.State.Off

@@ -132,6 +132,9 @@ class TrackTableView(QTableView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # A viewport made here, so that Python already knows it as a QWidget: wrapping the one
+        # Qt makes would load PySide's class for every widget type Qt has, about 0.9 MB.
+        self.setViewport(QWidget())
         self.setObjectName("trackTable")
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

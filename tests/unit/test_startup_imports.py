@@ -112,3 +112,30 @@ def test_playing_with_no_timer_leaves_zoneinfo_out() -> None:
     state, zoneinfo_loaded = run_fresh(code)
     assert state in ("OPENING", "PLAYING")
     assert zoneinfo_loaded is False
+
+
+def test_showing_the_window_loads_no_pyside_class_for_unused_widgets() -> None:
+    # PySide makes its Python class for a Qt class on first use. Wrapping an object Qt made
+    # (the table's own viewport, the device an icon paints on) makes it try every subclass,
+    # which loaded about 140 classes (QWizard, QMdiArea, QPdfWriter, ...) and 0.9 MB.
+    code = (
+        "import json, sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from sleepplayer.core.model import Library, Playlist\n"
+        "from sleepplayer.ui.actions import ActionRegistry\n"
+        "from sleepplayer.ui.main_window import MainWindow\n"
+        "from tests.helpers.fake_services import FakeController, FakeLibraryService, make_tracks\n"
+        "app = QApplication([])\n"
+        "playlists = [Playlist('Sleep sounds', make_tracks(5, 'Loop'), builtin=True)]\n"
+        "library = FakeLibraryService(Library(playlists, playlists[0].uid))\n"
+        "controller = FakeController(library)\n"
+        "window = MainWindow(controller, library, ActionRegistry(controller))\n"
+        "window.show()\n"
+        "window.grab()\n"
+        "window.panel.table.resize(400, 300)\n"
+        "unused = ['QWizard', 'QMdiArea', 'QCalendarWidget', 'QPdfWriter', 'QPicture']\n"
+        "loaded = {**sys.modules['PySide6.QtWidgets'].__dict__,"
+        " **sys.modules['PySide6.QtGui'].__dict__}\n"
+        "print(json.dumps([name for name in unused if name in loaded]))\n"
+    )
+    assert run_fresh(code) == []

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QPixmap
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QApplication,
@@ -111,6 +111,34 @@ def test_icons_are_drawn_on_demand_once_per_size_and_mode(
     icon.pixmap(20, 20, QIcon.Mode.Disabled)
     assert drawn == [(20, 1.0), (20, 2.0), (20, 1.0)]
     assert QSize(48, 48) in icon.availableSizes()  # what window and tray icons pick from
+
+
+@pytest.mark.parametrize("ratio", [1.0, 1.5, 2.0])
+def test_painted_icons_are_drawn_at_the_devices_pixel_ratio(
+    app: QApplication, monkeypatch: pytest.MonkeyPatch, ratio: float
+) -> None:
+    # The ratio comes from the painter's transforms, which a scale of the painter's own
+    # (a widget drawing its icon smaller) must not change.
+    drawn: list[float] = []
+    real = icons.render_svg
+
+    def recording(renderer: QSvgRenderer, size: int, pixel_ratio: float = 1.0) -> QPixmap:
+        drawn.append(pixel_ratio)
+        return real(renderer, size, pixel_ratio)
+
+    monkeypatch.setattr(icons, "render_svg", recording)
+    monkeypatch.setitem(icons._svg_text, "square", SVG)
+    icon = icons.icon("square", QColor("#5d64a6"))
+    target = QPixmap(64, 64)
+    target.setDevicePixelRatio(ratio)
+    painter = QPainter(target)
+    try:
+        painter.translate(3, 3)
+        painter.scale(0.5, 0.5)
+        icon.paint(painter, QRect(0, 0, 20, 20))
+    finally:
+        painter.end()
+    assert drawn == [ratio]
 
 
 class _IconButtonsStyle(QProxyStyle):
