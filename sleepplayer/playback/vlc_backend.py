@@ -33,10 +33,11 @@ Measured on libVLC 3.0.24 (Debian), which shaped this module:
   event) the first sound comes 0.16-0.28 s after play() in all three cases, with no silence
   after it, and the muted pre-roll is replayed, so nothing of the start is lost. Statistics
   alone for Ogg would still leave 0.86 s.
-* The seek comes no earlier than ``_START_PREROLL_MS`` after play(): in trials, seeks within
-  ~12 ms of play(), before the stream really ran, made PulseAudio play 0.8-1.2 s of zeros
-  (2 of 7 runs; never with 50 ms or more). A position the owner asks for while guarded (the
+* The seek comes no earlier than ``start_guard.PREROLL_MS`` after play() (seeks right after
+  play() made PulseAudio play zeros). A position the owner asks for while guarded (the
   controller's restore at Playing) is not sought at once but becomes the guard's seek target.
+* The volume is asked for as soon as the stream exists, and the guard ends only once an output
+  with a volume of its own (PulseAudio) reports it (``start_guard`` has the measurements).
 * A live (not seekable) stream cannot be sought: its guard ends without the seek, as before,
   and on PulseAudio its first ~1.2 s after the guard are zeros (the stream itself goes on).
 * ``:input-repeat`` loops WAV seamlessly (bit-exact: the captured seam equals the file's last
@@ -106,7 +107,6 @@ import os
 import re
 import sys
 import threading
-import time
 from collections.abc import Mapping
 from pathlib import Path, PurePath
 from typing import Any, Protocol
@@ -118,6 +118,7 @@ from sleepplayer import APP_ID, APP_NAME, __version__
 from sleepplayer.playback import loop_cache
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from sleepplayer.playback.pause_release import PAUSE_RELEASE_MS, ParkPhase, PauseRelease
+from sleepplayer.playback.start_guard import StartGuard
 from sleepplayer.playback.vlc_install import install_help
 
 #: libVLC options for the shared instance.
@@ -130,8 +131,6 @@ _GUARD_POLL_MS = 25
 #: How long ``play()`` of a loop waits for its WAV copy before starting the avformat fallback.
 _LOOP_CACHE_WAIT_MS = 3000
 _GUARD_DB = -20.0  # the equalizer's limit, for the preamp and each band
-#: The guard ends (with its seek) no earlier than this after play() (see the module docstring).
-_START_PREROLL_MS = 150
 
 #: HTTP headers libVLC can send, as media options (anything else is dropped).
 _HEADER_OPTIONS = {"user-agent": ":http-user-agent=", "referer": ":http-referrer="}
@@ -329,13 +328,7 @@ class VlcBackend(PlaybackBackend):
         self._target_volume: int | None = None
         self._output_ready = False
         self._reported_volume: int | None = None
-        self._guarded = False
-        #: When the guarded play() was called (monotonic s), and where the guard's end puts a
-        #: seekable media: 0, or where a seek during the guard asked for.
-        self._guarded_since = 0.0
-        self._start_ms = 0
-        #: The output reported its device since the guarded play(): its stream exists.
-        self._device_opened = False
+        self._guard = StartGuard()
         self._released = False
         self._guard_eq = self._make_guard_equalizer()
         self._guard_timer = QTimer(self)
@@ -481,8 +474,9 @@ class VlcBackend(PlaybackBackend):
             # Parked: where play continues. Reopening: the position is restored from this.
             position = max(0, int(position_ms))
             self._parking.move_to(min(position, self._length_ms) if self._length_ms else position)
-        elif self._guarded:
-            self._start_ms = max(0, int(position_ms))  # nothing heard yet: the guard's end seeks
+        elif self._guard.active:
+            # Nothing heard yet: the guard's end seeks there.
+            self._guard.start_ms = max(0, int(position_ms))
         elif self._state in (PlayerState.PLAYING, PlayerState.PAUSED) and player.is_seekable():
             player.set_time(max(0, int(position_ms)))
 
@@ -492,8 +486,8 @@ class VlcBackend(PlaybackBackend):
             return self._parking.position_ms
         if self._state not in (PlayerState.PLAYING, PlayerState.PAUSED, PlayerState.BUFFERING):
             return 0
-        if self._guarded and player.is_seekable():
-            return self._start_ms  # the guarded pre-roll is replayed from there
+        if self._guard.active and player.is_seekable():
+            return self._guard.start_ms  # the guarded pre-roll is replayed from there
         return max(0, int(player.get_time()))
 
     def length_ms(self) -> int:
@@ -640,10 +634,7 @@ class VlcBackend(PlaybackBackend):
         self._swap_to_cached_copy(player)
         self._output_ready = False
         self._reported_volume = None
-        self._guarded = True
-        self._guarded_since = time.monotonic()
-        self._start_ms = start_ms
-        self._device_opened = False
+        self._guard.begin(start_ms)
         player.set_equalizer(self._guard_eq)
         if player.play() != 0:
             self._fail("libVLC refused to start it")
@@ -694,24 +685,32 @@ class VlcBackend(PlaybackBackend):
         player = self._libvlc("release_guard")
         if self._media is None:
             return False
-        if not self._device_opened:
+        guard = self._guard
+        if not guard.stream_exists:
             stats = self._vlc.MediaStats()
             if not self._media.get_stats(stats) or stats.played_abuffers <= 0:
                 return False
+            guard.stream_exists = True
+        target = self._target_volume
+        if target is not None:
+            if guard.must_ask(target):
+                if player.audio_set_volume(target) != 0:
+                    return False
+                guard.asked(target)
+            if not guard.volume_applied(int(player.audio_get_volume())):
+                return False
         seekable = bool(player.is_seekable())
-        if seekable and (time.monotonic() - self._guarded_since) * 1000 < _START_PREROLL_MS:
-            return False
-        if self._target_volume is not None and player.audio_set_volume(self._target_volume) != 0:
+        if seekable and not guard.preroll_done():
             return False
         reopening = self._parking.phase is ParkPhase.REOPENING
         if seekable:
             # The seek at the moment the guard ends flushes the guarded pre-roll, so the first
             # sound is the start (or the paused position) at this volume; without it PulseAudio
             # plays ~1.2 s of zeros when the equalizer goes. A live stream cannot seek.
-            player.set_time(self._parking.position_ms if reopening else self._start_ms)
+            player.set_time(self._parking.position_ms if reopening else guard.start_ms)
         self._parking.reopened()
         player.set_equalizer(None)
-        self._guarded = False
+        guard.end()
         self._guard_timer.stop()
         self._output_ready = True
         self.audio_output_changed.emit()
@@ -746,7 +745,7 @@ class VlcBackend(PlaybackBackend):
 
     @Slot()
     def _on_guard_timer_timeout(self) -> None:
-        if self._state != PlayerState.PLAYING or not self._guarded:
+        if self._state != PlayerState.PLAYING or not self._guard.active:
             self._guard_timer.stop()
             return
         self._release_guard()
@@ -782,10 +781,15 @@ class VlcBackend(PlaybackBackend):
                 self._output_ready = False
                 self._set_state(PlayerState.STOPPED)
         elif code == _Ev.VOLUME:
-            self._on_output_volume()
+            if self._guard.active:
+                self._guard.output_reported_volume()
+                if self._state == PlayerState.PLAYING:
+                    self._release_guard()
+            else:
+                self._on_output_volume()
         elif code == _Ev.DEVICE:
-            self._device_opened = True
-            if self._guarded and self._state == PlayerState.PLAYING:
+            self._guard.stream_exists = True
+            if self._guard.active and self._state == PlayerState.PLAYING:
                 self._release_guard()
         # BUFFERING and ES_ADDED: libVLC sends Buffering while playing local files too;
         # nothing to do with either.
@@ -804,7 +808,7 @@ class VlcBackend(PlaybackBackend):
         self._set_state(PlayerState.PLAYING)
         if generation != self._generation or self._state != PlayerState.PLAYING:
             return
-        if self._guarded and not self._release_guard():
+        if self._guard.active and not self._release_guard():
             self._guard_timer.start()
 
     def _on_end_reached(self) -> None:

@@ -1,0 +1,95 @@
+"""When a guarded start may let its sound through: the bookkeeping, no libVLC.
+
+Every fresh start plays behind the equalizer at about -83 dB until libVLC's audio stream exists
+(``vlc_backend``'s docstring has the measurements). Ending the guard sets the volume, seeks the
+media to where it should be, and removes the equalizer. This class decides *when*; the engine
+makes the libVLC calls.
+
+An output with a volume of its own applies a new volume later than libVLC accepts it. Measured
+on PulseAudio (null sink, ``module-stream-restore``):
+
+* A new stream starts at the volume the app's previous stream ended with, which the output
+  reports 0-1 ms after the device appears. A volume set then is reported 0.5-2 ms later.
+* Removing the equalizer at the guard's end restarts libVLC's output, which makes a *new*
+  stream (``pactl``: sink input #0, then #1), and that one takes its volume from
+  stream-restore again. Set only a moment before, the new volume may not be
+  recorded yet. One fresh-clone test run recorded the first 10 ms after a start 5.8 dB above
+  the set level.
+
+So the volume is asked for as soon as the stream exists, and the guard ends only once the
+output reports it; a seekable media then still waits out ``PREROLL_MS``. An output that
+applies the volume inside libVLC (amem, and ALSA's software volume) reports nothing new, so
+``VOLUME_CONFIRM_MS`` after the ask the volume counts as applied. For a seekable media that
+wait is hidden in the preroll; a live stream on such an output starts up to that much later.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+#: The guard ends (with its seek) no earlier than this after play(): in trials, seeks within
+#: ~12 ms of play(), before the stream really ran, made PulseAudio play 0.8-1.2 s of zeros
+#: (2 of 7 runs; never with 50 ms or more).
+PREROLL_MS = 150
+#: How long after the volume was asked for an output that reports no volume has surely taken
+#: it (libVLC applies it to the next block).
+VOLUME_CONFIRM_MS = 150
+
+
+class StartGuard:
+    """The state of one guarded start: since when, where it seeks to, what the output said."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self.active = False
+        #: Where the guard's end puts a seekable media: 0, a position asked for meanwhile, or
+        #: the parked position.
+        self.start_ms = 0
+        #: The audio stream exists (the output reported its device, or audio was played).
+        self.stream_exists = False
+        self._since = 0.0
+        self._asked: int | None = None
+        self._asked_at = 0.0
+        self._reported_since_ask = False
+
+    def begin(self, start_ms: int = 0) -> None:
+        """play() is about to be called behind the equalizer."""
+        self.active = True
+        self.start_ms = start_ms
+        self.stream_exists = False
+        self._since = self._clock()
+        self._asked = None
+        self._reported_since_ask = False
+
+    def end(self) -> None:
+        self.active = False
+
+    def output_reported_volume(self) -> None:
+        """The output reported a volume (libVLC's MediaPlayerAudioVolume event)."""
+        if self._asked is not None:
+            self._reported_since_ask = True
+
+    def must_ask(self, target: int) -> bool:
+        """True when ``target`` has not been asked of this stream yet (or was changed)."""
+        return self._asked != target
+
+    def asked(self, target: int) -> None:
+        """libVLC accepted ``target`` as the volume."""
+        self._asked = target
+        self._asked_at = self._clock()
+        self._reported_since_ask = False
+
+    def volume_applied(self, reported: int) -> bool:
+        """Whether the output has the volume asked for, given the volume it reports now.
+
+        A reading of 0 or 1 is what an output that has reported nothing yet shows too, so a low
+        target also needs a report that came after it was asked for."""
+        if self._asked is None:
+            return False
+        if abs(reported - self._asked) <= 1 and (self._asked > 1 or self._reported_since_ask):
+            return True
+        return (self._clock() - self._asked_at) * 1000 >= VOLUME_CONFIRM_MS
+
+    def preroll_done(self) -> bool:
+        return (self._clock() - self._since) * 1000 >= PREROLL_MS

@@ -1,0 +1,99 @@
+"""When a guarded start lets its sound through (``playback.start_guard``), on a fake clock."""
+
+from __future__ import annotations
+
+from sleepplayer.playback.start_guard import PREROLL_MS, VOLUME_CONFIRM_MS, StartGuard
+from tests.helpers.fake_clock import FakeClock
+
+
+def started(clock: FakeClock, start_ms: int = 0) -> StartGuard:
+    guard = StartGuard(clock)
+    guard.begin(start_ms)
+    return guard
+
+
+def test_nothing_is_applied_before_the_volume_was_asked_for() -> None:
+    clock = FakeClock()
+    guard = started(clock)
+    assert guard.must_ask(60)
+    clock.now += 10
+    assert not guard.volume_applied(60)
+
+
+def test_it_holds_until_the_output_reports_the_volume_asked_for() -> None:
+    # PulseAudio: a new stream starts at the volume the previous one ended with (100 here),
+    # and takes a new one a millisecond or two after libVLC accepted it.
+    clock = FakeClock()
+    guard = started(clock)
+    guard.asked(60)
+    assert not guard.must_ask(60)
+    guard.output_reported_volume()
+    assert not guard.volume_applied(100)
+    clock.now += 0.002
+    guard.output_reported_volume()
+    assert guard.volume_applied(60)
+    assert guard.volume_applied(59)  # the output's rounding
+
+
+def test_an_output_that_reports_nothing_has_the_volume_after_a_while() -> None:
+    # amem and ALSA apply the volume inside libVLC, to the next block, and say nothing.
+    clock = FakeClock()
+    guard = started(clock)
+    guard.asked(60)
+    clock.now += (VOLUME_CONFIRM_MS - 1) / 1000
+    assert not guard.volume_applied(0)
+    clock.now += 0.002
+    assert guard.volume_applied(0)
+
+
+def test_a_low_volume_needs_a_report_made_after_it_was_asked_for() -> None:
+    # 0 is also what an output that has not reported yet reads.
+    clock = FakeClock()
+    guard = started(clock)
+    guard.asked(0)
+    assert not guard.volume_applied(0)
+    guard.output_reported_volume()
+    assert guard.volume_applied(0)
+
+
+def test_a_report_before_the_ask_does_not_count_for_it() -> None:
+    clock = FakeClock()
+    guard = started(clock)
+    guard.output_reported_volume()  # the stream's first volume, before anything was asked
+    guard.asked(1)
+    assert not guard.volume_applied(0)
+
+
+def test_a_volume_changed_during_the_guard_is_asked_for_again() -> None:
+    clock = FakeClock()
+    guard = started(clock)
+    guard.asked(60)
+    guard.output_reported_volume()
+    assert guard.must_ask(40)
+    guard.asked(40)
+    assert not guard.volume_applied(60)
+    guard.output_reported_volume()
+    assert guard.volume_applied(40)
+
+
+def test_the_preroll_and_the_start_position() -> None:
+    clock = FakeClock()
+    guard = started(clock, start_ms=5000)
+    assert guard.active and guard.start_ms == 5000 and not guard.stream_exists
+    clock.now += (PREROLL_MS - 1) / 1000
+    assert not guard.preroll_done()
+    clock.now += 0.002
+    assert guard.preroll_done()
+    guard.end()
+    assert not guard.active
+
+
+def test_a_new_start_forgets_the_last_ones_volume() -> None:
+    clock = FakeClock()
+    guard = started(clock)
+    guard.asked(60)
+    guard.output_reported_volume()
+    guard.stream_exists = True
+    guard.begin()
+    assert guard.must_ask(60) and not guard.stream_exists
+    assert not guard.volume_applied(60)
