@@ -187,7 +187,6 @@ class MainWindow(QMainWindow):
         #: Open URL, paste, import and export (its dialogs are replaceable in tests).
         self.link_commands = LinkCommands(self, library, self.panel, self.show_message)
         self.work_progress = WorkProgress(library)
-        self.work_progress.visibility_changed.connect(self._update_status_visible)
         self.progress = self.work_progress.bar
         self.progress_label = self.work_progress.label
         status = self.statusBar()
@@ -214,9 +213,9 @@ class MainWindow(QMainWindow):
         self._undo_expiry.timeout.connect(self._withdraw_undo)
         status.setSizeGripEnabled(False)
         self.status_messages = StatusMessages(status)
-        # The status bar only appears while it has something to say: the nights are quiet.
-        status.messageChanged.connect(self._update_status_visible)
-        status.hide()
+        # The bar stays, empty and the window's colour, while it has nothing to say: shown only
+        # with a message, it pushed the transport bar up by its height under the user's
+        # pointer each time.
 
         self._build_menus()
         self._wire_actions()
@@ -592,7 +591,6 @@ class MainWindow(QMainWindow):
             self.undo_offer.show()
             self.action_registry["timer_undo_auto"].setEnabled(True)
             self._undo_expiry.start(_UNDO_MS)
-            self._update_status_visible()
         else:
             self.show_message(text)
 
@@ -609,7 +607,6 @@ class MainWindow(QMainWindow):
         if self._timer is not None:
             self.action_registry["timer_undo_auto"].setEnabled(False)
         self.undo_offer.hide()
-        self._update_status_visible()
 
     def _on_timer_suspend_countdown(self, seconds: int) -> None:
         if seconds > 0:
@@ -634,10 +631,3 @@ class MainWindow(QMainWindow):
     def _on_library_scan_finished(self, _playlist_uid: str, count: int) -> None:
         self.show_message(f"Added {count} track{'s' if count != 1 else ''}")
 
-    def _update_status_visible(self) -> None:
-        status = self.statusBar()
-        status.setVisible(
-            bool(status.currentMessage())
-            or not self.work_progress.isHidden()
-            or not self.undo_offer.isHidden()
-        )

@@ -6,7 +6,7 @@ over the files' (a site playlist that expands is what the user waits for). Cance
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from sleepplayer.services.library import LibraryService
@@ -16,9 +16,6 @@ _FILES, _LINKS = "files", "links"
 
 class WorkProgress(QWidget):
     """Label, bar and Cancel; shown only while the library adds something."""
-
-    #: Shown or hidden: the status bar decides whether it is needed at all.
-    visibility_changed = Signal()
 
     def __init__(self, library: LibraryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +76,4 @@ class WorkProgress(QWidget):
             self.bar.setRange(0, total)  # total 0: Qt shows a busy bar while counting
             self.bar.setValue(done)
             self.label.setText(text)
-        if (shown is not None) == self.isHidden():
-            self.setVisible(shown is not None)
-            self.visibility_changed.emit()
+        self.setVisible(shown is not None)

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pytest
 
 from sleepplayer.core.instance_address import instance_address
@@ -69,8 +71,46 @@ class RunningApp:
         )
         return path
 
+    def geometry(self, window: str) -> tuple[int, int, int, int]:
+        """x, y, width, height of an X window on the screen."""
+        shell = dict(
+            line.split("=", 1)
+            for line in self.xdotool("getwindowgeometry", "--shell", window).splitlines()
+        )
+        return int(shell["X"]), int(shell["Y"]), int(shell["WIDTH"]), int(shell["HEIGHT"])
+
+    def screenshot_when_painted(
+        self, name: str, window: str, behind: Path, timeout_s: float = 10
+    ) -> Path:
+        """Like :meth:`screenshot` of a window that has just appeared, taken once it has
+        painted: until then the screen there still shows ``behind`` (a screenshot of the whole
+        screen from before it opened)."""
+        x, y, width, height = self.geometry(window)
+        before = _pixels(behind)[y : y + height, x : x + width]
+        deadline = time.monotonic() + timeout_s
+        while True:
+            shot = self.screenshot(name, window)
+            now = _pixels(shot)
+            if now.shape != before.shape or (now != before).any(axis=2).mean() > 0.3:
+                return shot
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{name}: the window did not paint")
+            time.sleep(0.1)
+
     def wait_exit(self, timeout_s: float) -> int:
         return self.process.wait(timeout_s)
+
+
+def _pixels(png: Path) -> npt.NDArray[np.uint8]:
+    """A screenshot's pixels, rows x columns x RGB."""
+    size = subprocess.run(
+        ["identify", "-format", "%w %h", str(png)], capture_output=True, text=True, check=True
+    ).stdout.split()
+    width, height = int(size[0]), int(size[1])
+    rgb = subprocess.run(
+        ["convert", str(png), "-depth", "8", "rgb:-"], capture_output=True, check=True
+    ).stdout
+    return np.frombuffer(rgb, dtype=np.uint8).reshape(height, width, 3)
 
 
 def wait_until(predicate: object, timeout_s: float, what: str) -> None:

@@ -120,10 +120,12 @@ def test_screenshot_main_window_and_timer_panel(
     wait_until(lambda: _playing(pulse) is not None, 15, "a playing audio stream")
     wait_until(lambda: "Brown noise" in app.title(), 10, "the track in the window title")
     main = app.screenshot("main-window.png", app.window)
+    behind = app.screenshot("before-timer-panel.png")
     app.key("t")
     panel = app.xdotool("search", "--sync", "--onlyvisible", "--name", "^Sleep Timer$").split()
     assert panel, "the Sleep Timer panel did not open"
-    shot = app.screenshot("timer-panel.png", panel[0])
+    # Mapped is not yet painted: a shot taken at once showed the main window behind it.
+    shot = app.screenshot_when_painted("timer-panel.png", panel[0], behind)
     assert main.stat().st_size > 0 and shot.stat().st_size > 0
     app.key("ctrl+q")
     assert app.wait_exit(10) == 0

@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, RunningApp, wait_until
+from tests.e2e.conftest import RunningApp, wait_until
 from tests.helpers.desktop_env import PulseAudio
 
 pytestmark = pytest.mark.e2e
@@ -28,14 +27,6 @@ def _find_window(app: RunningApp, name: str, timeout_s: float = 20) -> str:
     return out[0]
 
 
-def _shoot(app: RunningApp, window: str, name: str) -> Path:
-    """A PNG of one window (the dialog alone, not the whole screen)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / name
-    subprocess.run(["import", "-window", window, str(path)], env=app.env, check=True, timeout=30)
-    return path
-
-
 def _open_settings(app: RunningApp) -> str:
     app.wait_for_window()
     app.key("ctrl+comma")
@@ -49,10 +40,12 @@ def _keys(app: RunningApp, window: str, *keys: str) -> None:
 
 def test_settings_screenshot(launch_app: Callable[..., RunningApp]) -> None:
     app = launch_app()
+    app.wait_for_window()
+    behind = app.screenshot("before-settings.png")
     dialog = _open_settings(app)
-    assert _shoot(app, dialog, "settings.png").stat().st_size > 0
+    assert app.screenshot_when_painted("settings.png", dialog, behind).stat().st_size > 0
     _keys(app, dialog, "Down", "Down", "Down")  # the page list has the keyboard: Shortcuts
-    assert _shoot(app, dialog, "settings-shortcuts.png").stat().st_size > 0
+    assert app.screenshot("settings-shortcuts.png", dialog).stat().st_size > 0
     _keys(app, dialog, "Escape")
     app.key("ctrl+q")
     assert app.wait_exit(10) == 0

@@ -71,10 +71,12 @@ def test_status_messages_and_scan_progress(
     qtbot: QtBot, window: MainWindow, library: FakeLibraryService, tmp_path: Path
 ) -> None:
     status = window.statusBar()
-    assert not status.isVisible()
+    transport_at = window.transport.mapTo(window, window.transport.rect().topLeft())
     library.message.emit("Could not read rain.opus")
     assert status.currentMessage() == "Could not read rain.opus"
     assert status.isVisible()
+    # The bar was there, empty: the transport bar stays where the pointer expects it.
+    assert window.transport.mapTo(window, window.transport.rect().topLeft()) == transport_at
     library.scan_progress.emit(0, 0)
     assert window.progress.isVisible() and window.progress.maximum() == 0
     assert window.progress_label.text() == "Looking for files…"
