@@ -17,10 +17,11 @@ on PulseAudio (null sink, ``module-stream-restore``):
   the set level.
 
 So the volume is asked for as soon as the stream exists, and the guard ends only once the
-output reports it; a seekable media then still waits out ``PREROLL_MS``. An output that
-applies the volume inside libVLC (amem, and ALSA's software volume) reports nothing new, so
-``VOLUME_CONFIRM_MS`` after the ask the volume counts as applied. For a seekable media that
-wait is hidden in the preroll; a live stream on such an output starts up to that much later.
+output reports it; a seekable media then still waits out ``PREROLL_MS``. An output that has
+reported a volume since the start gets up to ``VOLUME_REPORT_WAIT_MS`` for it (a loaded
+machine). One that applies the volume inside libVLC either reports it within the call (ALSA's
+software volume) or never (amem reads 0); for the latter the volume counts as applied
+``VOLUME_CONFIRM_MS`` after the first ask, so its starts may end up to that much later.
 """
 
 from __future__ import annotations
@@ -32,9 +33,12 @@ from collections.abc import Callable
 #: ~12 ms of play(), before the stream really ran, made PulseAudio play 0.8-1.2 s of zeros
 #: (2 of 7 runs; never with 50 ms or more).
 PREROLL_MS = 150
-#: How long after the volume was asked for an output that reports no volume has surely taken
-#: it (libVLC applies it to the next block).
+#: How long after the volume was first asked for an output that reports no volume has surely
+#: taken it (libVLC applies it to the next block).
 VOLUME_CONFIRM_MS = 150
+#: The longest wait for an output that does report volumes (it did, since the start) to
+#: report the one asked for: past this the sound starts anyway, rather than never.
+VOLUME_REPORT_WAIT_MS = 1000
 
 
 class StartGuard:
@@ -52,6 +56,7 @@ class StartGuard:
         self._asked: int | None = None
         self._asked_at = 0.0
         self._reported_since_ask = False
+        self._reports_volume = False
 
     def begin(self, start_ms: int = 0) -> None:
         """play() is about to be called behind the equalizer."""
@@ -61,12 +66,14 @@ class StartGuard:
         self._since = self._clock()
         self._asked = None
         self._reported_since_ask = False
+        self._reports_volume = False
 
     def end(self) -> None:
         self.active = False
 
     def output_reported_volume(self) -> None:
         """The output reported a volume (libVLC's MediaPlayerAudioVolume event)."""
+        self._reports_volume = True
         if self._asked is not None:
             self._reported_since_ask = True
 
@@ -76,8 +83,11 @@ class StartGuard:
 
     def asked(self, target: int) -> None:
         """libVLC accepted ``target`` as the volume."""
+        if self._asked is None:
+            # From the first ask: a volume that keeps changing (the quiet start's ramp) must
+            # not keep moving the deadline.
+            self._asked_at = self._clock()
         self._asked = target
-        self._asked_at = self._clock()
         self._reported_since_ask = False
 
     def volume_applied(self, reported: int) -> bool:
@@ -89,7 +99,8 @@ class StartGuard:
             return False
         if abs(reported - self._asked) <= 1 and (self._asked > 1 or self._reported_since_ask):
             return True
-        return (self._clock() - self._asked_at) * 1000 >= VOLUME_CONFIRM_MS
+        wait_ms = VOLUME_REPORT_WAIT_MS if self._reports_volume else VOLUME_CONFIRM_MS
+        return (self._clock() - self._asked_at) * 1000 >= wait_ms
 
     def preroll_done(self) -> bool:
         return (self._clock() - self._since) * 1000 >= PREROLL_MS

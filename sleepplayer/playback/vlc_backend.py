@@ -37,7 +37,8 @@ Measured on libVLC 3.0.24 (Debian), which shaped this module:
   play() made PulseAudio play zeros). A position the owner asks for while guarded (the
   controller's restore at Playing) is not sought at once but becomes the guard's seek target.
 * The volume is asked for as soon as the stream exists, and the guard ends only once an output
-  with a volume of its own (PulseAudio) reports it (``start_guard`` has the measurements).
+  with a volume of its own (PulseAudio) reports it, or after a time limit
+  (``start_guard`` has the measurements and the limits).
 * A live (not seekable) stream cannot be sought: its guard ends without the seek, as before,
   and on PulseAudio its first ~1.2 s after the guard are zeros (the stream itself goes on).
 * ``:input-repeat`` loops WAV seamlessly (bit-exact: the captured seam equals the file's last
@@ -660,6 +661,7 @@ class VlcBackend(PlaybackBackend):
 
     def _stop_engine(self, player: Any) -> None:
         """Stop synchronously and make every event queued so far stale."""
+        self._guard.end()
         self._guard_timer.stop()
         self._cache_wait.stop()
         self._deferred_play = False
@@ -681,7 +683,9 @@ class VlcBackend(PlaybackBackend):
             self.state_changed.emit(int(state))
 
     def _release_guard(self) -> bool:
-        """Apply the volume and drop the guard once the audio stream exists."""
+        """End the guard if it may end now (``start_guard``): once the audio stream exists, ask
+        for the volume; once the output has it and a seekable media's preroll is done, seek,
+        and drop the equalizer. False while any of that is still to come."""
         player = self._libvlc("release_guard")
         if self._media is None:
             return False
@@ -725,6 +729,7 @@ class VlcBackend(PlaybackBackend):
 
     def _fail(self, reason: str) -> None:
         generation = self._generation
+        self._guard.end()
         self._guard_timer.stop()
         self._parking.forget()
         self._output_ready = False

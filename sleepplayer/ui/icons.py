@@ -42,11 +42,14 @@ def _pixel_ratio(painter: QPainter) -> float:
     pixmap or widget Qt made) makes PySide load its class for every paint device and widget
     type Qt has, about 1 MB that stays for the life of the app.
     """
-    device, world = painter.deviceTransform(), painter.worldTransform()
-    world_scale = math.hypot(world.m11(), world.m12())
-    if world_scale <= 0:
+    # The world transform, not the combined one: for a fractional ratio Qt puts part of the
+    # device scale into the view transform (measured: 1.5 read as 1.0).
+    device, logical = painter.deviceTransform(), painter.worldTransform()
+    logical_scale = math.hypot(logical.m11(), logical.m12())
+    if logical_scale <= 0:
         return 1.0
-    return max(1.0, math.hypot(device.m11(), device.m12()) / world_scale)
+    # Rounded: the ratio is part of the pixmap cache's key.
+    return max(1.0, round(math.hypot(device.m11(), device.m12()) / logical_scale, 3))
 
 
 class _IconNotifier(QObject):

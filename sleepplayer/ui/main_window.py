@@ -630,4 +630,3 @@ class MainWindow(QMainWindow):
 
     def _on_library_scan_finished(self, _playlist_uid: str, count: int) -> None:
         self.show_message(f"Added {count} track{'s' if count != 1 else ''}")
-

@@ -134,7 +134,11 @@ class TrackTableView(QTableView):
         super().__init__(parent)
         # A viewport made here, so that Python already knows it as a QWidget: wrapping the one
         # Qt makes would load PySide's class for every widget type Qt has, about 0.9 MB.
-        self.setViewport(QWidget())
+        viewport = QWidget()
+        # What Qt gives the viewport it makes: the list's colour, painted opaque.
+        viewport.setBackgroundRole(QPalette.ColorRole.Base)
+        viewport.setAutoFillBackground(True)
+        self.setViewport(viewport)
         self.setObjectName("trackTable")
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

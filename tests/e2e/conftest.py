@@ -88,13 +88,18 @@ class RunningApp:
         x, y, width, height = self.geometry(window)
         before = _pixels(behind)[y : y + height, x : x + width]
         deadline = time.monotonic() + timeout_s
+        last: npt.NDArray[np.uint8] | None = None
         while True:
             shot = self.screenshot(name, window)
             now = _pixels(shot)
-            if now.shape != before.shape or (now != before).any(axis=2).mean() > 0.3:
+            # Partly off the screen, it cannot be compared with what was there: then two
+            # shots in a row that agree have to do.
+            changed = now.shape != before.shape or (now != before).any(axis=2).mean() > 0.05
+            if changed and last is not None and np.array_equal(now, last):
                 return shot
             if time.monotonic() > deadline:
                 raise AssertionError(f"{name}: the window did not paint")
+            last = now
             time.sleep(0.1)
 
     def wait_exit(self, timeout_s: float) -> int:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from sleepplayer.playback.start_guard import PREROLL_MS, VOLUME_CONFIRM_MS, StartGuard
+from sleepplayer.playback.start_guard import (
+    PREROLL_MS,
+    VOLUME_CONFIRM_MS,
+    VOLUME_REPORT_WAIT_MS,
+    StartGuard,
+)
 from tests.helpers.fake_clock import FakeClock
 
 
@@ -43,6 +48,30 @@ def test_an_output_that_reports_nothing_has_the_volume_after_a_while() -> None:
     clock.now += (VOLUME_CONFIRM_MS - 1) / 1000
     assert not guard.volume_applied(0)
     clock.now += 0.002
+    assert guard.volume_applied(0)
+
+
+def test_an_output_that_reports_volumes_gets_longer_to_report_this_one() -> None:
+    # PulseAudio on a loaded machine: ending the guard at the old volume is the spike.
+    clock = FakeClock()
+    guard = started(clock)
+    guard.output_reported_volume()  # the stream's first volume (stream-restore's)
+    guard.asked(60)
+    clock.now += 0.5
+    assert not guard.volume_applied(100)
+    clock.now += VOLUME_REPORT_WAIT_MS / 1000
+    assert guard.volume_applied(100)  # not never: a silent night is no better
+
+
+def test_a_ramping_volume_does_not_move_the_deadline() -> None:
+    # The quiet start raises the volume every 50 ms; each new value is asked for again.
+    clock = FakeClock()
+    guard = started(clock)
+    for volume in range(10, 60, 5):
+        assert guard.must_ask(volume)
+        guard.asked(volume)
+        clock.now += 0.05
+    assert clock.now - 1000.0 > VOLUME_CONFIRM_MS / 1000
     assert guard.volume_applied(0)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDropEvent, QPalette
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.ui.main_window import MainWindow
@@ -79,6 +79,7 @@ def test_status_messages_and_scan_progress(
     assert window.transport.mapTo(window, window.transport.rect().topLeft()) == transport_at
     library.scan_progress.emit(0, 0)
     assert window.progress.isVisible() and window.progress.maximum() == 0
+    assert window.transport.mapTo(window, window.transport.rect().topLeft()) == transport_at
     assert window.progress_label.text() == "Looking for files…"
     library.scan_progress.emit(5, 20)
     assert (window.progress.value(), window.progress.maximum()) == (5, 20)
@@ -168,3 +169,12 @@ def test_a_narrow_window_keeps_room_for_the_titles(qtbot: QtBot, window: MainWin
     window.resize(1400, 700)
     qtbot.waitUntil(lambda: table.viewport().width() * 0.3 >= 300)
     assert header.sectionSize(COL_ARTIST) == 300
+
+
+def test_the_track_table_paints_its_own_colour(window: MainWindow) -> None:
+    # Its viewport is made by the app (see TrackTableView): Qt's own is filled with Base.
+    viewport = window.panel.table.viewport()
+    assert viewport.backgroundRole() == QPalette.ColorRole.Base
+    assert viewport.autoFillBackground()
+    corner = viewport.grab().toImage().pixelColor(2, viewport.height() - 3)
+    assert corner == viewport.palette().color(QPalette.ColorRole.Base)
