@@ -329,7 +329,8 @@ class VlcBackend(PlaybackBackend):
         self._target_volume: int | None = None
         self._output_ready = False
         self._reported_volume: int | None = None
-        self._guard = StartGuard()
+        # amem applies the volume inside libVLC, to the next block, and reports nothing.
+        self._guard = StartGuard(volume_at_once=pcm_sink is not None)
         self._released = False
         self._guard_eq = self._make_guard_equalizer()
         self._guard_timer = QTimer(self)

@@ -126,3 +126,11 @@ def test_a_new_start_forgets_the_last_ones_volume() -> None:
     guard.begin()
     assert guard.must_ask(60) and not guard.stream_exists
     assert not guard.volume_applied(60)
+
+
+def test_an_output_known_to_apply_the_volume_at_once_does_not_wait() -> None:
+    guard = StartGuard(FakeClock(), volume_at_once=True)
+    guard.begin()
+    assert not guard.volume_applied(0)
+    guard.asked(60)
+    assert guard.volume_applied(0)
