@@ -162,6 +162,30 @@ def test_a_long_pause_closes_the_stream_and_play_continues_where_it_paused(
     assert np.all(np.abs(steps - 10) < 5), steps
 
 
+def test_letting_go_of_the_sound_device_makes_no_sound(
+    qtbot: QtBot, pulse: PulseAudio, player: tuple[PlaybackController, VlcBackend]
+) -> None:
+    # Stopping a paused stream made PulseAudio play what it held: 10-20 ms at the playing
+    # level, heard in the night 20 s after the sleep timer paused.
+    controller, backend = player
+    controller.play()
+    qtbot.waitUntil(lambda: controller.state == PlayerState.PLAYING, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: recorded_db(pulse, 0.3) > -40, timeout=WAIT_MS)
+    recording = start_recording(pulse, qtbot)
+    paused_at_s = recording.recorded_s()
+    controller.pause()
+    qtbot.waitUntil(lambda: our_stream(pulse) is None, timeout=RELEASE_MS + WAIT_MS)
+    assert backend.parked and controller.state == PlayerState.PAUSED
+    parked_at_s = recording.recorded_s()
+    qtbot.waitUntil(lambda: recording.recorded_s() > parked_at_s + 1.0, timeout=WAIT_MS)
+    samples = recording.stop_after(0)
+    heard = blocks(samples)
+    assert max(level for level, _ in heard[: int(paused_at_s * 100)]) > AUDIBLE_DB  # it played
+    # From half a second after the pause (its own tail and the recording's latency) on.
+    after_pause = [level for level, _ in heard[int(paused_at_s * 100) + 50 :]]
+    assert max(after_pause) <= AUDIBLE_DB, max(after_pause)
+
+
 def test_a_paused_live_stream_keeps_its_sound_stream(
     qapp: QApplication, qtbot: QtBot, pulse_env: PulseAudio, tmp_path: Path
 ) -> None:
