@@ -15,9 +15,13 @@ Choices the issue leaves open (see also the report in the change that added this
 * ``extend`` on a track mode: when the current track's end is known, the plan becomes a plain
   deadline at (track end + seconds) and the next track may start; while it is not known yet
   (several tracks to go, a live stream) the seconds are kept and added to the last track's end.
-* A user volume change or a user pause/stop during the fade ends the fade at once (gain 1.0)
-  and re-arms for the last extension amount, so the next fade starts from their new volume.
-* Re-arming during a fade, extending, and activity all fade back up over 2 s, linear in dB.
+* A user pause/stop during the fade ends the fade at once (gain 1.0, silent as it is paused)
+  and re-arms for the last extension amount.
+* Turning the volume up during the fade re-arms and fades back up over 2 s to the new volume.
+  Turning it down (or muting) asks for less sound: the fade goes on, from the new, lower volume.
+  (Ending the fade at once, as any volume change once did, made Down +20 dB louder.)
+* Re-arming during a fade, extending, and activity all fade back up over 2 s, linear in dB;
+  a volume change during that rise lets it finish.
 * A wake from sleep that lands far into the fade, or past the end, stops at once and never
   runs the suspend action; a tick a little late (< 120 s) still runs it.
 """
@@ -153,6 +157,8 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
         self._auto_armed = False
         self._ending = False
         self._last_key: object = None
+        #: The user's volume as last seen, to tell "louder" from "softer".
+        self._user_volume = controller.volume
 
         self._ticks = TimerTicks(self.tick, self)
 
@@ -268,10 +274,12 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
         """A SleepPlayer shortcut, media key or tray action happened, after it ran (activity
         grace; the rule for what is ``quiet`` is :mod:`sleepplayer.services.activity`).
 
-        ``quiet``: the command asked for silence (pause, stop, muting...). During the fade
-        any activity fades back up and re-arms: someone is awake. After the end (the grace
-        minute, the suspend countdown) a quiet command turns the timer off and leaves the
-        player silent; other activity brings the sound back. Any activity cancels a suspend.
+        ``quiet``: the command asked for silence (pause, stop, muting, a softer volume). During
+        the fade other activity fades back up and re-arms: someone is awake; a quiet command
+        lets the fade go on (a pause re-arms on its own, see the module docstring). After the
+        end (the grace minute, the suspend countdown) a quiet command turns the timer off and
+        leaves the player silent; other activity brings the sound back. Any activity cancels a
+        suspend.
         """
         now = self._ts()
         grace = self._settings.activity_grace
@@ -285,6 +293,8 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
         elif not grace:
             return
         elif self._phase is TimerPhase.FADING:
+            if quiet:
+                return  # never more sound for a request for less
             self._rearm(now, now + self._grace_s(), ramp=True)
             self.tick()
         elif self._phase in (TimerPhase.GRACE, TimerPhase.COUNTDOWN):
@@ -525,16 +535,14 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
         self._schedule(now)
         self._emit_if_changed()
 
-    def _on_controller_volume_changed(self, _volume: int) -> None:
+    def _on_controller_volume_changed(self, volume: int) -> None:
         # The timer never sets the user volume, so any change here is the user's.
+        louder = volume > self._user_volume
+        self._user_volume = volume
+        if self._phase is not TimerPhase.FADING or not louder:
+            return  # softer during the fade: it goes on (module docstring)
         now = self._ts()
-        if self._phase is TimerPhase.FADING:
-            self._rearm(now, now + self._grace_s(), ramp=False)
-        elif self._ramp is not None:
-            self._ramp = None
-            self._apply_gain(1.0)
-        else:
-            return
+        self._rearm(now, now + self._grace_s(), ramp=True)
         self._schedule(now)
         self._emit_if_changed()
 

@@ -201,8 +201,8 @@ class TimerSettingsPage(SettingsPage):
         self.grace_note = note(
             "Any SleepPlayer shortcut, media key or tray action, also in the minute after the "
             "end. The sound fades back up over 2 s, always for this long: +5 and +15 min add "
-            "only their own time. Pause, Stop, Mute or turning the volume down after the end "
-            "keep it quiet."
+            "only their own time. Mute or turning the volume down keep it quiet, and so do "
+            "Pause and Stop after the end."
         )
         self.body.addWidget(self.grace_note)
 

@@ -365,26 +365,51 @@ def test_user_pause_during_the_fade_keeps_the_timer_and_restores_after_the_pause
     assert rig.timer.remaining_s() == pytest.approx(600)
 
 
-def test_user_volume_change_during_the_fade_keeps_their_volume(rig: Rig) -> None:
+def test_turning_the_volume_down_during_the_fade_lets_it_go_on_more_quietly(rig: Rig) -> None:
+    # Ending the fade at once brought the sound back up by all the fade had taken (+20 dB)
+    # for someone who pressed Down because it was too loud.
     rig.controller.play()
     rig.timer.arm(SleepPlan(duration_s=60, fade_s=60))
     rig.run(30, step=0.5)
-    rig.controller.set_volume(25)
-    assert rig.controller.fade_gain == 1.0
-    assert rig.backend.volume() == engine_volume(25)
+    before = rig.backend.volume()
+    mark = rig.mark()
+    rig.controller.set_volume(USER_VOLUME - 5)
+    rig.timer.notify_activity(quiet=True)  # what the window reports after the key
+    assert _phase(rig.timer) is TimerPhase.FADING
+    assert rig.backend.volume() <= before
+    rig.run(10, step=0.5)
+    assert max(rig.volumes_since(mark)) <= before
+    assert rig.volumes_since(mark) == sorted(rig.volumes_since(mark), reverse=True)
+    rig.run(25, step=1.0)
+    assert _phase(rig.timer) is not TimerPhase.FADING  # it ended as planned
+    assert rig.controller.volume == USER_VOLUME - 5  # the user's volume, never the fade's
+
+
+def test_turning_the_volume_up_during_the_fade_fades_back_up_to_it(rig: Rig) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=60))
+    rig.run(30, step=0.5)
+    low = rig.backend.volume()
+    mark = rig.mark()
+    rig.controller.set_volume(USER_VOLUME + 5)
+    rig.timer.notify_activity(quiet=False)
     assert _phase(rig.timer) is TimerPhase.ARMED
     assert rig.timer.remaining_s() == pytest.approx(600)
+    rig.run(1.0)
+    assert low < rig.backend.volume() < engine_volume(USER_VOLUME + 5)  # not a jump
+    rig.run(2.0)
+    _assert_ramps_up(rig.volumes_since(mark), USER_VOLUME + 5)
     # The next fade starts from the new volume.
     mark = rig.mark()
     rig.run(541, step=1.0)
     assert _phase(rig.timer) is TimerPhase.FADING
-    assert max(rig.volumes_since(mark)) <= engine_volume(25)
+    assert max(rig.volumes_since(mark)) <= engine_volume(USER_VOLUME + 5)
 
 
 # ---------------------------------------------------------------- extending
-def _assert_ramps_up(volumes: list[int]) -> None:
+def _assert_ramps_up(volumes: list[int], to: int = USER_VOLUME) -> None:
     assert volumes == sorted(volumes)
-    assert volumes[-1] == engine_volume(USER_VOLUME)
+    assert volumes[-1] == engine_volume(to)
 
 
 def test_extend_during_the_fade_fades_back_up_over_two_seconds(rig: Rig) -> None:
@@ -562,12 +587,18 @@ def _to_phase(rig: Rig, phase: TimerPhase) -> None:
     assert _phase(rig.timer) is phase
 
 
-@pytest.mark.parametrize("quiet", [False, True])
-def test_activity_during_the_fade_rearms_quiet_or_not(rig: Rig, quiet: bool) -> None:
+def test_activity_during_the_fade_rearms(rig: Rig) -> None:
     _to_phase(rig, TimerPhase.FADING)
-    rig.timer.notify_activity(quiet=quiet)  # someone is awake, whatever they pressed
+    rig.timer.notify_activity(quiet=False)  # someone is awake
     assert _phase(rig.timer) is TimerPhase.ARMED
     assert rig.timer.remaining_s() == pytest.approx(600)
+
+
+def test_a_quiet_command_during_the_fade_lets_it_go_on(rig: Rig) -> None:
+    # Mute, or a softer volume: never more sound for a request for less.
+    _to_phase(rig, TimerPhase.FADING)
+    rig.timer.notify_activity(quiet=True)
+    assert _phase(rig.timer) is TimerPhase.FADING
 
 
 def test_loud_activity_after_the_end_resumes(rig: Rig) -> None:
