@@ -35,6 +35,7 @@ from sleepplayer.desktop.now_playing import NowPlayingDeps, create_now_playing
 from sleepplayer.desktop.suspend import SystemSuspender
 from sleepplayer.headless_status import StatusLine
 from sleepplayer.playback.backend import PlayerState
+from sleepplayer.services.builtin_sounds import ensure_builtin_playlist
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.gain_ramp import GainRamp
 from sleepplayer.services.item_loader import ItemLoader
@@ -95,6 +96,8 @@ def run_headless(args: argparse.Namespace) -> int:
         return EXIT_NO_VLC
 
     saved = load_state(paths)
+    # As in the window app: "Sleep sounds" is there from the first start on.
+    ensure_builtin_playlist(saved.library)
     try:
         plan = sleep_plan_from_args(args, saved.settings)
     except ValueError as exc:

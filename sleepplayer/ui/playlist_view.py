@@ -251,12 +251,19 @@ class TrackTableView(QTableView):
         if self.model() is not None and self.model().rowCount() == 0:
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(
-                self.viewport().rect(),
-                Qt.AlignmentFlag.AlignCenter,
-                self.property("emptyText") or "",
-            )
+            centre = Qt.AlignmentFlag.AlignCenter
+            painter.drawText(self.viewport().rect(), centre, self.empty_text())
             painter.end()
+
+    def empty_text(self) -> str:
+        """What the table says when it shows no row: the playlist is empty, or the filter
+        matched nothing (not "No tracks yet" over a playlist of a hundred)."""
+        model = self.model()
+        if isinstance(model, TrackFilterProxy) and model.filter_text().strip():
+            source = model.sourceModel()
+            if source is not None and source.rowCount() > 0:
+                return f"No tracks match \u201c{model.filter_text().strip()}\u201d."
+        return str(self.property("emptyText") or "")
 
 
 class PlaylistPanel(QWidget):

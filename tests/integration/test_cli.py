@@ -55,6 +55,16 @@ def test_headless_plays_the_queue_and_exits_zero(tmp_path: Path) -> None:
     assert not (tmp_path / "home" / "data" / "library.json").exists()
 
 
+def test_headless_plays_the_built_in_sleep_sounds_from_the_first_start(tmp_path: Path) -> None:
+    # A fresh basedir: the window app had never made the library.
+    result = _run(
+        "--headless", "--basedir", str(tmp_path / "home"), "--sleep", "2s", "--fade", "1s",
+        "Sleep sounds",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Not found" not in result.stderr and "Brown noise" in result.stdout
+
+
 def test_headless_names_a_missing_file_leaves_it_out_and_goes_on(tmp_path: Path) -> None:
     good = str(make_tone(tmp_path / "good.wav", 1.0, 440))
     gone = str(tmp_path / "gone.ogg")

@@ -178,3 +178,12 @@ def test_the_track_table_paints_its_own_colour(window: MainWindow) -> None:
     assert viewport.autoFillBackground()
     corner = viewport.grab().toImage().pixelColor(2, viewport.height() - 3)
     assert corner == viewport.palette().color(QPalette.ColorRole.Base)
+
+
+def test_a_filter_that_matches_nothing_says_so(qtbot: QtBot, window: MainWindow) -> None:
+    table = window.panel.table
+    window.panel.filter.setText("zzz")
+    assert window.panel.proxy.rowCount() == 0
+    assert table.empty_text() == "No tracks match \u201czzz\u201d."
+    window.panel.filter.clear()
+    assert table.empty_text() == table.property("emptyText")
