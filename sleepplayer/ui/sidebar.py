@@ -40,9 +40,17 @@ def drop_target_index(from_index: int, drop_row: int) -> int:
     return drop_row - 1 if drop_row > from_index else drop_row
 
 
+def delete_note(count: int) -> str:
+    """What deleting a playlist of ``count`` tracks takes away, and what it leaves."""
+    if count == 0:
+        return "It is empty."
+    if count == 1:
+        return "Its one track leaves SleepPlayer. The file on disk stays untouched."
+    return f"Its {count:,} tracks leave SleepPlayer. Files on disk stay untouched."
+
+
 def confirm_delete(parent: QWidget, name: str, count: int) -> bool:
     """Ask before deleting a playlist (files on disk are never touched)."""
-    noun = "track" if count == 1 else "tracks"
     box = QMessageBox(
         QMessageBox.Icon.Question,
         "Delete Playlist",
@@ -50,7 +58,7 @@ def confirm_delete(parent: QWidget, name: str, count: int) -> bool:
         QMessageBox.StandardButton.Cancel,
         parent,
     )
-    box.setInformativeText(f"Its {count} {noun} leave SleepPlayer. Files on disk stay untouched.")
+    box.setInformativeText(delete_note(count))
     delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     box.exec()

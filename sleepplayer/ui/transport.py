@@ -187,9 +187,7 @@ class TransportBar(QWidget):
         self._on_controller_position_changed(self._controller.position_ms())
 
     def _on_controller_track_changed(self, track: Track | None) -> None:
-        live = track is not None and track.kind is TrackKind.RADIO
-        duration = self._controller.duration_ms()
-        self.total.setText("live" if live else format_ms(duration))
+        self.total.setText(self._total_text(self._controller.duration_ms()))
         uid = track.uid if track is not None else None
         if uid == self._track_uid:
             return  # the same track with updated details: keep the position
@@ -200,8 +198,7 @@ class TransportBar(QWidget):
     def _on_controller_duration_changed(self, duration_ms: int) -> None:
         self.slider.setRange(0, max(0, duration_ms))
         self.slider.setEnabled(duration_ms > 0)
-        if duration_ms > 0:
-            self.total.setText(format_ms(duration_ms))
+        self.total.setText(self._total_text(duration_ms))
         self._render(self._controller.position_ms())
 
     def _on_controller_position_changed(self, position_ms: int) -> None:
@@ -239,6 +236,14 @@ class TransportBar(QWidget):
         if abs(position_ms - self.slider.value()) >= self.slider.value_per_pixel():
             self.slider.setValue(position_ms)
         self._show_elapsed(position_ms)
+
+    def _total_text(self, duration_ms: int) -> str:
+        """"live" for a radio, the length, or "--:--" while it is not known (never the last
+        track's length: a file libVLC still probes would seem to play it)."""
+        track = self._controller.current_track
+        if track is not None and track.kind is TrackKind.RADIO:
+            return "live"
+        return format_ms(duration_ms) if duration_ms > 0 else "--:--"
 
     def _show_elapsed(self, position_ms: int) -> None:
         text = format_ms(position_ms)

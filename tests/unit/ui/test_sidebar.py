@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.ui.main_window import MainWindow
-from sleepplayer.ui.sidebar import drop_target_index
+from sleepplayer.ui.sidebar import delete_note, drop_target_index
 from tests.helpers.fake_services import FakeLibraryService
 
 
@@ -71,3 +72,15 @@ def test_drop_target_index() -> None:
     assert drop_target_index(0, 3) == 2  # dragged down: the gap closes behind it
     assert drop_target_index(3, 0) == 0
     assert drop_target_index(1, 1) == 1
+
+
+@pytest.mark.parametrize(
+    ("count", "note"),
+    [
+        (0, "It is empty."),
+        (1, "Its one track leaves SleepPlayer. The file on disk stays untouched."),
+        (2500, "Its 2,500 tracks leave SleepPlayer. Files on disk stay untouched."),
+    ],
+)
+def test_the_delete_question_counts_the_tracks_in_words(count: int, note: str) -> None:
+    assert delete_note(count) == note

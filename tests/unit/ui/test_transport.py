@@ -192,3 +192,19 @@ def test_live_track_disables_seek(
     )
     assert not bar.slider.isEnabled()
     assert bar.total.text() == "live"
+
+
+def test_a_track_of_unknown_length_shows_no_length(
+    qtbot: QtBot,
+    controller: FakeController,
+    library: FakeLibraryService,
+    registry: ActionRegistry,
+) -> None:
+    # Not the last track's: a corrupt file libVLC probes for a while seemed to play it.
+    bar = make_bar(qtbot, controller, registry)
+    playlist = library.playlists()[1]
+    controller.play_track(playlist.uid, playlist.tracks[0].uid)
+    assert bar.total.text() not in ("", "--:--")
+    controller.set_track(playlist.tracks[1].with_changes(duration_ms=None))
+    assert bar.total.text() == "--:--"
+    assert not bar.slider.isEnabled()
