@@ -238,7 +238,7 @@ class TransportBar(QWidget):
         self._show_elapsed(position_ms)
 
     def _total_text(self, duration_ms: int) -> str:
-        """"live" for a radio, the length, or "--:--" while it is not known (never the last
+        """ "live" for a radio, the length, or "--:--" while it is not known (never the last
         track's length: a file libVLC still probes would seem to play it)."""
         track = self._controller.current_track
         if track is not None and track.kind is TrackKind.RADIO:
