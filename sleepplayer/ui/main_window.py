@@ -283,6 +283,9 @@ class MainWindow(QMainWindow):
         strip.setSpacing(10)
         strip.addLayout(text)
         strip.addWidget(self.timer_dial)
+        # The header is as tall as the countdown whether it shows or not: arming a timer must
+        # not move the track list under the pointer (it moved 5 px).
+        self.now_playing.setMinimumHeight(self.timer_strip.sizeHint().height())
         self.timer_strip.hide()
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)

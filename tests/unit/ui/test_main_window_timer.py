@@ -50,8 +50,12 @@ def test_dial_beside_now_playing_while_armed(
     timer_window: MainWindow, sleep_timer: FakeSleepTimer
 ) -> None:
     assert not timer_window.timer_strip.isVisible()
+    table = timer_window.panel.table
+    table_at = table.mapTo(timer_window, table.rect().topLeft())
     sleep_timer.arm(SleepPlan(duration_s=45 * 60))
     assert timer_window.timer_strip.isVisible()
+    timer_window.layout().activate()
+    assert table.mapTo(timer_window, table.rect().topLeft()) == table_at  # nothing moved
     assert timer_window.timer_label.text() == "45 min left"
     assert timer_window.timer_detail.text() == "pauses 23:45"
     sleep_timer.set_state(TimerPhase.FADING, remaining_s=30, gain=0.25)
