@@ -54,7 +54,9 @@ def test_dial_beside_now_playing_while_armed(
     table_at = table.mapTo(timer_window, table.rect().topLeft())
     sleep_timer.arm(SleepPlan(duration_s=45 * 60))
     assert timer_window.timer_strip.isVisible()
-    timer_window.layout().activate()
+    layout = timer_window.layout()
+    assert layout is not None
+    layout.activate()
     assert table.mapTo(timer_window, table.rect().topLeft()) == table_at  # nothing moved
     assert timer_window.timer_label.text() == "45 min left"
     assert timer_window.timer_detail.text() == "pauses 23:45"
