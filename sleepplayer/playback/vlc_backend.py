@@ -322,6 +322,11 @@ class VlcBackend(PlaybackBackend):
         self.thread_violations: list[tuple[str, str]] = []
         self._instance = _SharedInstance.acquire()
         self._player: Any = self._instance.media_player_new()
+        # No media role: libVLC's default ("video") makes PulseAudio's stream-restore keep the
+        # volume under that role, shared with every other video player, which then opened at
+        # what SleepPlayer left (a fade's low point, the 0 of _silence). Without one, it is
+        # kept under SleepPlayer's own app id (measured: module-stream-restore.id).
+        self._player.set_role(self._vlc.MediaPlayerRole._None)
         self._media: Any = None
         self._uri: str | None = None
         self._loop = False
@@ -679,8 +684,8 @@ class VlcBackend(PlaybackBackend):
             return
         deadline = time.monotonic() + _SILENCE_WAIT_S
         # libVLC updates what it reads from the output's own thread: no event loop needed.
-        while int(player.audio_get_volume()) != 0 and time.monotonic() < deadline:
-            time.sleep(0.001)
+        while int(player.audio_get_volume()) > 0 and time.monotonic() < deadline:
+            time.sleep(0.001)  # -1: no output any more, nothing left to play
 
     def _stop_engine(self, player: Any) -> None:
         """Stop synchronously and make every event queued so far stale."""

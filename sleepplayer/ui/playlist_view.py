@@ -317,6 +317,8 @@ class PlaylistPanel(QWidget):
         ):  # fmt: skip
             signal.connect(self._count_timer.start)
         self.filter.textChanged.connect(self.proxy.set_filter_text)
+        # The empty table names the filter: a new one that matches nothing changes no rows.
+        self.filter.textChanged.connect(self.table.viewport().update)
         # Filled on focus, not on the first keystroke, which then only compares.
         self.filter.focused.connect(self.model.prepare_search)
         self.filter.leave_requested.connect(self._on_filter_leave_requested)

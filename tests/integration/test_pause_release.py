@@ -162,6 +162,24 @@ def test_a_long_pause_closes_the_stream_and_play_continues_where_it_paused(
     assert np.all(np.abs(steps - 10) < 5), steps
 
 
+def test_the_sound_server_keeps_sleepplayers_volume_under_its_own_name(
+    qtbot: QtBot, pulse: PulseAudio, player: tuple[PlaybackController, VlcBackend]
+) -> None:
+    # Under libVLC's default media role ("video") it was kept for every video player, which
+    # then started at a fade's low point or at the 0 set before a paused player stops.
+    controller, _backend = player
+    controller.play()
+    qtbot.waitUntil(lambda: our_stream(pulse) == "no", timeout=WAIT_MS)
+    ours = [
+        block
+        for block in pulse.pactl("list", "sink-inputs").split("Sink Input #")[1:]
+        if f'application.process.id = "{os.getpid()}"' in block
+    ]
+    assert ours and "media.role" not in ours[0]
+    key = 'module-stream-restore.id = "sink-input-by-application-id:io.github.sleepplayer.'
+    assert key in ours[0]
+
+
 def test_letting_go_of_the_sound_device_makes_no_sound(
     qtbot: QtBot, pulse: PulseAudio, player: tuple[PlaybackController, VlcBackend]
 ) -> None:

@@ -385,14 +385,27 @@ def test_turning_the_volume_down_during_the_fade_lets_it_go_on_more_quietly(rig:
     assert rig.controller.volume == USER_VOLUME - 5  # the user's volume, never the fade's
 
 
+def test_a_volume_change_while_fading_back_up_lets_the_rise_finish(rig: Rig) -> None:
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=60))
+    rig.run(40, step=0.5)
+    rig.timer.extend(5 * 60)  # fades back up over 2 s
+    rig.run(0.5)
+    mark = rig.mark()
+    rig.controller.set_volume(USER_VOLUME - 5)
+    rig.controller.set_volume(USER_VOLUME)
+    assert rig.backend.volume() < engine_volume(USER_VOLUME)  # no jump to the full volume
+    rig.run(2.0, step=0.1)
+    assert rig.volumes_since(mark)[-1] == engine_volume(USER_VOLUME)
+
+
 def test_turning_the_volume_up_during_the_fade_fades_back_up_to_it(rig: Rig) -> None:
     rig.controller.play()
     rig.timer.arm(SleepPlan(duration_s=60, fade_s=60))
     rig.run(30, step=0.5)
     low = rig.backend.volume()
     mark = rig.mark()
-    rig.controller.set_volume(USER_VOLUME + 5)
-    rig.timer.notify_activity(quiet=False)
+    rig.controller.set_volume(USER_VOLUME + 5)  # the volume slider: no activity report
     assert _phase(rig.timer) is TimerPhase.ARMED
     assert rig.timer.remaining_s() == pytest.approx(600)
     rig.run(1.0)
