@@ -65,14 +65,26 @@ def blocks(samples: npt.NDArray[np.float64]) -> list[tuple[float, float]]:
     return found
 
 
-def our_stream(pulse: PulseAudio) -> str | None:
-    """This process's playback stream in PulseAudio: "yes" if corked, "no" if not, or None."""
+def our_sink_input(pulse: PulseAudio) -> str | None:
+    """This process's playback stream in PulseAudio, as ``pactl list`` describes it."""
     for block in pulse.pactl("list", "sink-inputs").split("Sink Input #")[1:]:
         if f'application.process.id = "{os.getpid()}"' in block:
-            for line in block.splitlines():
-                if line.strip().startswith("Corked:"):
-                    return line.split(":", 1)[1].strip()
+            return block
     return None
+
+
+def our_stream(pulse: PulseAudio) -> str | None:
+    """This process's playback stream in PulseAudio: "yes" if corked, "no" if not, or None."""
+    for line in (our_sink_input(pulse) or "").splitlines():
+        if line.strip().startswith("Corked:"):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
+def play_until_heard(qtbot: QtBot, pulse: PulseAudio, controller: PlaybackController) -> None:
+    controller.play()
+    qtbot.waitUntil(lambda: controller.state == PlayerState.PLAYING, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: recorded_db(pulse, 0.3) > -40, timeout=WAIT_MS)
 
 
 def start_recording(pulse: PulseAudio, qtbot: QtBot) -> Recording:
@@ -108,9 +120,7 @@ def test_a_long_pause_closes_the_stream_and_play_continues_where_it_paused(
     qtbot: QtBot, pulse: PulseAudio, player: tuple[PlaybackController, VlcBackend]
 ) -> None:
     controller, backend = player
-    controller.play()
-    qtbot.waitUntil(lambda: controller.state == PlayerState.PLAYING, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: recorded_db(pulse, 0.3) > -40, timeout=WAIT_MS)
+    play_until_heard(qtbot, pulse, controller)
     qtbot.waitUntil(lambda: backend.position_ms() >= 3000, timeout=WAIT_MS)
 
     before = start_recording(pulse, qtbot)
@@ -168,16 +178,11 @@ def test_the_sound_server_keeps_sleepplayers_volume_under_its_own_name(
     # Under libVLC's default media role ("video") it was kept for every video player, which
     # then started at a fade's low point or at the 0 set before a paused player stops.
     controller, _backend = player
-    controller.play()
-    qtbot.waitUntil(lambda: our_stream(pulse) == "no", timeout=WAIT_MS)
-    ours = [
-        block
-        for block in pulse.pactl("list", "sink-inputs").split("Sink Input #")[1:]
-        if f'application.process.id = "{os.getpid()}"' in block
-    ]
-    assert ours and "media.role" not in ours[0]
+    play_until_heard(qtbot, pulse, controller)
+    ours = our_sink_input(pulse)
+    assert ours is not None and "media.role" not in ours
     key = 'module-stream-restore.id = "sink-input-by-application-id:io.github.sleepplayer.'
-    assert key in ours[0]
+    assert key in ours
 
 
 def test_letting_go_of_the_sound_device_makes_no_sound(
@@ -186,9 +191,7 @@ def test_letting_go_of_the_sound_device_makes_no_sound(
     # Stopping a paused stream made PulseAudio play what it held: 10-20 ms at the playing
     # level, heard in the night 20 s after the sleep timer paused.
     controller, backend = player
-    controller.play()
-    qtbot.waitUntil(lambda: controller.state == PlayerState.PLAYING, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: recorded_db(pulse, 0.3) > -40, timeout=WAIT_MS)
+    play_until_heard(qtbot, pulse, controller)
     recording = start_recording(pulse, qtbot)
     paused_at_s = recording.recorded_s()
     controller.pause()

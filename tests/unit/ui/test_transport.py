@@ -10,6 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
+from sleepplayer.core.model import TrackKind
 from sleepplayer.ui.actions import ActionRegistry
 from sleepplayer.ui.transport import TransportBar
 from tests.helpers.fake_services import FakeController, FakeLibraryService
@@ -174,37 +175,21 @@ def test_volume_slider_and_controller(
     assert controller.volume == 30
 
 
-def test_live_track_disables_seek(
+@pytest.mark.parametrize(("kind", "shown"), [(TrackKind.RADIO, "live"), (TrackKind.LOCAL, "--:--")])
+def test_a_track_without_a_length_cannot_be_sought_and_says_why(
     qtbot: QtBot,
     controller: FakeController,
     library: FakeLibraryService,
     registry: ActionRegistry,
+    kind: TrackKind,
+    shown: str,
 ) -> None:
+    # A local file's length unknown yet: not the last track's, or a corrupt file libVLC
+    # probes for a while seemed to play it.
     bar = make_bar(qtbot, controller, registry)
     playlist = library.playlists()[1]
     controller.play_track(playlist.uid, playlist.tracks[0].uid)
-    assert bar.slider.isEnabled()
-    controller.set_track(
-        playlist.tracks[0].with_changes(
-            kind=__import__("sleepplayer.core.model", fromlist=["TrackKind"]).TrackKind.RADIO,
-            duration_ms=None,
-        )
-    )
+    assert bar.slider.isEnabled() and bar.total.text() not in ("", "--:--", "live")
+    controller.set_track(playlist.tracks[1].with_changes(kind=kind, duration_ms=None))
     assert not bar.slider.isEnabled()
-    assert bar.total.text() == "live"
-
-
-def test_a_track_of_unknown_length_shows_no_length(
-    qtbot: QtBot,
-    controller: FakeController,
-    library: FakeLibraryService,
-    registry: ActionRegistry,
-) -> None:
-    # Not the last track's: a corrupt file libVLC probes for a while seemed to play it.
-    bar = make_bar(qtbot, controller, registry)
-    playlist = library.playlists()[1]
-    controller.play_track(playlist.uid, playlist.tracks[0].uid)
-    assert bar.total.text() not in ("", "--:--")
-    controller.set_track(playlist.tracks[1].with_changes(duration_ms=None))
-    assert bar.total.text() == "--:--"
-    assert not bar.slider.isEnabled()
+    assert bar.total.text() == shown
