@@ -17,7 +17,7 @@ from typing import TextIO
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from sleepplayer.core.model import TrackKind
-from sleepplayer.core.text import end_words, format_ms, left_words
+from sleepplayer.core.text import end_words, format_ms, left_words, length_text
 from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
@@ -86,11 +86,8 @@ class StatusLine(QObject):
         icon = {PlayerState.PLAYING: "▶", PlayerState.PAUSED: "⏸"}.get(c.state, "■")
         parts = [f"{icon} {title}"]
         if with_clock:
-            if c.duration_ms():
-                total = format_ms(c.duration_ms())
-            else:
-                live = track is not None and track.kind == TrackKind.RADIO
-                total = "live" if live else "--:--"
+            live = track is not None and track.kind == TrackKind.RADIO
+            total = length_text(c.duration_ms(), live=live)
             parts.append(f"{format_ms(c.position_ms())} / {total}")
         parts.append(f"vol {c.volume}%")
         timer_text = timer_status(self._timer, with_gain=with_clock)

@@ -32,6 +32,13 @@ def format_ms(ms: int | None) -> str:
     return clock_text((ms or 0) // 1000)
 
 
+def length_text(duration_ms: int, *, live: bool) -> str:
+    """A track's length as shown: "live" for a radio, "--:--" while it is not known."""
+    if live:
+        return "live"
+    return format_ms(duration_ms) if duration_ms > 0 else "--:--"
+
+
 def format_remaining(seconds: float) -> str:
     """12:30, 1:02:05 (rounded up: "0:01" until the very end)."""
     return clock_text(math.ceil(seconds))

@@ -50,7 +50,7 @@ class StartGuard:
     ) -> None:
         self._clock = clock
         #: The output applies a volume libVLC accepted from the next block on.
-        self._volume_at_once = volume_at_once
+        self.volume_at_once = volume_at_once
         self.active = False
         #: Where the guard's end puts a seekable media: 0, a position asked for meanwhile, or
         #: the parked position.
@@ -102,7 +102,7 @@ class StartGuard:
         target also needs a report that came after it was asked for."""
         if self._asked is None:
             return False
-        if self._volume_at_once:
+        if self.volume_at_once:
             return True
         if abs(reported - self._asked) <= 1 and (self._asked > 1 or self._reported_since_ask):
             return True

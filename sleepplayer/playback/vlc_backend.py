@@ -338,8 +338,7 @@ class VlcBackend(PlaybackBackend):
         self._output_ready = False
         self._reported_volume: int | None = None
         # amem applies the volume inside libVLC, to the next block, and reports nothing.
-        self._volume_at_once = pcm_sink is not None
-        self._guard = StartGuard(volume_at_once=self._volume_at_once)
+        self._guard = StartGuard(volume_at_once=pcm_sink is not None)
         self._released = False
         self._guard_eq = self._make_guard_equalizer()
         self._guard_timer = QTimer(self)
@@ -677,7 +676,11 @@ class VlcBackend(PlaybackBackend):
         and the stop waits, at most ``_SILENCE_WAIT_S`` (usually 1-2 ms), for the output to
         report it. The owner never hears of that 0 (the output is no longer ready), and the
         next start sets the volume again behind its guard."""
-        if self._state != PlayerState.PAUSED or not self._output_ready or self._volume_at_once:
+        if (
+            self._state != PlayerState.PAUSED
+            or not self._output_ready
+            or self._guard.volume_at_once  # amem: nothing buffered outside libVLC
+        ):
             return
         self._output_ready = False
         if player.audio_set_volume(0) != 0:
@@ -777,12 +780,18 @@ class VlcBackend(PlaybackBackend):
             return "the server could not be reached or refused it"
         return "VLC could not open or decode it"
 
+    def _retry_guard(self) -> bool:
+        """Something the guard waits for may have come (the device, a volume, the poll's
+        time): end it if it may end now. False when there is no guard to end while playing."""
+        if self._state != PlayerState.PLAYING or not self._guard.active:
+            return False
+        self._release_guard()
+        return True
+
     @Slot()
     def _on_guard_timer_timeout(self) -> None:
-        if self._state != PlayerState.PLAYING or not self._guard.active:
+        if not self._retry_guard():
             self._guard_timer.stop()
-            return
-        self._release_guard()
 
     @Slot(int, int)
     def _on_vlc_event(self, code: int, payload: int) -> None:
@@ -817,14 +826,12 @@ class VlcBackend(PlaybackBackend):
         elif code == _Ev.VOLUME:
             if self._guard.active:
                 self._guard.output_reported_volume()
-                if self._state == PlayerState.PLAYING:
-                    self._release_guard()
+                self._retry_guard()
             else:
                 self._on_output_volume()
         elif code == _Ev.DEVICE:
             self._guard.stream_exists = True
-            if self._guard.active and self._state == PlayerState.PLAYING:
-                self._release_guard()
+            self._retry_guard()
         # BUFFERING and ES_ADDED: libVLC sends Buffering while playing local files too;
         # nothing to do with either.
 

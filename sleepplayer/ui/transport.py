@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from sleepplayer.core.model import Track, TrackKind
-from sleepplayer.core.text import format_ms
+from sleepplayer.core.text import format_ms, length_text
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.ui.actions import ActionRegistry
 from sleepplayer.ui.icons import icon_size
@@ -238,12 +238,9 @@ class TransportBar(QWidget):
         self._show_elapsed(position_ms)
 
     def _total_text(self, duration_ms: int) -> str:
-        """ "live" for a radio, the length, or "--:--" while it is not known (never the last
-        track's length: a file libVLC still probes would seem to play it)."""
+        # Never the last track's length: a file libVLC still probes would seem to play it.
         track = self._controller.current_track
-        if track is not None and track.kind is TrackKind.RADIO:
-            return "live"
-        return format_ms(duration_ms) if duration_ms > 0 else "--:--"
+        return length_text(duration_ms, live=track is not None and track.kind is TrackKind.RADIO)
 
     def _show_elapsed(self, position_ms: int) -> None:
         text = format_ms(position_ms)
