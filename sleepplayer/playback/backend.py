@@ -98,7 +98,11 @@ class PlaybackBackend(QObject):
         raise NotImplementedError
 
     def set_volume(self, volume: int) -> bool:
-        """Engine volume 0-100 (libVLC scale: amplitude = (v/100)**3). True if applied."""
+        """Engine volume 0-100 (libVLC scale: amplitude = (v/100)**3). True if applied.
+
+        Between ``pause()`` and the PAUSED state a raise is held back (the output still
+        plays until the engine has paused) and applied once paused; a cut applies at once.
+        """
         raise NotImplementedError
 
     def volume(self) -> int:

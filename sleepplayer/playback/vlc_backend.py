@@ -89,6 +89,9 @@ and play reopens the media behind the start guard. Measured on PulseAudio (a nul
 
 * Paused, the player keeps a corked stream and libpulse's "threaded-ml" thread wakes 1.4 times
   a second; stopped, the sink-input is gone and that thread has no wake-ups.
+* ``set_pause(1)`` returns before the input thread has paused: a volume raised right after it
+  reached the still uncorked stream (in 1 of 5 tries, 10 ms at -16 dBFS). Sent after the
+  Paused event, it follows the cork on libpulse's connection and is never heard.
 * A restart of the same media is guarded as any fresh start; its guard's seek goes to the
   paused position, so the first audible sound is the paused position + 15-30 ms, at the set
   volume (every one of 30-odd runs; the pre-roll stays at about -95 dBFS).
@@ -335,6 +338,8 @@ class VlcBackend(PlaybackBackend):
         self._generation = 0
         self._delivered_generation = 0
         self._target_volume: int | None = None
+        #: Between pause() and libVLC's Paused: the volume the output still plays at.
+        self._pausing_volume: int | None = None
         self._output_ready = False
         self._reported_volume: int | None = None
         # amem applies the volume inside libVLC, to the next block, and reports nothing.
@@ -468,6 +473,9 @@ class VlcBackend(PlaybackBackend):
             self._parking.back_to_parked()
             self._set_state(PlayerState.PAUSED)
         elif self._state == PlayerState.PLAYING:
+            if self._output_ready and self._pausing_volume is None:
+                target = self._target_volume
+                self._pausing_volume = 100 if target is None else target  # libVLC's default
             player.set_pause(1)
 
     def stop(self) -> None:
@@ -522,6 +530,14 @@ class VlcBackend(PlaybackBackend):
             return True  # parked: taken, and applied by the reopen's guard before any sound
         if not self._output_ready:
             return False  # applied when the stream exists (_release_guard)
+        if self._pausing_volume is not None:
+            if volume > self._pausing_volume:
+                # libVLC pauses on its own thread, a few ms later: a raise sent now is heard
+                # until then (the sleep timer gives the gain back right after its pause, at
+                # the end of the night: measured up to -16 dBFS for 10 ms at a null sink).
+                # The pause corks the stream before this raise reaches PulseAudio.
+                return True
+            self._pausing_volume = volume
         if player.audio_set_volume(volume) != 0:
             return False
         self._reported_volume = None
@@ -708,6 +724,8 @@ class VlcBackend(PlaybackBackend):
         self._vlc_event.emit(_Ev.BARRIER, self._generation)
 
     def _set_state(self, state: PlayerState) -> None:
+        if state != PlayerState.PLAYING:
+            self._pausing_volume = None  # paused (applied first), or the output is gone
         if state != PlayerState.PAUSED:
             self._parking.cancel()
         if state != self._state:
@@ -809,6 +827,7 @@ class VlcBackend(PlaybackBackend):
             self._on_playing()
         elif code == _Ev.PAUSED:
             self._guard_timer.stop()
+            self._apply_volume_held_for_pause()
             self._set_state(PlayerState.PAUSED)
             self._parking.paused()
         elif code == _Ev.LENGTH:
@@ -834,6 +853,15 @@ class VlcBackend(PlaybackBackend):
             self._retry_guard()
         # BUFFERING and ES_ADDED: libVLC sends Buffering while playing local files too;
         # nothing to do with either.
+
+    def _apply_volume_held_for_pause(self) -> None:
+        """libVLC has paused: the volume raised meanwhile (``set_volume``) is safe to apply."""
+        held, self._pausing_volume = self._pausing_volume, None
+        target = self._target_volume
+        if held is None or target is None or target == held or not self._output_ready:
+            return
+        if self._libvlc("volume_after_pause").audio_set_volume(target) == 0:
+            self._reported_volume = None
 
     def _on_output_volume(self) -> None:
         """The output reported a volume (outputs with their own volume, e.g. PulseAudio)."""

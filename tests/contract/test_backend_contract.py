@@ -197,6 +197,19 @@ def test_set_volume_needs_an_output(harness: Harness, qtbot: QtBot) -> None:
     assert b.set_volume(20) is False
 
 
+def test_a_volume_raised_while_pausing_holds_once_paused(harness: Harness, qtbot: QtBot) -> None:
+    b = harness.backend
+    start(harness, qtbot, harness.good)
+    b.set_volume(0)
+    b.pause()
+    assert b.set_volume(60) is True  # held back until paused, not lost
+    qtbot.waitUntil(lambda: b.state() == PlayerState.PAUSED, timeout=WAIT_MS)
+    assert b.volume() == 60
+    b.play()
+    qtbot.waitUntil(lambda: b.state() == PlayerState.PLAYING, timeout=WAIT_MS)
+    assert b.volume() == 60
+
+
 def test_load_replaces_media_without_end_reached(harness: Harness, qtbot: QtBot) -> None:
     b = harness.backend
     start(harness, qtbot, harness.good)

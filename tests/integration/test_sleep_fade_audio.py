@@ -128,6 +128,11 @@ def test_gentle_fade_follows_the_curve_and_stops_on_time(
     rises = np.diff(levels)[judged]
     assert rises.max() <= 0.25, f"a 100 ms block rose by {rises.max():.2f} dB during the fade"
 
+    # Nothing after the curve's end: the timer gives the gain back at its pause, and a raise
+    # that reached the stream before the pause did was heard (10 ms at -16 dBFS).
+    after_end = levels[(t > FADE_S - 1.0) & ~glitch]
+    assert after_end.max() <= full - 40, f"{after_end.max() - full:.1f} dB after the fade"
+
     heard = np.flatnonzero(levels > full - 60)  # the tone, down to below the -50 dB floor
     stopped_at = times[heard[-1]] + BLOCK_S + best
     assert abs(stopped_at - (deadline.timestamp() - recorded_from)) <= 1.0
