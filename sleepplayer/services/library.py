@@ -72,7 +72,6 @@ class LibraryService(QObject):
     ) -> None:
         super().__init__(parent)
         self._library = library or Library()
-        self._deleted: tuple[int, Playlist] | None = None
         self._jobs: deque[_ScanJob] = deque()
         self._active: _ScanJob | None = None
         self._next_job_id = 1
@@ -142,14 +141,14 @@ class LibraryService(QObject):
         self.modified.emit()
         return copy_.uid
 
-    def delete_playlist(self, uid: str) -> None:
-        """Deletes (built-in playlists excepted); ``undo_delete`` brings it back."""
+    def delete_playlist(self, uid: str) -> tuple[int, Playlist] | None:
+        """Deletes (built-in playlists excepted). Returns where it was and the playlist, for
+        :meth:`restore_playlist`."""
         playlist = self._library.find(uid)
         if playlist is None or playlist.builtin:
-            return
+            return None
         index = self._library.playlists.index(playlist)
         del self._library.playlists[index]
-        self._deleted = (index, playlist)
         if self._library.current_uid == uid:
             fallback = self._library.current
             self._library.current_uid = fallback.uid if fallback else None
@@ -157,16 +156,16 @@ class LibraryService(QObject):
                 self.current_changed.emit(fallback.uid)
         self.playlists_changed.emit()
         self.modified.emit()
+        return index, playlist
 
-    def undo_delete(self) -> bool:
-        if self._deleted is None:
-            return False
-        index, playlist = self._deleted
-        self._deleted = None
+    def restore_playlist(self, index: int, playlist: Playlist) -> None:
+        """Undo of :meth:`delete_playlist` (a name taken since gets a number)."""
+        if self._library.find(playlist.uid) is not None:
+            return
+        playlist.name = self._unique_name(playlist.name)
         self._library.playlists.insert(min(index, len(self._library.playlists)), playlist)
         self.playlists_changed.emit()
         self.modified.emit()
-        return True
 
     def move_playlist(self, from_index: int, to_index: int) -> None:
         playlists = self._library.playlists
@@ -222,11 +221,13 @@ class LibraryService(QObject):
         self.tracks_reset.emit(playlist_uid)
         self.modified.emit()
 
-    def remove_rows(self, playlist_uid: str, rows: Sequence[int]) -> None:
+    def remove_rows(self, playlist_uid: str, rows: Sequence[int]) -> list[tuple[int, Track]]:
+        """Removes the rows; returns them as (row, track), top down, for :meth:`restore_rows`."""
         playlist = self._library.find(playlist_uid)
         if playlist is None:
-            return
+            return []
         valid = sorted({r for r in rows if 0 <= r < len(playlist.tracks)}, reverse=True)
+        removed = [(r, playlist.tracks[r]) for r in reversed(valid)]
         # Remove contiguous runs from the bottom up so every emitted row range stays valid.
         while valid:
             last = valid.pop(0)
@@ -235,7 +236,29 @@ class LibraryService(QObject):
                 first = valid.pop(0)
             del playlist.tracks[first : last + 1]
             self.tracks_removed.emit(playlist_uid, first, last - first + 1)
-        self.modified.emit()
+        if removed:
+            self.modified.emit()
+        return removed
+
+    def restore_rows(self, playlist_uid: str, removed: Sequence[tuple[int, Track]]) -> bool:
+        """Undo of :meth:`remove_rows`: each track back at its row (top down, so every row is
+        where it was). False when the playlist is gone."""
+        playlist = self._library.find(playlist_uid)
+        if playlist is None:
+            return False
+        pairs = sorted(removed, key=lambda pair: pair[0])
+        while pairs:
+            # A run of rows that were next to each other goes back as one insert.
+            run = 1
+            while run < len(pairs) and pairs[run][0] == pairs[0][0] + run:
+                run += 1
+            at = min(pairs[0][0], len(playlist.tracks))
+            playlist.tracks[at:at] = [track for _, track in pairs[:run]]
+            self.tracks_inserted.emit(playlist_uid, at, run)
+            pairs = pairs[run:]
+        if removed:
+            self.modified.emit()
+        return True
 
     def move_rows(self, playlist_uid: str, rows: Sequence[int], dest_row: int) -> None:
         """Move the rows (any order) so they sit, in order, before ``dest_row``."""

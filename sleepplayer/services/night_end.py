@@ -1,10 +1,11 @@
 """The end of the night: what the sleep timer does when it runs out, and how it wakes up.
 
 At the end, playback pauses or stops first (at gain 0), then the gain goes back to 1.0 so the
-next play starts at the user's volume (the backend holds that raise until it has paused). Then the end action's aftermath: quit, a silent suspend
-countdown (never when the end is long overdue), or a grace minute in which any SleepPlayer key
-brings the sound back (:meth:`NightEnd._wake_up`), except one that asks for silence (pause,
-stop, mute: :mod:`sleepplayer.services.activity`).
+next play starts at the user's volume (the backend holds that raise until it has paused).
+Then the end action's aftermath: quit, a silent suspend countdown (never when the end is long
+overdue), or a grace minute in which any SleepPlayer key brings the sound back
+(:meth:`NightEnd._wake_up`), except one that asks for silence (pause, stop, mute:
+:mod:`sleepplayer.services.activity`).
 
 A mixin of :class:`~sleepplayer.services.sleep_timer.SleepTimer`, which owns the state declared
 here; split out so that the timer module reads as arming, extending and the fade.

@@ -51,6 +51,7 @@ class WindowCommands(Protocol):
     def duplicate_playlist(self) -> None: ...
     def delete_playlist(self) -> None: ...
     def remove_tracks(self) -> None: ...
+    def undo(self) -> None: ...
     def focus_filter(self) -> None: ...
     def show_shortcuts(self) -> None: ...
     def show_about(self) -> None: ...
@@ -135,6 +136,7 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("delete_playlist", "Delete Playlist…", _L, "window.delete_playlist"),
     ActionSpec("remove_tracks", "Remove Selected Tracks", _L, "window.remove_tracks", "Delete",
                widget_scope=True),
+    ActionSpec("undo", "Undo", _L, "window.undo", "Ctrl+Z", reports_activity=False),
     ActionSpec("filter", "Filter Tracks", _L, "window.focus_filter", "Ctrl+F", "search"),
     ActionSpec("timer_panel", "Sleep Timer…", _T, "window.show_timer_panel", "T", "timer"),
     ActionSpec("timer_plus_5", "Timer +5 min", _T, "timer.extend", "Ctrl+T", args=(5 * 60,),
@@ -147,8 +149,6 @@ SPECS: tuple[ActionSpec, ...] = (
                reports_activity=False),
     ActionSpec("timer_resume", "Resume from Where I Fell Asleep", _T,
                "timer.resume_where_fell_asleep", "Ctrl+R"),
-    ActionSpec("timer_undo_auto", "Undo Automatic Timer", _T, "timer.undo_auto_arm", "Ctrl+Z",
-               reports_activity=False),
     ActionSpec("settings", "Settings…", _A, "window.show_settings", "Ctrl+,", "settings"),
     ActionSpec("shortcuts_help", "Keyboard Shortcuts", _A, "window.show_shortcuts", "F1", "help"),
     ActionSpec("about", "About SleepPlayer", _A, "window.show_about"),
@@ -168,7 +168,7 @@ class ActionRegistry(QObject):
 
     Actions that need the window stay disabled until :meth:`bind_window` is called, and the
     sleep-timer actions until a timer is passed in or bound with :meth:`bind_sleep_timer`.
-    "Undo Automatic Timer" is enabled by whoever shows the offer (the main window).
+    "Undo" is enabled, and named, by the window's undo history (``ui.undo_offer``).
 
     Shortcuts start as in :data:`SPECS`; the user's changes (the ``shortcuts`` setting) are
     laid over them with :meth:`apply_shortcut_overrides` and work at once.
@@ -361,10 +361,10 @@ class ActionRegistry(QObject):
         armed = timer is not None and timer.phase not in _NO_TIMER_PHASES
         for spec in SPECS:
             action = self._actions[spec.id]
-            if spec.id == "timer_undo_auto":
-                if timer is None:
+            if spec.id == "undo":
+                if self._window is None:
                     action.setEnabled(False)
-                continue  # offered and withdrawn by the window
+                continue  # else it follows the window's undo history
             enabled = (not spec.needs_window or self._window is not None) and (
                 not spec.needs_timer or timer is not None
             )

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,6 +37,7 @@ from sleepplayer.core.settings import Settings
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
+from sleepplayer.services.undo_history import UndoHistory, UndoStep
 from sleepplayer.ui import icons
 from sleepplayer.ui.actions import ActionRegistry
 from sleepplayer.ui.countdown_dial import CountdownDial, dial_state, left_words
@@ -48,6 +49,7 @@ from sleepplayer.ui.sidebar import PlaylistSidebar
 from sleepplayer.ui.status_messages import StatusMessages
 from sleepplayer.ui.track_model import droppable, links_from_mime
 from sleepplayer.ui.transport import TransportBar
+from sleepplayer.ui.undo_offer import UndoOffer
 from sleepplayer.ui.work_progress import WorkProgress
 
 if TYPE_CHECKING:
@@ -60,26 +62,24 @@ AUDIO_FILTER = (
     "Audio files (*.opus *.ogg *.oga *.mp3 *.flac *.wav *.m4a *.aac *.wma *.mka *.webm "
     "*.aiff *.aif *.ape *.wv *.mpc);;All files (*)"
 )
-#: An "armed automatically — Undo" offer stays this long (or until another message).
-_UNDO_MS = 20_000
+#: The undo step of a timer the bedtime window armed (withdrawn when the timer goes idle).
+_AUTO_TIMER_STEP = "auto-timer"
 _TIMER_IDS = (
     "timer_panel", None, "timer_plus_5", "timer_plus_15", "timer_minus_5", "timer_cancel", None,
-    "timer_resume", "timer_undo_auto",
+    "timer_resume",
 )  # fmt: skip
 #: The settings the timer panel's form starts from (see ``TimerDefaults``).
 _TIMER_DEFAULT_FIELDS = frozenset(
     {"sleep_minutes", "fade_s", "fade_curve", "end_action", "let_track_finish",
      "max_finish_wait_min"}
 )  # fmt: skip
-_MENUS = {
+_MENUS: dict[str, list[str | None]] = {
     "&File": [
         "add_files", "add_folder", "open_url", None, "new_playlist", "import_playlist",
         "export_playlist", None, "settings", None, "quit",
     ],
-    "P&laylist": [
-        "rename_playlist", "duplicate_playlist", "delete_playlist", None, "filter",
-        "remove_tracks",
-    ],
+    "&Edit": ["undo", None, "remove_tracks", None, "filter"],
+    "P&laylist": ["rename_playlist", "duplicate_playlist", "delete_playlist"],
     "&Playback": [
         "play_pause", "stop", "previous", "next", None, "seek_back", "seek_forward", None,
         "volume_up", "volume_down", "mute", None, "repeat", "shuffle",
@@ -192,25 +192,9 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         status.setContentsMargins(8, 0, 14, 2)
         status.addPermanentWidget(self.work_progress)
-        # An offer with a button ("Timer armed automatically — Undo") is a widget of its own:
-        # temporary messages hide the status bar's widgets while they show.
-        self.undo_offer = QWidget()
-        self.undo_label = QLabel()
-        self.undo_button = QPushButton("Undo")
-        self.undo_button.setObjectName("statusLinkButton")
-        self.undo_button.setFlat(True)
-        self.undo_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.undo_button.clicked.connect(self._on_undo_clicked)
-        offer = QHBoxLayout(self.undo_offer)
-        offer.setContentsMargins(0, 0, 0, 0)
-        offer.setSpacing(4)
-        offer.addWidget(self.undo_label)
-        offer.addWidget(self.undo_button)
-        self.undo_offer.hide()
-        status.addWidget(self.undo_offer)
-        self._undo_expiry = QTimer(self)
-        self._undo_expiry.setSingleShot(True)
-        self._undo_expiry.timeout.connect(self._withdraw_undo)
+        #: What Ctrl+Z takes back; the newest step is offered in the status bar.
+        self.undo_history = UndoHistory(self)
+        self.undo_offer = UndoOffer(self.undo_history, self.action_registry["undo"], status)
         status.setSizeGripEnabled(False)
         self.status_messages = StatusMessages(status)
         # The bar stays, empty and the window's colour, while it has nothing to say: shown only
@@ -409,10 +393,42 @@ class MainWindow(QMainWindow):
         self.sidebar.duplicate_current()
 
     def delete_playlist(self) -> None:
-        self.sidebar.delete_current()
+        deleted = self.sidebar.delete_current()
+        if deleted is None:
+            return
+        index, playlist = deleted
+
+        def restore() -> None:
+            self._library.restore_playlist(index, playlist)
+            self._library.set_current(playlist.uid)
+
+        done = f"Deleted \u201c{playlist.name}\u201d"
+        self._push_undo(UndoStep("Delete Playlist", done, restore))
 
     def remove_tracks(self) -> None:
-        self.panel.remove_selected()
+        uid = self.panel.playlist_uid()
+        removed = self.panel.remove_selected()
+        playlist = self._library.playlist(uid) if uid else None
+        if uid is None or playlist is None or not removed:
+            return
+        count = len(removed)
+        what = f"Remove {count} Track{'s' if count != 1 else ''}"
+        done = f"Removed {count} track{'s' if count != 1 else ''} from \u201c{playlist.name}\u201d"
+
+        def restore() -> None:
+            if self._library.restore_rows(uid, removed):
+                self.panel.select_tracks(uid, [track.uid for _, track in removed])
+            else:
+                self.show_message("The playlist they were in is gone.")
+
+        self._push_undo(UndoStep(what, done, restore))
+
+    def undo(self) -> None:
+        self.undo_history.undo()
+
+    def _push_undo(self, step: UndoStep) -> None:
+        self.undo_history.push(step)
+        self.undo_offer.offer_newest()
 
     def focus_filter(self) -> None:
         self.panel.focus_filter()
@@ -581,35 +597,18 @@ class MainWindow(QMainWindow):
         if timer.phase is not TimerPhase.COUNTDOWN and not self.suspend_banner.isHidden():
             self.suspend_banner.hide()
         if timer.phase is TimerPhase.IDLE:
-            self._withdraw_undo()
+            self.undo_history.withdraw(_AUTO_TIMER_STEP)
 
     def _on_timer_message(self, text: str) -> None:
         # The timer says "Timer armed automatically — Undo": the word becomes a button.
         offer, undo_word = text.rstrip(), "Undo"
-        if offer.endswith(undo_word):
+        timer = self._timer
+        if offer.endswith(undo_word) and timer is not None:
             shown = offer[: -len(undo_word)].rstrip(" \u2014\u2013-").rstrip()
-            self.statusBar().clearMessage()
-            self.undo_label.setText(f"{shown} \u2014")
-            self.undo_button.setToolTip(f"Undo ({self._undo_keys()})")
-            self.undo_offer.show()
-            self.action_registry["timer_undo_auto"].setEnabled(True)
-            self._undo_expiry.start(_UNDO_MS)
+            step = UndoStep("Automatic Timer", shown, timer.undo_auto_arm, _AUTO_TIMER_STEP)
+            self._push_undo(step)
         else:
             self.show_message(text)
-
-    def _undo_keys(self) -> str:
-        shortcut = self.action_registry["timer_undo_auto"].shortcut()
-        return shortcut.toString(shortcut.SequenceFormat.NativeText)
-
-    def _on_undo_clicked(self) -> None:
-        self.action_registry["timer_undo_auto"].trigger()
-        self._withdraw_undo()
-
-    def _withdraw_undo(self) -> None:
-        self._undo_expiry.stop()
-        if self._timer is not None:
-            self.action_registry["timer_undo_auto"].setEnabled(False)
-        self.undo_offer.hide()
 
     def _on_timer_suspend_countdown(self, seconds: int) -> None:
         if seconds > 0:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from sleepplayer.core.links import Links
+from sleepplayer.core.model import Track
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from sleepplayer.ui import icons
@@ -230,12 +231,13 @@ class TrackTableView(QTableView):
             # a browser that nothing of theirs was moved away.
             event.setDropAction(Qt.DropAction.CopyAction)
             if internal:
-                self._select_uids(moved_uids)
+                self.select_uids(moved_uids)
 
     def _selected_uids(self) -> list[str]:
         return [str(index.data(UID_ROLE)) for index in self.selectionModel().selectedRows()]
 
-    def _select_uids(self, uids: list[str]) -> None:
+    def select_uids(self, uids: list[str]) -> None:
+        """Select the rows of these tracks (those shown); the first becomes current, in view."""
         model = self.model()
         wanted = set(uids)
         selection = QItemSelection()
@@ -243,8 +245,13 @@ class TrackTableView(QTableView):
             index = model.index(row, 0)
             if index.data(UID_ROLE) in wanted:
                 selection.select(index, model.index(row, model.columnCount() - 1))
+        if selection.isEmpty():
+            return
+        first = selection.indexes()[0]
+        self.selectionModel().setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
         self.selectionModel().select(selection, flags)
+        self.scrollTo(first)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -344,17 +351,24 @@ class PlaylistPanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return sorted(self.proxy.mapToSource(index).row() for index in rows)
 
-    def remove_selected(self) -> None:
-        """Remove the selected rows; the selection moves to the row that took their place."""
+    def remove_selected(self) -> list[tuple[int, Track]]:
+        """Remove the selected rows; the selection moves to the row that took their place.
+        Returns what ``LibraryService.remove_rows`` returned (for Undo)."""
         uid = self.model.playlist_uid
         proxy_rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
         if uid is None or not proxy_rows:
-            return
-        self._library.remove_rows(uid, self.selected_source_rows())
+            return []
+        removed = self._library.remove_rows(uid, self.selected_source_rows())
         row = min(proxy_rows[0], self.proxy.rowCount() - 1)
         if row >= 0:
             self.table.setCurrentIndex(self.proxy.index(row, COL_TITLE))
             self.table.selectRow(row)
+        return removed
+
+    def select_tracks(self, uid: str, track_uids: list[str]) -> None:
+        """Select these tracks if playlist ``uid`` is the one shown (Undo brought them back)."""
+        if uid == self.model.playlist_uid:
+            self.table.select_uids(track_uids)
 
     def import_playlists(self, paths: list[str]) -> None:
         """Import playlist files as playlists of their own and show the last one imported."""

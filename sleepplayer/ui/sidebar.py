@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sleepplayer.core.model import new_uid
+from sleepplayer.core.model import Playlist, new_uid
 from sleepplayer.services.library import LibraryService
 from sleepplayer.ui import icons
 from sleepplayer.ui.track_model import ROWS_MIME, decode_rows, local_paths
@@ -137,13 +137,15 @@ class PlaylistSidebar(QListWidget):
         if uid is not None:
             self._library.set_current(self._library.duplicate_playlist(uid))
 
-    def delete_current(self) -> None:
+    def delete_current(self) -> tuple[int, Playlist] | None:
+        """Asks, then deletes; returns what ``LibraryService.delete_playlist`` returned."""
         uid = self.current_uid()
         playlist = self._library.playlist(uid) if uid else None
         if playlist is None or playlist.builtin:
-            return
+            return None
         if self.confirm(self, playlist.name, len(playlist.tracks)):
-            self._library.delete_playlist(playlist.uid)
+            return self._library.delete_playlist(playlist.uid)
+        return None
 
     def current_is_builtin(self) -> bool:
         uid = self.current_uid()

@@ -53,7 +53,6 @@ class FakeLibraryService(LibraryService):
         QObject.__init__(self, parent)  # the real __init__ would load from disk
         self._library = library or Library([Playlist("Sleep sounds", builtin=True)])
         self.calls: list[tuple[object, ...]] = []
-        self.deleted: list[tuple[int, Playlist]] = []
 
     def current_playlist(self) -> Playlist | None:
         return self._library.current
@@ -91,28 +90,25 @@ class FakeLibraryService(LibraryService):
         self.playlists_changed.emit()
         return copy.uid
 
-    def delete_playlist(self, uid: str) -> None:
+    def delete_playlist(self, uid: str) -> tuple[int, Playlist] | None:
         self.calls.append(("delete_playlist", uid))
         playlist = self.playlist(uid)
         if playlist is None or playlist.builtin:
-            return
+            return None
         index = self._library.playlists.index(playlist)
         self._library.playlists.remove(playlist)
-        self.deleted.append((index, playlist))
         if self._library.current_uid == uid:
             self._library.current_uid = None
             current = self._library.current
             if current is not None:
                 self.current_changed.emit(current.uid)
         self.playlists_changed.emit()
+        return index, playlist
 
-    def undo_delete(self) -> bool:
-        if not self.deleted:
-            return False
-        index, playlist = self.deleted.pop()
+    def restore_playlist(self, index: int, playlist: Playlist) -> None:
+        self.calls.append(("restore_playlist", index, playlist.uid))
         self._library.playlists.insert(index, playlist)
         self.playlists_changed.emit()
-        return True
 
     def move_playlist(self, from_index: int, to_index: int) -> None:
         self.calls.append(("move_playlist", from_index, to_index))
@@ -139,15 +135,26 @@ class FakeLibraryService(LibraryService):
         playlist.tracks[first:first] = list(tracks)
         self.tracks_inserted.emit(playlist_uid, first, len(tracks))
 
-    def remove_rows(self, playlist_uid: str, rows: Sequence[int]) -> None:
+    def remove_rows(self, playlist_uid: str, rows: Sequence[int]) -> list[tuple[int, Track]]:
         self.calls.append(("remove_rows", playlist_uid, sorted(rows)))
         playlist = self.playlist(playlist_uid)
         if playlist is None:
-            return
-        # Contiguous runs, last first, so earlier row numbers stay valid.
-        for row in sorted(set(rows), reverse=True):
+            return []
+        removed = [(row, playlist.tracks[row]) for row in sorted(set(rows))]
+        for row, _track in reversed(removed):  # last first, so earlier rows stay valid
             del playlist.tracks[row]
             self.tracks_removed.emit(playlist_uid, row, 1)
+        return removed
+
+    def restore_rows(self, playlist_uid: str, removed: Sequence[tuple[int, Track]]) -> bool:
+        self.calls.append(("restore_rows", playlist_uid, [row for row, _ in removed]))
+        playlist = self.playlist(playlist_uid)
+        if playlist is None:
+            return False
+        for row, track in sorted(removed, key=lambda pair: pair[0]):
+            playlist.tracks.insert(row, track)
+            self.tracks_inserted.emit(playlist_uid, row, 1)
+        return True
 
     def move_rows(self, playlist_uid: str, rows: Sequence[int], dest_row: int) -> None:
         self.calls.append(("move_rows", playlist_uid, list(rows), dest_row))

@@ -113,6 +113,24 @@ def test_remove_non_contiguous_rows_emits_valid_ranges(
     assert removed == [(4, 1), (1, 2)]
 
 
+def test_removed_rows_come_back_where_they_were(qtbot: QtBot, service: LibraryService) -> None:
+    inserted: list[tuple[int, int]] = []
+    service.tracks_inserted.connect(lambda _uid, first, count: inserted.append((first, count)))
+    removed = service.remove_rows("p", [4, 1, 2, 5])
+    assert [row for row, _ in removed] == [1, 2, 4, 5]
+    assert _titles(service) == ["T0", "T3"]
+    with qtbot.waitSignal(service.modified):
+        assert service.restore_rows("p", removed)
+    assert _titles(service) == ["T0", "T1", "T2", "T3", "T4", "T5"]
+    assert inserted == [(1, 2), (4, 2)]  # a run of neighbours is one insert
+
+
+def test_removed_rows_of_a_deleted_playlist_cannot_come_back(service: LibraryService) -> None:
+    removed = service.remove_rows("p", [0])
+    service.delete_playlist("p")
+    assert not service.restore_rows("p", removed)
+
+
 def test_move_rows_before_destination(service: LibraryService) -> None:
     service.move_rows("p", [0, 2], 5)
     assert _titles(service) == ["T1", "T3", "T4", "T0", "T2", "T5"]
@@ -129,9 +147,9 @@ def test_playlists_create_rename_duplicate_delete_undo(service: LibraryService) 
     copy = service.playlist(copy_uid)
     assert copy is not None and copy.name == "Main copy" and len(copy.tracks) == 6
     assert {t.uid for t in copy.tracks}.isdisjoint(t.uid for t in service.playlist("p").tracks)  # type: ignore[union-attr]
-    service.delete_playlist(uid)
-    assert service.playlist(uid) is None
-    assert service.undo_delete()
+    deleted = service.delete_playlist(uid)
+    assert service.playlist(uid) is None and deleted is not None
+    service.restore_playlist(*deleted)
     assert [p.name for p in service.playlists()] == ["Main", "Main copy", "Night"]
     service.move_playlist(2, 0)
     assert service.playlists()[0].name == "Night"

@@ -126,6 +126,40 @@ def test_delete_removes_selected_rows(
     assert table.selectionModel().selectedRows()[0].row() == 2  # ready for the next Delete
 
 
+def test_ctrl_z_brings_removed_rows_back_where_they_were(
+    qtbot: QtBot, window: MainWindow, library: FakeLibraryService
+) -> None:
+    table = window.panel.table
+    focus(qtbot, table)
+    uid = window.panel.playlist_uid()
+    playlist = library.playlist(uid or "")
+    assert uid is not None and playlist is not None
+    before = [t.uid for t in playlist.tracks]
+    undo = window.action_registry["undo"]
+    assert not undo.isEnabled()
+    table.selectRow(2)
+    QTest.keyClick(table, Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClick(table, Key.Key_Delete)
+    assert window.undo_offer.isVisible()
+    assert (
+        window.undo_offer.label.text()
+        == f"Removed 2 tracks from \u201c{playlist.name}\u201d \u2014"
+    )
+    assert undo.isEnabled() and undo.text() == "Undo Remove 2 Tracks"
+    table.selectRow(0)
+    QTest.keyClick(table, Key.Key_Delete)  # a second removal: undone first
+    assert undo.text() == "Undo Remove 1 Track"
+
+    QTest.keyClick(table, Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [t.uid for t in playlist.tracks][:1] == before[:1]
+    assert not window.undo_offer.isVisible()  # it offered the removal now undone
+    QTest.keyClick(table, Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [t.uid for t in playlist.tracks] == before
+    selected = sorted(i.row() for i in table.selectionModel().selectedRows())
+    assert selected == [2, 3] and table.currentIndex().row() == 2  # what came back
+    assert not undo.isEnabled()
+
+
 def test_delete_in_filter_edits_text(
     qtbot: QtBot, window: MainWindow, library: FakeLibraryService
 ) -> None:

@@ -87,12 +87,13 @@ def test_undo_offer_in_status_bar(
     sleep_timer.message.emit("Timer armed automatically \u2014 Undo")
     assert timer_window.statusBar().isVisible()
     assert timer_window.undo_offer.isVisible()
-    assert timer_window.undo_label.text() == "Timer armed automatically \u2014"
-    assert timer_window.action_registry["timer_undo_auto"].isEnabled()
-    QTest.mouseClick(timer_window.undo_button, Qt.MouseButton.LeftButton)
+    assert timer_window.undo_offer.label.text() == "Timer armed automatically \u2014"
+    undo = timer_window.action_registry["undo"]
+    assert undo.isEnabled() and undo.text() == "Undo Automatic Timer"
+    QTest.mouseClick(timer_window.undo_offer.button, Qt.MouseButton.LeftButton)
     assert ("undo_auto_arm",) in sleep_timer.calls
     assert not timer_window.undo_offer.isVisible()
-    assert not timer_window.action_registry["timer_undo_auto"].isEnabled()
+    assert not undo.isEnabled() and undo.text() == "Undo"
 
 
 def test_undo_offer_by_keyboard(
@@ -154,7 +155,7 @@ def test_every_action_reports_activity(
             continue  # dialogs and quitting: not for a unit test
         sleep_timer.calls.clear()
         if not registry[spec.id].isEnabled():
-            assert spec.id == "timer_undo_auto"  # only while offered
+            assert spec.id == "undo"  # only with something to undo
             continue
         registry[spec.id].trigger()
         reported = any(call[0] == "notify_activity" for call in sleep_timer.calls)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -59,6 +61,20 @@ def test_delete_asks_and_spares_builtin(
     window.sidebar.delete_current()  # builtin: nothing asked, nothing deleted
     assert asked == ["Evening", "Evening"]
     assert names(library) == ["Sleep sounds", "Empty"]
+
+
+def test_a_deleted_playlist_comes_back_with_undo(
+    qtbot: QtBot, window: MainWindow, library: FakeLibraryService
+) -> None:
+    window.sidebar.confirm = lambda *_args: True
+    window.action_registry["delete_playlist"].trigger()
+    assert names(library) == ["Sleep sounds", "Empty"]
+    assert window.undo_offer.label.text() == "Deleted \u201cEvening\u201d \u2014"
+    QTest.mouseClick(window.undo_offer.button, Qt.MouseButton.LeftButton)
+    assert names(library) == ["Sleep sounds", "Evening", "Empty"]
+    assert window.sidebar.currentRow() == 1  # shown again
+    assert window.panel.model.rowCount() == 40
+    assert not window.action_registry["undo"].isEnabled()
 
 
 def test_duplicate(window: MainWindow, library: FakeLibraryService) -> None:

@@ -1,0 +1,79 @@
+"""The status bar's offer to take the last edit back ("Removed 3 tracks — Undo"), and the
+words of the Undo action ("Undo Remove 3 Tracks"), both following an :class:`UndoHistory`.
+
+The offer shows for ``OFFER_MS`` after a step is pushed; the step stays undoable with the
+action (Ctrl+Z) after that, until newer steps push it out or its owner withdraws it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
+
+from sleepplayer.services.undo_history import UndoHistory
+from sleepplayer.ui.shortcut_keys import with_keys
+
+#: How long the offer stays in the status bar (or until another message or offer).
+OFFER_MS = 20_000
+
+
+class UndoOffer(QWidget):
+    """A label and an Undo button, added to ``bar``; ``action`` is the app's Undo action."""
+
+    def __init__(self, history: UndoHistory, action: QAction, bar: QStatusBar) -> None:
+        super().__init__()
+        self._history = history
+        self._action = action
+        self._offered: str | None = None  # the key of the step on offer
+        self.label = QLabel()
+        self.button = QPushButton("Undo")
+        self.button.setObjectName("statusLinkButton")
+        self.button.setFlat(True)
+        self.button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.button.clicked.connect(self._on_button_clicked)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        row.addWidget(self.label)
+        row.addWidget(self.button)
+        self.hide()
+        # A widget of its own: temporary messages hide the bar's widgets while they show.
+        bar.addWidget(self)
+        self._bar = bar
+        self._expiry = QTimer(self)
+        self._expiry.setSingleShot(True)
+        self._expiry.setInterval(OFFER_MS)
+        self._expiry.timeout.connect(self.withdraw)
+        history.changed.connect(self._on_history_changed)
+        self._on_history_changed()
+
+    def offer_newest(self) -> None:
+        """Show the newest step in the bar (its owner calls this when it has just happened)."""
+        step = self._history.newest()
+        if step is None:
+            return
+        self._offered = step.key
+        self._bar.clearMessage()
+        self.label.setText(f"{step.done} \u2014")
+        self.button.setToolTip(with_keys("Undo", self._action.shortcut()))
+        self.show()
+        self._expiry.start()
+
+    def withdraw(self) -> None:
+        self._expiry.stop()
+        self._offered = None
+        self.hide()
+
+    def _on_button_clicked(self) -> None:
+        key = self._offered
+        self.withdraw()
+        if key is not None:
+            self._history.undo(key)
+
+    def _on_history_changed(self) -> None:
+        step = self._history.newest()
+        self._action.setEnabled(step is not None)
+        self._action.setText(f"Undo {step.what}" if step is not None else "Undo")
+        if self._offered is not None and (step is None or step.key != self._offered):
+            self.withdraw()  # taken back, or something newer came
