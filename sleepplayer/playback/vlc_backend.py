@@ -224,6 +224,12 @@ def load_vlc() -> Any:
     return vlc
 
 
+def versions() -> tuple[str, str]:
+    """(libVLC, python-vlc) versions, for the About box; libVLC's is e.g. "3.0.21 Vetinari"."""
+    vlc = load_vlc()
+    return vlc.libvlc_get_version().decode(errors="replace"), str(vlc.__version__)
+
+
 def create_vlc_backend(**kwargs: Any) -> VlcBackend:
     """A ``VlcBackend``, or ``VlcUnavailableError`` with install instructions."""
     load_vlc()

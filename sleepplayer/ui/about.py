@@ -21,16 +21,29 @@ def _resolver_yt_dlp_version() -> str | None:
     return Resolver.yt_dlp_version()
 
 
+def _backend_vlc_versions() -> tuple[str, str]:
+    from sleepplayer.playback.vlc_backend import versions as vlc_versions
+
+    return vlc_versions()
+
+
 def versions(
     yt_dlp_version: Callable[[], str | None] = _resolver_yt_dlp_version,
+    vlc_versions: Callable[[], tuple[str, str]] = _backend_vlc_versions,
 ) -> list[tuple[str, str]]:
     """(component, version) pairs for the About box."""
     try:
         yt_dlp = yt_dlp_version() or "not installed"
     except Exception:  # a broken install must not break About
         yt_dlp = "unknown"
+    try:
+        libvlc, python_vlc = vlc_versions()
+    except Exception:  # VlcUnavailableError, or a python-vlc without __version__
+        libvlc = python_vlc = "unknown"
     return [
         (APP_NAME, __version__),
+        ("libVLC", libvlc),
+        ("python-vlc", python_vlc),
         ("Qt", qVersion()),
         ("PySide6", PySide6.__version__),
         ("yt-dlp", yt_dlp),

@@ -244,14 +244,22 @@ def test_kinds_show_in_the_table(window: MainWindow, library: FakeLibraryService
 
 
 def test_about_shows_the_versions() -> None:
-    pairs = versions(lambda: "2025.06.30")
+    pairs = versions(lambda: "2025.06.30", lambda: ("3.0.21 Vetinari", "3.0.21203"))
     names = [name for name, _version in pairs]
-    assert names == ["SleepPlayer", "Qt", "PySide6", "yt-dlp"]
+    assert names == ["SleepPlayer", "libVLC", "python-vlc", "Qt", "PySide6", "yt-dlp"]
     text = about_html(pairs)
-    assert "2025.06.30" in text and "yt-dlp" in text
+    assert "2025.06.30" in text and "yt-dlp" in text and "3.0.21 Vetinari" in text
     assert dict(versions(lambda: None))["yt-dlp"] == "not installed"
 
 
+def test_about_without_libvlc_still_opens() -> None:
+    def missing() -> tuple[str, str]:
+        raise RuntimeError("no libVLC")
+
+    assert dict(versions(lambda: None, missing))["libVLC"] == "unknown"
+
+
 def test_about_reads_the_real_yt_dlp_version_lazily() -> None:
-    version = dict(versions())["yt-dlp"]
-    assert version and version != "unknown"
+    found = dict(versions())
+    assert found["yt-dlp"] and found["yt-dlp"] != "unknown"
+    assert found["libVLC"].startswith("3.")  # the real libVLC
