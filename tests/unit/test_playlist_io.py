@@ -502,9 +502,26 @@ def test_xspf_in_utf16_and_latin1() -> None:
         assert read_playlist(data, fmt="xspf").name == "Caf\u00e9"
 
 
-def test_binary_data_is_not_a_playlist() -> None:
+@pytest.mark.parametrize("fmt", ["m3u", "m3u8", "pls"])
+def test_binary_data_is_not_a_playlist(fmt: str) -> None:
     with pytest.raises(PlaylistError, match="Not a playlist: the file holds binary data"):
-        read_playlist(b"ID3\x03\x00\x00\x00garbage", fmt="m3u")
+        read_playlist(b"ID3\x03\x00\x00\x00garbage", fmt=fmt)
+    # An audio file renamed: binary "lines" between stray newline bytes, a few without NULs.
+    audio = bytes(range(256)) * 40 + b"\nrain.mp3\n"
+    with pytest.raises(PlaylistError, match="binary data"):
+        read_playlist(audio, fmt=fmt)
+
+
+@pytest.mark.parametrize("fmt", ["m3u", "m3u8", "pls"])
+def test_a_damaged_line_is_refused_and_the_rest_read(fmt: str) -> None:
+    # A crash while another program wrote it: a block of zeros where a line was.
+    if fmt == "pls":
+        data = b"[playlist]\r\nFile1=a.mp3\r\n" + b"\x00" * 4096 + b"\r\nFile3=c.mp3\r\n"
+    else:
+        data = b"#EXTM3U\r\na.mp3\r\n" + b"\x00" * 4096 + b"\r\nc.mp3\r\n"
+    result = read_playlist(data, fmt=fmt, base=LISTS)
+    assert uris(result) == ["file:///home/sam/Lists/a.mp3", "file:///home/sam/Lists/c.mp3"]
+    assert result.refused == ["line 3: binary data, not text (a damaged line)"]
 
 
 # --- formats and detection ---------------------------------------------------------------------

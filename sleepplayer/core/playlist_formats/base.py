@@ -20,6 +20,9 @@ MAX_REFUSALS_LISTED = 200
 MAX_DURATION_MS = 10**12
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_BYTE_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+#: Bytes no text playlist holds (tab, line and form feeds aside): in a line, binary data.
+_CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0e-\x1f]")
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _NUMBER = re.compile(r"\s*([+-]?[0-9]{1,15}(?:\.[0-9]{0,9})?)")
 
@@ -77,6 +80,11 @@ class Collector:
             return
         shown = shorten(raw.strip()) if raw is not None else ""
         self._refused.append(f"{where}: {shown} — {reason}" if shown else f"{where}: {reason}")
+
+    def refuse_damaged_lines(self, linenos: list[int]) -> None:
+        """Lines of binary data (``decode_text``), e.g. the zeros a crash left in a block."""
+        for lineno in linenos:
+            self.refuse(f"line {lineno}", None, "binary data, not text (a damaged line)")
 
     def refuse_long_line(self, lineno: int, line: str) -> None:
         self.refuse(f"line {lineno}", line, f"line longer than {MAX_LOCATION_CHARS:,} characters")
@@ -145,28 +153,44 @@ def check_size(data: bytes) -> None:
         )
 
 
-def decode_text(data: bytes, *, utf8_only: bool) -> str:
-    """Bytes of a line-based playlist as text.
+def decode_text(data: bytes, *, utf8_only: bool) -> tuple[str, list[int]]:
+    """Bytes of a line-based playlist as text, and the numbers of the lines left out as binary.
 
     A UTF-8 or UTF-16 byte-order mark wins. Otherwise UTF-8; unless ``utf8_only``, falling back
     to Windows-1252 (what Winamp and iTunes wrote) and then Latin-1, which decodes anything.
     With ``utf8_only`` (M3U8), undecodable bytes become lone surrogates, so the lines holding
     them are refused instead of the whole file.
+
+    A line holding a NUL byte is binary data: blanked (so no garbage becomes an entry) and
+    reported, and the good lines around it are read. A file where at least half the lines
+    hold control bytes is not a playlist at all (an audio file renamed, say).
     """
     for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                        (codecs.BOM_UTF16_BE, "utf-16-be")):  # fmt: skip
         if data.startswith(bom):
-            return _decode(data[len(bom) :], codec, "a playlist marked as " + codec.upper())
+            return _decode(data[len(bom) :], codec, "a playlist marked as " + codec.upper()), []
+    damaged: list[int] = []
     if b"\x00" in data:
-        raise PlaylistError("Not a playlist: the file holds binary data")
+        data, damaged = _without_binary_lines(data)
     if utf8_only:
-        return data.decode("utf-8", "surrogateescape")
+        return data.decode("utf-8", "surrogateescape"), damaged
     for codec in ("utf-8", "cp1252"):
         try:
-            return data.decode(codec)
+            return data.decode(codec), damaged
         except UnicodeDecodeError:
             continue
-    return data.decode("latin-1")
+    return data.decode("latin-1"), damaged
+
+
+def _without_binary_lines(data: bytes) -> tuple[bytes, list[int]]:
+    lines = _BYTE_LINE_BREAK.split(data)
+    filled = sum(1 for line in lines if line.strip())
+    if 2 * sum(1 for line in lines if _CONTROL_BYTE.search(line)) >= filled:
+        raise PlaylistError("Not a playlist: the file holds binary data")
+    damaged = [n for n, line in enumerate(lines, 1) if b"\x00" in line]
+    # One line break per break keeps every line's number (what the refusals name).
+    kept = (b"" if b"\x00" in line else line for line in lines)
+    return b"\n".join(kept), damaged
 
 
 def _decode(data: bytes, codec: str, what: str) -> str:

@@ -44,8 +44,9 @@ _HLS = "This is an HLS stream, not a playlist of items: add its address as a str
 
 def read_m3u(data: bytes, *, utf8_only: bool, base: str | None, remote: bool) -> ImportResult:
     """Read M3U (``utf8_only=False``: UTF-8, else Windows-1252) or M3U8 (UTF-8)."""
-    text = decode_text(data, utf8_only=utf8_only)
+    text, damaged = decode_text(data, utf8_only=utf8_only)
     out = Collector(base=base, remote=remote)
+    out.refuse_damaged_lines(damaged)
     name: str | None = None
     pending: tuple[int, str, int | None] | None = None  # the #EXTINF: line, title, duration
     vlc_options = 0

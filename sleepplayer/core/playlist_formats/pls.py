@@ -29,8 +29,9 @@ _KEY = re.compile(r"(file|title|length)\s*([0-9]{1,9})\s*=(.*)", re.IGNORECASE)
 
 
 def read_pls(data: bytes, *, base: str | None, remote: bool) -> ImportResult:
-    text = decode_text(data, utf8_only=False)
+    text, damaged = decode_text(data, utf8_only=False)
     out = Collector(base=base, remote=remote)
+    out.refuse_damaged_lines(damaged)
     header = False
     files: dict[int, tuple[int, str]] = {}  # N -> (line, value)
     titles: dict[int, tuple[int, str]] = {}
