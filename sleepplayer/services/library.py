@@ -19,6 +19,7 @@ from sleepplayer.services.playlist_files import (
     save_playlist_file,
 )
 from sleepplayer.services.scanner import Scanner
+from sleepplayer.services.tag_filler import TagFiller
 
 if TYPE_CHECKING:
     # Imported when the first link is added: it brings QtNetwork (4.5 MB), which a night of
@@ -79,6 +80,9 @@ class LibraryService(QObject):
         self._scanner.batch_ready.connect(self._on_scan_batch)
         self._scanner.progress.connect(self._on_scan_progress)
         self._scanner.finished.connect(self._on_scan_finished)
+        #: Reads the tags of a playlist file's local entries after an import.
+        self._tag_filler = TagFiller(self)
+        self._tag_filler.filled.connect(self._on_tags_filled)
         #: Checks added links; made on first use unless passed in (tests, a shared resolver).
         self._intake: UrlIntake | None = None
         if url_intake is not None:
@@ -324,6 +328,7 @@ class LibraryService(QObject):
             self.message.emit(str(exc))
             return -1
         self.add_tracks(playlist_uid, loaded.tracks, row)
+        self._tag_filler.fill(playlist_uid, loaded.tracks)
         playlist = self._library.find(playlist_uid)
         into = playlist.name if playlist is not None else ""
         self.message.emit(loaded_message(loaded, Path(path).name, into=into))
@@ -339,6 +344,7 @@ class LibraryService(QObject):
             return ""
         uid = self.create_playlist(loaded.name)
         self.add_tracks(uid, loaded.tracks)
+        self._tag_filler.fill(uid, loaded.tracks)
         created = self._library.find(uid)
         shown = replace(loaded, name=created.name) if created is not None else loaded
         self.message.emit(loaded_message(shown, Path(path).name))
@@ -365,6 +371,7 @@ class LibraryService(QObject):
     def shutdown(self) -> None:
         self._jobs.clear()
         self._scanner.cancel(wait_s=2.0)
+        self._tag_filler.shutdown(wait_s=2.0)
         if self._intake is not None:
             self._intake.shutdown()
 
@@ -375,6 +382,23 @@ class LibraryService(QObject):
         intake.progress.connect(self.urls_progress)
         intake.finished.connect(self.urls_finished)
         intake.message.connect(self.message)
+
+    def _on_tags_filled(self, playlist_uid: str, tracks: list[Track]) -> None:
+        """A playlist file's entries with their files' tags: each row still holding that
+        entry (by uid, unchanged since) takes it."""
+        playlist = self._library.find(playlist_uid)
+        if playlist is None:
+            return
+        rows = {track.uid: row for row, track in enumerate(playlist.tracks)}
+        changed = False
+        for track in tracks:
+            row = rows.get(track.uid, -1)
+            if row >= 0 and playlist.tracks[row] != track:
+                playlist.tracks[row] = track
+                self.track_updated.emit(playlist_uid, row)
+                changed = True
+        if changed:
+            self.modified.emit()
 
     def _on_intake_tracks_ready(self, playlist_uid: str, row: int, tracks: list[Track]) -> None:
         self.add_tracks(playlist_uid, tracks, None if row < 0 else row)

@@ -7,11 +7,14 @@ import os
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from sleepplayer.core.model import Library, Playlist, Track, TrackKind
 from sleepplayer.services.library import LibraryService
+from tests.helpers.audio import RATE, write_wav
 
 FORMATS = ("m3u", "m3u8", "pls", "xspf")
 
@@ -88,6 +91,46 @@ def test_import_names_every_refused_line(service: LibraryService, tmp_path: Path
     assert messages[0].startswith("Imported “mixed” (2 tracks). Skipped in mixed.m3u: ")
     for refused in ("smb:", "dshow:", "EXTVLCOPT"):
         assert refused in messages[0]
+
+
+def _tagged_wav(path: Path, title: str, artist: str) -> Path:
+    from mutagen.id3 import TIT2, TPE1
+    from mutagen.wave import WAVE
+
+    write_wav(path, np.zeros((RATE // 2, 2)))
+    audio = WAVE(path)  # type: ignore[no-untyped-call]
+    audio.add_tags()  # type: ignore[no-untyped-call]
+    assert audio.tags is not None
+    audio.tags.add(TIT2(encoding=3, text=title))
+    audio.tags.add(TPE1(encoding=3, text=artist))
+    audio.save()
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["m3u", "pls"])
+def test_imported_files_show_their_tags_where_the_playlist_file_says_nothing(
+    qtbot: QtBot, service: LibraryService, music: Path, fmt: str
+) -> None:
+    _tagged_wav(music / "01.wav", "Rain on tin", "Night Sounds")
+    _tagged_wav(music / "02.wav", "Fan", "Night Sounds")
+    if fmt == "m3u":
+        text = "#EXTM3U\n01.wav\n#EXTINF:9,My fan\n02.wav\ngone.wav\n"
+    else:
+        text = "[playlist]\nFile1=01.wav\nFile2=02.wav\nTitle2=My fan\nFile3=gone.wav\n"
+    listing = music / f"night.{fmt}"
+    listing.write_text(text, encoding="utf-8")
+    updated: list[int] = []
+    service.track_updated.connect(lambda _uid, row: updated.append(row))
+    uid = service.import_playlist_file(str(listing))
+    playlist = service.playlist(uid)
+    assert playlist is not None
+    qtbot.waitUntil(lambda: sorted(updated) == [0, 1, 2], timeout=10_000)
+    first, second, gone = playlist.tracks
+    assert (first.title, first.artist, first.duration_ms) == ("Rain on tin", "Night Sounds", 500)
+    assert second.title == "My fan" and second.artist == "Night Sounds"  # the entry's title wins
+    assert second.duration_ms == (9000 if fmt == "m3u" else 500)
+    assert gone.unavailable  # said at once, not when it fails to play in the night
+    service.shutdown()
 
 
 def test_add_playlist_file_into_an_existing_playlist(

@@ -1,0 +1,101 @@
+"""Reads the tags of local files that came in without them, on a worker thread.
+
+The entries of a playlist file (M3U without ``#EXTINF``, PLS without titles) name only files;
+added directly, the same files would show their titles, artists and lengths. So after an import
+the files are read here, off the GUI thread, and what they say fills in what the playlist file
+left empty (:func:`sleepplayer.core.tags.with_file_tags`). Results come back in batches, by
+track uid, so rows moved or removed meanwhile are no problem.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from sleepplayer.core.model import Track
+from sleepplayer.core.tags import track_from_path, with_file_tags
+from sleepplayer.services.playlist_files import local_file
+from sleepplayer.services.scanner import BATCH_SECONDS, BATCH_SIZE
+
+
+class TagFiller(QObject):
+    """Queue tracks with :meth:`fill`; ``filled`` brings them back with their tags."""
+
+    #: (playlist_uid, list[Track]): the same tracks (same uids), filled in.
+    filled = Signal(str, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lock = threading.Lock()
+        self._queue: deque[tuple[str, Track, str]] = deque()
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def fill(self, playlist_uid: str, tracks: Sequence[Track]) -> None:
+        """Read the local files among ``tracks`` that lack a title, artist or length."""
+        work = [
+            (playlist_uid, track, path)
+            for track in tracks
+            if (path := local_file(track)) is not None
+            and not (track.title and track.artist and track.duration_ms)
+        ]
+        if not work:
+            return
+        with self._lock:
+            self._queue.extend(work)
+            if self._thread is not None and self._thread.is_alive():
+                return  # the running worker takes them
+            self._cancel.clear()
+            self._thread = threading.Thread(target=self._run, name="sleepplayer-tags", daemon=True)
+            self._thread.start()
+
+    def is_busy(self) -> bool:
+        thread = self._thread
+        return thread is not None and thread.is_alive()
+
+    def shutdown(self, wait_s: float = 0.0) -> None:
+        self._cancel.set()
+        with self._lock:
+            self._queue.clear()
+        if wait_s > 0 and self._thread is not None:
+            self._thread.join(wait_s)
+
+    def _next(self) -> tuple[str, Track, str] | None:
+        with self._lock:
+            if not self._queue:
+                self._thread = None  # fill() starts a new worker from here on
+                return None
+            return self._queue.popleft()
+
+    def _run(self) -> None:
+        try:
+            self._fill_queued()
+        except RuntimeError:  # "Signal source has been deleted": the owner is gone, and so
+            self._cancel.set()  # is the playlist these were for
+
+    def _fill_queued(self) -> None:
+        batch: list[Track] = []
+        batch_uid = ""
+        last_sent = time.monotonic()
+        while not self._cancel.is_set():
+            item = self._next()
+            if item is None or (batch and item[0] != batch_uid):
+                if batch:
+                    self.filled.emit(batch_uid, batch)
+                    batch, last_sent = [], time.monotonic()
+                if item is None:
+                    return
+            playlist_uid, track, path = item
+            batch_uid = playlist_uid
+            try:
+                batch.append(with_file_tags(track, track_from_path(Path(path))))
+            except Exception:
+                continue
+            if len(batch) >= BATCH_SIZE or time.monotonic() - last_sent > BATCH_SECONDS:
+                self.filled.emit(batch_uid, batch)
+                batch, last_sent = [], time.monotonic()
