@@ -118,13 +118,13 @@ def track_from_path(path: Path) -> Track:
 
 def with_file_tags(track: Track, tagged: Track) -> Track:
     """``track`` (a playlist file's entry) with what its file says (``tagged``, from
-    :func:`track_from_path`) where the entry said nothing; whether the file can be read comes
-    from the file."""
+    :func:`track_from_path`) where the entry said nothing; a file that cannot be read marks
+    it (a mark it already has stays)."""
     return track.with_changes(
         title=track.title or tagged.title,
         artist=track.artist or tagged.artist,
         duration_ms=track.duration_ms or tagged.duration_ms,
-        unavailable=tagged.unavailable,
+        unavailable=track.unavailable or tagged.unavailable,
     )
 
 

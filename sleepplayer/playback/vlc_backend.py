@@ -135,6 +135,8 @@ _AVFORMAT_LOOP_SUFFIXES = frozenset({".ogg", ".oga", ".opus", ".spx"})
 _GUARD_POLL_MS = 25
 #: How long stopping a paused player waits for the output to report volume 0 (``_silence``).
 _SILENCE_WAIT_S = 0.1
+#: A pause is in effect within a few ms; a volume held for it waits at most this long.
+_PAUSE_WAIT_MS = 1000
 #: How long ``play()`` of a loop waits for its WAV copy before starting the avformat fallback.
 _LOOP_CACHE_WAIT_MS = 3000
 _GUARD_DB = -20.0  # the equalizer's limit, for the preamp and each band
@@ -346,6 +348,12 @@ class VlcBackend(PlaybackBackend):
         self._target_volume: int | None = None
         #: Between pause() and libVLC's Paused: the volume the output still plays at.
         self._pausing_volume: int | None = None
+        # libVLC may drop a pause silently (an input that is not in its playing state yet):
+        # then the held volume is applied after this, not never.
+        self._pause_wait = QTimer(self)
+        self._pause_wait.setSingleShot(True)
+        self._pause_wait.setInterval(_PAUSE_WAIT_MS)
+        self._pause_wait.timeout.connect(self._apply_volume_held_for_pause)
         self._output_ready = False
         self._reported_volume: int | None = None
         # amem applies the volume inside libVLC, to the next block, and reports nothing.
@@ -482,6 +490,7 @@ class VlcBackend(PlaybackBackend):
             if self._output_ready and self._pausing_volume is None:
                 target = self._target_volume
                 self._pausing_volume = 100 if target is None else target  # libVLC's default
+                self._pause_wait.start()
             player.set_pause(1)
 
     def stop(self) -> None:
@@ -590,6 +599,7 @@ class VlcBackend(PlaybackBackend):
             return
         self._libvlc("release")
         self._guard_timer.stop()
+        self._pause_wait.stop()
         self._cache_wait.stop()
         self._cache_pending = self._deferred_play = False
         self._parking.forget()
@@ -732,6 +742,7 @@ class VlcBackend(PlaybackBackend):
     def _set_state(self, state: PlayerState) -> None:
         if state != PlayerState.PLAYING:
             self._pausing_volume = None  # paused (applied first), or the output is gone
+            self._pause_wait.stop()
         if state != PlayerState.PAUSED:
             self._parking.cancel()
         if state != self._state:
@@ -861,7 +872,9 @@ class VlcBackend(PlaybackBackend):
         # nothing to do with either.
 
     def _apply_volume_held_for_pause(self) -> None:
-        """libVLC has paused: the volume raised meanwhile (``set_volume``) is safe to apply."""
+        """libVLC has paused (or not, after ``_PAUSE_WAIT_MS``): the volume raised meanwhile
+        (``set_volume``) is applied."""
+        self._pause_wait.stop()
         held, self._pausing_volume = self._pausing_volume, None
         target = self._target_volume
         if held is None or target is None or target == held or not self._output_ready:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from sleepplayer.core.model import Library, Playlist, Track, new_uid
+from sleepplayer.core.tags import with_file_tags
 from sleepplayer.services.playlist_files import (
     PlaylistFileError,
     load_playlist_file,
@@ -383,18 +384,21 @@ class LibraryService(QObject):
         intake.finished.connect(self.urls_finished)
         intake.message.connect(self.message)
 
-    def _on_tags_filled(self, playlist_uid: str, tracks: list[Track]) -> None:
-        """A playlist file's entries with their files' tags: each row still holding that
-        entry (by uid, unchanged since) takes it."""
+    def _on_tags_filled(self, playlist_uid: str, tagged: list[tuple[str, Track]]) -> None:
+        """What a playlist file's local entries' files say, filled into each row that still
+        holds that entry, as the row is now (the player may have marked it meanwhile)."""
         playlist = self._library.find(playlist_uid)
         if playlist is None:
             return
         rows = {track.uid: row for row, track in enumerate(playlist.tracks)}
         changed = False
-        for track in tracks:
-            row = rows.get(track.uid, -1)
-            if row >= 0 and playlist.tracks[row] != track:
-                playlist.tracks[row] = track
+        for uid, from_file in tagged:
+            row = rows.get(uid, -1)
+            if row < 0:
+                continue
+            filled = with_file_tags(playlist.tracks[row], from_file)
+            if filled != playlist.tracks[row]:
+                playlist.tracks[row] = filled
                 self.track_updated.emit(playlist_uid, row)
                 changed = True
         if changed:

@@ -3,8 +3,9 @@
 The entries of a playlist file (M3U without ``#EXTINF``, PLS without titles) name only files;
 added directly, the same files would show their titles, artists and lengths. So after an import
 the files are read here, off the GUI thread, and what they say fills in what the playlist file
-left empty (:func:`sleepplayer.core.tags.with_file_tags`). Results come back in batches, by
-track uid, so rows moved or removed meanwhile are no problem.
+left empty (:func:`sleepplayer.core.tags.with_file_tags`, applied by the owner to the row as it
+is then). Results come back in batches, by track uid, so rows moved, changed or removed
+meanwhile are no problem.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from sleepplayer.core.model import Track
-from sleepplayer.core.tags import track_from_path, with_file_tags
+from sleepplayer.core.tags import track_from_path
 from sleepplayer.services.playlist_files import local_file
 from sleepplayer.services.scanner import BATCH_SECONDS, BATCH_SIZE
 
@@ -26,7 +27,8 @@ from sleepplayer.services.scanner import BATCH_SECONDS, BATCH_SIZE
 class TagFiller(QObject):
     """Queue tracks with :meth:`fill`; ``filled`` brings them back with their tags."""
 
-    #: (playlist_uid, list[Track]): the same tracks (same uids), filled in.
+    #: (playlist_uid, list[tuple[str, Track]]): (the entry's uid, the track its file makes,
+    #: for :func:`~sleepplayer.core.tags.with_file_tags` with the row as it is by then).
     filled = Signal(str, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -79,7 +81,7 @@ class TagFiller(QObject):
             self._cancel.set()  # is the playlist these were for
 
     def _fill_queued(self) -> None:
-        batch: list[Track] = []
+        batch: list[tuple[str, Track]] = []
         batch_uid = ""
         last_sent = time.monotonic()
         while not self._cancel.is_set():
@@ -93,7 +95,7 @@ class TagFiller(QObject):
             playlist_uid, track, path = item
             batch_uid = playlist_uid
             try:
-                batch.append(with_file_tags(track, track_from_path(Path(path))))
+                batch.append((track.uid, track_from_path(Path(path))))
             except Exception:
                 continue
             if len(batch) >= BATCH_SIZE or time.monotonic() - last_sent > BATCH_SECONDS:

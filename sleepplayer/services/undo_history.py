@@ -21,12 +21,15 @@ _keys = itertools.count(1)
 @dataclass(frozen=True)
 class UndoStep:
     """``what`` completes "Undo …" (title case, as menu items are); ``done`` is what the status
-    bar said when it happened ("Removed 3 tracks from “Rain”")."""
+    bar said when it happened ("Removed 3 tracks from “Rain”"). A step ``only_while_offered``
+    leaves the history when its offer leaves the status bar (a timer armed by itself: an hour
+    later, Ctrl+Z must not cancel the night's timer)."""
 
     what: str
     done: str
     undo: Callable[[], None]
     key: str = field(default_factory=lambda: f"step-{next(_keys)}")
+    only_while_offered: bool = False
 
 
 class UndoHistory(QObject):

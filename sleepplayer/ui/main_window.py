@@ -605,7 +605,10 @@ class MainWindow(QMainWindow):
         timer = self._timer
         if offer.endswith(undo_word) and timer is not None:
             shown = offer[: -len(undo_word)].rstrip(" \u2014\u2013-").rstrip()
-            step = UndoStep("Automatic Timer", shown, timer.undo_auto_arm, _AUTO_TIMER_STEP)
+            step = UndoStep(
+                "Automatic Timer", shown, timer.undo_auto_arm, _AUTO_TIMER_STEP,
+                only_while_offered=True,
+            )  # fmt: skip
             self._push_undo(step)
         else:
             self.show_message(text)

@@ -2,7 +2,8 @@
 words of the Undo action ("Undo Remove 3 Tracks"), both following an :class:`UndoHistory`.
 
 The offer shows for ``OFFER_MS`` after a step is pushed; the step stays undoable with the
-action (Ctrl+Z) after that, until newer steps push it out or its owner withdraws it.
+action (Ctrl+Z) after that, until newer steps push it out or its owner withdraws it, unless it
+is ``only_while_offered``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
 
-from sleepplayer.services.undo_history import UndoHistory
+from sleepplayer.services.undo_history import UndoHistory, UndoStep
 from sleepplayer.ui.shortcut_keys import with_keys
 
 #: How long the offer stays in the status bar (or until another message or offer).
@@ -25,7 +26,7 @@ class UndoOffer(QWidget):
         super().__init__()
         self._history = history
         self._action = action
-        self._offered: str | None = None  # the key of the step on offer
+        self._offered: UndoStep | None = None
         self.label = QLabel()
         self.button = QPushButton("Undo")
         self.button.setObjectName("statusLinkButton")
@@ -44,16 +45,20 @@ class UndoOffer(QWidget):
         self._expiry = QTimer(self)
         self._expiry.setSingleShot(True)
         self._expiry.setInterval(OFFER_MS)
-        self._expiry.timeout.connect(self.withdraw)
+        self._expiry.timeout.connect(self._on_expiry_timeout)
         history.changed.connect(self._on_history_changed)
         self._on_history_changed()
+
+    def set_offer_ms(self, ms: int) -> None:
+        """How long an offer stays (``OFFER_MS``; shorter in tests)."""
+        self._expiry.setInterval(ms)
 
     def offer_newest(self) -> None:
         """Show the newest step in the bar (its owner calls this when it has just happened)."""
         step = self._history.newest()
         if step is None:
             return
-        self._offered = step.key
+        self._offered = step
         self._bar.clearMessage()
         self.label.setText(f"{step.done} \u2014")
         self.button.setToolTip(with_keys("Undo", self._action.shortcut()))
@@ -65,15 +70,24 @@ class UndoOffer(QWidget):
         self._offered = None
         self.hide()
 
-    def _on_button_clicked(self) -> None:
-        key = self._offered
+    def _on_expiry_timeout(self) -> None:
+        step = self._offered
         self.withdraw()
-        if key is not None:
-            self._history.undo(key)
+        if step is not None and step.only_while_offered:
+            self._history.withdraw(step.key)
+
+    def _on_button_clicked(self) -> None:
+        step = self._offered
+        self.withdraw()
+        if step is not None:
+            self._history.undo(step.key)
 
     def _on_history_changed(self) -> None:
         step = self._history.newest()
         self._action.setEnabled(step is not None)
         self._action.setText(f"Undo {step.what}" if step is not None else "Undo")
-        if self._offered is not None and (step is None or step.key != self._offered):
+        offered = self._offered
+        if offered is not None and (step is None or step.key != offered.key):
             self.withdraw()  # taken back, or something newer came
+            if offered.only_while_offered:
+                self._history.withdraw(offered.key)

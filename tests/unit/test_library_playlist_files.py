@@ -133,6 +133,24 @@ def test_imported_files_show_their_tags_where_the_playlist_file_says_nothing(
     service.shutdown()
 
 
+def test_tags_read_after_an_import_keep_what_changed_meanwhile(
+    qtbot: QtBot, service: LibraryService, music: Path
+) -> None:
+    _tagged_wav(music / "01.wav", "Rain on tin", "Night Sounds")
+    listing = music / "night.m3u"
+    listing.write_text("01.wav\n", encoding="utf-8")
+    uid = service.import_playlist_file(str(listing))
+    playlist = service.playlist(uid)
+    assert playlist is not None
+    # The player marked it before the tags came (they come through the event loop).
+    service.update_track(uid, playlist.tracks[0].with_changes(unavailable="VLC could not decode"))
+    with qtbot.waitSignal(service.track_updated, timeout=10_000):
+        pass
+    track = playlist.tracks[0]
+    assert track.title == "Rain on tin" and track.unavailable == "VLC could not decode"
+    service.shutdown()
+
+
 def test_add_playlist_file_into_an_existing_playlist(
     service: LibraryService, tmp_path: Path
 ) -> None:

@@ -155,6 +155,17 @@ def test_playlists_create_rename_duplicate_delete_undo(service: LibraryService) 
     assert service.playlists()[0].name == "Night"
 
 
+def test_a_restored_playlist_is_renamed_when_its_name_was_taken(service: LibraryService) -> None:
+    deleted = service.delete_playlist("p")
+    assert deleted is not None
+    service.create_playlist("Main")
+    service.restore_playlist(*deleted)
+    assert [p.name for p in service.playlists()] == ["Main 2", "Main"]
+    assert len(_titles(service)) == 6
+    service.restore_playlist(*deleted)  # already back: nothing doubles
+    assert len(service.playlists()) == 2
+
+
 def test_builtin_playlist_cannot_be_deleted(qapp: QApplication) -> None:
     service = LibraryService(Library([Playlist("Sleep sounds", uid="b", builtin=True)]))
     service.delete_playlist("b")

@@ -522,6 +522,15 @@ def test_a_damaged_line_is_refused_and_the_rest_read(fmt: str) -> None:
     result = read_playlist(data, fmt=fmt, base=LISTS)
     assert uris(result) == ["file:///home/sam/Lists/a.mp3", "file:///home/sam/Lists/c.mp3"]
     assert result.refused == ["line 3: binary data, not text (a damaged line)"]
+    # One good entry and a damaged tail: the entry is kept.
+    tail = (b"File1=" if fmt == "pls" else b"") + b"a.mp3\n" + b"\x00" * 512 + b"\n"
+    assert uris(read_playlist(tail, fmt=fmt, base=LISTS)) == ["file:///home/sam/Lists/a.mp3"]
+
+
+def test_the_title_of_a_damaged_entry_is_not_given_to_the_next() -> None:
+    data = b"#EXTM3U\n#EXTINF:600,Rain\n" + b"\x00" * 64 + b"\nfan.mp3\n"
+    result = read_playlist(data, fmt="m3u", base=LISTS)
+    assert [(e.title, e.duration_ms) for e in result.entries] == [("", None)]
 
 
 # --- formats and detection ---------------------------------------------------------------------

@@ -162,7 +162,7 @@ def decode_text(data: bytes, *, utf8_only: bool) -> tuple[str, list[int]]:
     them are refused instead of the whole file.
 
     A line holding a NUL byte is binary data: blanked (so no garbage becomes an entry) and
-    reported, and the good lines around it are read. A file where at least half the lines
+    reported, and the good lines around it are read. A file where more than half the lines
     hold control bytes is not a playlist at all (an audio file renamed, say).
     """
     for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -185,7 +185,7 @@ def decode_text(data: bytes, *, utf8_only: bool) -> tuple[str, list[int]]:
 def _without_binary_lines(data: bytes) -> tuple[bytes, list[int]]:
     lines = _BYTE_LINE_BREAK.split(data)
     filled = sum(1 for line in lines if line.strip())
-    if 2 * sum(1 for line in lines if _CONTROL_BYTE.search(line)) >= filled:
+    if 2 * sum(1 for line in lines if _CONTROL_BYTE.search(line)) > filled:
         raise PlaylistError("Not a playlist: the file holds binary data")
     damaged = [n for n, line in enumerate(lines, 1) if b"\x00" in line]
     # One line break per break keeps every line's number (what the refusals name).

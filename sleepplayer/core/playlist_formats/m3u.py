@@ -50,7 +50,11 @@ def read_m3u(data: bytes, *, utf8_only: bool, base: str | None, remote: bool) ->
     name: str | None = None
     pending: tuple[int, str, int | None] | None = None  # the #EXTINF: line, title, duration
     vlc_options = 0
+    broken = set(damaged)
     for lineno, line in enumerate(split_lines(text), 1):
+        if lineno in broken:
+            pending = None  # its #EXTINF described the lost entry, not the next one
+            continue
         stripped = line.strip()
         if not stripped:
             continue

@@ -109,6 +109,21 @@ def test_undo_offer_by_keyboard(
     assert sleep_timer.phase is TimerPhase.IDLE
 
 
+def test_an_automatic_timer_can_be_undone_only_while_offered(
+    qtbot: QtBot, timer_window: MainWindow, sleep_timer: FakeSleepTimer
+) -> None:
+    # An hour into the night, Ctrl+Z must not cancel the timer the bedtime window armed.
+    timer_window.undo_offer.set_offer_ms(50)
+    sleep_timer.arm(SleepPlan())
+    sleep_timer.message.emit("Timer armed automatically \u2014 Undo")
+    undo = timer_window.action_registry["undo"]
+    assert undo.isEnabled()
+    qtbot.waitUntil(lambda: not timer_window.undo_offer.isVisible(), timeout=5000)
+    assert not undo.isEnabled()
+    QTest.keyClick(timer_window.panel.table, Key.Key_Z, CTRL)
+    assert ("undo_auto_arm",) not in sleep_timer.calls
+
+
 def test_plain_timer_message(timer_window: MainWindow, sleep_timer: FakeSleepTimer) -> None:
     sleep_timer.message.emit("Timer stopped quietly: the computer slept past it")
     assert timer_window.statusBar().currentMessage().startswith("Timer stopped quietly")
