@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QStatusBar, QWidget
+from PySide6.QtWidgets import QPushButton, QStatusBar, QWidget
 
 #: How long a message stays when nothing follows it.
 SHOWN_MS = 8000
@@ -105,3 +105,13 @@ class StatusMessages(QObject):
         if not message:  # timed out, or cleared (the timer's Undo offer takes the bar)
             self._text = ""
             self._bar.setToolTip("")
+
+
+def link_button(text: str, on_click: Callable[[], None]) -> QPushButton:
+    """A flat, link-like button for the status bar ("Undo", "Cancel"); the theme styles it."""
+    button = QPushButton(text)
+    button.setObjectName("statusLinkButton")
+    button.setFlat(True)
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    button.clicked.connect(on_click)
+    return button

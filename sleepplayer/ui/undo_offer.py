@@ -8,12 +8,13 @@ is ``only_while_offered``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QWidget
 
 from sleepplayer.services.undo_history import UndoHistory, UndoStep
 from sleepplayer.ui.shortcut_keys import with_keys
+from sleepplayer.ui.status_messages import link_button
 
 #: How long the offer stays in the status bar (or until another message or offer).
 OFFER_MS = 20_000
@@ -28,11 +29,7 @@ class UndoOffer(QWidget):
         self._action = action
         self._offered: UndoStep | None = None
         self.label = QLabel()
-        self.button = QPushButton("Undo")
-        self.button.setObjectName("statusLinkButton")
-        self.button.setFlat(True)
-        self.button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.button.clicked.connect(self._on_button_clicked)
+        self.button = link_button("Undo", self._on_button_clicked)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)

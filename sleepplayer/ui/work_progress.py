@@ -6,10 +6,10 @@ over the files' (a site playlist that expands is what the user waits for). Cance
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from sleepplayer.services.library import LibraryService
+from sleepplayer.ui.status_messages import link_button
 
 _FILES, _LINKS = "files", "links"
 
@@ -27,12 +27,8 @@ class WorkProgress(QWidget):
         self.bar.setObjectName("scanProgress")
         self.bar.setFixedWidth(180)
         self.bar.setTextVisible(False)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setObjectName("statusLinkButton")
-        self.cancel_button.setFlat(True)
-        self.cancel_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.cancel_button = link_button("Cancel", self._on_cancel_clicked)
         self.cancel_button.setToolTip("Stop adding; what is in already stays")
-        self.cancel_button.clicked.connect(self._on_cancel_clicked)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
