@@ -37,6 +37,17 @@ class _ScanJob:
     inserted: int = 0
 
 
+def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted, distinct rows as (first, count) runs of neighbours: [1, 2, 4] -> [(1, 2), (4, 1)]."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][0] + runs[-1][1] == row:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((row, 1))
+    return runs
+
+
 class LibraryService(QObject):
     """Owns the Library. Every change goes through here and emits ``modified`` (for saving)."""
 
@@ -231,36 +242,29 @@ class LibraryService(QObject):
         playlist = self._library.find(playlist_uid)
         if playlist is None:
             return []
-        valid = sorted({r for r in rows if 0 <= r < len(playlist.tracks)}, reverse=True)
-        removed = [(r, playlist.tracks[r]) for r in reversed(valid)]
-        # Remove contiguous runs from the bottom up so every emitted row range stays valid.
-        while valid:
-            last = valid.pop(0)
-            first = last
-            while valid and valid[0] == first - 1:
-                first = valid.pop(0)
-            del playlist.tracks[first : last + 1]
-            self.tracks_removed.emit(playlist_uid, first, last - first + 1)
+        valid = sorted({r for r in rows if 0 <= r < len(playlist.tracks)})
+        removed = [(r, playlist.tracks[r]) for r in valid]
+        # Contiguous runs from the bottom up, so every emitted row range stays valid.
+        for first, count in reversed(_runs(valid)):
+            del playlist.tracks[first : first + count]
+            self.tracks_removed.emit(playlist_uid, first, count)
         if removed:
             self.modified.emit()
         return removed
 
     def restore_rows(self, playlist_uid: str, removed: Sequence[tuple[int, Track]]) -> bool:
         """Undo of :meth:`remove_rows`: each track back at its row (top down, so every row is
-        where it was). False when the playlist is gone."""
+        where it was; a run of neighbours as one insert). False when the playlist is gone."""
         playlist = self._library.find(playlist_uid)
         if playlist is None:
             return False
         pairs = sorted(removed, key=lambda pair: pair[0])
-        while pairs:
-            # A run of rows that were next to each other goes back as one insert.
-            run = 1
-            while run < len(pairs) and pairs[run][0] == pairs[0][0] + run:
-                run += 1
-            at = min(pairs[0][0], len(playlist.tracks))
-            playlist.tracks[at:at] = [track for _, track in pairs[:run]]
-            self.tracks_inserted.emit(playlist_uid, at, run)
-            pairs = pairs[run:]
+        done = 0
+        for first, count in _runs([row for row, _ in pairs]):
+            at = min(first, len(playlist.tracks))
+            playlist.tracks[at:at] = [track for _, track in pairs[done : done + count]]
+            self.tracks_inserted.emit(playlist_uid, at, count)
+            done += count
         if removed:
             self.modified.emit()
         return True

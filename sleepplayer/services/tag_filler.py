@@ -34,14 +34,14 @@ class TagFiller(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._lock = threading.Lock()
-        self._queue: deque[tuple[str, Track, str]] = deque()
+        self._queue: deque[tuple[str, str, str]] = deque()  # playlist uid, track uid, path
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
 
     def fill(self, playlist_uid: str, tracks: Sequence[Track]) -> None:
         """Read the local files among ``tracks`` that lack a title, artist or length."""
         work = [
-            (playlist_uid, track, path)
+            (playlist_uid, track.uid, path)
             for track in tracks
             if (path := local_file(track)) is not None
             and not (track.title and track.artist and track.duration_ms)
@@ -56,10 +56,6 @@ class TagFiller(QObject):
             self._thread = threading.Thread(target=self._run, name="sleepplayer-tags", daemon=True)
             self._thread.start()
 
-    def is_busy(self) -> bool:
-        thread = self._thread
-        return thread is not None and thread.is_alive()
-
     def shutdown(self, wait_s: float = 0.0) -> None:
         self._cancel.set()
         with self._lock:
@@ -67,7 +63,7 @@ class TagFiller(QObject):
         if wait_s > 0 and self._thread is not None:
             self._thread.join(wait_s)
 
-    def _next(self) -> tuple[str, Track, str] | None:
+    def _next(self) -> tuple[str, str, str] | None:
         with self._lock:
             if not self._queue:
                 self._thread = None  # fill() starts a new worker from here on
@@ -92,10 +88,10 @@ class TagFiller(QObject):
                     batch, last_sent = [], time.monotonic()
                 if item is None:
                     return
-            playlist_uid, track, path = item
+            playlist_uid, track_uid, path = item
             batch_uid = playlist_uid
             try:
-                batch.append((track.uid, track_from_path(Path(path))))
+                batch.append((track_uid, track_from_path(Path(path))))
             except Exception:
                 continue
             if len(batch) >= BATCH_SIZE or time.monotonic() - last_sent > BATCH_SECONDS:
