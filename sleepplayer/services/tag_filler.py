@@ -10,6 +10,7 @@ meanwhile are no problem.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import deque
@@ -22,6 +23,26 @@ from sleepplayer.core.model import Track
 from sleepplayer.core.tags import track_from_path
 from sleepplayer.services.playlist_files import local_file
 from sleepplayer.services.scanner import BATCH_SECONDS, BATCH_SIZE
+
+
+class _Relay(QObject):
+    """The worker's way back to the GUI thread, alive for the whole process: a worker that
+    emitted on its TagFiller while the owner deleted it crashed the process (seen in a test
+    that never shut its library down). A receiver that is gone is simply not called."""
+
+    #: (filler key, playlist_uid, batch)
+    filled = Signal(int, str, object)
+
+
+_relay: _Relay | None = None
+_keys = itertools.count(1)
+
+
+def _shared_relay() -> _Relay:
+    global _relay
+    if _relay is None:
+        _relay = _Relay()  # made on the GUI thread (by the first TagFiller), so it lives there
+    return _relay
 
 
 class TagFiller(QObject):
@@ -37,6 +58,9 @@ class TagFiller(QObject):
         self._queue: deque[tuple[str, str, str]] = deque()  # playlist uid, track uid, path
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
+        self._key = next(_keys)
+        self._relay = _shared_relay()
+        self._relay.filled.connect(self._on_relay_filled)
 
     def fill(self, playlist_uid: str, tracks: Sequence[Track]) -> None:
         """Read the local files among ``tracks`` that lack a title, artist or length."""
@@ -70,13 +94,11 @@ class TagFiller(QObject):
                 return None
             return self._queue.popleft()
 
-    def _run(self) -> None:
-        try:
-            self._fill_queued()
-        except RuntimeError:  # "Signal source has been deleted": the owner is gone, and so
-            self._cancel.set()  # is the playlist these were for
+    def _on_relay_filled(self, key: int, playlist_uid: str, batch: object) -> None:
+        if key == self._key:
+            self.filled.emit(playlist_uid, batch)
 
-    def _fill_queued(self) -> None:
+    def _run(self) -> None:
         batch: list[tuple[str, Track]] = []
         batch_uid = ""
         last_sent = time.monotonic()
@@ -84,7 +106,7 @@ class TagFiller(QObject):
             item = self._next()
             if item is None or (batch and item[0] != batch_uid):
                 if batch:
-                    self.filled.emit(batch_uid, batch)
+                    self._relay.filled.emit(self._key, batch_uid, batch)
                     batch, last_sent = [], time.monotonic()
                 if item is None:
                     return
@@ -95,5 +117,5 @@ class TagFiller(QObject):
             except Exception:
                 continue
             if len(batch) >= BATCH_SIZE or time.monotonic() - last_sent > BATCH_SECONDS:
-                self.filled.emit(batch_uid, batch)
+                self._relay.filled.emit(self._key, batch_uid, batch)
                 batch, last_sent = [], time.monotonic()

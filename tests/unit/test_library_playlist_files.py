@@ -151,6 +151,24 @@ def test_tags_read_after_an_import_keep_what_changed_meanwhile(
     service.shutdown()
 
 
+def test_a_library_deleted_while_tags_are_read_leaves_the_worker_harmless(
+    qtbot: QtBot, qapp: QApplication, music: Path
+) -> None:
+    # The worker used to emit on its owner: deleted meanwhile, that crashed the process.
+    import shiboken6
+
+    listing = music / "many.m3u"
+    listing.write_text("".join(f"gone {i}.wav\n" for i in range(3000)), encoding="utf-8")
+    service = LibraryService(Library([Playlist("P", [], uid="p")], "p"))
+    service.import_playlist_file(str(listing))
+    shiboken6.delete(service)
+
+    def workers() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "sleepplayer-tags"]
+
+    qtbot.waitUntil(lambda: not workers(), timeout=20_000)
+
+
 def test_add_playlist_file_into_an_existing_playlist(
     service: LibraryService, tmp_path: Path
 ) -> None:
