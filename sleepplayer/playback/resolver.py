@@ -3,11 +3,10 @@
 yt-dlp is imported lazily, on a worker thread, when the first request runs (0.2 s), never at
 start-up. Each extraction runs on a daemon worker thread (at most ``max_workers`` at once;
 resolves go before expansions, because something is waiting to play). Results come back through
-one signal, ``_Bridge.job_event``, connected with ``Qt.QueuedConnection`` to ``_on_job_event``:
-the single place where work crosses to the GUI thread; every public signal is emitted from
-there. Workers never hold a reference to the ``Resolver`` (see ``_Bridge``). A cache hit goes
-through the same queued signal, so callers always get their answer later, from the event loop,
-never from inside ``resolve()``.
+an :class:`~sleepplayer.worker_mail.Inbox` to ``_on_inbox_received``: the single place where
+work crosses to the GUI thread; every public signal is emitted from there. Workers never hold a
+reference to the ``Resolver``. A cache hit goes through the same inbox, so callers always get
+their answer later, from the event loop, never from inside ``resolve()``.
 
 Call ``shutdown`` before the app quits; afterwards nothing is emitted.
 
@@ -28,7 +27,6 @@ from __future__ import annotations
 import enum
 import functools
 import importlib.metadata
-import itertools
 import math
 import sys
 import threading
@@ -38,7 +36,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from sleepplayer.core.media_cache import ExpiringCache
 from sleepplayer.core.web_media import (
@@ -52,6 +50,7 @@ from sleepplayer.core.web_media import (
     single_item,
     web_url,
 )
+from sleepplayer.worker_mail import Inbox, Post
 
 __all__ = [
     "AUDIO_FORMAT",
@@ -253,29 +252,8 @@ class _Code(enum.IntEnum):
     FAILED = 3
 
 
-class _Bridge(QObject):
-    """Carries worker results to the GUI thread. Workers hold no reference to a ``Resolver``:
-    if a worker held the last one, the QObject would be deleted on the worker's thread (that
-    crashed). The bridge lives as long as the process, so it never is."""
-
-    #: (resolver token, job id, _Code, payload)
-    job_event = Signal(int, int, int, object)
-
-
-_bridge: _Bridge | None = None
-_tokens = itertools.count(1)
-
-
-def _shared_bridge() -> _Bridge:
-    """The process-wide bridge; first created on the GUI thread (by ``Resolver()``)."""
-    global _bridge
-    if _bridge is None:
-        _bridge = _Bridge()
-    return _bridge
-
-
-def _post(bridge: _Bridge, token: int, jid: int, code: _Code, payload: object) -> None:
-    bridge.job_event.emit(token, jid, int(code), payload)
+def _post(post: Post, jid: int, code: _Code, payload: object) -> None:
+    post((jid, int(code), payload))
 
 
 def _work(
@@ -360,12 +338,10 @@ class Resolver(QObject):
         self._deadline_timer = QTimer(self)
         self._deadline_timer.setSingleShot(True)
         self._deadline_timer.timeout.connect(self._on_deadline_timer_timeout)
-        self._token = next(_tokens)
-        self._bridge = _shared_bridge()
+        self._inbox = Inbox(self)
+        self._inbox.received.connect(self._on_inbox_received)
         #: Extractions started, for tests and the benchmark (cache hits start none).
         self.extractions_started = 0
-        # Always queued, also for cache hits posted from this thread: answers come later.
-        self._bridge.job_event.connect(self._on_job_event, Qt.ConnectionType.QueuedConnection)
 
     # --- commands
 
@@ -431,7 +407,7 @@ class Resolver(QObject):
         job = _Job(self._new_id(), kind, page_url, [rid], immediate=True)
         self._jobs[job.jid] = job
         self._request_job[rid] = job.jid
-        self._bridge.job_event.emit(self._token, job.jid, int(code), payload)
+        _post(self._inbox.poster(), job.jid, code, payload)  # answered later, as all are
 
     def _submit(self, rid: int, kind: str, page_url: str) -> None:
         job = self._shared.get((kind, page_url))
@@ -454,7 +430,7 @@ class Resolver(QObject):
             self._running.add(job.jid)
             job.deadline = time.monotonic() + self._timeout_s
             self.extractions_started += 1
-            post = functools.partial(_post, self._bridge, self._token, job.jid)
+            post = functools.partial(_post, self._inbox.poster(), job.jid)
             worker = threading.Thread(
                 target=_work,
                 args=(post, job.kind, job.page_url, job.cancel, self._clock),
@@ -505,10 +481,10 @@ class Resolver(QObject):
 
     # --- the one place where results reach the GUI thread
 
-    @Slot(int, int, int, object)
-    def _on_job_event(self, token: int, jid: int, code: int, payload: object) -> None:
-        if token != self._token:
-            return  # another resolver's
+    def _on_inbox_received(self, mail: object) -> None:
+        """``mail``: (job id, _Code, payload)."""
+        assert isinstance(mail, tuple)
+        jid, code, payload = mail
         job = self._jobs.get(jid)
         if job is None:  # cancelled, timed out or shut down meanwhile: a late result
             return

@@ -104,7 +104,6 @@ and play reopens the media behind the start guard. Measured on PulseAudio (a nul
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import enum
 import os
@@ -125,6 +124,7 @@ from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from sleepplayer.playback.pause_release import PAUSE_RELEASE_MS, ParkPhase, PauseRelease
 from sleepplayer.playback.start_guard import StartGuard
 from sleepplayer.playback.vlc_install import install_help
+from sleepplayer.worker_mail import Inbox
 
 #: libVLC options for the shared instance.
 INSTANCE_ARGS = ("--no-video", "--quiet", "--no-sub-autodetect-file", "--equalizer-2pass")
@@ -303,8 +303,6 @@ class VlcBackend(PlaybackBackend):
     """
 
     _vlc_event = Signal(int, int)
-    #: (load token, path of the finished WAV copy or ""), from the loop-cache worker thread.
-    _loop_cache_done = Signal(int, str)
 
     def __init__(
         self,
@@ -327,7 +325,8 @@ class VlcBackend(PlaybackBackend):
         self._cache_wait.setSingleShot(True)
         self._cache_wait.setInterval(_LOOP_CACHE_WAIT_MS)
         self._cache_wait.timeout.connect(self._on_cache_wait_timeout)
-        self._loop_cache_done.connect(self._on_loop_cache_done, Qt.ConnectionType.QueuedConnection)
+        self._loop_cache_inbox = Inbox(self)
+        self._loop_cache_inbox.received.connect(self._on_loop_cache_inbox_received)
         self._owner = threading.get_ident()
         #: (method, thread name) of every libVLC call attempted off the owner thread.
         self.thread_violations: list[tuple[str, str]] = []
@@ -631,26 +630,27 @@ class VlcBackend(PlaybackBackend):
         """Make the WAV copy of a looping Ogg file on a worker thread (no libVLC there)."""
         token = self._cache_token
         cache_dir = self._loop_cache_dir
-        done = self._loop_cache_done
+        post = self._loop_cache_inbox.poster()
 
         def work() -> None:
             try:
                 result = str(loop_cache.decode_to_cache(source, cache_dir))
             except (loop_cache.LoopCacheError, OSError, ValueError):
                 result = ""  # keep the avformat fallback
-            with contextlib.suppress(RuntimeError):  # the backend was deleted meanwhile
-                done.emit(token, result)
+            post((token, result))
 
         self._cache_pending = True
         threading.Thread(target=work, name="sleepplayer-loop-cache", daemon=True).start()
 
-    @Slot(int, str)
-    def _on_loop_cache_done(self, token: int, wav: str) -> None:
+    def _on_loop_cache_inbox_received(self, mail: object) -> None:
+        """``mail``: (load token, path of the finished WAV copy or "")."""
+        assert isinstance(mail, tuple)
+        token, wav = mail
         if self._released or token != self._cache_token or not self._cache_pending:
             return  # for an item loaded before the current one
         self._cache_pending = False
         self._cache_wait.stop()
-        self._cache_swap = wav or None
+        self._cache_swap = str(wav) or None
         if self._deferred_play:
             self._deferred_play = False
             self._start_fresh(self._libvlc("loop_cache_done"))

@@ -2,8 +2,8 @@
 
 Walking a folder and reading the tags of 2,000 files takes seconds, so it must not run on the
 GUI thread. The worker only reads the disk and builds immutable ``Track`` values; results
-reach the main thread through queued signals, in batches, so the table fills progressively
-without one model update per file.
+reach the main thread through an :class:`~sleepplayer.worker_mail.Inbox`, in batches, so the
+table fills progressively without one model update per file.
 """
 
 from __future__ import annotations
@@ -18,18 +18,11 @@ from PySide6.QtCore import QObject, Signal
 from sleepplayer.core.model import Track
 from sleepplayer.core.scan import expand_paths
 from sleepplayer.core.tags import track_from_path
-
-#: A batch is sent after this many tracks or this many seconds, whichever comes first.
-BATCH_SIZE = 200
-BATCH_SECONDS = 0.15
+from sleepplayer.worker_mail import BATCH_SECONDS, Batches, Inbox, Post
 
 
 class Scanner(QObject):
-    """Runs one scan job at a time on a Python worker thread.
-
-    Signals are emitted from the worker thread; Qt queues them to receivers living on the
-    main thread (the one marshalling point for this work).
-    """
+    """Runs one scan job at a time on a Python worker thread."""
 
     #: (job_id, list[Track]) tracks ready to insert, in order.
     batch_ready = Signal(int, object)
@@ -42,15 +35,20 @@ class Scanner(QObject):
         super().__init__(parent)
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
+        self._inbox = Inbox(self)
+        self._inbox.received.connect(self._on_inbox_received)
 
     def is_busy(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
     def start(self, job_id: int, paths: Sequence[str]) -> None:
         """Scan ``paths`` (files and folders). The caller starts one job at a time."""
-        self._cancel.clear()
+        self._cancel = threading.Event()  # a cancelled worker still running keeps its own
         self._thread = threading.Thread(
-            target=self._run, args=(job_id, list(paths)), name="sleepplayer-scan", daemon=True
+            target=_scan,
+            args=(job_id, list(paths), self._cancel, self._inbox.poster()),
+            name="sleepplayer-scan",
+            daemon=True,
         )
         self._thread.start()
 
@@ -60,36 +58,42 @@ class Scanner(QObject):
         if wait_s > 0 and self._thread is not None:
             self._thread.join(wait_s)
 
-    def _run(self, job_id: int, paths: list[str]) -> None:
-        problems: list[str] = []
-        found = 0
-        try:
-            files: list[Path] = []
-            last_report = time.monotonic()
-            for path in expand_paths(
-                paths, cancelled=self._cancel.is_set, on_problem=problems.append
-            ):
-                files.append(path)
-                if time.monotonic() - last_report > BATCH_SECONDS:
-                    last_report = time.monotonic()
-                    self.progress.emit(job_id, len(files), 0)
-            total = len(files)
-            batch: list[Track] = []
-            last_sent = time.monotonic()
-            for done, path in enumerate(files, start=1):
-                if self._cancel.is_set():
-                    break
-                batch.append(track_from_path(path))
-                now = time.monotonic()
-                if len(batch) >= BATCH_SIZE or now - last_sent > BATCH_SECONDS:
-                    found += len(batch)
-                    self.batch_ready.emit(job_id, batch)
-                    self.progress.emit(job_id, done, total)
-                    batch, last_sent = [], now
-            if batch:
-                found += len(batch)
-                self.batch_ready.emit(job_id, batch)
-            self.progress.emit(job_id, found, total)
-        except Exception as exc:  # never let a worker die silently
-            problems.append(f"Adding files stopped: {exc}")
-        self.finished.emit(job_id, found, problems)
+    def _on_inbox_received(self, mail: object) -> None:
+        match mail:
+            case ("batch", int(job_id), list(tracks)):
+                self.batch_ready.emit(job_id, tracks)
+            case ("progress", int(job_id), int(done), int(total)):
+                self.progress.emit(job_id, done, total)
+            case ("finished", int(job_id), int(found), list(problems)):
+                self.finished.emit(job_id, found, problems)
+
+
+def _scan(job_id: int, paths: list[str], cancel: threading.Event, post: Post) -> None:
+    """The worker: plain values in, ``post`` out (it holds no Scanner)."""
+    problems: list[str] = []
+    found = 0
+    try:
+        files: list[Path] = []
+        last_report = time.monotonic()
+        for path in expand_paths(paths, cancelled=cancel.is_set, on_problem=problems.append):
+            files.append(path)
+            if time.monotonic() - last_report > BATCH_SECONDS:
+                last_report = time.monotonic()
+                post(("progress", job_id, len(files), 0))
+        total = len(files)
+
+        def send(tracks: list[Track]) -> None:
+            nonlocal found
+            found += len(tracks)
+            post(("batch", job_id, tracks))
+            post(("progress", job_id, found, total))
+
+        batches: Batches[Track] = Batches(send)
+        for path in files:
+            if cancel.is_set():
+                break
+            batches.add(track_from_path(path))
+        batches.flush()
+    except Exception as exc:  # never let a worker die silently
+        problems.append(f"Adding files stopped: {exc}")
+    post(("finished", job_id, found, problems))

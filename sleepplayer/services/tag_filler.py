@@ -10,9 +10,7 @@ meanwhile are no problem.
 
 from __future__ import annotations
 
-import itertools
 import threading
-import time
 from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,27 +20,27 @@ from PySide6.QtCore import QObject, Signal
 from sleepplayer.core.model import Track
 from sleepplayer.core.tags import track_from_path
 from sleepplayer.services.playlist_files import local_file
-from sleepplayer.services.scanner import BATCH_SECONDS, BATCH_SIZE
+from sleepplayer.worker_mail import Batches, Inbox, Post
+
+#: (playlist uid, track uid, path)
+_Item = tuple[str, str, str]
 
 
-class _Relay(QObject):
-    """The worker's way back to the GUI thread, alive for the whole process: a worker that
-    emitted on its TagFiller while the owner deleted it crashed the process (seen in a test
-    that never shut its library down). A receiver that is gone is simply not called."""
+class _Queue:
+    """What the owner and its worker share: plain Python, so the worker holds no QObject."""
 
-    #: (filler key, playlist_uid, batch)
-    filled = Signal(int, str, object)
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.items: deque[_Item] = deque()
+        self.cancel = threading.Event()
+        self.thread: threading.Thread | None = None
 
-
-_relay: _Relay | None = None
-_keys = itertools.count(1)
-
-
-def _shared_relay() -> _Relay:
-    global _relay
-    if _relay is None:
-        _relay = _Relay()  # made on the GUI thread (by the first TagFiller), so it lives there
-    return _relay
+    def next(self) -> _Item | None:
+        with self.lock:
+            if not self.items:
+                self.thread = None  # fill() starts a new worker from here on
+                return None
+            return self.items.popleft()
 
 
 class TagFiller(QObject):
@@ -54,13 +52,9 @@ class TagFiller(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._lock = threading.Lock()
-        self._queue: deque[tuple[str, str, str]] = deque()  # playlist uid, track uid, path
-        self._cancel = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._key = next(_keys)
-        self._relay = _shared_relay()
-        self._relay.filled.connect(self._on_relay_filled)
+        self._queue = _Queue()
+        self._inbox = Inbox(self)
+        self._inbox.received.connect(self._on_inbox_received)
 
     def fill(self, playlist_uid: str, tracks: Sequence[Track]) -> None:
         """Read the local files among ``tracks`` that lack a title, artist or length."""
@@ -72,50 +66,48 @@ class TagFiller(QObject):
         ]
         if not work:
             return
-        with self._lock:
-            self._queue.extend(work)
-            if self._thread is not None and self._thread.is_alive():
+        queue = self._queue
+        with queue.lock:
+            queue.items.extend(work)
+            if queue.thread is not None and queue.thread.is_alive():
                 return  # the running worker takes them
-            self._cancel.clear()
-            self._thread = threading.Thread(target=self._run, name="sleepplayer-tags", daemon=True)
-            self._thread.start()
+            queue.cancel.clear()
+            queue.thread = threading.Thread(
+                target=_read,
+                args=(queue, self._inbox.poster()),
+                name="sleepplayer-tags",
+                daemon=True,
+            )
+            queue.thread.start()
 
     def shutdown(self, wait_s: float = 0.0) -> None:
-        self._cancel.set()
-        with self._lock:
-            self._queue.clear()
-        if wait_s > 0 and self._thread is not None:
-            self._thread.join(wait_s)
+        queue = self._queue
+        queue.cancel.set()
+        with queue.lock:
+            queue.items.clear()
+            thread = queue.thread
+        if wait_s > 0 and thread is not None:
+            thread.join(wait_s)
 
-    def _next(self) -> tuple[str, str, str] | None:
-        with self._lock:
-            if not self._queue:
-                self._thread = None  # fill() starts a new worker from here on
-                return None
-            return self._queue.popleft()
+    def _on_inbox_received(self, mail: object) -> None:
+        match mail:
+            case (str(playlist_uid), list(batch)):
+                self.filled.emit(playlist_uid, batch)
 
-    def _on_relay_filled(self, key: int, playlist_uid: str, batch: object) -> None:
-        if key == self._key:
-            self.filled.emit(playlist_uid, batch)
 
-    def _run(self) -> None:
-        batch: list[tuple[str, Track]] = []
-        batch_uid = ""
-        last_sent = time.monotonic()
-        while not self._cancel.is_set():
-            item = self._next()
-            if item is None or (batch and item[0] != batch_uid):
-                if batch:
-                    self._relay.filled.emit(self._key, batch_uid, batch)
-                    batch, last_sent = [], time.monotonic()
-                if item is None:
-                    return
-            playlist_uid, track_uid, path = item
-            batch_uid = playlist_uid
-            try:
-                batch.append((track_uid, track_from_path(Path(path))))
-            except Exception:
-                continue
-            if len(batch) >= BATCH_SIZE or time.monotonic() - last_sent > BATCH_SECONDS:
-                self._relay.filled.emit(self._key, batch_uid, batch)
-                batch, last_sent = [], time.monotonic()
+def _read(queue: _Queue, post: Post) -> None:
+    """The worker: reads until the queue is empty; each batch holds one playlist's tracks."""
+    batch_uid = ""
+    batches: Batches[tuple[str, Track]] = Batches(lambda batch: post((batch_uid, batch)))
+    while not queue.cancel.is_set():
+        item = queue.next()
+        if item is None or item[0] != batch_uid:
+            batches.flush()
+            if item is None:
+                return
+        playlist_uid, track_uid, path = item
+        batch_uid = playlist_uid
+        try:
+            batches.add((track_uid, track_from_path(Path(path))))
+        except Exception:
+            continue
