@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import enum
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
+from typing import TypeVar
 from urllib.parse import unquote, urlsplit
+
+T = TypeVar("T")
 
 
 def new_uid() -> str:
@@ -112,3 +116,20 @@ class Library:
         if self.current_uid is None:
             return self.playlists[0] if self.playlists else None
         return self.find(self.current_uid) or (self.playlists[0] if self.playlists else None)
+
+
+def in_saved_order(items: Sequence[T], saved: Sequence[str], uid: Callable[[T], str]) -> list[T]:
+    """``items`` put back in the ``saved`` order of their uids (the undo of a reorder). An item
+    added since stays right after the item it follows now; one removed since stays gone."""
+    rank = {key: index for index, key in enumerate(saved)}
+    keys: list[tuple[int, int]] = []
+    follows = -1
+    for position, item in enumerate(items):
+        known = rank.get(uid(item))
+        if known is None:
+            keys.append((follows, position + 1))
+        else:
+            follows = known
+            keys.append((known, 0))
+    order = sorted(range(len(items)), key=keys.__getitem__)
+    return [items[i] for i in order]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from sleepplayer.core.model import Library, Playlist, Track, new_uid
+from sleepplayer.core.model import Library, Playlist, Track, in_saved_order, new_uid
 from sleepplayer.core.tags import with_file_tags
 from sleepplayer.services.playlist_files import (
     PlaylistFileError,
@@ -21,6 +21,7 @@ from sleepplayer.services.playlist_files import (
 )
 from sleepplayer.services.scanner import Scanner
 from sleepplayer.services.tag_filler import TagFiller
+from sleepplayer.services.undo_history import UndoStep
 
 if TYPE_CHECKING:
     # Imported when the first link is added: it brings QtNetwork (4.5 MB), which a night of
@@ -75,6 +76,8 @@ class LibraryService(QObject):
     message = Signal(str)
     #: Something that is saved changed; the store saves, debounced.
     modified = Signal()
+    #: A reorder or rename made in a view, as an UndoStep for the window's Undo.
+    undoable = Signal(object)
 
     def __init__(
         self,
@@ -136,12 +139,22 @@ class LibraryService(QObject):
 
     def rename_playlist(self, uid: str, name: str) -> None:
         playlist = self._library.find(uid)
+        if playlist is None:
+            return
+        old = playlist.name
+        if self._rename(uid, name):
+            done = f"Renamed \u201c{old}\u201d to \u201c{playlist.name}\u201d"
+            self.undoable.emit(UndoStep("Rename Playlist", done, lambda: self._rename(uid, old)))
+
+    def _rename(self, uid: str, name: str) -> bool:
+        playlist = self._library.find(uid)
         name = name.strip()
         if playlist is None or not name or name == playlist.name:
-            return
+            return False
         playlist.name = self._unique_name(name, ignore=playlist)
         self.playlists_changed.emit()
         self.modified.emit()
+        return True
 
     def duplicate_playlist(self, uid: str) -> str:
         source = self._library.find(uid)
@@ -187,8 +200,17 @@ class LibraryService(QObject):
         playlists = self._library.playlists
         if not (0 <= from_index < len(playlists)) or from_index == to_index:
             return
+        before = [p.uid for p in playlists]
         playlist = playlists.pop(from_index)
         playlists.insert(max(0, min(to_index, len(playlists))), playlist)
+        self.playlists_changed.emit()
+        self.modified.emit()
+        done = f"Moved \u201c{playlist.name}\u201d"
+        self.undoable.emit(UndoStep("Move Playlist", done, lambda: self._reorder_playlists(before)))
+
+    def _reorder_playlists(self, uids: Sequence[str]) -> None:
+        playlists = self._library.playlists
+        playlists[:] = in_saved_order(playlists, uids, lambda p: p.uid)
         self.playlists_changed.emit()
         self.modified.emit()
 
@@ -283,7 +305,21 @@ class LibraryService(QObject):
         new_order = kept[:dest] + moving + kept[dest:]
         if new_order == playlist.tracks:
             return
+        before = [t.uid for t in playlist.tracks]
         playlist.tracks = new_order
+        self.tracks_reset.emit(playlist_uid)
+        self.modified.emit()
+        count = len(moving)
+        what = f"Move {count} Track{'s' if count != 1 else ''}"
+        done = f"Moved {count} track{'s' if count != 1 else ''} in \u201c{playlist.name}\u201d"
+        self.undoable.emit(UndoStep(what, done, lambda: self._reorder_tracks(playlist_uid, before)))
+
+    def _reorder_tracks(self, playlist_uid: str, uids: Sequence[str]) -> None:
+        playlist = self._library.find(playlist_uid)
+        if playlist is None:
+            self.message.emit("The playlist they were in is gone.")
+            return
+        playlist.tracks = in_saved_order(playlist.tracks, uids, lambda t: t.uid)
         self.tracks_reset.emit(playlist_uid)
         self.modified.emit()
 

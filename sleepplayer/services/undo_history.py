@@ -1,6 +1,7 @@
-"""What Undo (Ctrl+Z) takes back: the newest of the last few edits that lose something.
+"""What Undo (Ctrl+Z) takes back: the newest of the last few edits.
 
-Removed tracks, a deleted playlist, a timer the bedtime window armed by itself: each owner
+Removed or moved tracks, a deleted, moved or renamed playlist, a timer the bedtime window
+armed by itself: each owner
 pushes a step with the words the menu shows ("Undo Remove 3 Tracks") and how to take it back.
 A step that can no longer be undone (the timer's offer ran out) is withdrawn by its key.
 """
@@ -27,7 +28,7 @@ class UndoStep:
 
     what: str
     done: str
-    undo: Callable[[], None]
+    undo: Callable[[], object]  # what it returns is ignored
     key: str = field(default_factory=lambda: f"step-{next(_keys)}")
     only_while_offered: bool = False
 

@@ -206,6 +206,7 @@ class MainWindow(QMainWindow):
         controller.track_changed.connect(self._on_controller_track_changed)
         controller.message.connect(self.show_message)
         library.message.connect(self.show_message)
+        library.undoable.connect(self._push_undo)
         library.scan_finished.connect(self._on_library_scan_finished)
         library.current_changed.connect(self._on_library_current_changed)
         library.playlists_changed.connect(self._update_playlist_actions)

@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.core import tags
-from sleepplayer.core.model import Library, Playlist, Track
+from sleepplayer.core.model import Library, Playlist, Track, in_saved_order
 from sleepplayer.services.library import LibraryService
+from sleepplayer.services.undo_history import UndoStep
 
 
 def _wav(path: Path, frames: int = 4800) -> Path:
@@ -200,3 +201,37 @@ def test_cancel_scan_for_one_playlist_leaves_the_others_adding(
     assert finished[1:] == [("p", 1), (other, 1)]  # the running one stopped after its file
     assert "queued" not in _titles(service)
     assert [t.display_title for t in service.playlist(other).tracks] == ["other"]  # type: ignore[union-attr]
+
+
+def test_undo_of_a_move_keeps_what_changed_since(service: LibraryService) -> None:
+    steps: list[UndoStep] = []
+    service.undoable.connect(steps.append)
+    service.move_rows("p", [0, 2], 5)
+    assert [s.what for s in steps] == ["Move 2 Tracks"]
+    assert steps[0].done == "Moved 2 tracks in \u201cMain\u201d"
+    # Meanwhile a track came after T3 and T4 left: the undo leaves both edits alone.
+    service.add_tracks("p", [Track(uri="file:///new", title="New", uid="new")], row=2)
+    service.remove_rows("p", [3])
+    assert _titles(service) == ["T1", "T3", "New", "T0", "T2", "T5"]
+    steps[0].undo()
+    assert _titles(service) == ["T0", "T1", "T2", "T3", "New", "T5"]
+    assert len(steps) == 1  # the undo is not itself an undoable step
+
+
+def test_undo_of_a_move_in_a_deleted_playlist_says_so(service: LibraryService) -> None:
+    steps: list[UndoStep] = []
+    service.undoable.connect(steps.append)
+    messages: list[str] = []
+    service.message.connect(messages.append)
+    service.move_rows("p", [0], 3)
+    service.create_playlist("Other")
+    service.delete_playlist("p")
+    steps[0].undo()
+    assert messages == ["The playlist they were in is gone."]
+
+
+def test_in_saved_order_keeps_new_items_beside_their_neighbour() -> None:
+    assert in_saved_order(["c", "x", "a", "b"], ["a", "b", "c"], str) == ["a", "b", "c", "x"]
+    assert in_saved_order(["x", "b", "a"], ["a", "b"], str) == ["x", "a", "b"]
+    assert in_saved_order(["b", "y", "x", "a"], ["a", "b"], str) == ["a", "b", "y", "x"]
+    assert in_saved_order([], ["a"], str) == []

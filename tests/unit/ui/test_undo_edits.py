@@ -1,0 +1,71 @@
+"""Undo takes back a dragged reorder of tracks or playlists and a rename, not only removals."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from sleepplayer.core.model import Library, Playlist, Track
+from sleepplayer.services.library import LibraryService
+from sleepplayer.ui.main_window import MainWindow
+from tests.helpers.fake_services import FakeLibraryService
+
+
+class _Library(FakeLibraryService):
+    """The fake, with the real reorders and rename (and so their undo steps)."""
+
+    def move_rows(self, playlist_uid: str, rows: Sequence[int], dest_row: int) -> None:
+        LibraryService.move_rows(self, playlist_uid, rows, dest_row)
+
+    def move_playlist(self, from_index: int, to_index: int) -> None:
+        LibraryService.move_playlist(self, from_index, to_index)
+
+    def rename_playlist(self, uid: str, name: str) -> None:
+        LibraryService.rename_playlist(self, uid, name)
+
+
+@pytest.fixture
+def library(playlists: list[Playlist]) -> FakeLibraryService:
+    return _Library(Library(playlists, playlists[1].uid))
+
+
+def _uids(tracks: Sequence[Track]) -> list[str]:
+    return [t.uid for t in tracks]
+
+
+def test_ctrl_z_puts_dragged_tracks_back(
+    qtbot: QtBot, window: MainWindow, library: FakeLibraryService
+) -> None:
+    evening = library.playlists()[1]
+    before = _uids(evening.tracks)
+    model = window.panel.model
+    mime = model.mimeData([model.index(2, 0), model.index(8, 0)])
+    assert model.dropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
+    assert _uids(evening.tracks)[:2] == [before[2], before[8]]
+    assert window.undo_offer.label.text() == "Moved 2 tracks in \u201cEvening\u201d \u2014"
+    assert window.action_registry["undo"].text() == "Undo Move 2 Tracks"
+    window.panel.table.setFocus()
+    QTest.keyClick(window.panel.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _uids(evening.tracks) == before
+    assert model.track(2).uid == before[2]  # the table shows it
+    assert not window.action_registry["undo"].isEnabled()
+
+
+def test_undo_of_a_playlist_move_and_a_rename(
+    qtbot: QtBot, window: MainWindow, library: FakeLibraryService
+) -> None:
+    library.move_playlist(2, 0)
+    assert [p.name for p in library.playlists()] == ["Empty", "Sleep sounds", "Evening"]
+    assert window.undo_offer.label.text() == "Moved \u201cEmpty\u201d \u2014"
+    library.rename_playlist(library.playlists()[2].uid, "Rainy nights")
+    assert window.action_registry["undo"].text() == "Undo Rename Playlist"
+    window.action_registry["undo"].trigger()
+    assert [p.name for p in library.playlists()] == ["Empty", "Sleep sounds", "Evening"]
+    assert window.sidebar.item(2).text() == "Evening"
+    window.action_registry["undo"].trigger()
+    assert [p.name for p in library.playlists()] == ["Sleep sounds", "Evening", "Empty"]
+    assert not window.action_registry["undo"].isEnabled()  # an undo is not itself undoable
