@@ -11,6 +11,7 @@ import pytest
 
 from sleepplayer import __version__
 from tests.helpers.audio import make_tone
+from tests.helpers.http_servers import QuietHTTPServer
 
 pytestmark = pytest.mark.integration
 
@@ -106,7 +107,7 @@ def test_headless_plays_a_playlist_file_and_a_link(tmp_path: Path) -> None:
     then the link, checked on a loopback server. Nothing is saved."""
     import threading
     from functools import partial
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    from http.server import SimpleHTTPRequestHandler
 
     www = tmp_path / "www"
     www.mkdir()
@@ -119,8 +120,7 @@ def test_headless_plays_a_playlist_file_and_a_link(tmp_path: Path) -> None:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(www)))
-    server.daemon_threads = True
+    server = QuietHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(www)))
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}).start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/web%20tone.wav"

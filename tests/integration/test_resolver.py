@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +28,7 @@ from sleepplayer.playback.backend import PlayerState
 from sleepplayer.playback.resolver import PlaylistItem, ResolvedMedia, Resolver
 from sleepplayer.playback.vlc_backend import VlcBackend
 from tests.helpers.audio import make_tone
+from tests.helpers.http_servers import QuietHTTPServer
 
 pytestmark = pytest.mark.integration
 
@@ -74,8 +75,7 @@ class Site:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(root)))
-        self.server.daemon_threads = True
+        self.server = QuietHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(root)))
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}/"
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True

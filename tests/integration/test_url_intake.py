@@ -12,7 +12,7 @@ import socket
 import socketserver
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from sleepplayer.playback.resolver import Resolver
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.url_intake import UrlIntake
 from tests.helpers.audio import make_tone
+from tests.helpers.http_servers import QuietHTTPServer
 
 pytestmark = pytest.mark.integration
 
@@ -111,8 +112,7 @@ class Server:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = QuietHTTPServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(
             target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
