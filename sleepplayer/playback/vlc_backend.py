@@ -55,7 +55,7 @@ Measured on libVLC 3.0.24 (Debian), which shaped this module:
   (``loop_cache``: libopus through ctypes on a worker thread, no libVLC; ~0.07 s for a 30 s
   loop; equal to ``opusdec`` within 0.5 LSB), looped with ``:input-repeat``. Measured on the
   built-in sounds: each seam matches the decoded file within 1 LSB, no skipped sample. ``play()``
-  waits for the copy (state Opening, at most ``_LOOP_CACHE_WAIT_MS``). Without a copy (not
+  waits for the copy (state Opening, at most ``loop_copy.WAIT_MS``). Without a copy (not
   Opus, no separate libopus as is usual on Windows/macOS, a timeout) the avformat demuxer is the
   fallback, and if a looping media ends anyway it is restarted here (with a gap) rather than
   reported as ended. What remains at a seam is the file's own wrap: brown-noise.opus has a
@@ -121,10 +121,10 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from sleepplayer import APP_ID, APP_NAME, __version__
 from sleepplayer.playback import loop_cache
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
+from sleepplayer.playback.loop_copy import LoopCopy
 from sleepplayer.playback.pause_release import PAUSE_RELEASE_MS, ParkPhase, PauseRelease
 from sleepplayer.playback.start_guard import StartGuard
 from sleepplayer.playback.vlc_install import install_help
-from sleepplayer.worker_mail import Inbox
 
 #: libVLC options for the shared instance.
 INSTANCE_ARGS = ("--no-video", "--quiet", "--no-sub-autodetect-file", "--equalizer-2pass")
@@ -137,8 +137,6 @@ _GUARD_POLL_MS = 25
 _SILENCE_WAIT_S = 0.1
 #: A pause is in effect within a few ms; a volume held for it waits at most this long.
 _PAUSE_WAIT_MS = 1000
-#: How long ``play()`` of a loop waits for its WAV copy before starting the avformat fallback.
-_LOOP_CACHE_WAIT_MS = 3000
 _GUARD_DB = -20.0  # the equalizer's limit, for the preamp and each band
 
 #: HTTP headers libVLC can send, as media options (anything else is dropped).
@@ -315,18 +313,10 @@ class VlcBackend(PlaybackBackend):
     ) -> None:
         super().__init__(parent)
         self._vlc = load_vlc()
-        self._loop_cache_dir = loop_cache_dir or loop_cache.default_cache_dir()
+        self._loop_copy = LoopCopy(loop_cache_dir or loop_cache.default_cache_dir(), self)
+        self._loop_copy.start_now.connect(self._on_loop_copy_start_now)
+        self._loop_copy.copy_ready.connect(self._on_loop_copy_copy_ready)
         self._media_uri: str | None = None
-        self._cache_token = 0
-        self._cache_pending = False
-        self._cache_swap: str | None = None
-        self._deferred_play = False
-        self._cache_wait = QTimer(self)
-        self._cache_wait.setSingleShot(True)
-        self._cache_wait.setInterval(_LOOP_CACHE_WAIT_MS)
-        self._cache_wait.timeout.connect(self._on_cache_wait_timeout)
-        self._loop_cache_inbox = Inbox(self)
-        self._loop_cache_inbox.received.connect(self._on_loop_cache_inbox_received)
         self._owner = threading.get_ident()
         #: (method, thread name) of every libVLC call attempted off the owner thread.
         self.thread_violations: list[tuple[str, str]] = []
@@ -436,20 +426,17 @@ class VlcBackend(PlaybackBackend):
         player = self._libvlc("load")
         self._stop_engine(player)
         self._parking.forget()
-        self._cache_token += 1
-        self._cache_pending = False
-        self._cache_swap = None
+        self._loop_copy.forget()
         media_uri = uri
         options = [REPEAT_OPTION] if loop else []
         options += header_options(headers or {})
         path = _local_path(uri)
         if loop and path is not None and PurePath(path).suffix.lower() in _AVFORMAT_LOOP_SUFFIXES:
-            cached = loop_cache.cached_copy(Path(path), self._loop_cache_dir)
+            cached = self._loop_copy.ask(Path(path))
             if cached is not None:
                 media_uri = cached.as_uri()  # a WAV: input-repeat loops it bit-exactly
             else:
                 options.append(":demux=avformat")  # the fallback until the copy exists
-                self._start_loop_cache(Path(path))
         self._set_media(player, media_uri, options)
         self._uri = uri
         self._loop = loop
@@ -470,10 +457,8 @@ class VlcBackend(PlaybackBackend):
             elif self._parking.phase is ParkPhase.HOLDING:
                 player.set_pause(0)
             return  # else reopening already
-        if self._cache_pending:
+        if self._loop_copy.wait_for_copy():
             # The loop's WAV copy is being made (about 0.1 s): start on it, not on the fallback.
-            self._deferred_play = True
-            self._cache_wait.start()
             self._set_state(PlayerState.OPENING)
             return
         self._start_fresh(player)
@@ -599,8 +584,7 @@ class VlcBackend(PlaybackBackend):
         self._libvlc("release")
         self._guard_timer.stop()
         self._pause_wait.stop()
-        self._cache_wait.stop()
-        self._cache_pending = self._deferred_play = False
+        self._loop_copy.forget()
         self._parking.forget()
         self._detach_events()
         self._bump_generation()
@@ -626,49 +610,20 @@ class VlcBackend(PlaybackBackend):
             old.release()
         self._media_uri = uri
 
-    def _start_loop_cache(self, source: Path) -> None:
-        """Make the WAV copy of a looping Ogg file on a worker thread (no libVLC there)."""
-        token = self._cache_token
-        cache_dir = self._loop_cache_dir
-        post = self._loop_cache_inbox.poster()
+    def _on_loop_copy_start_now(self) -> None:
+        if not self._released:
+            self._start_fresh(self._libvlc("loop_copy_start"))
 
-        def work() -> None:
-            try:
-                result = str(loop_cache.decode_to_cache(source, cache_dir))
-            except (loop_cache.LoopCacheError, OSError, ValueError):
-                result = ""  # keep the avformat fallback
-            post((token, result))
-
-        self._cache_pending = True
-        threading.Thread(target=work, name="sleepplayer-loop-cache", daemon=True).start()
-
-    def _on_loop_cache_inbox_received(self, mail: object) -> None:
-        """``mail``: (load token, path of the finished WAV copy or "")."""
-        assert isinstance(mail, tuple)
-        token, wav = mail
-        if self._released or token != self._cache_token or not self._cache_pending:
-            return  # for an item loaded before the current one
-        self._cache_pending = False
-        self._cache_wait.stop()
-        self._cache_swap = str(wav) or None
-        if self._deferred_play:
-            self._deferred_play = False
-            self._start_fresh(self._libvlc("loop_cache_done"))
-        elif self._state in (PlayerState.IDLE, PlayerState.STOPPED):
-            self._swap_to_cached_copy(self._libvlc("loop_cache_done"))
+    def _on_loop_copy_copy_ready(self) -> None:
+        if not self._released and self._state in (PlayerState.IDLE, PlayerState.STOPPED):
+            self._swap_to_cached_copy(self._libvlc("loop_copy_ready"))
         # Otherwise the fallback is playing: switching now would cut the audio, so the copy is
         # used from the next fresh start of this item (and for every later load of the file).
 
-    @Slot()
-    def _on_cache_wait_timeout(self) -> None:
-        if self._deferred_play and not self._released:
-            self._deferred_play = False
-            self._start_fresh(self._libvlc("loop_cache_timeout"))
-
     def _swap_to_cached_copy(self, player: Any) -> None:
-        if self._cache_swap is None or self._media is None:
+        wav = self._loop_copy.take() if self._media is not None else None
+        if wav is None:
             return
-        wav, self._cache_swap = self._cache_swap, None
         self._set_media(player, Path(wav).as_uri(), [REPEAT_OPTION])
         self._bump_generation()  # anything set_media queued is stale
 
@@ -727,8 +682,7 @@ class VlcBackend(PlaybackBackend):
         self._silence(player)
         self._guard.end()
         self._guard_timer.stop()
-        self._cache_wait.stop()
-        self._deferred_play = False
+        self._loop_copy.cancel_wait()
         self._output_ready = False
         self._reported_volume = None
         player.stop()
