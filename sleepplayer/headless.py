@@ -131,6 +131,8 @@ def run_headless(args: argparse.Namespace) -> int:
         controller, timer, SleepInhibitor(), lambda: saved.settings.keep_awake, parent=controller
     )
     status = StatusLine(controller, timer, sys.stdout)
+    for problem in saved.problems:  # a damaged settings or library file: said, as in the window
+        status.note(problem, sys.stderr)
     exit_code = EXIT_OK
     # Something was heard (a track played to its end, or a second of it, as a radio that
     # played for hours and then lost its station): else a queue of broken files ends in
@@ -183,15 +185,19 @@ def run_headless(args: argparse.Namespace) -> int:
         quit_with(EXIT_INTERRUPTED)
 
     def timer_finished(action: str) -> None:
-        # The end of the timer ends a headless run (after a suspend, on wake-up).
-        status.update()
-        quit_with(EXIT_OK)
+        # The end of the timer ends a headless run (after a suspend, on wake-up). libVLC
+        # pauses on its own thread: the last line waits (a moment) to say it paused.
+        if controller.state == PlayerState.PLAYING:
+            controller.state_changed.connect(lambda _s: quit_with(EXIT_OK))
+            QTimer.singleShot(1000, lambda: quit_with(EXIT_OK))
+        else:
+            quit_with(EXIT_OK)
 
     ramp.finished.connect(faded)
     timer.finished.connect(timer_finished)
     timer.quit_requested.connect(lambda: quit_with(EXIT_OK))
     timer.changed.connect(status.update)
-    for messages in (timer.message, library.message, controller.message):
+    for messages in (timer.message, timer.auto_armed, library.message, controller.message):
         messages.connect(lambda text: status.note(text, sys.stderr))
     controller.track_finished.connect(on_track_finished)
     controller.queue_finished.connect(lambda: quit_with(EXIT_OK if played else EXIT_FAILED))

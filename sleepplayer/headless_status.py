@@ -5,11 +5,16 @@ is rewritten in place; into a pipe or a log a new line is printed only when some
 than the clock moved (track, state, volume, the timer's minutes), so a night's log stays short.
 Either way it is written at most once a second and only when its text changed: the timer
 reports many times a second while it fades.
+
+Output that goes away (``| head -1``, a closed stdout, a full disk) ends the output, never the
+player: it plays on, silently, as it would with its output sent to ``/dev/null``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import time
 from collections.abc import Callable
 from typing import TextIO
@@ -17,13 +22,31 @@ from typing import TextIO
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from sleepplayer.core.model import TrackKind
-from sleepplayer.core.text import end_words, format_ms, left_words, length_text
+from sleepplayer.core.text import end_words, format_ms, left_words, length_text, one_line
 from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 
 #: The line is written at most this often.
 MIN_INTERVAL_S = 1.0
+
+
+def write_out(stream: TextIO | None, text: str) -> bool:
+    """Write and flush ``text``; False when the stream is gone (closed, a broken pipe, a full
+    disk). Its descriptor then points at /dev/null: Python flushes the stream once more at
+    exit, and a broken pipe there would print an error after all."""
+    if stream is None:
+        return False
+    try:
+        stream.write(text)
+        stream.flush()
+        return True
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, stream.fileno())
+            os.close(null)
+        return False
 
 
 def timer_status(timer: SleepTimer, *, with_gain: bool = True) -> str:
@@ -55,7 +78,7 @@ class StatusLine(QObject):
         self,
         controller: PlaybackController,
         timer: SleepTimer,
-        out: TextIO,
+        out: TextIO | None,
         *,
         clock: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
@@ -65,7 +88,9 @@ class StatusLine(QObject):
         self._timer = timer
         self._out = out
         self._clock = clock
-        self._tty = out.isatty()
+        self._tty = False
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            self._tty = out is not None and out.isatty()
         self._line_open = False  # on a terminal: the status line is written and not ended
         self._shown = ""
         self._logged_key = ""
@@ -82,7 +107,7 @@ class StatusLine(QObject):
     def _line(self, *, with_clock: bool) -> str:
         c = self._controller
         track = c.current_track
-        title = track.display_title if track else "—"
+        title = one_line(track.display_title) if track else "—"
         icon = {PlayerState.PLAYING: "▶", PlayerState.PAUSED: "⏸"}.get(c.state, "■")
         parts = [f"{icon} {title}"]
         if with_clock:
@@ -121,16 +146,20 @@ class StatusLine(QObject):
         self._shown = line
         self._written_at = self._clock()
         if self._tty:
-            self._out.write("\r\x1b[2K" + line)
-            self._out.flush()
-            self._line_open = True
+            self._line_open = self._put("\r\x1b[2K" + line)
         else:
             key = self._line(with_clock=False)
             if key == self._logged_key:
                 return
             self._logged_key = key
-            print(line, file=self._out, flush=True)
+            self._put(line + "\n")
         self.written.emit(line)
+
+    def _put(self, text: str) -> bool:
+        if write_out(self._out, text):
+            return True
+        self._out = None  # gone: the player goes on without its status
+        return False
 
     def finish(self) -> None:
         """Show the last status (even within the second) and end the line on a terminal."""
@@ -140,15 +169,14 @@ class StatusLine(QObject):
             self._write()
         self._end_line()
 
-    def note(self, text: str, err: TextIO) -> None:
+    def note(self, text: str, err: TextIO | None) -> None:
         """A message on a line of its own. On a terminal the status line is ended first and
         goes on below the message; into a pipe or log no blank lines come between."""
         self._end_line()
-        print(f"sleepplayer: {text}", file=err, flush=True)
+        write_out(err, f"sleepplayer: {one_line(text)}\n")
         self._shown = ""  # the next update writes the status again, below the message
 
     def _end_line(self) -> None:
         if self._line_open:
-            self._out.write("\n")
-            self._out.flush()
+            self._put("\n")
             self._line_open = False

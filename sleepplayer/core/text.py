@@ -18,6 +18,15 @@ def escape_markup(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def one_line(text: str) -> str:
+    """``text`` safe for a terminal line: control characters (a newline in a file name, an
+    escape sequence in a tag) become spaces, and runs of spaces one."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
 def clock_text(seconds: int) -> str:
     """``83`` -> ``1:23``; ``3723`` -> ``1:02:03``; negative -> ``0:00``."""
     hours, rest = divmod(max(0, seconds), 3600)

@@ -1,7 +1,8 @@
 """Bedtime auto-arm: pressing Play inside the nightly bedtime window arms the default timer.
 
-The sleep timer asks :func:`bedtime_due` when the controller reports a play request and shows
-``AUTO_ARM_MESSAGE`` (with Undo) when it arms; this module holds the rule, the timer the state.
+The sleep timer asks :func:`bedtime_due` when the controller reports a play request and emits
+``auto_armed`` (``AUTO_ARM_MESSAGE``; the window offers Undo) when it arms; this module holds
+the rule, the timer the state.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import time
 from sleepplayer.core.settings import Settings
 from sleepplayer.core.sleep_plan import in_nightly_window, parse_clock
 
-AUTO_ARM_MESSAGE = "Timer armed automatically — Undo"
+AUTO_ARM_MESSAGE = "Timer armed automatically"
 
 
 def bedtime_due(settings: Settings, at: time) -> bool:

@@ -121,8 +121,10 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
     quit_requested = Signal()
     #: Seconds left in the suspend countdown (each second), 0 when it ends or is cancelled.
     suspend_countdown = Signal(int)
-    #: A message for the status bar ("Timer armed automatically — Undo" etc.).
+    #: A message for the status bar.
     message = Signal(str)
+    #: The bedtime window armed the timer on Play (its words): the window offers an Undo.
+    auto_armed = Signal(str)
 
     def __init__(
         self,
@@ -554,4 +556,4 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
         ):
             self.arm_default()
             self._auto_armed = True
-            self.message.emit(AUTO_ARM_MESSAGE)
+            self.auto_armed.emit(AUTO_ARM_MESSAGE)

@@ -216,7 +216,8 @@ class MainWindow(QMainWindow):
         if sleep_timer is not None:
             self._add_timer_button()
             sleep_timer.changed.connect(self._on_timer_changed)
-            sleep_timer.message.connect(self._on_timer_message)
+            sleep_timer.message.connect(self.show_message)
+            sleep_timer.auto_armed.connect(self._on_timer_auto_armed)
             sleep_timer.suspend_countdown.connect(self._on_timer_suspend_countdown)
         self._on_controller_track_changed(controller.current_track)
         self._on_timer_changed()
@@ -600,19 +601,13 @@ class MainWindow(QMainWindow):
         if timer.phase is TimerPhase.IDLE:
             self.undo_history.withdraw(_AUTO_TIMER_STEP)
 
-    def _on_timer_message(self, text: str) -> None:
-        # The timer says "Timer armed automatically — Undo": the word becomes a button.
-        offer, undo_word = text.rstrip(), "Undo"
-        timer = self._timer
-        if offer.endswith(undo_word) and timer is not None:
-            shown = offer[: -len(undo_word)].rstrip(" \u2014\u2013-").rstrip()
+    def _on_timer_auto_armed(self, text: str) -> None:
+        if self._timer is not None:
             step = UndoStep(
-                "Automatic Timer", shown, timer.undo_auto_arm, _AUTO_TIMER_STEP,
+                "Automatic Timer", text, self._timer.undo_auto_arm, _AUTO_TIMER_STEP,
                 only_while_offered=True,
             )  # fmt: skip
             self._push_undo(step)
-        else:
-            self.show_message(text)
 
     def _on_timer_suspend_countdown(self, seconds: int) -> None:
         if seconds > 0:

@@ -64,6 +64,8 @@ def test_headless_plays_the_built_in_sleep_sounds_from_the_first_start(tmp_path:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "Not found" not in result.stderr and "Brown noise" in result.stdout
+    # The last line says what the timer did, and shows it: paused, not playing on.
+    assert result.stdout.splitlines()[-1].startswith("⏸ Brown noise"), result.stdout
 
 
 def test_headless_names_a_missing_file_leaves_it_out_and_goes_on(tmp_path: Path) -> None:
@@ -133,3 +135,39 @@ def test_headless_plays_a_playlist_file_and_a_link(tmp_path: Path) -> None:
     assert "From the list" in result.stdout and "web tone" in result.stdout
     assert "smb:" in result.stderr and "Traceback" not in result.stderr
     assert not (home / "data" / "library.json").exists()
+
+
+@pytest.mark.parametrize("output", ["closed pipe", "no stdout", "full disk"])
+def test_headless_plays_on_when_its_output_goes_away(tmp_path: Path, output: str) -> None:
+    """``| head -1``, ``>&-`` or a full disk end the status line, not the player: no
+    traceback, and the queue plays to its end as it would into /dev/null."""
+    files = [str(make_tone(tmp_path / f"tone{i}.wav", 0.6, 440)) for i in range(3)]
+    argv = [sys.executable, "-m", "sleepplayer", "--headless", "--basedir", str(tmp_path)]
+    env = {**os.environ, "SLEEPPLAYER_AOUT": "adummy"}
+    stdout: int | None
+    if output == "closed pipe":
+        read_end, stdout = os.pipe()
+        os.close(read_end)  # as `head -1` does once it has its line
+    elif output == "no stdout":
+        stdout = None
+    else:
+        stdout = os.open("/dev/full", os.O_WRONLY)
+    opts: dict[str, object] = {"close_fds": True}
+    if output == "no stdout":
+        opts["preexec_fn"] = lambda: os.close(1)
+    try:
+        result = subprocess.run(
+            [*argv, *files],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+            env=env,
+            **opts,  # type: ignore[call-overload]
+        )
+    finally:
+        if stdout is not None:
+            os.close(stdout)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "Error" not in result.stderr, result.stderr

@@ -168,3 +168,16 @@ def test_a_message_ends_the_terminal_line_but_adds_no_blank_lines_to_a_log(
     status.note("Added 1 track.", log_err)
     assert log.getvalue().count("\n") == 1 and "\n\n" not in log.getvalue()
     assert log_err.getvalue() == "sleepplayer: Added 1 track.\n"
+
+
+def test_a_title_cannot_break_or_drive_the_terminal(
+    qapp: QCoreApplication, timer: FakeSleepTimer
+) -> None:
+    # A file named "new\nline.wav", a tag with an escape sequence: one plain line.
+    track = Track("file:///x.wav", title="new\nline \x1b[2J\x1b]0;owned\x07 rain")
+    library = FakeLibraryService(Library([Playlist("Command line", [track], uid="p")]))
+    c = FakeController(library)
+    c.play_playlist("p")
+    line = StatusLine(c, timer, Terminal()).render()
+    assert line.startswith("▶ new line [2J ]0;owned rain  0:00")
+    assert "\n" not in line and "\x1b" not in line

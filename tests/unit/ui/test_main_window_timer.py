@@ -84,7 +84,7 @@ def test_undo_offer_in_status_bar(
     qtbot: QtBot, timer_window: MainWindow, sleep_timer: FakeSleepTimer
 ) -> None:
     sleep_timer.arm(SleepPlan())
-    sleep_timer.message.emit("Timer armed automatically \u2014 Undo")
+    sleep_timer.auto_armed.emit("Timer armed automatically")
     assert timer_window.statusBar().isVisible()
     assert timer_window.undo_offer.isVisible()
     assert timer_window.undo_offer.label.text() == "Timer armed automatically \u2014"
@@ -103,7 +103,7 @@ def test_undo_offer_by_keyboard(
     QTest.keyClick(table, Key.Key_Z, CTRL)
     assert ("undo_auto_arm",) not in sleep_timer.calls  # nothing offered, nothing undone
     sleep_timer.arm(SleepPlan())
-    sleep_timer.message.emit("Timer armed automatically \u2014 Undo")
+    sleep_timer.auto_armed.emit("Timer armed automatically")
     QTest.keyClick(table, Key.Key_Z, CTRL)
     assert ("undo_auto_arm",) in sleep_timer.calls
     assert sleep_timer.phase is TimerPhase.IDLE
@@ -115,7 +115,7 @@ def test_an_automatic_timer_can_be_undone_only_while_offered(
     # An hour into the night, Ctrl+Z must not cancel the timer the bedtime window armed.
     timer_window.undo_offer.set_offer_ms(50)
     sleep_timer.arm(SleepPlan())
-    sleep_timer.message.emit("Timer armed automatically \u2014 Undo")
+    sleep_timer.auto_armed.emit("Timer armed automatically")
     undo = timer_window.action_registry["undo"]
     assert undo.isEnabled()
     qtbot.waitUntil(lambda: not timer_window.undo_offer.isVisible(), timeout=5000)
