@@ -40,6 +40,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from sleepplayer.core.backoff import RetryPolicy
 from sleepplayer.core.fade import engine_volume
+from sleepplayer.core.links import url_suffix
 from sleepplayer.core.model import RepeatMode, Track, TrackKind
 from sleepplayer.core.queue import PlayQueue
 from sleepplayer.core.web_media import ResolvedMedia
@@ -157,6 +158,8 @@ class PlaybackController(QObject):
         self._media: ResolvedMedia | None = None  # the current WEB item's resolution
         self._force_resolve = False
         self._stream_title = ""
+        #: The current item sent a now-playing title (ICY) at some point: a radio station.
+        self._sent_titles = False
         self._status = ""
 
         self._retries.due.connect(self._on_retry_due)
@@ -508,6 +511,7 @@ class PlaybackController(QObject):
         self._media = None
         self._watchdog.forget_position()
         self._set_stream_title("")
+        self._sent_titles = False
         self._set_track(track)
         self._duration_ms = track.duration_ms or 0
         self.duration_changed.emit(self._duration_ms)
@@ -762,12 +766,15 @@ class PlaybackController(QObject):
             return True
         if track.kind == TrackKind.WEB:
             return self._media is not None and self._media.is_live
-        # A stream that played without a length (live HLS, an ICY link taken for a file) is
-        # live; one that never played (a 404) is a finite item that gets its 5 attempts.
+        # A stream that played without a length is live when it is HLS or sent titles (an ICY
+        # link taken for a file). Otherwise it is a file whose length libVLC could not tell
+        # (Ogg from a server without ranges): its end is the end, not a reason to reconnect.
+        # One that never played (a 404) is a finite item that gets its 5 attempts.
         return (
             track.kind == TrackKind.STREAM
             and self._duration_ms <= 0
             and self._watchdog.last_position_ms > 0
+            and (url_suffix(track.uri) == ".m3u8" or self._sent_titles)
         )
 
     def _ended_early(self) -> bool:
@@ -851,6 +858,7 @@ class PlaybackController(QObject):
             self.status_text_changed.emit(text)
 
     def _set_stream_title(self, title: str) -> None:
+        self._sent_titles = self._sent_titles or bool(title)
         if title != self._stream_title:
             self._stream_title = title
             self.stream_title_changed.emit(title)

@@ -94,6 +94,15 @@ def encode_opus(wav: Path, out: Path, bitrate_kbps: int = 96) -> Path:
     return out
 
 
+def encode_vorbis(wav: Path, out: Path) -> Path:
+    """Encode a WAV to Ogg/Vorbis with ``oggenc``."""
+    exe = shutil.which("oggenc")
+    if exe is None:
+        raise RuntimeError("oggenc not found: install vorbis-tools (make test-deps)")
+    subprocess.run([exe, "--quiet", "-o", str(out), str(wav)], check=True, timeout=60)
+    return out
+
+
 def decode_opus_reference(path: Path, work: Path) -> FloatArray:
     """The file as ``opusdec`` decodes it: floats (frames, channels), stereo files only."""
     exe = shutil.which("opusdec")

@@ -4,7 +4,9 @@ One ``LoopbackServer`` serves several *routes* (path -> ``Route``), each a behav
 can have at night:
 
 * ``File``: a finite file with Content-Length and Range support, sent at once (or paced at
-  ``bitrate``, so that a kill cuts it mid-way), then the connection closes.
+  ``bitrate``, so that a kill cuts it mid-way), then the connection closes. ``ranges=False``
+  is a server without Range support (``python3 -m http.server``): libVLC then cannot tell the
+  length of an Ogg file.
 * ``Icy``: an endless MP3 stream paced at its bitrate (after a short burst, as Icecast does),
   with ``icy-metaint`` and a ``StreamTitle`` that changes every ``title_every_s``.
 * ``Stall``: headers and ``send_s`` seconds of audio, then the socket is held open, silent.
@@ -51,6 +53,7 @@ class File:
     content_type: str = "audio/mpeg"
     #: 0: all at once; else bits/s, after a burst (a kill then cuts the transfer)
     bitrate: int = 0
+    ranges: bool = True
 
 
 @dataclass
@@ -224,7 +227,7 @@ def _make_handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
 
         def _file(self, route: File) -> None:
             data, size = route.data, len(route.data)
-            first = _range_start(self.headers.get("Range", ""))
+            first = _range_start(self.headers.get("Range", "")) if route.ranges else None
             if first is not None and first < size:
                 self.send_response(206)
                 self.send_header("Content-Range", f"bytes {first}-{size - 1}/{size}")
@@ -232,7 +235,8 @@ def _make_handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             else:
                 self.send_response(200)
             self.send_header("Content-Type", route.content_type)
-            self.send_header("Accept-Ranges", "bytes")
+            if route.ranges:
+                self.send_header("Accept-Ranges", "bytes")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             if not route.bitrate:

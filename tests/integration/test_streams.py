@@ -25,7 +25,7 @@ from sleepplayer.playback.resolver import Resolver
 from sleepplayer.playback.vlc_backend import VlcBackend
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
-from tests.helpers.audio import PcmRecorder, block_rms_db, db, make_tone
+from tests.helpers.audio import PcmRecorder, block_rms_db, db, encode_vorbis, make_tone
 from tests.helpers.fake_resolver import FakeResolver, media
 from tests.helpers.http_servers import (
     File,
@@ -161,6 +161,26 @@ def test_http_files_play_and_advance(
         run.controller.play()
     assert run.started == ["a", "b"]
     assert run.finished == ["a", "b"]
+    assert run.messages == []
+
+
+def test_an_ogg_file_from_a_server_without_ranges_plays_once_and_advances(
+    qtbot: QtBot, backend: VlcBackend, server: LoopbackServer, tmp_path: Path
+) -> None:
+    # libVLC cannot tell its length, so it looked live: each end reconnected and played it
+    # again from the start, forever, and the playlist never moved on.
+    ogg = encode_vorbis(make_tone(tmp_path / "t.wav", 3.0, 550), tmp_path / "t.ogg").read_bytes()
+    server.routes["/t.ogg"] = File(ogg, content_type="audio/ogg", ranges=False)
+    server.routes["/b.mp3"] = File(make_mp3(tmp_path / "b.mp3", 1.0, 660).read_bytes())
+    tracks = [
+        Track(server.url("/t.ogg"), "Ogg", kind=TrackKind.STREAM, uid="ogg"),
+        Track(server.url("/b.mp3"), "B", kind=TrackKind.STREAM, uid="b"),
+    ]
+    run = Run(backend, tracks)
+    with qtbot.waitSignal(run.controller.queue_finished, timeout=WAIT_MS):
+        run.controller.play()
+    assert run.started == ["ogg", "b"] and run.finished == ["ogg", "b"]
+    assert server.hits["/t.ogg"] == 1
     assert run.messages == []
 
 

@@ -341,3 +341,35 @@ def test_no_prefetch_long_before_the_end(rig_factory: RigFactory) -> None:
     rig.play("local")
     rig.qtbot.wait(100)
     assert rig.resolver.requests == []
+
+
+def test_a_file_stream_of_unknown_length_ends_and_advances(rig_factory: RigFactory) -> None:
+    # Ogg from a server without ranges: libVLC cannot tell the length. Its end is the end:
+    # reconnecting replayed it from the start, forever, and the playlist never moved on.
+    rig: Rig = rig_factory([FILE, LOCAL])
+    rig.backend.lengths[FILE.uri] = 0
+    rig.play("stream")
+    rig.tick(6)
+    rig.backend.simulate_end()
+    assert rig.loads() == [FILE.uri, LOCAL.uri]
+    assert rig.finished == ["stream"]
+
+
+@pytest.mark.parametrize("kind", ["hls", "titles"])
+def test_a_stream_of_unknown_length_that_is_live_reconnects(
+    rig_factory: RigFactory, kind: str
+) -> None:
+    # Live HLS, or an ICY station behind an address that looks like a file (it sends titles).
+    uri = "http://127.0.0.1/live.m3u8" if kind == "hls" else "http://127.0.0.1/station.mp3"
+    live = Track(uri, "Live", kind=TrackKind.STREAM, uid="live")
+    rig: Rig = rig_factory([live, LOCAL])
+    rig.backend.lengths[uri] = 0
+    if kind == "titles":
+        rig.backend.stream_title = "Rain - Part 1"
+    rig.play("live")
+    rig.tick(3)
+    rig.backend.stream_title = ""  # the station is gone: so are its titles
+    rig.backend.simulate_end()
+    rig.wait_playing()
+    assert rig.loads() == [uri, uri]
+    assert rig.finished == []
