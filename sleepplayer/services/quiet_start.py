@@ -49,8 +49,10 @@ class QuietStart(QObject):
         self._controller.set_fade_gain(0.0)  # before the engine opens: the first sound is 0
         self._waiting = True
         self._controller.play()
-        if self._waiting:  # a fast engine may be playing already
-            self._on_state_changed(int(self._controller.state))
+        # A fast engine may be playing already. Still stopped is no answer: libVLC reports its
+        # start later (taken for a "gave up", that set full gain before the first sound).
+        if self._waiting and self._controller.state is PlayerState.PLAYING:
+            self._on_state_changed(int(PlayerState.PLAYING))
 
     def is_rising(self) -> bool:
         """Waiting for the first sound, or fading up."""

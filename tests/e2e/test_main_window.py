@@ -109,6 +109,38 @@ def test_restart_restores_playlist_track_and_volume(
     assert second.wait_exit(10) == 0
 
 
+def test_playing_on_after_a_restart_rises_from_silence(
+    launch_app: Callable[..., RunningApp], pulse: PulseAudio
+) -> None:
+    """*Play on after a restart*: nobody pressed Play and whoever is there may be asleep, so
+    the sound rises over 2 s, heard on the null sink. (The start that came at full volume,
+    when the engine reports its start late, is pinned deterministically in
+    ``tests/unit/test_settings_app.py``; here the timing varies.)"""
+    first = launch_app("--volume", "30")
+    first.wait_for_window()
+    first.key("space")
+    wait_until(lambda: "Brown noise" in first.title(), 15, "the first track")
+    first.key("ctrl+q")
+    assert first.wait_exit(10) == 0
+    settings_file = first.basedir / "config" / "settings.json"
+    settings = json.loads(settings_file.read_text())
+    settings["resume_playing"] = True
+    settings_file.write_text(json.dumps(settings))
+
+    recording = Recording(pulse)
+    second = launch_app(basedir=first.basedir)
+    wait_until(lambda: _playing(pulse) is not None, 15, "playing on")
+    heard = block_db(recording.stop_after(4.0))
+    second.wait_for_window()
+    start = next(i for i, level in enumerate(heard) if level > -100)
+    steady = max(heard[-10:])
+    assert steady > -65, "the sound is there"
+    # 100 ms blocks: the first 0.3 s of sound at least 20 dB under where it ends up.
+    assert max(heard[start : start + 3]) < steady - 20, heard[start : start + 25]
+    second.key("ctrl+q")
+    assert second.wait_exit(10) == 0
+
+
 def test_screenshot_main_window_and_timer_panel(
     launch_app: Callable[..., RunningApp], pulse: PulseAudio
 ) -> None:

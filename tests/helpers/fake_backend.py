@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 
@@ -58,6 +58,9 @@ class FakeBackend(PlaybackBackend):
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         #: When True, ``play()`` from a stop halts at OPENING until ``complete_opening()``.
         self.hold_opening = False
+        #: When True, ``play()`` from a stop starts from the event loop, as libVLC reports
+        #: its start on its own thread: right after the call the state is still the old one.
+        self.start_later = False
         #: When True, ``advance`` moves no position: the stream stalled, silently.
         self.stalled = False
         #: The stream's now-playing title (ICY metadata), read while there is an output.
@@ -134,7 +137,15 @@ class FakeBackend(PlaybackBackend):
         if self._state == PlayerState.PAUSED:
             self._set_state(PlayerState.PLAYING)
             return
-        generation = self._generation
+        if self.start_later:
+            generation = self._generation
+            QTimer.singleShot(0, lambda: self._start(generation))
+            return
+        self._start(self._generation)
+
+    def _start(self, generation: int) -> None:
+        if generation != self._generation or self.uri is None:
+            return  # stopped or loaded again meanwhile
         self._position_ms = 0
         self._set_state(PlayerState.OPENING)
         if generation != self._generation:

@@ -229,6 +229,25 @@ def test_resume_playing_plays_on_where_it_was_rising_from_silence_to_the_saved_v
     assert max(asked) == engine_volume(30)  # never louder than the saved volume
 
 
+def test_resume_playing_rises_from_silence_also_when_the_engine_reports_its_start_later(
+    qtbot: QtBot, make_app: MakeApp, clock: FakeClock
+) -> None:
+    # libVLC reports its start from its own thread: right after play() the controller still
+    # says Stopped. That was taken for "it gave up", and the sound came at full volume.
+    _play_then_quit(make_app, resume_playing=True)
+    app = make_app()
+    backend: FakeBackend = app.backend  # type: ignore[assignment]
+    backend.start_later = True
+    assert app.resume_on_start()
+    assert app.controller.state is not PlayerState.PLAYING
+    qtbot.waitUntil(lambda: app.controller.state is PlayerState.PLAYING, timeout=2000)
+    assert backend.volume() == 0
+    clock.now += RAMP_UP_S / 2
+    qtbot.waitUntil(lambda: 0 < backend.volume() < engine_volume(30), timeout=2000)
+    clock.now += RAMP_UP_S / 2
+    qtbot.waitUntil(lambda: backend.volume() == engine_volume(30), timeout=2000)
+
+
 def test_without_resume_playing_nothing_starts(make_app: MakeApp) -> None:
     assert Settings().resume_playing is False
     _play_then_quit(make_app, resume_playing=False)
