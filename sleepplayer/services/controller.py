@@ -160,6 +160,7 @@ class PlaybackController(QObject):
         self._stream_title = ""
         #: The current item sent a now-playing title (ICY) at some point: a radio station.
         self._sent_titles = False
+        self._queue_ran_out = False
         self._status = ""
 
         self._retries.due.connect(self._on_retry_due)
@@ -429,6 +430,12 @@ class PlaybackController(QObject):
         return self._duration_ms
 
     @property
+    def queue_ran_out(self) -> bool:
+        """True while the controller stops because nothing is left to play: a Stopped then
+        is nobody's Stop (the sleep timer must not take it for someone awake)."""
+        return self._queue_ran_out
+
+    @property
     def stream_title(self) -> str:
         """The current stream's now-playing title (ICY), or ""."""
         return self._stream_title
@@ -679,7 +686,11 @@ class PlaybackController(QObject):
             return
         uid = self._step(auto=True)
         if uid is None:
-            self.stop()
+            self._queue_ran_out = True
+            try:
+                self.stop()
+            finally:
+                self._queue_ran_out = False
             self.queue_finished.emit()
             return
         self._start(uid)

@@ -522,7 +522,8 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
         state = PlayerState(value)
         now = self._ts()
         if self._phase is TimerPhase.FADING:
-            if state in (PlayerState.PAUSED, PlayerState.STOPPED) and not self._expect_halt:
+            awake = not (self._expect_halt or self._controller.queue_ran_out)
+            if state in (PlayerState.PAUSED, PlayerState.STOPPED) and awake:
                 # Someone is awake: keep the timer, restore the level while nothing plays.
                 self._rearm(now, now + self._grace_s(), ramp=False)
         elif state is PlayerState.PLAYING and (self._halt_pending or self._await_start):

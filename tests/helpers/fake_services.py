@@ -215,6 +215,7 @@ class FakeController(PlaybackController):
     def __init__(self, library: FakeLibraryService, parent: QObject | None = None) -> None:
         QObject.__init__(self, parent)  # the real __init__ needs a backend
         self._library = library
+        self._queue_ran_out = False
         self._state = PlayerState.STOPPED
         self._track: Track | None = None
         self._playlist_uid: str | None = None

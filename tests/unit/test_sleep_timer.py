@@ -896,3 +896,18 @@ def test_the_tick_is_slow_while_armed_fast_in_the_fade_and_off_when_idle(
     counted.clear()
     qtbot.wait(300)
     assert counted == []
+
+
+def test_the_queue_running_out_during_the_fade_is_nobody_stirring(rig: Rig) -> None:
+    # The last track ends inside the fade: that Stop is not someone awake, so no extra
+    # 10 minutes with nothing playing; the timer ends at its time.
+    rig.backend.lengths.clear()  # 60 s each: the queue runs out at 180 s
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=200, fade_s=60))
+    rig.run(185, step=1.0)
+    assert _state(rig) is PlayerState.STOPPED
+    assert _phase(rig.timer) is TimerPhase.FADING
+    remaining = rig.timer.remaining_s()
+    assert remaining is not None and remaining < 20
+    rig.run(20, step=1.0)
+    assert ("finished", "pause") in rig.events
