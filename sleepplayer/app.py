@@ -126,9 +126,8 @@ class SleepPlayerApp:
         )
         self._connect()
         problems = ([dir_problem] if dir_problem else []) + loaded.problems
-        if problems:
-            more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-            QTimer.singleShot(0, lambda: self.window.show_message(problems[0] + more))
+        for problem in problems:  # each in turn: the status bar lets each be read
+            QTimer.singleShot(0, lambda problem=problem: self.window.show_message(problem))
         self.now_playing: NowPlayingService | None = None
         self._shut_down = False
 

@@ -2,9 +2,9 @@
 
 Every setting is declared once, on ``Settings``; the JSON codec walks ``dataclasses.fields`` and
 checks each value against the field's default type plus optional ``metadata`` (``range`` clamps,
-``choices`` restricts, ``check`` is a (predicate, what was expected) pair). Loading is lenient: a
-bad value falls back to its default and is reported, so one broken entry never costs the user
-their other settings.
+or with ``strict`` falls back to the default; ``choices`` restricts; ``check`` is a (predicate,
+what was expected) pair). Loading is lenient: a bad value falls back to its default and is
+reported, so one broken entry never costs the user their other settings.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ def _is_clock(text: str) -> bool:
 class Settings:
     """Everything the user can set, with its default. Window states are base64 Qt blobs."""
 
-    volume: int = field(default=50, metadata={"range": (0, 100)})
+    # Outside 0-100 the file is damaged: the default, never the loudest end (500 -> 100).
+    volume: int = field(default=50, metadata={"range": (0, 100), "strict": True})
     muted: bool = False
     repeat: RepeatMode = RepeatMode.OFF
     shuffle: bool = False
@@ -185,5 +186,6 @@ def _convert(f: dataclasses.Field[Any], raw: Any, default: Any) -> tuple[Any, st
         low, high = f.metadata["range"]
         clamped = min(max(raw, low), high)
         if clamped != raw:
-            return clamped, f"is {raw!r}, outside {low}-{high}; using {clamped!r}."
+            used = default if f.metadata.get("strict") else clamped
+            return used, f"is {raw!r}, outside {low}-{high}; using {used!r}."
     return raw, None

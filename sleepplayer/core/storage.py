@@ -21,6 +21,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from sleepplayer.core.text import listed
+
 if sys.platform == "win32":
     fcntl = None
 else:
@@ -274,12 +276,5 @@ def load_document(
     if not problems:
         return value, None, None
     backup = keep_copy(path, now=now)
-    listed = "; ".join(problems[:_MAX_LISTED])
-    if len(problems) > _MAX_LISTED:
-        listed += f"; and {len(problems) - _MAX_LISTED} more"
     kept = f"The original was kept as {backup.name}." if backup else "No copy could be kept."
-    return value, f"Some of {path} could not be used: {listed}. {kept}", backup
-
-
-#: How many problems one message lists before it only counts the rest.
-_MAX_LISTED = 5
+    return value, f"Some of {path} could not be used: {listed(problems)}. {kept}", backup

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 
 
 def escape_markup(text: str) -> str:
@@ -25,6 +26,18 @@ def one_line(text: str) -> str:
     """``text`` safe for a terminal line: control characters (a newline in a file name, an
     escape sequence in a tag) become spaces, and runs of spaces one."""
     return " ".join(_CONTROL.sub(" ", text).split())
+
+
+#: How many items one message names before it only counts the rest ("; and 3 more").
+LISTED = 10
+
+
+def listed(items: Sequence[str], limit: int = LISTED) -> str:
+    """``a; b; c`` for a message, each item without its own full stop (no ``x.; y``), and
+    "; and N more" past ``limit``."""
+    names = [item.strip().rstrip(".") for item in items]
+    more = len(names) - limit
+    return "; ".join(names[:limit]) + (f"; and {more} more" if more > 0 else "")
 
 
 def clock_text(seconds: int) -> str:

@@ -17,9 +17,7 @@ from sleepplayer.core.links import local_path
 from sleepplayer.core.model import Track
 from sleepplayer.core.scan import is_special_file
 from sleepplayer.core.storage import StorageError, atomic_write_bytes
-
-#: A message names at most this many refused lines.
-_LISTED = 4
+from sleepplayer.core.text import listed
 
 
 class PlaylistFileError(Exception):
@@ -66,10 +64,7 @@ def loaded_message(loaded: LoadedPlaylist, file_name: str, *, into: str = "") ->
     text = f"Imported “{loaded.name}”{where} ({count} {noun})."
     if not loaded.refused:
         return text
-    listed = "; ".join(loaded.refused[:_LISTED])
-    more = len(loaded.refused) - _LISTED
-    tail = f"; and {more} more" if more > 0 else ""
-    return f"{text} Skipped in {file_name}: {listed}{tail}."
+    return f"{text} Skipped in {file_name}: {listed(loaded.refused)}."
 
 
 def save_playlist_file(

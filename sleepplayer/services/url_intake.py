@@ -23,6 +23,7 @@ from PySide6.QtNetwork import QNetworkAccessManager
 from sleepplayer.core import playlist_io
 from sleepplayer.core.links import LinkKind, is_web_url
 from sleepplayer.core.model import Track, TrackKind
+from sleepplayer.core.text import listed
 from sleepplayer.services.url_probe import ProbeResult, UrlProbe
 
 if TYPE_CHECKING:
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
 
 #: Links checked at the same time; more wait their turn.
 MAX_PARALLEL = 4
-#: A batch's message names at most this many problems.
-_LISTED = 4
 _KINDS = {LinkKind.STREAM: TrackKind.STREAM, LinkKind.RADIO: TrackKind.RADIO}
 
 
@@ -310,12 +309,7 @@ def batch_message(added: int, problems: Sequence[str], unreachable: Sequence[str
     """``Added 3 tracks.``, naming the links kept as unavailable and those not added."""
     text = f"Added {_tracks(added)}." if added or not problems else "Nothing added."
     if unreachable:
-        text += f" Unavailable for now (kept, marked): {_listed(unreachable)}."
+        text += f" Unavailable for now (kept, marked): {listed(unreachable)}."
     if problems:
-        text += f" Not added: {_listed(problems)}."
+        text += f" Not added: {listed(problems)}."
     return text
-
-
-def _listed(items: Sequence[str]) -> str:
-    more = f"; and {len(items) - _LISTED} more" if len(items) > _LISTED else ""
-    return "; ".join(items[:_LISTED]) + more

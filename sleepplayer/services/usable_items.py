@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 
 from sleepplayer.core.links import OpenItems
 from sleepplayer.core.model import Track
+from sleepplayer.core.text import listed
 from sleepplayer.core.url_policy import check_uri
 from sleepplayer.services.playlist_files import PlaylistFileError, load_playlist_file, local_file
 
 #: The reason given for an item that names nothing there.
 NOT_FOUND = "not found"
-#: A message names this many items, then counts the rest.
-_LISTED = 3
 _SHOWN_CHARS = 80
 
 
@@ -108,7 +107,7 @@ def unusable_message(unusable: Sequence[Unusable]) -> str:
     refused = [u for u in unusable if u.reason != NOT_FOUND]
     parts: list[str] = []
     if missing:
-        parts.append("Not found: " + _listed([_short(item) for item in missing]) + ".")
+        parts.append("Not found: " + listed([_short(item) for item in missing]) + ".")
     if refused:
         parts.append(refusal_message(refused))
     return " ".join(parts)
@@ -116,13 +115,7 @@ def unusable_message(unusable: Sequence[Unusable]) -> str:
 
 def refusal_message(refused: Sequence[Unusable]) -> str:
     """``Not opened: smb://nas/a.mp3 (smb: addresses are not allowed).``"""
-    return "Not opened: " + _listed([f"{_short(u.item)} ({u.reason})" for u in refused]) + "."
-
-
-def _listed(texts: Sequence[str]) -> str:
-    more = len(texts) - _LISTED
-    tail = f"; and {more} more" if more > 0 else ""
-    return "; ".join(texts[:_LISTED]) + tail
+    return "Not opened: " + listed([f"{_short(u.item)} ({u.reason})" for u in refused]) + "."
 
 
 def _short(text: str) -> str:

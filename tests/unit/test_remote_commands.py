@@ -198,10 +198,10 @@ def test_items_pass_the_url_policy_and_refusals_are_named(rig: Rig) -> None:
     assert rig.controller.calls == [], "the opened items play once loaded"
 
 
-def test_a_refusal_message_names_three_and_counts_the_rest() -> None:
-    refused = [Unusable(f"smb://nas/{i}.mp3", "smb: addresses are not allowed") for i in range(5)]
+def test_a_refusal_message_names_ten_and_counts_the_rest() -> None:
+    refused = [Unusable(f"smb://nas/{i}.mp3", "smb: addresses are not allowed") for i in range(12)]
     text = refusal_message(refused)
-    assert text.count("smb://nas/") == 3 and text.endswith("; and 2 more.")
+    assert text.count("smb://nas/") == 10 and text.endswith("; and 2 more.")
     assert "\x1b" not in refusal_message([Unusable("a\x1b[31mb", "contains control characters")])
 
 

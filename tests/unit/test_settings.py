@@ -49,8 +49,10 @@ def test_unknown_keys_are_ignored() -> None:
 @pytest.mark.parametrize(
     ("key", "value", "expected", "fragment"),
     [
-        ("volume", 150, 100, "outside 0-100"),
-        ("volume", -3, 0, "outside 0-100"),
+        # A damaged volume is the default, never the loudest end: nothing loud at night.
+        ("volume", 500, 50, "outside 0-100; using 50"),
+        ("volume", -3, 50, "outside 0-100"),
+        ("sleep_minutes", 9999, 720, "outside 1-720; using 720"),
         ("volume", "loud", 50, "not a whole number"),
         ("volume", True, 50, "not a whole number"),
         ("volume", 42.0, 50, "not a whole number"),

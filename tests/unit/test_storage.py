@@ -19,6 +19,7 @@ from sleepplayer.core.storage import (
     keep_copy,
     load_json,
 )
+from sleepplayer.core.text import listed
 
 
 def fixed_now() -> datetime:
@@ -165,3 +166,10 @@ def test_read_only_location_gives_storage_error(
     with pytest.raises(StorageError) as info:
         atomic_write_json(tmp_path / "settings.json", {"volume": 50})
     assert str(info.value) == f"Cannot save {tmp_path / 'settings.json'}: Read-only file system"
+
+
+def test_a_message_lists_problems_without_doubled_stops() -> None:
+    assert listed(["volume is 500; using 50.", "repeat is 'x'."]) == (
+        "volume is 500; using 50; repeat is 'x'"
+    )
+    assert listed([str(i) for i in range(12)]).endswith("; 9; and 2 more")

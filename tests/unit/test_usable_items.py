@@ -108,8 +108,8 @@ def test_one_message_names_them_all() -> None:
         "Not found: /tmp/nope.mp3; Rain. "
         "Not opened: smb://nas/a.mp3 (smb: addresses are not allowed)."
     )
-    many = unusable_message([Unusable(f"/tmp/{i}.mp3", NOT_FOUND) for i in range(5)])
-    assert many == "Not found: /tmp/0.mp3; /tmp/1.mp3; /tmp/2.mp3; and 2 more."
+    many = unusable_message([Unusable(f"/tmp/{i}.mp3", NOT_FOUND) for i in range(12)])
+    assert many == "Not found: " + "; ".join(f"/tmp/{i}.mp3" for i in range(10)) + "; and 2 more."
 
 
 # ---------------------------------------------------------------- in the app
