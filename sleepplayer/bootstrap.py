@@ -49,7 +49,8 @@ def create_backend(**options: object) -> PlaybackBackend:
 
 
 def expand_items(items: Sequence[str], library: Library) -> OpenItems:
-    """Sort command-line items: web links, playlist files, files and folders, saved playlists.
+    """Sort command-line items, in their order: web links, playlist files, files and folders,
+    saved playlists.
 
     ``file:`` URIs (from a desktop file's ``%U``) count as paths. Other schemes (``smb:``) go
     with the links, so the URL policy refuses them with a message. Anything else that is
@@ -59,7 +60,7 @@ def expand_items(items: Sequence[str], library: Library) -> OpenItems:
     opened = OpenItems()
     for item in items:
         if is_web_url(item):
-            opened.urls.append(item)
+            opened.add("url", item)
             continue
         path = local_path(item)
         if path is None or not os.path.exists(path):
@@ -67,16 +68,13 @@ def expand_items(items: Sequence[str], library: Library) -> OpenItems:
                 (p for p in library.playlists if p.name.casefold() == item.casefold()), None
             )
             if named is not None:
-                opened.playlists.append(named)
+                opened.add("playlist", named)
                 continue
             if path is None and has_scheme(item):
-                opened.urls.append(item)
+                opened.add("url", item)
                 continue
         path = path or item
-        if is_playlist_file(path):
-            opened.playlist_files.append(path)
-        else:
-            opened.paths.append(path)
+        opened.add("playlist_file" if is_playlist_file(path) else "path", path)
     return opened
 
 

@@ -65,6 +65,10 @@ class Links:
         return bool(self.urls or self.paths or self.playlist_files or self.other)
 
 
+#: The kinds of opened items, each with its list on :class:`OpenItems`.
+OPEN_KINDS = ("playlist", "playlist_file", "path", "url")
+
+
 @dataclass
 class OpenItems:
     """Items opened from the command line: what each becomes in the opened playlist."""
@@ -77,9 +81,49 @@ class OpenItems:
     paths: list[str] = field(default_factory=list)
     #: Links for the URL intake (other schemes too: the policy refuses them, with a message).
     urls: list[str] = field(default_factory=list)
+    #: The kinds in the order the items came (see :meth:`add`); empty: the lists' order.
+    order: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, item: Playlist | str) -> None:
+        """One more item of ``kind`` (one of :data:`OPEN_KINDS`), after those before it."""
+        if kind == "playlist":
+            assert isinstance(item, Playlist)
+            self.playlists.append(item)
+        else:
+            assert isinstance(item, str)
+            self._list(kind).append(item)
+        self.order.append(kind)
+
+    def entries(self) -> list[tuple[str, Playlist | str]]:
+        """(kind, item) in the order the items came."""
+        lists: dict[str, list[Playlist] | list[str]] = {
+            kind: (self.playlists if kind == "playlist" else self._list(kind))
+            for kind in OPEN_KINDS
+        }
+        order = self.order or [kind for kind in OPEN_KINDS for _ in lists[kind]]
+        taken = dict.fromkeys(OPEN_KINDS, 0)
+        out: list[tuple[str, Playlist | str]] = []
+        for kind in order:
+            out.append((kind, lists[kind][taken[kind]]))
+            taken[kind] += 1
+        return out
+
+    def runs(self) -> list[tuple[str, list[Playlist | str]]]:
+        """:meth:`entries` with neighbours of one kind together: each run is one step."""
+        runs: list[tuple[str, list[Playlist | str]]] = []
+        for kind, item in self.entries():
+            if runs and runs[-1][0] == kind:
+                runs[-1][1].append(item)
+            else:
+                runs.append((kind, [item]))
+        return runs
 
     def only_playlists(self) -> bool:
         return bool(self.playlists) and not (self.playlist_files or self.paths or self.urls)
+
+    def _list(self, kind: str) -> list[str]:
+        lists = {"playlist_file": self.playlist_files, "path": self.paths, "url": self.urls}
+        return lists[kind]
 
 
 def is_web_url(text: str) -> bool:

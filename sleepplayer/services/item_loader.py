@@ -1,8 +1,10 @@
 """ItemLoader: puts opened items (the command line) into one playlist and says when all are in.
 
-Saved playlists and playlist files go in at once; files and folders are scanned off the GUI
-thread, then links are checked (after the scan, so they follow the files). ``finished`` comes
-when everything asked for is settled, so the caller can start playing the whole list.
+The items go in in the order they were given, a run of neighbours of one kind at a time:
+saved playlists and playlist files at once, files and folders scanned off the GUI thread,
+links checked; each run starts when the one before it is in, so a link given before a file
+plays before it. ``finished`` comes when everything asked for is settled, so the caller can
+start playing the whole list.
 
 :meth:`ItemLoader.cancel` stops a load part-way; ``cancelled`` then comes once the library adds
 nothing more from it, so a following load into the same playlist never mixes with it.
@@ -10,10 +12,12 @@ nothing more from it, so a following load into the same playlist never mixes wit
 
 from __future__ import annotations
 
+from collections import deque
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from sleepplayer.core.links import OpenItems
-from sleepplayer.core.model import new_uid
+from sleepplayer.core.model import Playlist, new_uid
 from sleepplayer.services.library import LibraryService
 
 
@@ -29,25 +33,39 @@ class ItemLoader(QObject):
         super().__init__(parent)
         self._library = library
         self._uid = ""
-        self._urls: list[str] = []
+        self._runs: deque[tuple[str, list[Playlist | str]]] = deque()
         self._step = ""
         self._cancelled = False
+        library.scan_finished.connect(self._on_library_scan_finished)
+        library.urls_finished.connect(self._on_library_urls_finished)
 
     def load(self, playlist_uid: str, items: OpenItems) -> None:
         """Start loading; ``finished`` always comes later, from the event loop."""
         self._uid = playlist_uid
-        library = self._library
-        copies = [t.with_changes(uid=new_uid()) for p in items.playlists for t in p.tracks]
-        library.add_tracks(playlist_uid, copies)
-        for path in items.playlist_files:
-            library.add_playlist_file(playlist_uid, path)
-        self._urls = list(items.urls)
-        if items.paths:
-            self._step = "scan"
-            library.scan_finished.connect(self._on_library_scan_finished)
-            library.add_paths(playlist_uid, items.paths)
-        else:
-            self._start_links()
+        self._runs = deque(items.runs())
+        self._next_run()
+
+    def _next_run(self) -> None:
+        """Put in the runs that go in at once; start the next that takes a while."""
+        library, uid = self._library, self._uid
+        while self._runs:
+            kind, items = self._runs.popleft()
+            if kind == "playlist":
+                tracks = [t for p in items if isinstance(p, Playlist) for t in p.tracks]
+                library.add_tracks(uid, [t.with_changes(uid=new_uid()) for t in tracks])
+            elif kind == "playlist_file":
+                for path in items:
+                    library.add_playlist_file(uid, str(path))
+            elif kind == "path":
+                self._step = "scan"
+                library.add_paths(uid, [str(path) for path in items])
+                return
+            else:
+                self._step = "links"
+                library.add_urls(uid, [str(url) for url in items])
+                return
+        self._step = "done"
+        QTimer.singleShot(0, self._finish)
 
     def cancel(self) -> None:
         """Stop loading; tracks already in stay (the caller decides about them). A load that
@@ -63,29 +81,20 @@ class ItemLoader(QObject):
             QTimer.singleShot(0, self._finish)  # never started
         # "done": the scheduled _finish reports the cancel.
 
-    def _start_links(self) -> None:
-        if not self._urls:
-            self._step = "done"
-            QTimer.singleShot(0, self._finish)
-            return
-        self._step = "links"
-        self._library.urls_finished.connect(self._on_library_urls_finished)
-        self._library.add_urls(self._uid, self._urls)
-
     def _on_library_scan_finished(self, playlist_uid: str, _found: int) -> None:
         if self._step == "scan" and playlist_uid == self._uid:
-            self._library.scan_finished.disconnect(self._on_library_scan_finished)
-            if self._cancelled:
-                self._step = "done"
-                self._finish()
-            else:
-                self._start_links()
+            self._run_done()
 
     def _on_library_urls_finished(self, playlist_uid: str, _added: int) -> None:
         if self._step == "links" and playlist_uid == self._uid:
-            self._library.urls_finished.disconnect(self._on_library_urls_finished)
+            self._run_done()
+
+    def _run_done(self) -> None:
+        if self._cancelled:
             self._step = "done"
             self._finish()
+        else:
+            self._next_run()
 
     def _finish(self) -> None:
         self._step = "over"

@@ -65,18 +65,17 @@ def split_by_policy(items: Sequence[str]) -> tuple[list[str], list[Unusable]]:
 def set_aside_unusable(items: OpenItems) -> Checked:
     """Keep what exists; name the rest. Saved playlists and links count as usable (a link
     that does not answer is kept, marked unavailable, by the URL intake)."""
-    checked = Checked(OpenItems(playlists=list(items.playlists), urls=list(items.urls)))
-    for path in items.paths:
-        if os.path.exists(path):
-            checked.usable.paths.append(path)
-        else:
-            checked.unusable.append(Unusable(path, NOT_FOUND))
-    for path in items.playlist_files:
-        reason = _playlist_file_problem(path)
+    checked = Checked()
+    for kind, item in items.entries():
+        reason: str | None = None
+        if kind == "path":
+            reason = None if os.path.exists(str(item)) else NOT_FOUND
+        elif kind == "playlist_file":
+            reason = _playlist_file_problem(str(item))
         if reason is None:
-            checked.usable.playlist_files.append(path)
+            checked.usable.add(kind, item)
         else:
-            checked.unusable.append(Unusable(path, reason))
+            checked.unusable.append(Unusable(str(item), reason))
     return checked
 
 

@@ -171,3 +171,18 @@ def test_headless_plays_on_when_its_output_goes_away(tmp_path: Path, output: str
             os.close(stdout)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr and "Error" not in result.stderr, result.stderr
+
+
+def test_headless_plays_the_items_in_the_order_given(tmp_path: Path) -> None:
+    """A playlist file between two files plays between them, not first."""
+    first = make_tone(tmp_path / "first.wav", 1.5, 440)  # each over the 1 s status pace
+    make_tone(tmp_path / "middle.wav", 1.5, 550)
+    last = make_tone(tmp_path / "last.wav", 1.5, 660)
+    listing = tmp_path / "list.m3u"
+    listing.write_text("middle.wav\n")
+    result = _run("--headless", "--basedir", str(tmp_path / "home"), str(first), str(listing),
+                  str(last))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    shown = [name for line in result.stdout.splitlines() for name in ("first", "middle", "last")
+             if line[2:].startswith(f"{name} ")]  # fmt: skip
+    assert list(dict.fromkeys(shown)) == ["first", "middle", "last"], result.stdout

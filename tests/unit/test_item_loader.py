@@ -39,3 +39,25 @@ def test_a_cancel_after_all_is_in_but_before_it_is_reported(qtbot: QtBot) -> Non
         loader.cancel()
     assert finished == []
     assert ("cancel_scan", "p") not in library.calls  # nothing was running any more
+
+
+def test_items_go_in_in_the_order_given_a_run_of_one_kind_at_a_time(qtbot: QtBot) -> None:
+    library = _library()
+    loader = ItemLoader(library)
+    items = OpenItems()
+    items.add("url", "https://example.org/first")
+    items.add("path", "/music/a.ogg")
+    items.add("path", "/music/b.ogg")
+    items.add("url", "https://example.org/last")
+    assert [kind for kind, _ in items.runs()] == ["url", "path", "url"]
+    with qtbot.waitSignal(loader.finished):
+        loader.load("p", items)
+        assert library.calls[-1] == ("add_urls", "p", ["https://example.org/first"], None)
+        library.urls_finished.emit("p", 1)  # the first link is in: now the files, then the last
+        steps = [call for call in library.calls if call[0] in ("add_urls", "add_paths")]
+        assert steps == [
+            ("add_urls", "p", ["https://example.org/first"], None),
+            ("add_paths", "p", ["/music/a.ogg", "/music/b.ogg"], None),
+            ("add_urls", "p", ["https://example.org/last"], None),
+        ]
+        library.urls_finished.emit("p", 1)
