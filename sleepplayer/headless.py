@@ -40,7 +40,7 @@ from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.gain_ramp import GainRamp
 from sleepplayer.services.item_loader import ItemLoader
 from sleepplayer.services.library import LibraryService
-from sleepplayer.services.opened_files import OpenedFiles
+from sleepplayer.services.opened_files import OPENED_PLAYLIST, OpenedFiles
 from sleepplayer.services.persistence import load_state
 from sleepplayer.services.sleep_timer import SleepTimer
 from sleepplayer.services.usable_items import unusable_message
@@ -117,7 +117,7 @@ def run_headless(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     # A transient library: headless playback never rewrites the user's playlists.
     library = LibraryService(Library())
-    playlist_uid = library.create_playlist("Command line")
+    playlist_uid = library.create_playlist(OPENED_PLAYLIST)  # named as in the window
     controller = PlaybackController(backend, library, resolver_factory=make_resolver)
     controller.set_volume(args.volume if args.volume is not None else saved.settings.volume)
     controller.set_position_watched("headless", True)
@@ -203,6 +203,7 @@ def run_headless(args: argparse.Namespace) -> int:
     controller.queue_finished.connect(lambda: quit_with(EXIT_OK if played else EXIT_FAILED))
     controller.track_changed.connect(lambda _t: status.update())
     controller.state_changed.connect(lambda _s: status.update())
+    controller.status_text_changed.connect(lambda _t: status.update())
     ticker = QTimer(app)
     ticker.setInterval(STATUS_INTERVAL_MS)
     ticker.timeout.connect(status.update)

@@ -114,6 +114,8 @@ class StatusLine(QObject):
             live = track is not None and track.kind == TrackKind.RADIO
             total = length_text(c.duration_ms(), live=live)
             parts.append(f"{format_ms(c.position_ms())} / {total}")
+        if c.status_text:  # "Reconnecting in 4 s (attempt 3)", "Resolving…"
+            parts.append(c.status_text)
         parts.append(f"vol {c.volume}%")
         timer_text = timer_status(self._timer, with_gain=with_clock)
         if timer_text:

@@ -216,6 +216,7 @@ class FakeController(PlaybackController):
         QObject.__init__(self, parent)  # the real __init__ needs a backend
         self._library = library
         self._queue_ran_out = False
+        self._status = ""
         self._state = PlayerState.STOPPED
         self._track: Track | None = None
         self._playlist_uid: str | None = None
@@ -349,6 +350,11 @@ class FakeController(PlaybackController):
         """A live stream's own now-playing title (ICY), as the real one polls it."""
         self._stream_title = title
         self.stream_title_changed.emit(title)
+
+    def set_status_text(self, text: str) -> None:
+        """What the real one says while it works on a stream ("Reconnecting in 4 s ...")."""
+        self._status = text
+        self.status_text_changed.emit(text)
 
     def _set_state(self, state: PlayerState) -> None:
         if state != self._state:

@@ -181,3 +181,13 @@ def test_a_title_cannot_break_or_drive_the_terminal(
     line = StatusLine(c, timer, Terminal()).render()
     assert line.startswith("▶ new line [2J ]0;owned rain  0:00")
     assert "\n" not in line and "\x1b" not in line
+
+
+def test_the_line_says_when_a_stream_reconnects(
+    controller: FakeController, timer: FakeSleepTimer
+) -> None:
+    line = StatusLine(controller, timer, io.StringIO())
+    controller.set_status_text("Reconnecting in 4 s (attempt 3)")
+    assert "Reconnecting in 4 s (attempt 3)  vol 40%" in line.render()
+    controller.set_status_text("")
+    assert "Reconnecting" not in line.render()
