@@ -17,6 +17,7 @@ from sleepplayer.core.model import RepeatMode
 from sleepplayer.core.paths import AppPaths
 from sleepplayer.core.session_state import ResumeState
 from sleepplayer.core.settings import Settings
+from sleepplayer.core.text import listed
 from sleepplayer.desktop.inhibit import SleepInhibitor
 from sleepplayer.desktop.instance_client import Claim
 from sleepplayer.desktop.instance_server import InstanceServer
@@ -98,7 +99,7 @@ class SleepPlayerApp:
         )
         apply_theme(qapp, self.settings.theme)
         self.actions = ActionRegistry(self.controller, sleep_timer=self.timer)
-        self.actions.apply_shortcut_overrides(self.settings.shortcuts)
+        unused_shortcuts = self.actions.apply_shortcut_overrides(self.settings.shortcuts)
         self.window = MainWindow(
             self.controller,
             self.library,
@@ -126,6 +127,8 @@ class SleepPlayerApp:
         )
         self._connect()
         problems = ([dir_problem] if dir_problem else []) + loaded.problems
+        if unused_shortcuts:  # a hand-edited settings file
+            problems.append(f"Shortcuts in the settings: {listed(unused_shortcuts)}.")
         for problem in problems:  # each in turn: the status bar lets each be read
             QTimer.singleShot(0, lambda problem=problem: self.window.show_message(problem))
         self.now_playing: NowPlayingService | None = None

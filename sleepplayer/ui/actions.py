@@ -271,28 +271,40 @@ class ActionRegistry(QObject):
         if self._bind(action_id, sequence):
             self._after_shortcuts_changed()
 
-    def apply_shortcut_overrides(self, overrides: Mapping[str, str]) -> None:
+    def apply_shortcut_overrides(self, overrides: Mapping[str, str]) -> list[str]:
         """Every action back to its default, then ``overrides`` (id -> text, "" = none) on top.
 
-        Unknown ids and text that is not one key combination are ignored (the default stays).
+        Unknown ids and text that is not one key combination are left out (the default stays).
         A hand-edited file may give one key to two actions: the override keeps it, and among
-        overrides the first in menu order does, so a key press is never ambiguous.
+        overrides the first in menu order does, so a key press is never ambiguous. Returns
+        what was left out or lost, worded for the user (nothing when the file was sound).
         """
+        problems = [
+            f"shortcut for unknown action {key!r} left out"
+            for key in overrides
+            if key not in self._specs
+        ]
         wanted: dict[str, QKeySequence] = {}
-        taken: set[str] = set()
+        owner: dict[str, str] = {}  # key text -> the action that has it
         for spec in SPECS:
             text = overrides.get(spec.id)
             sequence = parse_shortcut(text) if isinstance(text, str) else None
             if sequence is not None:
-                wanted[spec.id] = self._unless_taken(sequence, taken)
+                wanted[spec.id] = self._unless_taken(sequence, spec.id, owner, problems)
+            elif spec.id in overrides:
+                problems.append(
+                    f"{text!r} for {spec.text} is not one key combination; default kept"
+                )
         for spec in SPECS:
             if spec.id not in wanted:
-                wanted[spec.id] = self._unless_taken(QKeySequence(spec.shortcut), taken)
+                default = QKeySequence(spec.shortcut)
+                wanted[spec.id] = self._unless_taken(default, spec.id, owner, problems)
         changed = False
         for action_id, sequence in wanted.items():
             changed = self._bind(action_id, sequence) or changed
         if changed:
             self._after_shortcuts_changed()
+        return problems
 
     def shortcut_overrides(self) -> dict[str, str]:
         """The shortcuts that differ from the defaults (what the ``shortcuts`` setting keeps)."""
@@ -314,14 +326,17 @@ class ActionRegistry(QObject):
                 return spec.id
         return None
 
-    @staticmethod
-    def _unless_taken(sequence: QKeySequence, taken: set[str]) -> QKeySequence:
+    def _unless_taken(
+        self, sequence: QKeySequence, action_id: str, owner: dict[str, str], problems: list[str]
+    ) -> QKeySequence:
         text = portable_text(sequence)
         if not text:
             return sequence
-        if text in taken:
+        if text in owner:
+            keeper, loser = (self._specs[a].text.replace("&", "") for a in (owner[text], action_id))
+            problems.append(f"{text} goes to {keeper}, so {loser} has no key")
             return QKeySequence()
-        taken.add(text)
+        owner[text] = action_id
         return sequence
 
     def _bind(self, action_id: str, sequence: QKeySequence) -> bool:

@@ -335,6 +335,8 @@ class MainWindow(QMainWindow):
 
     def _wire_actions(self) -> None:
         self.action_registry.bind_window(self)
+        self.action_registry.shortcuts_changed.connect(self._show_key_hints)
+        self._show_key_hints()
         # Window shortcuts need an owner inside this window even without a menu bar (macOS).
         for spec in self.action_registry.specs():
             if not spec.widget_scope:
@@ -427,6 +429,19 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> None:
         self.undo_history.undo()
+
+    def _show_key_hints(self) -> None:
+        """The hints that name keys, with the keys the user has (changed ones too)."""
+        key = self.action_registry.shortcut
+        play, add, links = key("play_pause"), key("add_files"), key("open_url")
+        start = f"Press {play} to play" if play else "Play the sounds below"
+        own = f"add your own sounds with {add}" if add else "add your own from the File menu"
+        self.now_playing.set_idle_hint(f"{start}, or {own}")
+        keys = " or ".join(k for k in (add, links) if k)
+        where = f"press {keys}" if keys else "use the File menu"
+        empty = f"No tracks yet.\nDrop files, folders or links here, or {where}."
+        self.panel.table.setProperty("emptyText", empty)
+        self.panel.table.viewport().update()
 
     def _push_undo(self, step: UndoStep) -> None:
         self.undo_history.push(step)

@@ -19,10 +19,11 @@ def window_title(track: Track | None, timer_text: str = "") -> str:
     return " \u2014 ".join([*parts, APP_NAME])
 
 
-def subtitle(track: Track | None) -> str:
-    """The line under the title: artist, else where the sound comes from."""
+def subtitle(track: Track | None, idle_hint: str = "") -> str:
+    """The line under the title: artist, else where the sound comes from; with nothing
+    loaded, ``idle_hint`` (how to start, with the keys the user has)."""
     if track is None:
-        return "Press Space to play, or add your own sounds with Ctrl+O"
+        return idle_hint
     if track.unavailable:
         return f"Unavailable: {track.unavailable}"
     if track.artist:
@@ -63,10 +64,17 @@ class NowPlaying(QWidget):
         layout.addWidget(self.artist)
         layout.addWidget(self.status)
         self._track_uid: str | None = None
+        self._track: Track | None = None
+        self._idle_hint = ""
         controller.track_changed.connect(self._on_controller_track_changed)
         controller.stream_title_changed.connect(self._on_controller_stream_title_changed)
         controller.status_text_changed.connect(self._on_controller_status_text_changed)
         self._on_controller_track_changed(controller.current_track)
+
+    def set_idle_hint(self, text: str) -> None:
+        """What the line under "Nothing playing" says (the window words it with its keys)."""
+        self._idle_hint = text
+        self.artist.setText(subtitle(self._track, text))
 
     def _on_controller_stream_title_changed(self, text: str) -> None:
         _show(self.stream_title, text.strip())
@@ -79,8 +87,9 @@ class NowPlaying(QWidget):
         if uid != self._track_uid:
             self._track_uid = uid
             _show(self.stream_title, "")  # another track: the old station's song is gone
+        self._track = track
         self.title.setText(track.display_title if track is not None else "Nothing playing")
-        self.artist.setText(subtitle(track))
+        self.artist.setText(subtitle(track, self._idle_hint))
         self.title.setToolTip(track.uri if track is not None else "")
 
 

@@ -298,10 +298,7 @@ class PlaylistPanel(QWidget):
         self.table = TrackTableView()
         self.table.setModel(self.proxy)
         self.table.setup_columns()
-        self.table.setProperty(
-            "emptyText",
-            "No tracks yet.\nDrop files, folders or links here, or press Ctrl+O or Ctrl+L.",
-        )
+        # "emptyText": the window words it with the user's keys (MainWindow._show_key_hints).
 
         header = QHBoxLayout()
         header.setContentsMargins(14, 8, 10, 8)

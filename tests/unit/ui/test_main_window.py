@@ -187,3 +187,21 @@ def test_a_filter_that_matches_nothing_says_so(qtbot: QtBot, window: MainWindow)
     assert table.empty_text() == "No tracks match \u201czzz\u201d."
     window.panel.filter.clear()
     assert table.empty_text() == table.property("emptyText")
+
+
+def test_the_hints_name_the_keys_the_user_has(
+    window: MainWindow, controller: FakeController
+) -> None:
+    controller.set_track(None)
+    registry = window.action_registry
+    assert window.now_playing.artist.text() == (
+        "Press Space to play, or add your own sounds with Ctrl+O"
+    )
+    assert "or press Ctrl+O or Ctrl+L." in window.panel.table.property("emptyText")
+    registry.set_shortcut("play_pause", "P")
+    registry.set_shortcut("open_url", "")
+    assert window.now_playing.artist.text().startswith("Press P to play")
+    assert window.panel.table.property("emptyText").endswith("or press Ctrl+O.")
+    registry.set_shortcut("add_files", "")
+    assert window.now_playing.artist.text().endswith("add your own from the File menu")
+    assert window.panel.table.property("emptyText").endswith("or use the File menu.")

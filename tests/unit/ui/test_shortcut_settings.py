@@ -52,9 +52,10 @@ def test_set_shortcut_refuses_what_is_not_one_key(registry: ActionRegistry, text
 
 def test_overrides_ignore_unknown_ids_and_bad_keys(qtbot: QtBot, registry: ActionRegistry) -> None:
     with qtbot.waitSignal(registry.shortcuts_changed):
-        registry.apply_shortcut_overrides(
+        problems = registry.apply_shortcut_overrides(
             {"play_pause": "P", "no_such_action": "X", "mute": "not a key", "stop": "Ctrl+K, C"}
         )
+    assert len(problems) == 3 and "'no_such_action'" in problems[0]
     assert registry.shortcut("play_pause") == "P"
     assert registry.shortcut("mute") == "M"  # the default stays
     assert registry.shortcut("stop") == ""
@@ -67,7 +68,11 @@ def test_overrides_ignore_unknown_ids_and_bad_keys(qtbot: QtBot, registry: Actio
 
 def test_overrides_never_leave_one_key_on_two_actions(registry: ActionRegistry) -> None:
     # A hand-edited file: the user's choice keeps the key, the default gives it up.
-    registry.apply_shortcut_overrides({"stop": "Space", "next": "N", "previous": "N"})
+    problems = registry.apply_shortcut_overrides({"stop": "Space", "next": "N", "previous": "N"})
+    assert problems == [
+        "N goes to Next Track, so Previous Track has no key",
+        "Space goes to Stop, so Play/Pause has no key",
+    ]  # said: a key that stops working is never silent
     assert registry.shortcut("stop") == "Space"
     assert registry.shortcut("play_pause") == ""
     assert registry.shortcut("next") == "N"
