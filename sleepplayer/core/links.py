@@ -60,9 +60,24 @@ class Links:
     playlist_files: list[str] = field(default_factory=list)
     #: Neither: other schemes (``smb:``), words. Passed on so the policy names the refusal.
     other: list[str] = field(default_factory=list)
+    #: The files, folders, links and rest as they came, for :meth:`to_add` (playlist files
+    #: become playlists of their own).
+    in_order: OpenItems = field(default_factory=lambda: OpenItems())
 
     def __bool__(self) -> bool:
         return bool(self.urls or self.paths or self.playlist_files or self.other)
+
+    def to_add(self) -> OpenItems:
+        """What goes into the playlist, in order: files and folders, and links (the rest too,
+        so the URL policy names what it refuses)."""
+        if self.in_order.order:
+            return self.in_order
+        items = OpenItems()
+        for path in self.paths:
+            items.add("path", path)
+        for url in [*self.urls, *self.other]:
+            items.add("url", url)
+        return items
 
 
 #: The kinds of opened items, each with its list on :class:`OpenItems`.
@@ -214,14 +229,17 @@ def split_links(items: Iterable[str]) -> Links:
             continue
         if is_web_url(text):
             links.urls.append(text)
+            links.in_order.add("url", text)
             continue
         path = local_path(text)
         if path is None:
             links.other.append(text)
+            links.in_order.add("url", text)
         elif is_playlist_file(path):
             links.playlist_files.append(path)
         else:
             links.paths.append(path)
+            links.in_order.add("path", path)
     return links
 
 

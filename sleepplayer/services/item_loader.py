@@ -34,38 +34,58 @@ class ItemLoader(QObject):
         self._library = library
         self._uid = ""
         self._runs: deque[tuple[str, list[Playlist | str]]] = deque()
+        self._row: int | None = None  # where the next run goes (None: at the end)
+        self._length = 0  # the playlist's length when the running run started
         self._step = ""
         self._cancelled = False
         library.scan_finished.connect(self._on_library_scan_finished)
         library.urls_finished.connect(self._on_library_urls_finished)
 
-    def load(self, playlist_uid: str, items: OpenItems) -> None:
-        """Start loading; ``finished`` always comes later, from the event loop."""
+    def load(self, playlist_uid: str, items: OpenItems, row: int | None = None) -> None:
+        """Start loading at ``row`` (None: at the end); ``finished`` always comes later,
+        from the event loop."""
         self._uid = playlist_uid
         self._runs = deque(items.runs())
+        self._row = row
+        self._length = self._playlist_length()
         self._next_run()
 
     def _next_run(self) -> None:
         """Put in the runs that go in at once; start the next that takes a while."""
         library, uid = self._library, self._uid
         while self._runs:
+            self._advance_row()
             kind, items = self._runs.popleft()
+            row = self._row
             if kind == "playlist":
                 tracks = [t for p in items if isinstance(p, Playlist) for t in p.tracks]
-                library.add_tracks(uid, [t.with_changes(uid=new_uid()) for t in tracks])
+                library.add_tracks(uid, [t.with_changes(uid=new_uid()) for t in tracks], row)
             elif kind == "playlist_file":
                 for path in items:
-                    library.add_playlist_file(uid, str(path))
+                    library.add_playlist_file(uid, str(path), row)
+                    self._advance_row()
+                    row = self._row
             elif kind == "path":
                 self._step = "scan"
-                library.add_paths(uid, [str(path) for path in items])
+                library.add_paths(uid, [str(path) for path in items], row)
                 return
             else:
                 self._step = "links"
-                library.add_urls(uid, [str(url) for url in items])
+                library.add_urls(uid, [str(url) for url in items], row)
                 return
         self._step = "done"
         QTimer.singleShot(0, self._finish)
+
+    def _playlist_length(self) -> int:
+        playlist = self._library.playlist(self._uid)
+        return len(playlist.tracks) if playlist is not None else 0
+
+    def _advance_row(self) -> None:
+        """The next run goes after what the last one put in."""
+        length = self._playlist_length()
+        if self._row is not None:
+            self._row += max(0, length - self._length)
+        self._length = length
 
     def cancel(self) -> None:
         """Stop loading; tracks already in stay (the caller decides about them). A load that
@@ -103,3 +123,18 @@ class ItemLoader(QObject):
             return
         playlist = self._library.playlist(self._uid)
         self.finished.emit(self._uid, len(playlist.tracks) if playlist is not None else 0)
+
+
+def add_in_order(
+    library: LibraryService,
+    playlist_uid: str,
+    items: OpenItems,
+    row: int | None,
+    parent: QObject,
+) -> None:
+    """Files, folders and links into a playlist at ``row``, in the order given (a drop, a
+    paste): one :class:`ItemLoader`, gone once it is done."""
+    loader = ItemLoader(library, parent)
+    loader.finished.connect(loader.deleteLater)
+    loader.cancelled.connect(loader.deleteLater)
+    loader.load(playlist_uid, items, row)

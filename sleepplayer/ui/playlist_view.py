@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from sleepplayer.core.links import Links
 from sleepplayer.core.model import Track
 from sleepplayer.services.controller import PlaybackController
+from sleepplayer.services.item_loader import add_in_order
 from sleepplayer.services.library import LibraryService
 from sleepplayer.ui import icons
 from sleepplayer.ui.track_model import (
@@ -374,12 +375,11 @@ class PlaylistPanel(QWidget):
             self._library.set_current(uids[-1])
 
     def add_links(self, links: Links, row: int | None = None) -> None:
-        """Files and folders are scanned, links checked, playlist files imported."""
+        """Files and folders are scanned and links checked, in their order; playlist files
+        are imported as playlists of their own."""
         uid = self.model.playlist_uid
-        if uid is not None and links.paths:
-            self._library.add_paths(uid, links.paths, row)
-        if uid is not None and (links.urls or links.other):
-            self._library.add_urls(uid, links.urls + links.other, row)
+        if uid is not None:
+            add_in_order(self._library, uid, links.to_add(), row, self)
         if links.playlist_files:
             self.import_playlists(links.playlist_files)
 

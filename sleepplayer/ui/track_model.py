@@ -30,6 +30,7 @@ from PySide6.QtGui import QFont, QGuiApplication, QIcon, QPalette
 from sleepplayer.core.links import Links, split_links
 from sleepplayer.core.model import Track, TrackKind
 from sleepplayer.core.text import format_ms
+from sleepplayer.services.item_loader import add_in_order
 from sleepplayer.services.library import LibraryService
 from sleepplayer.ui import icons
 
@@ -292,10 +293,7 @@ class TrackTableModel(QAbstractTableModel):
             self._library.move_rows(self._uid, rows, row)
             return True
         links = links_from_mime(data)
-        if links.paths:
-            self._library.add_paths(self._uid, links.paths, row)
-        if links.urls or links.other:
-            self._library.add_urls(self._uid, links.urls + links.other, row)
+        add_in_order(self._library, self._uid, links.to_add(), row, self)
         if links.playlist_files:
             self.playlist_files_dropped.emit(links.playlist_files)
         return True

@@ -59,14 +59,15 @@ def test_open_url_adds_links_to_the_current_playlist(
     ]  # fmt: skip
     window.action_registry["open_url"].trigger()
     uid = _current_uid(library)
-    assert ("add_paths", uid, [str(song)], None) in library.calls
-    # Words and other schemes go along, so the message names them as refused.
-    assert library.calls[-1] == (
-        "add_urls",
-        uid,
-        ["https://radio.example/live", "smb://nas/a.mp3"],
-        None,
-    )
+    # In the order given: the link, then (once it is in) the file, then the rest. Words and
+    # other schemes go along, so the message names them as refused.
+    assert library.calls[-1] == ("add_urls", uid, ["https://radio.example/live"], None)
+    library.urls_finished.emit(uid, 1)
+    adds = [c for c in library.calls if c[0] in ("add_urls", "add_paths")]
+    assert adds[1:] == [
+        ("add_paths", uid, [str(song)], None),
+        ("add_urls", uid, ["smb://nas/a.mp3"], None),
+    ]
 
 
 def test_cancelled_open_url_adds_nothing(window: MainWindow, library: FakeLibraryService) -> None:

@@ -210,5 +210,6 @@ def test_file_drop_adds_paths_at_row(
     mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files] + [QUrl("https://x.example/s")])
     assert model.dropMimeData(mime, Qt.DropAction.CopyAction, 3, 0, QModelIndex())
     assert big_library.calls[-2] == ("add_paths", big.uid, [str(f) for f in files], 3)
-    assert big_library.calls[-1] == ("add_urls", big.uid, ["https://x.example/s"], 3)
+    # The link was dropped after the files: it goes in after them (3 + 2 rows).
+    assert big_library.calls[-1] == ("add_urls", big.uid, ["https://x.example/s"], 5)
     assert cell(model, 3, COL_TITLE) == "a"
