@@ -88,9 +88,11 @@ def _playlist_file_problem(path: str) -> str | None:
         return str(exc)
     if any(_playable(track) for track in loaded.tracks):
         return None
-    skipped = f": {loaded.refused[0]}" if loaded.refused else ""
-    more = f" (and {len(loaded.refused) - 1} more)" if len(loaded.refused) > 1 else ""
-    return f"nothing playable in it{skipped}{more}"
+    why = list(loaded.refused)
+    if loaded.tracks:  # all local, all gone
+        count = len(loaded.tracks)
+        why.append(f"its {count} files are not there" if count > 1 else "its file is not there")
+    return "nothing playable in it" + (f": {listed(why)}" if why else "")
 
 
 def _playable(track: Track) -> bool:

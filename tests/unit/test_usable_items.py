@@ -88,7 +88,8 @@ def test_a_playlist_file_with_nothing_playable_is_set_aside(tmp_path: Path) -> N
     assert set(reasons) == {
         str(tmp_path / n) for n in ("gone.m3u", "refused.m3u", "binary.m3u", "empty.pls")
     }, "a file with one playable entry or a link is used; its missing entries are marked"
-    assert reasons[str(tmp_path / "gone.m3u")] == "nothing playable in it"
+    gone = "nothing playable in it: its 2 files are not there"
+    assert reasons[str(tmp_path / "gone.m3u")] == gone
     assert reasons[str(tmp_path / "refused.m3u")].startswith(
         "nothing playable in it: line 1: v4l2:///dev/video0"
     )
