@@ -97,6 +97,13 @@ class PlaybackBackend(QObject):
     def is_seekable(self) -> bool:
         raise NotImplementedError
 
+    def read_to_the_end(self) -> bool:
+        """After ``end_reached`` of a stream without a length: the engine read it to the last
+        byte of a size the server gave (an Ogg file from a server without ranges). A live
+        stream, whose size nobody knows, never was: its end is a lost connection. (Asked of
+        media with a length, the answer means nothing: their length says where they end.)"""
+        raise NotImplementedError
+
     def set_volume(self, volume: int) -> bool:
         """Engine volume 0-100 (libVLC scale: amplitude = (v/100)**3). True if applied.
 

@@ -137,6 +137,8 @@ _GUARD_POLL_MS = 25
 _SILENCE_WAIT_S = 0.1
 #: A pause is in effect within a few ms; a volume held for it waits at most this long.
 _PAUSE_WAIT_MS = 1000
+#: The position (a fraction) at which an ended media was read to its end.
+_READ_TO_END = 0.99
 _GUARD_DB = -20.0  # the equalizer's limit, for the preamp and each band
 
 #: HTTP headers libVLC can send, as media options (anything else is dropped).
@@ -520,6 +522,12 @@ class VlcBackend(PlaybackBackend):
         return self._state in (PlayerState.PLAYING, PlayerState.PAUSED) and bool(
             player.is_seekable()
         )
+
+    def read_to_the_end(self) -> bool:
+        # libVLC's position is the byte offset over the size when it knows no length: 1.0
+        # at the end of a file with a Content-Length, 0 for a live stream (measured).
+        player = self._libvlc("read_to_the_end")
+        return self._state == PlayerState.ENDED and float(player.get_position()) >= _READ_TO_END
 
     def set_volume(self, volume: int) -> bool:
         player = self._libvlc("set_volume")

@@ -40,7 +40,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from sleepplayer.core.backoff import RetryPolicy
 from sleepplayer.core.fade import engine_volume
-from sleepplayer.core.links import url_suffix
 from sleepplayer.core.model import RepeatMode, Track, TrackKind
 from sleepplayer.core.queue import PlayQueue
 from sleepplayer.core.web_media import ResolvedMedia
@@ -777,15 +776,16 @@ class PlaybackController(QObject):
             return True
         if track.kind == TrackKind.WEB:
             return self._media is not None and self._media.is_live
-        # A stream that played without a length is live when it is HLS or sent titles (an ICY
-        # link taken for a file). Otherwise it is a file whose length libVLC could not tell
-        # (Ogg from a server without ranges): its end is the end, not a reason to reconnect.
+        # A stream that played without a length is live (live HLS, an ICY link taken for a
+        # file), unless it ended read to the end of a size the server gave: a file whose
+        # length libVLC could not tell (Ogg from a server without ranges). That end is the
+        # end, not a reason to reconnect; a station that sent titles is live whatever it did.
         # One that never played (a 404) is a finite item that gets its 5 attempts.
         return (
             track.kind == TrackKind.STREAM
             and self._duration_ms <= 0
             and self._watchdog.last_position_ms > 0
-            and (url_suffix(track.uri) == ".m3u8" or self._sent_titles)
+            and (self._sent_titles or not self._backend.read_to_the_end())
         )
 
     def _ended_early(self) -> bool:

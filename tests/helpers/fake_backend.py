@@ -75,6 +75,7 @@ class FakeBackend(PlaybackBackend):
         self._volume = -1
         #: Bumped by load(); lets a signal sequence notice that a listener replaced the media.
         self._generation = 0
+        self._read_to_end = False
 
     # --- test controls
 
@@ -96,10 +97,11 @@ class FakeBackend(PlaybackBackend):
         else:
             self._end()
 
-    def simulate_end(self) -> None:
-        """The media ends now (e.g. a stream's server went away), even when looping."""
+    def simulate_end(self, *, read_to_end: bool | None = None) -> None:
+        """The media ends now, even when looping: by default a live one (length 0) was cut
+        off (its server went away), others were read to the end; ``read_to_end`` says which."""
         if self._state in _STARTED:
-            self._end()
+            self._end(read_to_end=self._length_ms > 0 if read_to_end is None else read_to_end)
 
     def simulate_error(self, message: str = "Cannot play: simulated error") -> None:
         """The engine reports an error for the current media now."""
@@ -189,6 +191,9 @@ class FakeBackend(PlaybackBackend):
     def is_seekable(self) -> bool:
         return self._state in _WITH_OUTPUT and self._length_ms > 0
 
+    def read_to_the_end(self) -> bool:
+        return self._state == PlayerState.ENDED and self._read_to_end
+
     def set_volume(self, volume: int) -> bool:
         self._record("set_volume", volume)
         if self._state not in _WITH_OUTPUT:
@@ -234,8 +239,9 @@ class FakeBackend(PlaybackBackend):
         if generation == self._generation and self._state == PlayerState.PLAYING:
             self.audio_output_changed.emit()
 
-    def _end(self) -> None:
+    def _end(self, *, read_to_end: bool = True) -> None:
         generation = self._generation
+        self._read_to_end = read_to_end
         self._volume = -1
         self._position_ms = 0
         self._set_state(PlayerState.ENDED)

@@ -184,6 +184,26 @@ def test_an_ogg_file_from_a_server_without_ranges_plays_once_and_advances(
     assert run.messages == []
 
 
+def test_a_station_without_titles_behind_a_file_address_reconnects_when_cut(
+    qtbot: QtBot, backend: VlcBackend, server: LoopbackServer, audio: dict[str, bytes]
+) -> None:
+    # An address like a file (imported from a playlist, never checked), an endless stream
+    # with no size and no titles: its cut is a lost connection, not the end of a file.
+    server.routes["/station.mp3"] = Icy(audio["loop"], BITRATE, titles=[""])
+    tracks = [
+        Track(server.url("/station.mp3"), "Station", kind=TrackKind.STREAM, uid="s"),
+        Track(server.url("/after.mp3"), "After", kind=TrackKind.STREAM, uid="after"),
+    ]
+    run = Run(backend, tracks, retry=RetryPolicy(delays=(1, 2), then_every_s=2))
+    with qtbot.waitSignal(backend.audio_output_changed, timeout=WAIT_MS):
+        run.controller.play()
+    qtbot.waitUntil(lambda: backend.position_ms() > 2000, timeout=WAIT_MS)
+    server.kill()
+    qtbot.waitUntil(lambda: run.first_status("Reconnecting in") is not None, timeout=WAIT_MS)
+    assert run.finished == [] and run.started == ["s"]
+    run.controller.stop()
+
+
 def test_icy_stream_plays_and_its_title_updates(
     qtbot: QtBot, backend: VlcBackend, server: LoopbackServer, audio: dict[str, bytes]
 ) -> None:

@@ -350,16 +350,17 @@ def test_a_file_stream_of_unknown_length_ends_and_advances(rig_factory: RigFacto
     rig.backend.lengths[FILE.uri] = 0
     rig.play("stream")
     rig.tick(6)
-    rig.backend.simulate_end()
+    rig.backend.simulate_end(read_to_end=True)  # to the last byte of its Content-Length
     assert rig.loads() == [FILE.uri, LOCAL.uri]
     assert rig.finished == ["stream"]
 
 
-@pytest.mark.parametrize("kind", ["hls", "titles"])
+@pytest.mark.parametrize("kind", ["hls", "no titles", "titles"])
 def test_a_stream_of_unknown_length_that_is_live_reconnects(
     rig_factory: RigFactory, kind: str
 ) -> None:
-    # Live HLS, or an ICY station behind an address that looks like a file (it sends titles).
+    # Live HLS, or a station behind an address that looks like a file: its connection was
+    # cut (no size was ever known), or it sent titles (a station, whatever its end said).
     uri = "http://127.0.0.1/live.m3u8" if kind == "hls" else "http://127.0.0.1/station.mp3"
     live = Track(uri, "Live", kind=TrackKind.STREAM, uid="live")
     rig: Rig = rig_factory([live, LOCAL])
@@ -369,7 +370,7 @@ def test_a_stream_of_unknown_length_that_is_live_reconnects(
     rig.play("live")
     rig.tick(3)
     rig.backend.stream_title = ""  # the station is gone: so are its titles
-    rig.backend.simulate_end()
+    rig.backend.simulate_end(read_to_end=kind == "titles")
     rig.wait_playing()
     assert rig.loads() == [uri, uri]
     assert rig.finished == []
