@@ -152,8 +152,13 @@ def run_headless(args: argparse.Namespace) -> int:
         if backend.position_ms() >= HEARD_MS:
             played = True
 
+    quitting = False
+
     def quit_with(code: int) -> None:
-        nonlocal exit_code
+        nonlocal exit_code, quitting
+        if quitting:
+            return  # the first reason stands (a Ctrl+C while the timer's pause lands)
+        quitting = True
         exit_code = code
         app.exit(code)
 

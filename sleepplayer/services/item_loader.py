@@ -35,11 +35,11 @@ class ItemLoader(QObject):
         self._uid = ""
         self._runs: deque[tuple[str, list[Playlist | str]]] = deque()
         self._row: int | None = None  # where the next run goes (None: at the end)
-        self._length = 0  # the playlist's length when the running run started
+        self._job = 0  # the library job of the run that takes a while
+        self._ended: dict[int, tuple[int, bool]] = {}  # jobs that ended inside their call
         self._step = ""
         self._cancelled = False
-        library.scan_finished.connect(self._on_library_scan_finished)
-        library.urls_finished.connect(self._on_library_urls_finished)
+        library.job_finished.connect(self._on_library_job_finished)
 
     def load(self, playlist_uid: str, items: OpenItems, row: int | None = None) -> None:
         """Start loading at ``row`` (None: at the end); ``finished`` always comes later,
@@ -47,45 +47,7 @@ class ItemLoader(QObject):
         self._uid = playlist_uid
         self._runs = deque(items.runs())
         self._row = row
-        self._length = self._playlist_length()
         self._next_run()
-
-    def _next_run(self) -> None:
-        """Put in the runs that go in at once; start the next that takes a while."""
-        library, uid = self._library, self._uid
-        while self._runs:
-            self._advance_row()
-            kind, items = self._runs.popleft()
-            row = self._row
-            if kind == "playlist":
-                tracks = [t for p in items if isinstance(p, Playlist) for t in p.tracks]
-                library.add_tracks(uid, [t.with_changes(uid=new_uid()) for t in tracks], row)
-            elif kind == "playlist_file":
-                for path in items:
-                    library.add_playlist_file(uid, str(path), row)
-                    self._advance_row()
-                    row = self._row
-            elif kind == "path":
-                self._step = "scan"
-                library.add_paths(uid, [str(path) for path in items], row)
-                return
-            else:
-                self._step = "links"
-                library.add_urls(uid, [str(url) for url in items], row)
-                return
-        self._step = "done"
-        QTimer.singleShot(0, self._finish)
-
-    def _playlist_length(self) -> int:
-        playlist = self._library.playlist(self._uid)
-        return len(playlist.tracks) if playlist is not None else 0
-
-    def _advance_row(self) -> None:
-        """The next run goes after what the last one put in."""
-        length = self._playlist_length()
-        if self._row is not None:
-            self._row += max(0, length - self._length)
-        self._length = length
 
     def cancel(self) -> None:
         """Stop loading; tracks already in stay (the caller decides about them). A load that
@@ -94,22 +56,58 @@ class ItemLoader(QObject):
             return
         self._cancelled = True
         if self._step == "scan":
-            self._library.cancel_scan(self._uid)  # its scan_finished comes later
+            self._library.cancel_scan(self._uid)  # its job_finished comes later
         elif self._step == "links":
-            self._library.cancel_urls(self._uid)  # its urls_finished comes at once
+            self._library.cancel_urls(self._uid)  # its job_finished comes at once
         elif not self._step:
             QTimer.singleShot(0, self._finish)  # never started
         # "done": the scheduled _finish reports the cancel.
 
-    def _on_library_scan_finished(self, playlist_uid: str, _found: int) -> None:
-        if self._step == "scan" and playlist_uid == self._uid:
-            self._run_done()
+    def _next_run(self) -> None:
+        """Put in the runs that go in at once; start the next that takes a while."""
+        library, uid = self._library, self._uid
+        while self._runs and library.playlist(uid) is not None:
+            kind, items = self._runs.popleft()
+            if kind == "playlist":
+                tracks = [t for p in items if isinstance(p, Playlist) for t in p.tracks]
+                library.add_tracks(uid, [t.with_changes(uid=new_uid()) for t in tracks], self._row)
+                self._moved_by(len(tracks))
+            elif kind == "playlist_file":
+                for path in items:
+                    self._moved_by(library.add_playlist_file(uid, str(path), self._row))
+            else:
+                add = library.add_paths if kind == "path" else library.add_urls
+                self._step = "scan" if kind == "path" else "links"
+                self._ended.clear()
+                self._job = add(uid, [str(item) for item in items], self._row)
+                ended = self._ended.get(self._job)
+                if self._job and ended is None:
+                    return  # job_finished says when it is in
+                self._run_done(*(ended or (0, False)))
+                return
+        self._step = "done"
+        QTimer.singleShot(0, self._finish)
 
-    def _on_library_urls_finished(self, playlist_uid: str, _added: int) -> None:
-        if self._step == "links" and playlist_uid == self._uid:
-            self._run_done()
+    def _moved_by(self, added: int) -> None:
+        """The next run goes after what this one put in (counted by the library, so work of
+        others in the same playlist meanwhile does not move it)."""
+        if self._row is not None:
+            self._row += max(0, added)
 
-    def _run_done(self) -> None:
+    def _on_library_job_finished(self, job_id: int, added: int, cancelled: bool) -> None:
+        if self._step not in ("scan", "links"):
+            return
+        if job_id != self._job:
+            self._ended[job_id] = (added, cancelled)  # perhaps ours, ended inside its call
+            return
+        self._run_done(added, cancelled)
+
+    def _run_done(self, added: int, cancelled: bool) -> None:
+        self._job = 0
+        self._moved_by(added)
+        if self._cancelled or cancelled:
+            # Ours, or the user's Stop (the progress bar): nothing more from this load.
+            self._runs.clear()
         if self._cancelled:
             self._step = "done"
             self._finish()

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 from sleepplayer.core.model import Library, Playlist, Track, in_saved_order, new_uid
 from sleepplayer.core.tags import with_file_tags
+from sleepplayer.core.text import listed
 from sleepplayer.services.playlist_files import (
     PlaylistFileError,
     load_playlist_file,
@@ -36,6 +37,7 @@ class _ScanJob:
     paths: list[str]
     row: int | None
     inserted: int = 0
+    cancelled: bool = False
 
 
 def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
@@ -72,6 +74,8 @@ class LibraryService(QObject):
     urls_progress = Signal(int, int)
     #: Adding links finished: (playlist_uid, number of tracks added); also when cancelled.
     urls_finished = Signal(str, int)
+    #: (job id from add_paths/add_urls, tracks added, cancelled): that job is over.
+    job_finished = Signal(int, int, bool)
     #: A message for the status bar.
     message = Signal(str)
     #: Something that is saved changed; the store saves, debounced.
@@ -215,13 +219,19 @@ class LibraryService(QObject):
         self.modified.emit()
 
     # ------------------------------------------------------------------ tracks
-    def add_paths(self, playlist_uid: str, paths: Sequence[str], row: int | None = None) -> None:
-        """Files and folders (recursive, natural order); scanned and tagged in a worker."""
+    def add_paths(self, playlist_uid: str, paths: Sequence[str], row: int | None = None) -> int:
+        """Files and folders (recursive, natural order); scanned and tagged in a worker.
+        Returns the job's id for ``job_finished`` (0: nothing to do, no playlist)."""
         if self._library.find(playlist_uid) is None or not paths:
-            return
-        self._jobs.append(_ScanJob(self._next_job_id, playlist_uid, list(paths), row))
-        self._next_job_id += 1
+            return 0
+        job_id = self._new_job_id()
+        self._jobs.append(_ScanJob(job_id, playlist_uid, list(paths), row))
         self._start_next_job()
+        return job_id
+
+    def _new_job_id(self) -> int:
+        self._next_job_id += 1
+        return self._next_job_id
 
     def cancel_scan(self, playlist_uid: str | None = None) -> None:
         """Stop adding: the running job ends after its current file, queued ones are dropped.
@@ -233,9 +243,11 @@ class LibraryService(QObject):
         self._jobs = deque(j for j in self._jobs if all(j is not d for d in dropped))
         active = self._active
         if active is not None and playlist_uid in (None, active.playlist_uid):
+            active.cancelled = True
             self._scanner.cancel()
         for job in dropped:
             self.scan_finished.emit(job.playlist_uid, 0)
+            self.job_finished.emit(job.job_id, 0, True)
 
     def is_scanning(self) -> bool:
         return self._active is not None
@@ -336,17 +348,20 @@ class LibraryService(QObject):
         self.modified.emit()
 
     # ------------------------------------------------------------------ links
-    def add_urls(self, playlist_uid: str, urls: Sequence[str], row: int | None = None) -> None:
+    def add_urls(self, playlist_uid: str, urls: Sequence[str], row: int | None = None) -> int:
         """Web links typed or pasted by the user: checked without blocking, then inserted in
-        their order (see UrlIntake); ``urls_progress``/``urls_finished`` follow the work."""
+        their order (see UrlIntake); ``urls_progress``/``urls_finished`` follow the work.
+        Returns the job's id for ``job_finished`` (0: nothing to do, no playlist)."""
         if self._library.find(playlist_uid) is None or not urls:
-            return
+            return 0
         if self._intake is None:
             from sleepplayer.services.url_intake import UrlIntake
 
             self._adopt_intake(UrlIntake(self))
         assert self._intake is not None
-        self._intake.add(playlist_uid, urls, row)
+        job_id = self._new_job_id()
+        self._intake.add(playlist_uid, urls, row, job_id)
+        return job_id
 
     def cancel_urls(self, playlist_uid: str | None = None) -> None:
         """Stop checking links (only those for ``playlist_uid`` when given); tracks already
@@ -422,6 +437,7 @@ class LibraryService(QObject):
         intake.tracks_ready.connect(self._on_intake_tracks_ready)
         intake.progress.connect(self.urls_progress)
         intake.finished.connect(self.urls_finished)
+        intake.batch_finished.connect(self.job_finished)
         intake.message.connect(self.message)
 
     def _on_tags_filled(self, playlist_uid: str, tagged: list[tuple[str, Track]]) -> None:
@@ -481,11 +497,11 @@ class LibraryService(QObject):
             return
         self._active = None
         if problems:
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            self.message.emit(problems[0] + more)
+            self.message.emit(listed(problems) + ".")
         elif found == 0:
             self.message.emit("No audio files found there.")
         else:
             self.message.emit(f"Added {found} track{'s' if found != 1 else ''}.")
         self.scan_finished.emit(job.playlist_uid, found)
+        self.job_finished.emit(job.job_id, found, job.cancelled)
         self._start_next_job()

@@ -42,6 +42,8 @@ class QuietStart(QObject):
         # The ramp runs a progress 0 -> 1; _apply shapes it in dB, as the timer's ramp up.
         self._ramp = GainRamp(self._apply, self, clock=clock)
         controller.state_changed.connect(self._on_state_changed)
+        # Nothing could be started (the only item failed at once): no state change may come.
+        controller.queue_finished.connect(lambda: self._on_state_changed(PlayerState.STOPPED))
 
     def play(self) -> None:
         """Start playback (like Play) from silence; it rises once it sounds."""

@@ -50,6 +50,7 @@ class _Link:
 class _Batch:
     playlist_uid: str
     row: int | None
+    job_id: int = 0  # the caller's, for batch_finished
     links: list[_Link] = field(default_factory=list)
     flushed: int = 0  # links handed over, in order
     added: int = 0
@@ -68,6 +69,8 @@ class UrlIntake(QObject):
     progress = Signal(int, int)
     #: (playlist_uid, tracks added) one batch is over (also when cancelled).
     finished = Signal(str, int)
+    #: (the caller's job id, tracks added, cancelled) the same, for whoever waits for a batch.
+    batch_finished = Signal(int, int, bool)
     #: One message per batch: what was added, and every link that was refused or failed.
     message = Signal(str)
 
@@ -91,9 +94,12 @@ class UrlIntake(QObject):
         self._resolver_connected = False
 
     # ------------------------------------------------------------------ commands
-    def add(self, playlist_uid: str, urls: Sequence[str], row: int | None = None) -> None:
-        """Check ``urls`` (typed by the user) and hand their tracks over for the playlist."""
-        batch = _Batch(playlist_uid, row)
+    def add(
+        self, playlist_uid: str, urls: Sequence[str], row: int | None = None, job_id: int = 0
+    ) -> None:
+        """Check ``urls`` (typed by the user) and hand their tracks over for the playlist;
+        ``job_id`` comes back with ``batch_finished``."""
+        batch = _Batch(playlist_uid, row, job_id)
         for url in (u.strip() for u in urls):
             if not url:
                 continue
@@ -106,6 +112,7 @@ class UrlIntake(QObject):
                 self._waiting.append(link)
         if not batch.links:
             self.finished.emit(playlist_uid, 0)
+            self.batch_finished.emit(job_id, 0, False)
             return
         self._batches.append(batch)
         self._start_waiting()
@@ -137,6 +144,7 @@ class UrlIntake(QObject):
         self._start_waiting()  # the links of other playlists take the freed places
         for batch in batches:
             self.finished.emit(batch.playlist_uid, batch.added)
+            self.batch_finished.emit(batch.job_id, batch.added, True)
         if batches:
             added = sum(b.added for b in batches)
             self.message.emit(f"Stopped adding links ({_tracks(added)} added).")
@@ -285,6 +293,7 @@ class UrlIntake(QObject):
         problems = [p for link in batch.links for p in link.problems]
         unreachable = [u for link in batch.links for u in link.unreachable]
         self.finished.emit(batch.playlist_uid, batch.added)
+        self.batch_finished.emit(batch.job_id, batch.added, False)
         self.message.emit(batch_message(batch.added, problems, unreachable))
 
     def _emit_progress(self) -> None:

@@ -55,6 +55,8 @@ class FakeBackend(PlaybackBackend):
         super().__init__(parent)
         self.lengths: dict[str, int] = {}
         self.broken_uris: set[str] = set()
+        #: play() fails at once, with no state before the error (libVLC's play() gave -1).
+        self.refused_uris: set[str] = set()
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         #: When True, ``play()`` from a stop halts at OPENING until ``complete_opening()``.
         self.hold_opening = False
@@ -138,6 +140,9 @@ class FakeBackend(PlaybackBackend):
             return
         if self._state == PlayerState.PAUSED:
             self._set_state(PlayerState.PLAYING)
+            return
+        if self.uri in self.refused_uris:
+            self._fail(f"Cannot play {_name(self.uri)}: libVLC refused to start it")
             return
         if self.start_later:
             generation = self._generation

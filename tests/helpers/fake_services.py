@@ -53,6 +53,7 @@ class FakeLibraryService(LibraryService):
         QObject.__init__(self, parent)  # the real __init__ would load from disk
         self._library = library or Library([Playlist("Sleep sounds", builtin=True)])
         self.calls: list[tuple[object, ...]] = []
+        self._next_job_id = 0
 
     def current_playlist(self) -> Playlist | None:
         return self._library.current
@@ -116,14 +117,18 @@ class FakeLibraryService(LibraryService):
         playlists.insert(to_index, playlists.pop(from_index))
         self.playlists_changed.emit()
 
-    def add_paths(self, playlist_uid: str, paths: Sequence[str], row: int | None = None) -> None:
+    def add_paths(self, playlist_uid: str, paths: Sequence[str], row: int | None = None) -> int:
+        """Scans at once: ``job_finished`` comes before this returns (the real one's later)."""
         self.calls.append(("add_paths", playlist_uid, list(paths), row))
+        job_id = self._new_job_id()
         total = len(paths)
         self.scan_progress.emit(0, total)
         tracks = [Track(Path(p).as_uri()) for p in paths]
         self.add_tracks(playlist_uid, tracks, row)
         self.scan_progress.emit(total, total)
         self.scan_finished.emit(playlist_uid, len(tracks))
+        self.job_finished.emit(job_id, len(tracks), False)
+        return job_id
 
     def add_tracks(
         self, playlist_uid: str, tracks: Sequence[Track], row: int | None = None
@@ -179,8 +184,10 @@ class FakeLibraryService(LibraryService):
         self.calls.append(("save_now",))
 
     # --- links and playlist files: recorded; tests emit the signals they need
-    def add_urls(self, playlist_uid: str, urls: Sequence[str], row: int | None = None) -> None:
+    def add_urls(self, playlist_uid: str, urls: Sequence[str], row: int | None = None) -> int:
+        """Checks nothing: a test ends the job with ``job_finished`` (ids from 1, as returned)."""
         self.calls.append(("add_urls", playlist_uid, list(urls), row))
+        return self._new_job_id()
 
     def cancel_urls(self, playlist_uid: str | None = None) -> None:
         self.calls.append(

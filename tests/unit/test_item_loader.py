@@ -25,7 +25,7 @@ def test_a_cancel_while_links_are_checked_stops_only_this_playlists_links(qtbot:
     loader.cancel()
     assert library.calls[-1] == ("cancel_urls", "p")
     with qtbot.waitSignal(loader.cancelled):
-        library.urls_finished.emit("p", 0)  # as the real library does for a cancelled batch
+        library.job_finished.emit(2, 0, True)  # as the real library does for a cancelled batch
     assert finished == []
 
 
@@ -53,11 +53,54 @@ def test_items_go_in_in_the_order_given_a_run_of_one_kind_at_a_time(qtbot: QtBot
     with qtbot.waitSignal(loader.finished):
         loader.load("p", items)
         assert library.calls[-1] == ("add_urls", "p", ["https://example.org/first"], None)
-        library.urls_finished.emit("p", 1)  # the first link is in: now the files, then the last
+        library.job_finished.emit(1, 1, False)  # the first link is in: the files, then the last
         steps = [call for call in library.calls if call[0] in ("add_urls", "add_paths")]
         assert steps == [
             ("add_urls", "p", ["https://example.org/first"], None),
             ("add_paths", "p", ["/music/a.ogg", "/music/b.ogg"], None),
             ("add_urls", "p", ["https://example.org/last"], None),
         ]
-        library.urls_finished.emit("p", 1)
+        library.job_finished.emit(3, 1, False)
+
+
+def _items(*pairs: tuple[str, str]) -> OpenItems:
+    items = OpenItems()
+    for kind, value in pairs:
+        items.add(kind, value)
+    return items
+
+
+def test_two_loads_into_one_playlist_wait_each_for_its_own_jobs(qtbot: QtBot) -> None:
+    library = _library()
+    first, second = ItemLoader(library), ItemLoader(library)
+    first.load("p", _items(("url", "https://example.org/a")), row=0)  # job 1
+    second.load("p", _items(("url", "https://example.org/b"), ("path", "/music/c.ogg")), row=0)
+    first_job, second_job = (c for c in library.calls if c[0] == "add_urls")
+    assert first_job[3] == 0 and second_job[3] == 0
+    with qtbot.waitSignal(first.finished):
+        library.job_finished.emit(1, 1, False)  # the first load's link: not the second's
+    assert not any(call[0] == "add_paths" for call in library.calls)
+    with qtbot.waitSignal(second.finished):
+        library.job_finished.emit(2, 1, False)
+    # After its own link (1 row in at row 0), not after the other load's.
+    assert library.calls[-1] == ("add_paths", "p", ["/music/c.ogg"], 1)
+
+
+def test_a_load_into_a_playlist_deleted_meanwhile_still_finishes(qtbot: QtBot) -> None:
+    library = _library()
+    loader = ItemLoader(library)
+    loader.load("p", _items(("url", "https://example.org/a"), ("path", "/music/c.ogg")))
+    library.delete_playlist("p")
+    with qtbot.waitSignal(loader.finished):
+        library.job_finished.emit(1, 0, False)
+    assert not any(call[0] == "add_paths" for call in library.calls)
+
+
+def test_the_users_stop_ends_the_whole_load(qtbot: QtBot) -> None:
+    # The progress bar's Stop cancels the running check: the folder after it is not scanned.
+    library = _library()
+    loader = ItemLoader(library)
+    loader.load("p", _items(("url", "https://example.org/a"), ("path", "/music")))
+    with qtbot.waitSignal(loader.finished):
+        library.job_finished.emit(1, 0, True)
+    assert not any(call[0] == "add_paths" for call in library.calls)

@@ -62,7 +62,7 @@ def test_open_url_adds_links_to_the_current_playlist(
     # In the order given: the link, then (once it is in) the file, then the rest. Words and
     # other schemes go along, so the message names them as refused.
     assert library.calls[-1] == ("add_urls", uid, ["https://radio.example/live"], None)
-    library.urls_finished.emit(uid, 1)
+    library.job_finished.emit(1, 1, False)  # the first job: the link is in
     adds = [c for c in library.calls if c[0] in ("add_urls", "add_paths")]
     assert adds[1:] == [
         ("add_paths", uid, [str(song)], None),
