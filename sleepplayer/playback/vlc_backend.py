@@ -771,7 +771,7 @@ class VlcBackend(PlaybackBackend):
         uri = self._uri or ""
         path = _local_path(uri)
         if path is not None and not os.path.exists(path):
-            return "the file does not exist"
+            return "file not found"  # the words the scan uses for it
         if urlsplit(uri).scheme in ("http", "https"):
             # libVLC does not say why (refused, 404, 403, 500 all look alike).
             return "the server could not be reached or refused it"
