@@ -55,10 +55,10 @@ class ItemLoader(QObject):
         if self._cancelled or self._step == "over":
             return
         self._cancelled = True
-        if self._step == "scan":
-            self._library.cancel_scan(self._uid)  # its job_finished comes later
-        elif self._step == "links":
-            self._library.cancel_urls(self._uid)  # its job_finished comes at once
+        if self._step in ("scan", "links") and self._job:
+            # Only this load's job: a drop into the same playlist meanwhile goes on. Its
+            # job_finished comes later (a scan) or at once (links).
+            self._library.cancel_job(self._job)
         elif not self._step:
             QTimer.singleShot(0, self._finish)  # never started
         # "done": the scheduled _finish reports the cancel.
@@ -95,7 +95,7 @@ class ItemLoader(QObject):
             self._row += max(0, added)
 
     def _on_library_job_finished(self, job_id: int, added: int, cancelled: bool) -> None:
-        if self._step not in ("scan", "links"):
+        if self._step not in ("scan", "links") or not job_id:
             return
         if job_id != self._job:
             self._ended[job_id] = (added, cancelled)  # perhaps ours, ended inside its call

@@ -249,6 +249,20 @@ class LibraryService(QObject):
             self.scan_finished.emit(job.playlist_uid, 0)
             self.job_finished.emit(job.job_id, 0, True)
 
+    def cancel_job(self, job_id: int) -> None:
+        """Stop one job of :meth:`add_paths` or :meth:`add_urls` (others into the same
+        playlist go on); its ``job_finished`` comes, cancelled, as for the other cancels."""
+        dropped = [j for j in self._jobs if j.job_id == job_id]
+        if dropped:
+            self._jobs = deque(j for j in self._jobs if j.job_id != job_id)
+            self.scan_finished.emit(dropped[0].playlist_uid, 0)
+            self.job_finished.emit(job_id, 0, True)
+        elif self._active is not None and self._active.job_id == job_id:
+            self._active.cancelled = True
+            self._scanner.cancel()
+        elif self._intake is not None:
+            self._intake.cancel(job_id=job_id)
+
     def is_scanning(self) -> bool:
         return self._active is not None
 

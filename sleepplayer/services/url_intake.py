@@ -119,11 +119,14 @@ class UrlIntake(QObject):
         self._flush(batch)
         self._emit_progress()
 
-    def cancel(self, playlist_uid: str | None = None) -> None:
-        """Stop every pending check, or only those for ``playlist_uid``; what was already
-        added stays. ``finished`` comes for each cancelled batch before this returns."""
+    def cancel(self, playlist_uid: str | None = None, *, job_id: int = 0) -> None:
+        """Stop every pending check, or only those for ``playlist_uid``, or only the batch of
+        ``job_id``; what was already added stays. ``finished`` comes for each cancelled batch
+        before this returns."""
 
         def cancelled(batch: _Batch) -> bool:
+            if job_id:
+                return batch.job_id == job_id
             return playlist_uid is None or batch.playlist_uid == playlist_uid
 
         probes = [p for p, link in self._probes.items() if cancelled(link.batch)]

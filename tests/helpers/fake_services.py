@@ -194,6 +194,10 @@ class FakeLibraryService(LibraryService):
             ("cancel_urls",) if playlist_uid is None else ("cancel_urls", playlist_uid)
         )
 
+    def cancel_job(self, job_id: int) -> None:
+        """Records it; a test ends the job with ``job_finished`` (cancelled), as the real one."""
+        self.calls.append(("cancel_job", job_id))
+
     def cancel_scan(self, playlist_uid: str | None = None) -> None:
         self.calls.append(
             ("cancel_scan",) if playlist_uid is None else ("cancel_scan", playlist_uid)

@@ -237,3 +237,29 @@ def test_in_saved_order_keeps_new_items_beside_their_neighbour() -> None:
     assert in_saved_order(["x", "b", "a"], ["a", "b"], str) == ["x", "a", "b"]
     assert in_saved_order(["b", "y", "x", "a"], ["a", "b"], str) == ["a", "b", "y", "x"]
     assert in_saved_order([], ["a"], str) == []
+
+
+def test_one_job_can_be_cancelled_and_each_job_says_when_it_is_over(
+    qtbot: QtBot, service: LibraryService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = [str(_wav(tmp_path / f"{i}.wav")) for i in range(3)]
+    release = threading.Event()
+    original = tags.track_from_path
+
+    def slow_read(path: Path) -> Track:
+        release.wait(10)
+        return original(path)
+
+    monkeypatch.setattr("sleepplayer.services.scanner.track_from_path", slow_read)
+    ended: list[tuple[int, int, bool]] = []
+    service.job_finished.connect(lambda *args: ended.append(args))
+    running = service.add_paths("p", files[:1])
+    queued = service.add_paths("p", files[1:])
+    assert running and queued and running != queued
+    service.cancel_job(queued)  # a queued job: over at once, cancelled
+    assert ended == [(queued, 0, True)]
+    release.set()
+    with qtbot.waitSignal(service.job_finished, timeout=10_000):
+        pass
+    assert ended[-1] == (running, 1, False)  # the other job of that playlist went on
+    assert service.add_paths("gone", files) == 0  # no playlist: no job
