@@ -292,3 +292,18 @@ def test_cancel_for_one_playlist_leaves_the_others_checking(
     playlist = service.playlist(other)
     assert playlist is not None and [t.uri for t in playlist.tracks] == [f"{server.base}/rain.ogg"]
     assert service.playlist("p").tracks == []  # type: ignore[union-attr]
+
+
+def test_cancel_of_one_job_leaves_the_other_job_into_the_same_playlist(
+    qtbot: QtBot, server: Server, service: LibraryService
+) -> None:
+    ended: list[tuple[int, int, bool]] = []
+    service.job_finished.connect(lambda *args: ended.append(args))
+    first = service.add_urls("p", [f"{server.base}/page"])
+    second = service.add_urls("p", [f"{server.base}/rain.ogg"])
+    service.cancel_job(first)
+    assert ended == [(first, 0, True)]  # before it returns
+    qtbot.waitUntil(lambda: len(ended) == 2, timeout=WAIT_MS)
+    assert ended[1] == (second, 1, False)
+    playlist = service.playlist("p")
+    assert playlist is not None and [t.uri for t in playlist.tracks] == [f"{server.base}/rain.ogg"]
