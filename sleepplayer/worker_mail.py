@@ -78,9 +78,6 @@ class Batches(Generic[T]):
         self._items: list[T] = []
         self._last_sent = time.monotonic()
 
-    def __bool__(self) -> bool:
-        return bool(self._items)
-
     def add(self, item: T) -> None:
         self._items.append(item)
         if len(self._items) >= BATCH_SIZE or time.monotonic() - self._last_sent > BATCH_SECONDS:

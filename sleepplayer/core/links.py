@@ -60,85 +60,69 @@ class Links:
     playlist_files: list[str] = field(default_factory=list)
     #: Neither: other schemes (``smb:``), words. Passed on so the policy names the refusal.
     other: list[str] = field(default_factory=list)
-    #: The files, folders, links and rest as they came, for :meth:`to_add` (playlist files
-    #: become playlists of their own).
-    in_order: OpenItems = field(default_factory=lambda: OpenItems())
+    #: What goes into the playlist, as it came: files and folders, and links (the rest too,
+    #: so the URL policy names what it refuses). Playlist files become playlists of their own.
+    to_add: OpenItems = field(default_factory=lambda: OpenItems())
 
     def __bool__(self) -> bool:
         return bool(self.urls or self.paths or self.playlist_files or self.other)
 
-    def to_add(self) -> OpenItems:
-        """What goes into the playlist, in order: files and folders, and links (the rest too,
-        so the URL policy names what it refuses)."""
-        if self.in_order.order:
-            return self.in_order
-        items = OpenItems()
-        for path in self.paths:
-            items.add("path", path)
-        for url in [*self.urls, *self.other]:
-            items.add("url", url)
-        return items
 
-
-#: The kinds of opened items, each with its list on :class:`OpenItems`.
+#: The kinds of opened items.
 OPEN_KINDS = ("playlist", "playlist_file", "path", "url")
 
 
-@dataclass
 class OpenItems:
-    """Items opened from the command line: what each becomes in the opened playlist."""
+    """Items opened from the command line, in the order they came: what each becomes in the
+    opened playlist (a saved playlist, a playlist file, a file or folder, a link)."""
 
-    #: Saved playlists named on the command line.
-    playlists: list[Playlist] = field(default_factory=list)
-    #: Local playlist files, read with the local policy.
-    playlist_files: list[str] = field(default_factory=list)
-    #: Files and folders to scan (missing ones show up marked unavailable).
-    paths: list[str] = field(default_factory=list)
-    #: Links for the URL intake (other schemes too: the policy refuses them, with a message).
-    urls: list[str] = field(default_factory=list)
-    #: The kinds in the order the items came (see :meth:`add`); empty: the lists' order.
-    order: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self._entries: list[tuple[str, Playlist | str]] = []
 
     def add(self, kind: str, item: Playlist | str) -> None:
         """One more item of ``kind`` (one of :data:`OPEN_KINDS`), after those before it."""
-        if kind == "playlist":
-            assert isinstance(item, Playlist)
-            self.playlists.append(item)
-        else:
-            assert isinstance(item, str)
-            self._list(kind).append(item)
-        self.order.append(kind)
+        assert kind in OPEN_KINDS and isinstance(item, Playlist) == (kind == "playlist")
+        self._entries.append((kind, item))
 
     def entries(self) -> list[tuple[str, Playlist | str]]:
         """(kind, item) in the order the items came."""
-        lists: dict[str, list[Playlist] | list[str]] = {
-            kind: (self.playlists if kind == "playlist" else self._list(kind))
-            for kind in OPEN_KINDS
-        }
-        order = self.order or [kind for kind in OPEN_KINDS for _ in lists[kind]]
-        taken = dict.fromkeys(OPEN_KINDS, 0)
-        out: list[tuple[str, Playlist | str]] = []
-        for kind in order:
-            out.append((kind, lists[kind][taken[kind]]))
-            taken[kind] += 1
-        return out
+        return list(self._entries)
 
     def runs(self) -> list[tuple[str, list[Playlist | str]]]:
         """:meth:`entries` with neighbours of one kind together: each run is one step."""
         runs: list[tuple[str, list[Playlist | str]]] = []
-        for kind, item in self.entries():
+        for kind, item in self._entries:
             if runs and runs[-1][0] == kind:
                 runs[-1][1].append(item)
             else:
                 runs.append((kind, [item]))
         return runs
 
+    @property
+    def playlists(self) -> list[Playlist]:
+        """Saved playlists named on the command line."""
+        return [item for _, item in self._entries if isinstance(item, Playlist)]
+
+    @property
+    def playlist_files(self) -> list[str]:
+        """Local playlist files, read with the local policy."""
+        return self._of("playlist_file")
+
+    @property
+    def paths(self) -> list[str]:
+        """Files and folders to scan (missing ones show up marked unavailable)."""
+        return self._of("path")
+
+    @property
+    def urls(self) -> list[str]:
+        """Links for the URL intake (other schemes too: the policy refuses them)."""
+        return self._of("url")
+
     def only_playlists(self) -> bool:
         return bool(self.playlists) and not (self.playlist_files or self.paths or self.urls)
 
-    def _list(self, kind: str) -> list[str]:
-        lists = {"playlist_file": self.playlist_files, "path": self.paths, "url": self.urls}
-        return lists[kind]
+    def _of(self, kind: str) -> list[str]:
+        return [str(item) for k, item in self._entries if k == kind]
 
 
 def is_web_url(text: str) -> bool:
@@ -229,17 +213,17 @@ def split_links(items: Iterable[str]) -> Links:
             continue
         if is_web_url(text):
             links.urls.append(text)
-            links.in_order.add("url", text)
+            links.to_add.add("url", text)
             continue
         path = local_path(text)
         if path is None:
             links.other.append(text)
-            links.in_order.add("url", text)
+            links.to_add.add("url", text)
         elif is_playlist_file(path):
             links.playlist_files.append(path)
         else:
             links.paths.append(path)
-            links.in_order.add("path", path)
+            links.to_add.add("path", path)
     return links
 
 

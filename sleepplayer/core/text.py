@@ -19,13 +19,15 @@ def escape_markup(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: Control characters, and the lone surrogates an undecodable file name leaves.
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def one_line(text: str) -> str:
-    """``text`` safe for a terminal line: control characters (a newline in a file name, an
-    escape sequence in a tag) become spaces, and runs of spaces one."""
-    return " ".join(_CONTROL.sub(" ", text).split())
+    """``text`` on one plain line: control characters (a newline in a file name, an escape
+    sequence in a tag) and lone surrogates (which no terminal encoding can write) become
+    spaces, and runs of spaces one."""
+    return " ".join(UNPRINTABLE.sub(" ", text).split())
 
 
 #: How many items one message names before it only counts the rest ("; and 3 more").

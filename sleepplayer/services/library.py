@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -239,29 +239,27 @@ class LibraryService(QObject):
 
         ``scan_finished`` still comes for each cancelled job (a dropped one at once, with 0),
         so whoever waits for a job's end is never left waiting."""
-        dropped = [j for j in self._jobs if playlist_uid in (None, j.playlist_uid)]
-        self._jobs = deque(j for j in self._jobs if all(j is not d for d in dropped))
+        self._cancel_scans(lambda job: playlist_uid in (None, job.playlist_uid))
+
+    def cancel_job(self, job_id: int) -> None:
+        """Stop one job of :meth:`add_paths` or :meth:`add_urls` (others into the same
+        playlist go on); its ``job_finished`` comes, cancelled, as for the other cancels."""
+        if not self._cancel_scans(lambda job: job.job_id == job_id) and self._intake is not None:
+            self._intake.cancel(job_id=job_id)
+
+    def _cancel_scans(self, matches: Callable[[_ScanJob], bool]) -> bool:
+        """Drop the queued scan jobs that match, stop the running one if it does; True when
+        one did."""
+        dropped = [j for j in self._jobs if matches(j)]
+        self._jobs = deque(j for j in self._jobs if not matches(j))
         active = self._active
-        if active is not None and playlist_uid in (None, active.playlist_uid):
+        if active is not None and matches(active):
             active.cancelled = True
             self._scanner.cancel()
         for job in dropped:
             self.scan_finished.emit(job.playlist_uid, 0)
             self.job_finished.emit(job.job_id, 0, True)
-
-    def cancel_job(self, job_id: int) -> None:
-        """Stop one job of :meth:`add_paths` or :meth:`add_urls` (others into the same
-        playlist go on); its ``job_finished`` comes, cancelled, as for the other cancels."""
-        dropped = [j for j in self._jobs if j.job_id == job_id]
-        if dropped:
-            self._jobs = deque(j for j in self._jobs if j.job_id != job_id)
-            self.scan_finished.emit(dropped[0].playlist_uid, 0)
-            self.job_finished.emit(job_id, 0, True)
-        elif self._active is not None and self._active.job_id == job_id:
-            self._active.cancelled = True
-            self._scanner.cancel()
-        elif self._intake is not None:
-            self._intake.cancel(job_id=job_id)
+        return bool(dropped) or (active is not None and matches(active))
 
     def is_scanning(self) -> bool:
         return self._active is not None

@@ -379,7 +379,7 @@ class PlaylistPanel(QWidget):
         are imported as playlists of their own."""
         uid = self.model.playlist_uid
         if uid is not None:
-            add_in_order(self._library, uid, links.to_add(), row, self)
+            add_in_order(self._library, uid, links.to_add, row, self)
         if links.playlist_files:
             self.import_playlists(links.playlist_files)
 

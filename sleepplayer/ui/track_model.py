@@ -293,7 +293,7 @@ class TrackTableModel(QAbstractTableModel):
             self._library.move_rows(self._uid, rows, row)
             return True
         links = links_from_mime(data)
-        add_in_order(self._library, self._uid, links.to_add(), row, self)
+        add_in_order(self._library, self._uid, links.to_add, row, self)
         if links.playlist_files:
             self.playlist_files_dropped.emit(links.playlist_files)
         return True

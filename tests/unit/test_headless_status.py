@@ -174,13 +174,15 @@ def test_a_title_cannot_break_or_drive_the_terminal(
     qapp: QCoreApplication, timer: FakeSleepTimer
 ) -> None:
     # A file named "new\nline.wav", a tag with an escape sequence: one plain line.
-    track = Track("file:///x.wav", title="new\nline \x1b[2J\x1b]0;owned\x07 rain")
+    # A lone surrogate (an undecodable file name) no terminal encoding can write either.
+    track = Track("file:///x.wav", title="new\nline \x1b[2J\x1b]0;owned\x07 rain\udcff")
     library = FakeLibraryService(Library([Playlist("Command line", [track], uid="p")]))
     c = FakeController(library)
     c.play_playlist("p")
     line = StatusLine(c, timer, Terminal()).render()
     assert line.startswith("▶ new line [2J ]0;owned rain  0:00")
     assert "\n" not in line and "\x1b" not in line
+    line.encode("utf-8")  # writable
 
 
 def test_the_line_says_when_a_stream_reconnects(

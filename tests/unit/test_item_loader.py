@@ -15,12 +15,19 @@ def _library() -> FakeLibraryService:
     return FakeLibraryService(Library([Playlist("Opened files", uid="p")], "p"))
 
 
+def _items(*pairs: tuple[str, str]) -> OpenItems:
+    items = OpenItems()
+    for kind, value in pairs:
+        items.add(kind, value)
+    return items
+
+
 def test_a_cancel_while_links_are_checked_stops_only_this_loads_links(qtbot: QtBot) -> None:
     library = _library()
     loader = ItemLoader(library)
     finished: list[object] = []
     loader.finished.connect(lambda *args: finished.append(args))
-    loader.load("p", OpenItems(paths=["/music/a.ogg"], urls=["https://example.org/rain"]))
+    loader.load("p", _items(("path", "/music/a.ogg"), ("url", "https://example.org/rain")))
     assert library.calls[-1][0] == "add_urls"  # the files are in, the link is being checked
     loader.cancel()
     assert library.calls[-1] == ("cancel_job", 2)  # not the playlist's other work
@@ -34,7 +41,7 @@ def test_a_cancel_after_all_is_in_but_before_it_is_reported(qtbot: QtBot) -> Non
     loader = ItemLoader(library)
     finished: list[object] = []
     loader.finished.connect(lambda *args: finished.append(args))
-    loader.load("p", OpenItems(paths=["/music/a.ogg"]))  # "finished" is on its way
+    loader.load("p", _items(("path", "/music/a.ogg")))  # "finished" is on its way
     with qtbot.waitSignal(loader.cancelled):
         loader.cancel()
     assert finished == []
@@ -61,13 +68,6 @@ def test_items_go_in_in_the_order_given_a_run_of_one_kind_at_a_time(qtbot: QtBot
             ("add_urls", "p", ["https://example.org/last"], None),
         ]
         library.job_finished.emit(3, 1, False)
-
-
-def _items(*pairs: tuple[str, str]) -> OpenItems:
-    items = OpenItems()
-    for kind, value in pairs:
-        items.add(kind, value)
-    return items
 
 
 def test_two_loads_into_one_playlist_wait_each_for_its_own_jobs(qtbot: QtBot) -> None:

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from sleepplayer.core.playlist_formats.locations import resolve_location
+from sleepplayer.core.text import UNPRINTABLE, one_line
 from sleepplayer.core.url_policy import MAX_LOCATION_CHARS
 
 #: Bigger files are refused before parsing.
@@ -23,7 +24,6 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BYTE_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 #: Bytes no text playlist holds (tab, line and form feeds aside): in a line, binary data.
 _CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0e-\x1f]")
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _NUMBER = re.compile(r"\s*([+-]?[0-9]{1,15}(?:\.[0-9]{0,9})?)")
 
 
@@ -116,13 +116,13 @@ def plural(count: int, word: str) -> str:
 
 def shorten(text: str, limit: int = 100) -> str:
     """``text`` made safe and short enough to show in a message."""
-    text = _UNPRINTABLE.sub("\N{REPLACEMENT CHARACTER}", text)
+    text = UNPRINTABLE.sub("\N{REPLACEMENT CHARACTER}", text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def clean_title(title: str) -> str:
     """A title without control characters or undecodable bytes, on one line, trimmed."""
-    return " ".join(_UNPRINTABLE.sub(" ", title).split())[:MAX_TITLE_CHARS]
+    return one_line(title)[:MAX_TITLE_CHARS]
 
 
 MAX_TITLE_CHARS = 1024
