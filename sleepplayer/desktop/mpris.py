@@ -25,7 +25,7 @@ import logging
 import os
 from contextlib import AbstractContextManager
 
-from PySide6.QtCore import QMetaObject, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QMetaObject, QObject, QTimer
 from PySide6.QtDBus import QDBusConnection
 
 from sleepplayer.desktop.dbus_values import DBusValues, Int64Source
@@ -98,6 +98,7 @@ class MprisService(QObject):
         self._int64 = Int64Source(connection, parent=self)
         self._object = MprisObject(self, connection, DBusValues(self._int64), parent=self)
         self._registered = False
+        self._shut_down = False
         self._bus_name: str | None = None
         self._announced: dict[str, Value] = {}
         self._force: set[str] = set()
@@ -138,6 +139,10 @@ class MprisService(QObject):
         return True
 
     def shutdown(self) -> None:
+        """Take the service off the bus, for good: the object is deleted after it."""
+        if self._shut_down:
+            return
+        self._shut_down = True
         self._announce_timer.stop()
         for link in self._links:
             QObject.disconnect(link)
@@ -146,6 +151,14 @@ class MprisService(QObject):
             self._connection.unregisterService(self._bus_name)
             self._bus_name = None
         self._unregister()
+        # Deleted by the main loop, owned by the application until then. Held by Python
+        # alone (the adaptors hold their handler, so only a collection frees it), it went
+        # whenever a garbage collection ran, on whatever thread set one off (a resolver's
+        # worker, say), and QtDBus warned that the adaptors' owner changed off its thread.
+        application = QCoreApplication.instance()
+        if application is not None and self.parent() is None:
+            self.setParent(application)
+        self.deleteLater()
 
     def _unregister(self) -> None:
         if self._registered:

@@ -9,8 +9,10 @@ run through QProcess and awaited with qtbot, so the Qt loop keeps answering them
 
 from __future__ import annotations
 
+import gc
 import re
 import subprocess
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,7 +21,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import QProcess, QProcessEnvironment
+from PySide6.QtCore import QProcess, QProcessEnvironment, Qt
 from PySide6.QtDBus import QDBusAbstractAdaptor, QDBusConnection
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -695,3 +697,32 @@ def test_no_bus_gives_no_service_quietly(
         assert create_now_playing(deps, platform="linux", connection=nowhere) is None
     finally:
         QDBusConnection.disconnectFromBus("mpris-none")
+
+
+def test_a_shut_down_service_is_destroyed_on_the_main_thread(
+    qtbot: QtBot,
+    connection: QDBusConnection,
+    controller: PlaybackController,
+    library: LibraryService,
+    timer: FakeSleepTimer,
+    app_calls: AppCalls,
+) -> None:
+    """Whoever drops the last reference, the adaptors' owner goes on the main thread: a
+    resolver's worker once collected a finished test's service, and QtDBus warned (and a
+    Qt warning fails a test)."""
+    started = create_now_playing(
+        _deps(controller, library, timer, app_calls), platform="linux", connection=connection
+    )
+    assert isinstance(started, MprisService)
+    started.shutdown()
+    started.shutdown()  # twice is harmless (the app and a test may both do it)
+    seen_on: list[threading.Thread] = []
+    started.destroyed.connect(
+        lambda: seen_on.append(threading.current_thread()), Qt.ConnectionType.DirectConnection
+    )
+    del started  # the adaptors hold their handler, the service: only a collection frees it
+    worker = threading.Thread(target=gc.collect)  # as when a worker's allocation set one off
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: bool(seen_on))
+    assert seen_on == [threading.main_thread()]

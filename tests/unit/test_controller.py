@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -40,10 +42,11 @@ def clock() -> PlayingClock:
 @pytest.fixture
 def controller(
     backend: FakeBackend, library: LibraryService, clock: PlayingClock
-) -> PlaybackController:
+) -> Iterator[PlaybackController]:
     c = PlaybackController(backend, library, clock=clock)
     c.set_volume(40)
-    return c
+    yield c
+    c.shutdown()  # before the engine is released: no volume check after it
 
 
 def _loaded(backend: FakeBackend) -> list[str]:
