@@ -30,6 +30,18 @@ def one_line(text: str) -> str:
     return " ".join(UNPRINTABLE.sub(" ", text).split())
 
 
+def plural(count: int, word: str) -> str:
+    """``word`` for one, its plural otherwise: ``track`` -> ``tracks``, ``entry`` -> ``entries``."""
+    if count == 1:
+        return word
+    return word[:-1] + "ies" if word.endswith("y") else word + "s"
+
+
+def counted(count: int, word: str) -> str:
+    """``3 tracks``, ``1 track``."""
+    return f"{count} {plural(count, word)}"
+
+
 #: How many items one message names before it only counts the rest ("; and 3 more").
 LISTED = 10
 

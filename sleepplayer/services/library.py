@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 from sleepplayer.core.model import Library, Playlist, Track, in_saved_order, new_uid
 from sleepplayer.core.tags import with_file_tags
-from sleepplayer.core.text import listed
+from sleepplayer.core.text import counted, listed
 from sleepplayer.services.playlist_files import (
     PlaylistFileError,
     load_playlist_file,
@@ -334,8 +334,8 @@ class LibraryService(QObject):
         self.tracks_reset.emit(playlist_uid)
         self.modified.emit()
         count = len(moving)
-        what = f"Move {count} Track{'s' if count != 1 else ''}"
-        done = f"Moved {count} track{'s' if count != 1 else ''} in \u201c{playlist.name}\u201d"
+        what = f"Move {counted(count, 'Track')}"
+        done = f"Moved {counted(count, 'track')} in \u201c{playlist.name}\u201d"
         self.undoable.emit(UndoStep(what, done, lambda: self._reorder_tracks(playlist_uid, before)))
 
     def _reorder_tracks(self, playlist_uid: str, uids: Sequence[str]) -> None:
@@ -508,12 +508,16 @@ class LibraryService(QObject):
         if job is None or job.job_id != job_id:
             return
         self._active = None
-        if problems:
-            self.message.emit(listed(problems) + ".")
-        elif found == 0:
-            self.message.emit("No audio files found there.")
-        else:
-            self.message.emit(f"Added {found} track{'s' if found != 1 else ''}.")
+        self.message.emit(scan_message(found, problems))
         self.scan_finished.emit(job.playlist_uid, found)
         self.job_finished.emit(job.job_id, found, job.cancelled)
         self._start_next_job()
+
+
+def scan_message(found: int, problems: Sequence[str]) -> str:
+    """What an addition of files and folders did, in one message: the count and the problems
+    together, so that neither replaces the other in the status bar."""
+    said = f" {listed(problems)}." if problems else ""
+    if found == 0:
+        return said.lstrip() or "No audio files found there."
+    return f"Added {counted(found, 'track')}.{said}"

@@ -23,7 +23,7 @@ from PySide6.QtNetwork import QNetworkAccessManager
 from sleepplayer.core import playlist_io
 from sleepplayer.core.links import LinkKind, is_web_url
 from sleepplayer.core.model import Track, TrackKind
-from sleepplayer.core.text import listed
+from sleepplayer.core.text import counted, listed
 from sleepplayer.services.url_probe import ProbeResult, UrlProbe
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ class UrlIntake(QObject):
             self.batch_finished.emit(batch.job_id, batch.added, True)
         if batches:
             added = sum(b.added for b in batches)
-            self.message.emit(f"Stopped adding links ({_tracks(added)} added).")
+            self.message.emit(f"Stopped adding links ({counted(added, 'track')} added).")
 
     def is_busy(self) -> bool:
         return bool(self._batches)
@@ -313,13 +313,9 @@ def _refusal(url: str) -> str | None:
     return reason
 
 
-def _tracks(count: int) -> str:
-    return f"{count} track{'s' if count != 1 else ''}"
-
-
 def batch_message(added: int, problems: Sequence[str], unreachable: Sequence[str] = ()) -> str:
     """``Added 3 tracks.``, naming the links kept as unavailable and those not added."""
-    text = f"Added {_tracks(added)}." if added or not problems else "Nothing added."
+    text = f"Added {counted(added, 'track')}." if added or not problems else "Nothing added."
     if unreachable:
         text += f" Unavailable for now (kept, marked): {listed(unreachable)}."
     if problems:

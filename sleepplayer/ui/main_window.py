@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from sleepplayer import APP_NAME
 from sleepplayer.core.model import Track
 from sleepplayer.core.settings import Settings
+from sleepplayer.core.text import counted
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
@@ -207,7 +208,6 @@ class MainWindow(QMainWindow):
         controller.message.connect(self.show_message)
         library.message.connect(self.show_message)
         library.undoable.connect(self._push_undo)
-        library.scan_finished.connect(self._on_library_scan_finished)
         library.current_changed.connect(self._on_library_current_changed)
         library.playlists_changed.connect(self._update_playlist_actions)
         self.sidebar.editing_finished.connect(self.panel.table.setFocus)
@@ -416,8 +416,8 @@ class MainWindow(QMainWindow):
         if uid is None or playlist is None or not removed:
             return
         count = len(removed)
-        what = f"Remove {count} Track{'s' if count != 1 else ''}"
-        done = f"Removed {count} track{'s' if count != 1 else ''} from \u201c{playlist.name}\u201d"
+        what = f"Remove {counted(count, 'Track')}"
+        done = f"Removed {counted(count, 'track')} from \u201c{playlist.name}\u201d"
 
         def restore() -> None:
             if self._library.restore_rows(uid, removed):
@@ -643,6 +643,3 @@ class MainWindow(QMainWindow):
     def _update_playlist_actions(self) -> None:
         builtin = self.sidebar.current_is_builtin()
         self.action_registry["delete_playlist"].setEnabled(not builtin)
-
-    def _on_library_scan_finished(self, _playlist_uid: str, count: int) -> None:
-        self.show_message(f"Added {count} track{'s' if count != 1 else ''}")

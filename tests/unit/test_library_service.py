@@ -263,3 +263,23 @@ def test_one_job_can_be_cancelled_and_each_job_says_when_it_is_over(
         pass
     assert ended[-1] == (running, 1, False)  # the other job of that playlist went on
     assert service.add_paths("gone", files) == 0  # no playlist: no job
+
+
+def test_an_addition_says_what_it_added_and_what_it_could_not_in_one_message(
+    qtbot: QtBot, service: LibraryService, tmp_path: Path
+) -> None:
+    # Two messages would take turns in the status bar, the count pushing the problem away.
+    music = tmp_path / "music"
+    music.mkdir()
+    _wav(music / "rain.wav")
+    messages: list[str] = []
+    service.message.connect(messages.append)
+    with qtbot.waitSignal(service.scan_finished, timeout=5_000):
+        service.add_paths("p", [str(music), "/dev/zero"])
+    assert messages == ["Added 1 track. Not added: /dev/zero is not a regular file."]
+    messages.clear()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with qtbot.waitSignal(service.scan_finished, timeout=5_000):
+        service.add_paths("p", [str(empty)])
+    assert messages == ["No audio files found there."]

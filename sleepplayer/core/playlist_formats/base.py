@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from sleepplayer.core.playlist_formats.locations import resolve_location
-from sleepplayer.core.text import UNPRINTABLE, one_line
+from sleepplayer.core.text import UNPRINTABLE, one_line, plural
 from sleepplayer.core.url_policy import MAX_LOCATION_CHARS
 
 #: Bigger files are refused before parsing.
@@ -106,12 +106,6 @@ class Collector:
         refused.extend(self._notes)
         clean = clean_title(name or "")
         return ImportResult(self.entries, refused, clean or None)
-
-
-def plural(count: int, word: str) -> str:
-    if count == 1:
-        return word
-    return word[:-1] + "ies" if word.endswith("y") else word + "s"
 
 
 def shorten(text: str, limit: int = 100) -> str:

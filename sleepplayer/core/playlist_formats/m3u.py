@@ -30,9 +30,9 @@ from sleepplayer.core.playlist_formats.base import (
     decode_text,
     format_seconds,
     parse_seconds,
-    plural,
     split_lines,
 )
+from sleepplayer.core.text import plural
 from sleepplayer.core.url_policy import MAX_LOCATION_CHARS
 
 #: Everything up to the comma that ends the duration and attributes; quoted values may hold
