@@ -28,12 +28,12 @@ from sleepplayer.core.playlist_formats.base import (
     PlaylistEntry,
     PlaylistError,
     check_size,
-    shorten,
 )
 from sleepplayer.core.playlist_formats.locations import export_location, file_uri_path
 from sleepplayer.core.playlist_formats.m3u import read_m3u, write_m3u
 from sleepplayer.core.playlist_formats.pls import read_pls, write_pls
 from sleepplayer.core.playlist_formats.xspf import read_xspf, write_xspf
+from sleepplayer.core.text import shorten
 from sleepplayer.core.url_kind import guess_kind
 from sleepplayer.core.url_policy import ALLOWED_LOCAL, ALLOWED_REMOTE, SCHEME, check_uri
 

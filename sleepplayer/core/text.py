@@ -23,6 +23,17 @@ def escape_markup(text: str) -> str:
 UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+#: Two or more replacement characters in a row: what a damaged (binary) line mostly is.
+_REPLACED_RUN = re.compile("\ufffd{2,}")
+
+
+def shorten(text: str, limit: int = 100) -> str:
+    """``text`` made safe and short enough to show in a message: each unprintable character
+    becomes U+FFFD, and a run of them one (a damaged line is not shown as 100 of them)."""
+    text = _REPLACED_RUN.sub("\ufffd", UNPRINTABLE.sub("\ufffd", text))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def one_line(text: str) -> str:
     """``text`` on one plain line: control characters (a newline in a file name, an escape
     sequence in a tag) and lone surrogates (which no terminal encoding can write) become

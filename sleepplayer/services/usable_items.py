@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from sleepplayer.core.links import OpenItems
 from sleepplayer.core.model import Track
-from sleepplayer.core.text import listed
+from sleepplayer.core.text import listed, shorten
 from sleepplayer.core.url_policy import check_uri
 from sleepplayer.services.playlist_files import PlaylistFileError, load_playlist_file, local_file
 
@@ -120,5 +120,4 @@ def refusal_message(refused: Sequence[Unusable]) -> str:
 
 
 def _short(text: str) -> str:
-    clean = "".join(c if c.isprintable() else "?" for c in text)
-    return clean if len(clean) <= _SHOWN_CHARS else clean[: _SHOWN_CHARS - 1] + "…"
+    return shorten(text, _SHOWN_CHARS)

@@ -465,6 +465,12 @@ def test_control_characters_and_long_lines_are_refused() -> None:
     assert result.refused[1].endswith("… — line longer than 8,192 characters")
 
 
+def test_a_run_of_unreadable_characters_is_shown_as_one() -> None:
+    # A line of escape codes and control bytes: the message names it, not 100 "\ufffd".
+    result = read_text("rain\x01\x02\x03\x1b\x1b\x1b\x1b.mp3\nok.mp3\n", "m3u")
+    assert result.refused == ["line 1: rain\ufffd.mp3 — contains control characters"]
+
+
 def test_many_refusals_are_summed_up() -> None:
     text = "".join(f"smb://h/{n}\n" for n in range(250))
     result = read_text(text, "m3u")

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from sleepplayer.core.playlist_formats.locations import resolve_location
-from sleepplayer.core.text import UNPRINTABLE, one_line, plural
+from sleepplayer.core.text import one_line, plural, shorten
 from sleepplayer.core.url_policy import MAX_LOCATION_CHARS
 
 #: Bigger files are refused before parsing.
@@ -106,12 +106,6 @@ class Collector:
         refused.extend(self._notes)
         clean = clean_title(name or "")
         return ImportResult(self.entries, refused, clean or None)
-
-
-def shorten(text: str, limit: int = 100) -> str:
-    """``text`` made safe and short enough to show in a message."""
-    text = UNPRINTABLE.sub("\N{REPLACEMENT CHARACTER}", text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def clean_title(title: str) -> str:

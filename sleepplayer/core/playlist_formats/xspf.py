@@ -24,9 +24,8 @@ from sleepplayer.core.playlist_formats.base import (
     PlaylistEntry,
     PlaylistError,
     clean_title,
-    shorten,
 )
-from sleepplayer.core.text import escape_markup, plural
+from sleepplayer.core.text import escape_markup, plural, shorten
 from sleepplayer.core.url_policy import MAX_LOCATION_CHARS
 
 #: Deeper XML is refused. Real XSPF nests 5 or 6 levels; extensions a few more.
