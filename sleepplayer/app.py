@@ -37,6 +37,7 @@ from sleepplayer.services.sleep_timer import SleepTimer, Suspender
 from sleepplayer.services.timer_phase import TimerPhase
 from sleepplayer.services.usable_items import Unusable, unusable_message
 from sleepplayer.services.web_resolution import make_resolver
+from sleepplayer.signal_bridge import SignalBridge
 from sleepplayer.ui.actions import ActionRegistry
 from sleepplayer.ui.close_to_tray import CloseToTray
 from sleepplayer.ui.icons import app_icon
@@ -396,7 +397,10 @@ def run_app(args: argparse.Namespace, instance: Claim | None = None) -> int:
         app.show_window()  # even when set to start in the tray
     if server is not None:
         _serve_second_launches(app, server)
+    # Ctrl+C in a terminal, a logout's SIGTERM: the ordered quit, with its save, not a kill.
+    signals = SignalBridge(lambda _signum: app.quit())
     code = qapp.exec()
+    signals.close()
     if server is not None:
         server.release()  # after the save in aboutToQuit: the next launch reads fresh files
     return code

@@ -2,20 +2,16 @@
 
 Exits 0 when the queue or the sleep timer ends, or on MPRIS Quit; 1 when nothing could be
 played (items not there are named and left out); Ctrl+C (or SIGTERM) fades out quickly, stops,
-and exits 130. On Linux it is an MPRIS player like the window app, so media
+and exits 130 (143 for SIGTERM). On Linux it is an MPRIS player like the window app, so media
 keys and ``playerctl`` control it; it has no window to raise.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import signal
-import socket
 import sys
-from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QSocketNotifier, QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 
 from sleepplayer import APP_NAME
 from sleepplayer.bootstrap import VlcUnavailableError, check_items, create_backend, open_items
@@ -45,44 +41,13 @@ from sleepplayer.services.persistence import load_state
 from sleepplayer.services.sleep_timer import SleepTimer
 from sleepplayer.services.usable_items import unusable_message
 from sleepplayer.services.web_resolution import make_resolver
+from sleepplayer.signal_bridge import SignalBridge
 
 #: Ctrl+C fades out over this long rather than cutting the sound.
 QUICK_FADE_S = 1.5
 STATUS_INTERVAL_MS = 1000
 #: Playing this far into an item counts as having played something (for the exit code).
 HEARD_MS = 1000
-
-
-class SignalBridge:
-    """Delivers SIGINT/SIGTERM into the Qt loop.
-
-    Python signal handlers cannot run while Qt's C++ loop blocks, so the signal wakes a
-    socket that a QSocketNotifier watches: no polling timer is needed.
-    """
-
-    def __init__(self, handler: Callable[[], None]) -> None:
-        self._reader, self._writer = socket.socketpair()
-        self._reader.setblocking(False)
-        self._writer.setblocking(False)
-        self._handler = handler
-        signal.set_wakeup_fd(self._writer.fileno())
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: None)
-        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read)
-        self._notifier.activated.connect(self._drain)
-
-    def _drain(self) -> None:
-        with contextlib.suppress(OSError):  # a spurious wakeup: nothing to read
-            self._reader.recv(64)
-        self._handler()
-
-    def close(self) -> None:
-        self._notifier.setEnabled(False)
-        signal.set_wakeup_fd(-1)
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, signal.SIG_DFL)
-        self._reader.close()
-        self._writer.close()
 
 
 def run_headless(args: argparse.Namespace) -> int:
@@ -173,21 +138,25 @@ def run_headless(args: argparse.Namespace) -> int:
 
     ramp = GainRamp(controller.set_fade_gain)
 
-    def interrupted() -> None:
+    interrupt_code = EXIT_INTERRUPTED
+
+    def interrupted(signum: int) -> None:
+        nonlocal interrupt_code
+        interrupt_code = 128 + signum  # the shell's code: 130 for Ctrl+C, 143 for SIGTERM
         timer.shutdown()  # Ctrl+C takes over the fade from wherever the timer had it
         if ramp.is_running():  # a second Ctrl+C: stop at once
             controller.stop()
-            quit_with(EXIT_INTERRUPTED)
+            quit_with(interrupt_code)
             return
         if controller.state != PlayerState.PLAYING:
-            quit_with(EXIT_INTERRUPTED)
+            quit_with(interrupt_code)
             return
         ramp.start(controller.fade_gain, 0.0, QUICK_FADE_S)
 
     def faded() -> None:
         controller.stop()  # stop first, then the gain goes back: nothing audible in between
         controller.set_fade_gain(1.0)
-        quit_with(EXIT_INTERRUPTED)
+        quit_with(interrupt_code)
 
     def timer_finished(action: str) -> None:
         # The end of the timer ends a headless run (after a suspend, on wake-up). libVLC

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import signal
 import subprocess
@@ -101,3 +102,39 @@ def test_headless_ctrl_c_fades_out_quickly_then_exits(pulse: PulseAudio, tmp_pat
     assert levels[last - 10] > levels[last] + 10
     assert all(b <= a + 1.0 for a, b in itertools.pairwise(tail))
     assert "Traceback" not in (tmp_path / "headless.log").read_text()
+
+
+def test_sigterm_ends_the_window_app_in_order_with_its_save(
+    launch_app: Callable[..., RunningApp], pulse: PulseAudio
+) -> None:
+    # A logout sends SIGTERM: the track changed a moment ago (its save still debounced) must
+    # be the one the next night starts from.
+    app = launch_app()
+    app.wait_for_window()
+    app.key("space")
+    wait_until(lambda: _playing(pulse) is not None, 15, "a playing audio stream")
+    app.key("ctrl+Right")
+    wait_until(lambda: "Pink noise" in app.title(), 10, "the next track")
+    app.process.send_signal(signal.SIGTERM)
+    assert app.wait_exit(10) == 0
+    resume = json.loads((app.basedir / "state" / "resume.json").read_text())
+    assert resume["track_uid"] == "builtin-pink-noise"
+    assert "Traceback" not in app.output()
+
+
+def test_headless_exits_143_on_sigterm(pulse: PulseAudio, tmp_path: Path) -> None:
+    tone = make_tone(tmp_path / "tone.wav", 30.0, 440, 0.5)
+    env = {**os.environ, **pulse.env, "SLEEPPLAYER_AOUT": "pulse"}
+    argv = [sys.executable, "-m", "sleepplayer", "--headless", "--basedir", str(tmp_path / "h")]
+    with (tmp_path / "headless.log").open("w") as log:
+        process = subprocess.Popen(
+            [*argv, str(tone)], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
+        )
+    try:
+        wait_until(lambda: _playing(pulse) is not None, 15, "the tone to play")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(10) == 128 + signal.SIGTERM  # as a shell reports a TERM
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)
