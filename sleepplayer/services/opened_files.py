@@ -128,6 +128,15 @@ class OpenedFiles(QObject):
             return
         c = self._controller
         under_way = c.current_playlist_uid == uid and c.state in _UNDER_WAY
+        if not self._any_available(uid):
+            # All in it kept but marked (a station that is down, a refused link): what plays
+            # goes on. A shortcut to a radio must not silence the night when the radio is off.
+            self._play_from_top = False
+            return
         if count and (self._play_from_top or not under_way):
             self._play_from_top = False
             c.play_playlist(uid)
+
+    def _any_available(self, uid: str) -> bool:
+        playlist = self._library.playlist(uid)
+        return playlist is not None and any(t.unavailable is None for t in playlist.tracks)

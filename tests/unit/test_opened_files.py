@@ -5,6 +5,7 @@ the two never mix and play starts once."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import wave
 from collections.abc import Iterator
@@ -172,3 +173,23 @@ def test_an_open_after_a_saved_playlist_starts_a_list_of_its_own(
     _settle(qtbot, app)
     assert _opened(app) == ["b"]
     assert _loads(app)[-1] == "b"
+
+
+def test_an_open_of_only_unreachable_links_leaves_the_sound_playing(
+    qtbot: QtBot, app: SleepPlayerApp, clock: FakeClock
+) -> None:
+    # A shortcut to a station that is down, at night: the brown noise must go on.
+    app.controller.play_playlist(BUILTIN_PLAYLIST_UID)
+    qtbot.waitUntil(lambda: app.controller.state is PlayerState.PLAYING, timeout=WAIT_MS)
+    playing = app.controller.current_track
+    with socket.socket() as closed:  # a loopback port nobody listens on: refused at once
+        closed.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{closed.getsockname()[1]}/station.mp3"
+    app.open_items([dead])
+    _settle(qtbot, app)
+    qtbot.waitUntil(lambda: bool(_opened(app)), timeout=WAIT_MS)
+    opened = app.library.playlist_by_name(OPENED_PLAYLIST)
+    assert opened is not None and [t.unavailable is not None for t in opened.tracks] == [True]
+    assert app.controller.state is PlayerState.PLAYING
+    assert app.controller.current_track == playing
+    assert app.controller.current_playlist_uid == BUILTIN_PLAYLIST_UID
