@@ -69,6 +69,10 @@ _TIMER_IDS = (
     "timer_panel", None, "timer_plus_5", "timer_plus_15", "timer_minus_5", "timer_cancel", None,
     "timer_resume",
 )  # fmt: skip
+#: The player's keys that also work in the timer panel, whose words promise that "any
+#: SleepPlayer key" brings the sound back. Not the arrows' seek and volume: inside the panel
+#: arrows move between its choices.
+_PANEL_PLAYER_IDS = ("play_pause", "stop", "next", "previous", "mute", "quit")
 #: The settings the timer panel's form starts from (see ``TimerDefaults``).
 _TIMER_DEFAULT_FIELDS = frozenset(
     {"sleep_minutes", "fade_s", "fade_curve", "end_action", "let_track_finish",
@@ -487,9 +491,8 @@ class MainWindow(QMainWindow):
             from sleepplayer.ui.timer_panel import TimerPanel
 
             self.timer_panel = TimerPanel(self._timer, self._settings, self._controller, self)
-            self.timer_panel.addActions(
-                [self.action_registry[i] for i in _TIMER_IDS if i and i != "timer_panel"]
-            )
+            ids = [i for i in _TIMER_IDS if i and i != "timer_panel"] + list(_PANEL_PLAYER_IDS)
+            self.timer_panel.addActions([self.action_registry[i] for i in ids])
         self.timer_panel.open_panel()
 
     def request_quit(self) -> None:

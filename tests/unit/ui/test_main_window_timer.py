@@ -235,3 +235,25 @@ def test_window_without_timer_is_unchanged(window: MainWindow) -> None:
     assert not window.action_registry["timer_panel"].isEnabled()
     window.show_timer_panel()  # no timer: nothing to show
     assert window.timer_panel is None
+
+
+def test_the_player_keys_work_in_the_timer_panel_too(
+    qtbot: QtBot, timer_window: MainWindow, controller: FakeController
+) -> None:
+    # The panel says "any SleepPlayer key brings the sound back": Space there must do so.
+    timer_window.show_timer_panel()
+    panel = timer_window.timer_panel
+    assert panel is not None
+    with qtbot.waitActive(panel):
+        panel.activateWindow()
+    playing = controller.state
+    with qtbot.waitSignal(controller.state_changed, timeout=1000):
+        QTest.keyClick(panel, Key.Key_Space)
+    assert controller.state != playing
+    assert timer_window.action_registry["quit"] in panel.actions()
+    # Typed into a field, a space is text (the field takes it before any shortcut).
+    changes: list[object] = []
+    controller.state_changed.connect(changes.append)
+    panel.duration.setFocus()
+    QTest.keyClick(panel.duration, Key.Key_Space)
+    assert changes == []
