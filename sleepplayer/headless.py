@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QTimer
 
@@ -38,7 +39,7 @@ from sleepplayer.services.item_loader import ItemLoader
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.opened_files import OPENED_PLAYLIST, OpenedFiles
 from sleepplayer.services.persistence import load_state
-from sleepplayer.services.sleep_timer import SleepTimer
+from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 from sleepplayer.services.usable_items import unusable_message
 from sleepplayer.services.web_resolution import make_resolver
 from sleepplayer.signal_bridge import SignalBridge
@@ -48,6 +49,34 @@ QUICK_FADE_S = 1.5
 STATUS_INTERVAL_MS = 1000
 #: Playing this far into an item counts as having played something (for the exit code).
 HEARD_MS = 1000
+
+
+def end_with_the_timer(
+    timer: SleepTimer, controller: PlaybackController, end: Callable[[], None]
+) -> None:
+    """A headless run ends with the sleep timer (``end``): once its pause has landed, or, when
+    it suspends the computer, once the countdown is over (the computer asked to sleep, or the
+    countdown cancelled). A key in the countdown resumes the sound, and the run goes on."""
+
+    def on_finished(_action: str) -> None:
+        QTimer.singleShot(0, after_the_end)  # the timer sets its next phase after saying so
+
+    def after_the_end() -> None:
+        if timer.phase is TimerPhase.COUNTDOWN:
+            return  # on_countdown ends the run
+        # libVLC pauses on its own thread: the last line waits (a moment) to say it paused.
+        if controller.state == PlayerState.PLAYING:
+            controller.state_changed.connect(lambda _s: end())
+            QTimer.singleShot(1000, end)
+        else:
+            end()
+
+    def on_countdown(left: int) -> None:
+        if left == 0:  # said before the timer turns idle and suspends, or wakes up
+            QTimer.singleShot(0, lambda: end() if timer.phase is TimerPhase.IDLE else None)
+
+    timer.finished.connect(on_finished)
+    timer.suspend_countdown.connect(on_countdown)
 
 
 def run_headless(args: argparse.Namespace) -> int:
@@ -158,17 +187,8 @@ def run_headless(args: argparse.Namespace) -> int:
         controller.set_fade_gain(1.0)
         quit_with(interrupt_code)
 
-    def timer_finished(action: str) -> None:
-        # The end of the timer ends a headless run (after a suspend, on wake-up). libVLC
-        # pauses on its own thread: the last line waits (a moment) to say it paused.
-        if controller.state == PlayerState.PLAYING:
-            controller.state_changed.connect(lambda _s: quit_with(EXIT_OK))
-            QTimer.singleShot(1000, lambda: quit_with(EXIT_OK))
-        else:
-            quit_with(EXIT_OK)
-
     ramp.finished.connect(faded)
-    timer.finished.connect(timer_finished)
+    end_with_the_timer(timer, controller, lambda: quit_with(EXIT_OK))
     timer.quit_requested.connect(lambda: quit_with(EXIT_OK))
     timer.changed.connect(status.update)
     for messages in (timer.message, timer.auto_armed, library.message, controller.message):

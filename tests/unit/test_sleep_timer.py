@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.core.fade import FADE_FLOOR_DB, engine_volume, fade_gain
@@ -29,6 +30,7 @@ from sleepplayer.core.sleep_plan import (
     SleepPlan,
     add_seconds,
 )
+from sleepplayer.headless import end_with_the_timer
 from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
@@ -273,6 +275,29 @@ def test_suspend_countdown_runs_then_suspends(rig: Rig) -> None:
     assert counts[:-1] == sorted(counts[:-1], reverse=True) and len(counts) >= 59
     assert rig.suspender.calls == 1
     assert _phase(rig.timer) is TimerPhase.IDLE
+
+
+@pytest.mark.parametrize("awake", [False, True])
+def test_a_headless_run_ends_after_the_suspend_countdown(
+    qtbot: QtBot, rig: Rig, awake: bool
+) -> None:
+    # It ended at the start of the countdown, so the computer was never suspended.
+    ended: list[bool] = []
+    end_with_the_timer(rig.timer, rig.controller, lambda: ended.append(True))
+    rig.controller.play()
+    rig.timer.arm(SleepPlan(duration_s=60, fade_s=10, end_action=EndAction.SUSPEND))
+    rig.run(61, step=0.5)
+    assert _phase(rig.timer) is TimerPhase.COUNTDOWN
+    QCoreApplication.processEvents()
+    assert ended == []
+    if awake:
+        rig.timer.notify_activity()  # a key in the countdown: the sound comes back
+        QCoreApplication.processEvents()
+        assert ended == [] and _state(rig) is PlayerState.PLAYING
+        return
+    rig.run(60, step=1.0)
+    assert rig.suspender.calls == 1
+    qtbot.waitUntil(lambda: ended == [True], timeout=1000)
 
 
 @pytest.mark.parametrize("how", ["cancel", "activity"])
