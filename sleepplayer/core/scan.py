@@ -99,6 +99,7 @@ def _walk(
     # An explicit stack instead of recursion: deep trees cannot hit the recursion limit.
     # Items are pushed in reverse so they pop in natural order.
     stack: list[tuple[Path, bool]] = [(root, True)]
+    root_real = os.path.realpath(root)
     while stack:
         if cancelled():
             return
@@ -107,7 +108,9 @@ def _walk(
             yield path
             continue
         real = os.path.realpath(path)
-        if real in visited:
+        if real in visited or (path is not root and _holds(real, root_real)):
+            # A link back up to a folder around the one chosen ("loop -> ../.."): walking it
+            # would add the chosen folder's neighbours, which the user did not pick.
             continue
         visited.add(real)
         try:
@@ -117,6 +120,11 @@ def _walk(
                 on_problem(f"Cannot read the folder {path}: {exc.strerror or exc}")
             continue
         stack.extend(reversed(children))
+
+
+def _holds(folder: str, path: str) -> bool:
+    """Whether real path ``path`` is ``folder`` or inside it."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _list_dir(directory: Path) -> list[tuple[Path, bool]]:

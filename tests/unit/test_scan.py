@@ -93,6 +93,13 @@ def test_symlink_loops_terminate(tmp_path: Path) -> None:
     assert got == ["a/1.mp3", "a/zz-b-again/2.mp3", "a/zz-b-again/link.mp3"]
 
 
+def test_a_link_back_up_never_adds_the_chosen_folders_neighbours(tmp_path: Path) -> None:
+    touch(tmp_path, "lib/1.mp3", "lib/sub/2.mp3", "other/3.mp3")
+    os.symlink("../..", tmp_path / "lib" / "sub" / "loop")  # up to tmp_path, around lib
+    got = rel(tmp_path, list(expand_paths([tmp_path / "lib"])))
+    assert got == ["lib/1.mp3", "lib/sub/2.mp3"]  # not other/3.mp3
+
+
 def test_unreadable_folder_is_reported_and_skipped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
