@@ -19,8 +19,19 @@ def escape_markup(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-#: Control characters, and the lone surrogates an undecodable file name leaves.
-UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+#: Control characters, the lone surrogates an undecodable file name leaves, and the
+#: bidirectional embeddings, overrides and isolates, which would turn the text around them
+#: (a tag could make "evil.exe" read as another name, or a title run backwards).
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+def header_text(raw: bytes) -> str:
+    """An HTTP header's value as text: UTF-8 when it is valid UTF-8 (Icecast sends station
+    names so), else Latin-1 (what HTTP itself says, and old Shoutcast servers send)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 #: Two or more replacement characters in a row: what a damaged (binary) line mostly is.

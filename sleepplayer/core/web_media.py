@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from sleepplayer.core.text import one_line
+
 #: A cached stream URL counts as expired this long before its stated expiry.
 EXPIRY_MARGIN_S = 300.0
 #: Lifetime assumed when the stream URL states none (issue 4: "otherwise 1 h").
@@ -97,8 +99,7 @@ def unsmuggle(url: str) -> str:
 
 def clean_title(value: object, fallback: str) -> str:
     """One line of printable text, capped; ``fallback`` when there is none."""
-    text = _CONTROL.sub(" ", value) if isinstance(value, str) else ""
-    text = " ".join(text.split())
+    text = one_line(value) if isinstance(value, str) else ""
     if not text:
         return fallback
     return text if len(text) <= _MAX_TITLE else text[: _MAX_TITLE - 1] + "…"

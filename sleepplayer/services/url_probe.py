@@ -16,6 +16,7 @@ from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply, QNetworkRequ
 
 from sleepplayer import APP_NAME, __version__
 from sleepplayer.core.links import LinkKind, hls_kind, kind_from_headers, kind_from_suffix
+from sleepplayer.core.text import header_text
 
 #: A HEAD (or the headers of a GET) must arrive within this.
 HEADERS_TIMEOUT_MS = 8_000
@@ -219,9 +220,9 @@ class UrlProbe(QObject):
             return
         title = ""
         for line in head.split(b"\n")[1:]:
-            name, _sep, value = line.decode("latin-1").partition(":")
-            if name.strip().lower() == "icy-name":
-                title = value.strip()
+            name, _sep, value = line.partition(b":")
+            if name.strip().lower() == b"icy-name":
+                title = header_text(value).strip()
         self._finish(ProbeResult(self.url, LinkKind.RADIO, title, final_url=self.url))
 
     def _on_icy_error(self) -> None:
@@ -238,7 +239,7 @@ class UrlProbe(QObject):
     # ------------------------------------------------------------------ results
     def _classified(self, reply: QNetworkReply) -> ProbeResult:
         headers = {
-            bytes(name.data()).decode("latin-1").lower(): bytes(value.data()).decode("latin-1")
+            bytes(name.data()).decode("latin-1").lower(): header_text(bytes(value.data()))
             for name, value in reply.rawHeaderPairs()
         }
         kind = kind_from_headers(reply.url().toString(), headers)

@@ -28,6 +28,8 @@ from tests.helpers.audio import make_tone
 from tests.helpers.http_servers import QuietHTTPServer
 
 pytestmark = pytest.mark.integration
+#: A station name in UTF-8, as Icecast sends it; http.server writes header text as Latin-1.
+UTF8_NAME_ON_THE_WIRE = "Night Radio \u263e".encode().decode("latin-1")
 
 WAIT_MS = 30_000
 PAGE = """<html><head><meta property="og:title" content="Rain on a tin roof"></head>
@@ -64,7 +66,7 @@ class Server:
                 elif path == "/tone.wav" or path.startswith("/tone.wav?"):
                     self._send(200, "audio/wav", tone, body)
                 elif path == "/radio":
-                    self._endless(body, {"icy-name": "Night Radio", "icy-metaint": "16000"})
+                    self._endless(body, {"icy-name": UTF8_NAME_ON_THE_WIRE, "icy-metaint": "16000"})
                 elif path == "/nohead":
                     if not body:
                         self._send(405, "text/plain", b"no HEAD here", False)
@@ -131,7 +133,7 @@ class IcyV1(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         try:
             self.request.recv(4096)
-            self.request.sendall(b"ICY 200 OK\r\nicy-name:Old Shoutcast\r\n\r\n" + CHUNK)
+            self.request.sendall(b"ICY 200 OK\r\nicy-name:Old Shoutcast Caf\xe9\r\n\r\n" + CHUNK)
         except OSError:
             pass
 
@@ -197,7 +199,7 @@ def test_media_radio_and_head_refused(
         (urls[1], TrackKind.RADIO),
         (urls[2], TrackKind.RADIO),  # audio/mpeg without a length, found by a GET
     ]
-    assert tracks[1].title == "Night Radio"  # icy-name
+    assert tracks[1].title == "Night Radio \u263e"  # icy-name, sent in UTF-8 as Icecast does
     assert message == "Added 3 tracks."
     assert "HEAD /nohead" in server.hits and "GET /nohead" in server.hits
     assert "GET /rain.ogg" not in server.hits  # media is never downloaded to classify
@@ -259,7 +261,7 @@ def test_unreachable_links_are_kept_marked_and_refused_ones_reported(
     assert f"{closed_port} (connection refused)" in message
     assert "Not added: smb://nas/share/a.mp3 (smb: addresses are not allowed)" in message
     assert "not a link (not a web link" in message
-    assert tracks[2].title == "Old Shoutcast"  # "ICY 200 OK" read by hand: Qt cannot
+    assert tracks[2].title == "Old Shoutcast Café"  # Latin-1; "ICY 200 OK" read by hand: Qt cannot
 
 
 def test_cancel_stops_and_keeps_what_is_in(

@@ -62,7 +62,9 @@ def test_web_url_accepts_http_and_https() -> None:
 
 
 def test_titles_are_one_clean_capped_line() -> None:
-    assert clean_title("  Rain\n\ton\x00 a roof\u202e ", "x") == "Rain on a roof\u202e"
+    assert clean_title("  Rain\n\ton\x00 a roof ", "x") == "Rain on a roof"
+    # A right-to-left override would run the rest of the line backwards: gone.
+    assert clean_title("Rain \u202eroof\u202c on a", "x") == "Rain roof on a"
     assert clean_title("", "fallback") == "fallback"
     assert clean_title(None, "fallback") == "fallback"
     long = clean_title("z" * 1000, "x")
