@@ -151,18 +151,25 @@ class LoadResult:
     backup: Path | None
 
 
-def load_json(path: Path, *, now: Callable[[], datetime] = datetime.now) -> LoadResult:
-    """Load a JSON object from ``path``; never raises for bad or unreadable content."""
+#: What a message says happens instead of an unusable file.
+DEFAULTS_USED = "defaults are used"
+
+
+def load_json(
+    path: Path, *, now: Callable[[], datetime] = datetime.now, instead: str = DEFAULTS_USED
+) -> LoadResult:
+    """Load a JSON object from ``path``; never raises for bad or unreadable content.
+    ``instead`` ends the message about an unusable file: what the app does without it."""
     path = Path(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return LoadResult(None, None, None)
     except OSError as exc:
-        return _set_aside(path, f"could not be read ({_reason(exc)})", now)
+        return _set_aside(path, f"could not be read ({_reason(exc)})", now, instead)
     what = _check(raw)
     if isinstance(what, str):
-        return _set_aside(path, what, now)
+        return _set_aside(path, what, now, instead)
     return LoadResult(what, None, None)
 
 
@@ -187,17 +194,15 @@ def _check(raw: bytes) -> dict[str, Any] | str:
     return obj
 
 
-def _set_aside(path: Path, what: str, now: Callable[[], datetime]) -> LoadResult:
+def _set_aside(path: Path, what: str, now: Callable[[], datetime], instead: str) -> LoadResult:
     try:
         backup = _keep(path, now, move=True)
     except OSError as exc:
-        problem = (
-            f"{path} {what}, and it could not be set aside ({_reason(exc)}). Defaults are used."
+        problem = f"{path} {what}, and it could not be set aside ({_reason(exc)}). " + (
+            instead[:1].upper() + instead[1:] + "."
         )
         return LoadResult(None, problem, None)
-    return LoadResult(
-        None, f"{path} {what}. It was kept as {backup.name}; defaults are used.", backup
-    )
+    return LoadResult(None, f"{path} {what}. It was kept as {backup.name}; {instead}.", backup)
 
 
 def keep_copy(path: Path, *, now: Callable[[], datetime] = datetime.now) -> Path | None:
@@ -261,6 +266,7 @@ def load_document(
     default: Callable[[], T],
     *,
     now: Callable[[], datetime] = datetime.now,
+    instead: str = DEFAULTS_USED,
 ) -> tuple[T, str | None, Path | None]:
     """Load ``path`` and parse it leniently: (value, one message for the user or None, backup).
 
@@ -269,7 +275,7 @@ def load_document(
     of the original is kept, because the next save will rewrite it without the bad parts.
     """
     path = Path(path)
-    result = load_json(path, now=now)
+    result = load_json(path, now=now, instead=instead)
     if result.data is None:
         return default(), result.problem, result.backup
     value, problems = parse(result.data)

@@ -37,7 +37,12 @@ class LoadedState:
 def load_state(paths: AppPaths) -> LoadedState:
     """Read everything that can be read; never raises for bad files."""
     settings, settings_problem, _ = load_document(paths.settings_file, settings_from_dict, Settings)
-    library, library_problem, _ = load_document(paths.library_file, library_from_dict, Library)
+    library, library_problem, _ = load_document(
+        paths.library_file,
+        library_from_dict,
+        Library,
+        instead="your playlists are not loaded, and that copy still holds them",
+    )
     resume, resume_problem, _ = load_document(
         paths.resume_file, lambda d: (ResumeState.from_dict(d), []), ResumeState
     )
