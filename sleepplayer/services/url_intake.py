@@ -315,9 +315,10 @@ def _refusal(url: str) -> str | None:
 
 def batch_message(added: int, problems: Sequence[str], unreachable: Sequence[str] = ()) -> str:
     """``Added 3 tracks.``, naming the links kept as unavailable and those not added."""
-    text = f"Added {counted(added, 'track')}." if added or not problems else "Nothing added."
+    parts = [f"Added {counted(added, 'track')}."] if added or not problems else []
     if unreachable:
-        text += f" Unavailable for now (kept, marked): {listed(unreachable)}."
+        parts.append(f"Unavailable for now (kept, marked): {listed(unreachable)}.")
     if problems:
-        text += f" Not added: {listed(problems)}."
-    return text
+        # Not "Nothing added.": a paste's files may have gone in beside these links.
+        parts.append(f"Not added: {listed(problems)}.")
+    return " ".join(parts)

@@ -309,3 +309,13 @@ def test_cancel_of_one_job_leaves_the_other_job_into_the_same_playlist(
     assert ended[1] == (second, 1, False)
     playlist = service.playlist("p")
     assert playlist is not None and [t.uri for t in playlist.tracks] == [f"{server.base}/rain.ogg"]
+
+
+def test_only_refused_links_say_so_without_nothing_added(
+    qtbot: QtBot, service: LibraryService
+) -> None:
+    # A paste of a file and a bad link: the file's scan says "Added 1 track."; this message,
+    # shown after it, must not say "Nothing added."
+    tracks, message = add(qtbot, service, ["javascript:alert(1)"])
+    assert tracks == []
+    assert message.startswith("Not added: javascript:alert(1) (")
