@@ -3,7 +3,9 @@
 ``▶ Rain  12:03 / 1:00:00  vol 40%  ☾ 23 min left · pauses at 22:45``. On a terminal the line
 is rewritten in place; into a pipe or a log a new line is printed only when something other
 than the clock moved (track, state, volume, the timer's minutes), so a night's log stays short.
-Either way it is written at most once a second and only when its text changed: the timer
+On a terminal the line is cut to its width (the title gives way first): a line that wrapped
+could not be rewritten in place, and each second would leave a stale row behind. Either way it
+is written at most once a second and only when its text changed: the timer
 reports many times a second while it fades.
 
 Output that goes away (``| head -1``, a closed stdout, a full disk) ends the output, never the
@@ -16,6 +18,7 @@ import contextlib
 import math
 import os
 import time
+import unicodedata
 from collections.abc import Callable
 from typing import TextIO
 
@@ -81,6 +84,7 @@ class StatusLine(QObject):
         out: TextIO | None,
         *,
         clock: Callable[[], float] = time.monotonic,
+        columns: Callable[[], int] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -88,6 +92,7 @@ class StatusLine(QObject):
         self._timer = timer
         self._out = out
         self._clock = clock
+        self._columns = columns or (lambda: _terminal_columns(out))
         self._tty = False
         with contextlib.suppress(OSError, ValueError, AttributeError):
             self._tty = out is not None and out.isatty()
@@ -102,14 +107,27 @@ class StatusLine(QObject):
         self._later.timeout.connect(self._on_later_timeout)
 
     def render(self) -> str:
-        return self._line(with_clock=True)
+        head, details = self._head(), self._details(with_clock=True)
+        if self._tty:  # cut to the terminal's width
+            return _fitted(head, details, self._columns())
+        return f"{head}  {details}"
 
     def _line(self, *, with_clock: bool) -> str:
+        return f"{self._head()}  {self._details(with_clock=with_clock)}"
+
+    def _head(self) -> str:
+        """``▶ title``."""
         c = self._controller
         track = c.current_track
         title = one_line(track.display_title) if track else "—"
         icon = {PlayerState.PLAYING: "▶", PlayerState.PAUSED: "⏸"}.get(c.state, "■")
-        parts = [f"{icon} {title}"]
+        return f"{icon} {title}"
+
+    def _details(self, *, with_clock: bool) -> str:
+        """What follows the title: position, reconnecting, volume, the timer."""
+        c = self._controller
+        track = c.current_track
+        parts: list[str] = []
         if with_clock:
             live = track is not None and track.kind == TrackKind.RADIO
             total = length_text(c.duration_ms(), live=live)
@@ -182,3 +200,43 @@ class StatusLine(QObject):
         if self._line_open:
             self._put("\n")
             self._line_open = False
+
+
+def _terminal_columns(out: TextIO | None) -> int:
+    """The terminal's width in columns, 0 when unknown."""
+    try:
+        return os.get_terminal_size(out.fileno()).columns if out is not None else 0
+    except (OSError, ValueError, AttributeError):
+        return 0
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: wide (East Asian) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cut(text: str, columns: int) -> str:
+    """``text`` in at most ``columns`` columns, ending in "…" when it was cut."""
+    if _width(text) <= columns:
+        return text
+    kept, used = [], 0
+    for ch in text:
+        used += _width(ch)
+        if used > columns - 1:
+            break
+        kept.append(ch)
+    return "".join(kept) + "…"
+
+
+def _fitted(head: str, details: str, columns: int) -> str:
+    """``head  details`` within ``columns`` - 1 columns (the last one would wrap on some
+    terminals): the title in ``head`` gives way first, then, on a very narrow terminal, the
+    rest of the line. ``columns`` 0 means unknown: the whole line."""
+    line = f"{head}  {details}"
+    room = columns - 1
+    if columns <= 0 or _width(line) <= room:
+        return line
+    head_room = room - _width(details) - 2
+    if head_room >= 4:
+        return f"{_cut(head, head_room)}  {details}"
+    return _cut(line, room)

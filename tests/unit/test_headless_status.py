@@ -193,3 +193,31 @@ def test_the_line_says_when_a_stream_reconnects(
     assert "Reconnecting in 4 s (attempt 3)  vol 40%" in line.render()
     controller.set_status_text("")
     assert "Reconnecting" not in line.render()
+
+
+def test_on_a_terminal_the_line_fits_its_width_the_title_giving_way(
+    timer: FakeSleepTimer,
+) -> None:
+    # A line wider than the terminal wraps, and "\r" then rewrites only its last row: every
+    # second would leave a stale row behind.
+    title = "A very long title of a rain recording on a tin roof, 8 hours, 雨の音"
+    track = Track("file:///x.ogg", title=title, duration_ms=3_600_000)
+    library = FakeLibraryService(Library([Playlist("Command line", [track], uid="p")]))
+    c = FakeController(library)
+    c.play_playlist("p")
+    c.set_volume(40)
+    arm(timer, 23 * 60 - 10)
+    line = StatusLine(c, timer, Terminal(), columns=lambda: 80).render()
+    assert line.startswith("▶ A very long title") and "…" in line
+    assert line.endswith("vol 40%  ☾ 23 min left · pauses at 22:45")  # kept whole
+    assert len(line) == 79
+    narrow = StatusLine(c, timer, Terminal(), columns=lambda: 30).render()
+    assert len(narrow) == 29 and narrow.endswith("…")
+    wide = StatusLine(c, timer, Terminal(), columns=lambda: 300).render()
+    assert title in wide
+    # The width counts a wide (CJK) character as two columns.
+    cjk = Track("file:///y.ogg", title="雨" * 60, duration_ms=3_600_000)
+    library.add_tracks("p", [cjk])
+    c.play_track("p", cjk.uid)
+    line = StatusLine(c, timer, Terminal(), columns=lambda: 80).render()
+    assert "雨" in line and sum(2 if ch == "雨" else 1 for ch in line) <= 79
