@@ -130,8 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     timer = parser.add_argument_group(
         "sleep timer",
         "At the end the sound fades out, then pauses, or does what --after says. Durations "
-        "take h, m and s (1h30m, 45s); a bare number means minutes. The timer runs 1 s to "
-        "12 h.",
+        "take h, m and s (1h30m, 45s, '20 min'); a bare number means minutes. The timer runs "
+        "1 s to 12 h.",
     )
     when = timer.add_mutually_exclusive_group()
     when.add_argument(

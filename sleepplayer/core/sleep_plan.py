@@ -267,16 +267,19 @@ def describe_end(
     return f"{verb} after {tracks_left - 1} more tracks"
 
 
+# Units as the panel shows them ("1 h 30 min") and as people type them ("2 hours", "45 sec").
 _DURATION_RE = re.compile(
-    r"(?:(?P<h>\d+(?:\.\d+)?)\s*h)?\s*(?:(?P<m>\d+(?:\.\d+)?)\s*m)?\s*(?:(?P<s>\d+(?:\.\d+)?)\s*s)?",
+    r"(?:(?P<h>\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h))?\s*"
+    r"(?:(?P<m>\d+(?:\.\d+)?)\s*(?:minutes?|mins?|m))?\s*"
+    r"(?:(?P<s>\d+(?:\.\d+)?)\s*(?:seconds?|secs?|s))?",
     re.IGNORECASE,
 )
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 
 
 def parse_duration(text: str) -> float:
-    """ "30m", "1h30m", "45s", "90" (bare number = minutes), "2m30s" -> seconds.
-    ValueError with a clear message otherwise."""
+    """ "30m", "1h30m", "45s", "90" (bare number = minutes), "2m30s", "1 h 30 min",
+    "2 hours" -> seconds. ValueError with a clear message otherwise."""
     cleaned = text.strip() if isinstance(text, str) else ""
     if _NUMBER_RE.fullmatch(cleaned):
         return float(cleaned) * 60

@@ -6,8 +6,6 @@ the fade length, so all three take the same text as ``--sleep`` on the command l
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QValidator
 from PySide6.QtWidgets import QSpinBox, QWidget
@@ -29,8 +27,7 @@ def duration_text(seconds: int) -> str:
 
 def parse_duration_text(text: str) -> int:
     """What :func:`duration_text` writes, or what ``--sleep`` takes ("1h30m", "45s", "90")."""
-    compact = re.sub(r"\s+", "", text.strip().lower()).replace("min", "m")
-    return round(parse_duration(compact))
+    return round(parse_duration(text))
 
 
 def range_problem(text: str, seconds: int, low: int, high: int) -> str:

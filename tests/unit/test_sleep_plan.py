@@ -254,6 +254,14 @@ def test_format_remaining_rounds_up() -> None:
         ("1.5h", 5400),
         ("0", 0),
         ("1h0m5s", 3605),
+        # As the panel writes it and as people type it (the panel suggested "20 min", which
+        # --sleep refused).
+        ("30min", 1800),
+        ("30 minutes", 1800),
+        ("1 h 30 min", 5400),
+        ("2 hours", 7200),
+        ("1 hr 5 secs", 3605),
+        ("45 sec", 45),
     ],
 )
 def test_parse_duration(text: str, seconds: float) -> None:
@@ -261,7 +269,7 @@ def test_parse_duration(text: str, seconds: float) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", " ", "m", "30x", "-5", "1m1h", "h30", "30 minutes", "inf", "1e3"]
+    "text", ["", " ", "m", "30x", "-5", "1m1h", "h30", "30 mi", "30 mins s", "inf", "1e3"]
 )
 def test_parse_duration_refuses(text: str) -> None:
     with pytest.raises(ValueError, match="not a duration"):
