@@ -7,8 +7,9 @@ control) add a group without touching the others.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import time
 
 from sleepplayer import APP_NAME, __version__
@@ -224,6 +225,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         from sleepplayer.headless import run_headless
 
         return run_headless(args)
+    problem = missing_display(os.environ, sys.platform)
+    if problem:
+        print(f"sleepplayer: {problem}", file=sys.stderr)
+        return EXIT_FAILED
     from sleepplayer.app import run_app
 
     return run_app(args, instance=claim)
+
+
+def missing_display(environ: Mapping[str, str], platform: str) -> str | None:
+    """Why the window cannot open here (an X11/Wayland system with no display: an ssh login,
+    a console), or None. Qt itself would abort with a message about its plugins."""
+    if platform.startswith(("win", "darwin")) or environ.get("QT_QPA_PLATFORM"):
+        return None
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "there is no display to show the window on (neither DISPLAY nor WAYLAND_DISPLAY is "
+        "set). Start it from the desktop, or play without a window: sleepplayer --headless "
+        "FILE…"
+    )

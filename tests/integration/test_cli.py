@@ -186,3 +186,16 @@ def test_headless_plays_the_items_in_the_order_given(tmp_path: Path) -> None:
     shown = [name for line in result.stdout.splitlines() for name in ("first", "middle", "last")
              if line[2:].startswith(f"{name} ")]  # fmt: skip
     assert list(dict.fromkeys(shown)) == ["first", "middle", "last"], result.stdout
+
+
+def test_without_a_display_the_window_app_says_so_instead_of_aborting(tmp_path: Path) -> None:
+    env = dict(os.environ)
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-m", "sleepplayer", "--basedir", str(tmp_path / "home")],
+        capture_output=True, text=True, timeout=60, cwd=ROOT, env=env,
+    )  # fmt: skip
+    assert result.returncode == 1  # Qt's own abort was 134, with a page about its plugins
+    assert "no display" in result.stderr and "--headless" in result.stderr
+    assert "qt.qpa" not in result.stderr
