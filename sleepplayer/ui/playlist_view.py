@@ -40,6 +40,7 @@ from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.item_loader import add_in_order
 from sleepplayer.services.library import LibraryService
 from sleepplayer.ui import icons
+from sleepplayer.ui.elided_label import ElidedLabel
 from sleepplayer.ui.track_model import (
     COL_ARTIST,
     COL_DURATION,
@@ -290,12 +291,13 @@ class PlaylistPanel(QWidget):
         self.proxy = TrackFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
-        self.title = QLabel()
+        self.title = ElidedLabel()  # a long name is cut, not the filter box beside it
         self.title.setObjectName("playlistTitle")
         self.count = QLabel()
         self.count.setObjectName("dimLabel")
         self.filter = FilterEdit()
         self.filter.setMaximumWidth(300)
+        self.filter.setMinimumWidth(160)  # the title gives way first
         self.table = TrackTableView()
         self.table.setModel(self.proxy)
         self.table.setup_columns()
@@ -405,7 +407,7 @@ class PlaylistPanel(QWidget):
     def _update_header(self) -> None:
         uid = self.model.playlist_uid
         playlist = self._library.playlist(uid) if uid else None
-        self.title.setText(playlist.name if playlist else "")
+        self.title.set_full_text(playlist.name if playlist else "")
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         noun = "track" if total == 1 else "tracks"
         text = f"{shown:,} of {total:,} {noun}" if shown != total else f"{total:,} {noun}"

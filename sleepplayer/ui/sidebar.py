@@ -85,6 +85,8 @@ class PlaylistSidebar(QListWidget):
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setDropIndicatorShown(True)
         self.setUniformItemSizes(True)
+        # A long name ends in "…" (the view's elide mode) instead of a sideways scroll bar.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.currentItemChanged.connect(self._on_current_item_changed)
         self.itemChanged.connect(self._on_item_changed)
         self.itemDelegate().closeEditor.connect(lambda *_: self.editing_finished.emit())

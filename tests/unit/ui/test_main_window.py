@@ -133,7 +133,7 @@ def test_switching_playlist_updates_table(
     assert window.panel.model.rowCount() == 40
     window.sidebar.setCurrentRow(0)
     assert window.panel.model.rowCount() == 5
-    assert window.panel.title.text() == "Sleep sounds"
+    assert window.panel.title.full_text() == "Sleep sounds"
     assert not window.action_registry["delete_playlist"].isEnabled()  # builtin
     window.sidebar.setCurrentRow(2)
     assert window.panel.model.rowCount() == 0
@@ -204,3 +204,22 @@ def test_the_hints_name_the_keys_the_user_has(
     registry.set_shortcut("add_files", "")
     assert window.now_playing.artist.text().endswith("add your own from the File menu")
     assert window.panel.table.property("emptyText").endswith("or use the File menu.")
+
+
+def test_a_long_playlist_name_is_cut_not_the_filter_or_the_sidebar(
+    qtbot: QtBot, window: MainWindow, library: FakeLibraryService
+) -> None:
+    window.resize(900, 500)
+    name = "Rain on a tin roof, " * 12
+    current = library.current_playlist()
+    assert current is not None
+    uid = current.uid
+    library.rename_playlist(uid, name)
+    window.panel.set_playlist(uid)
+    qtbot.waitUntil(lambda: window.panel.title.full_text() == name)
+    title = window.panel.title
+    qtbot.waitUntil(lambda: title.text().endswith("…"))
+    assert title.toolTip() == name  # the whole name on hover
+    assert window.panel.filter.width() >= 160  # not squeezed to "Fi…"
+    sidebar = window.sidebar
+    assert not sidebar.horizontalScrollBar().isVisible()
