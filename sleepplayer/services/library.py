@@ -141,12 +141,14 @@ class LibraryService(QObject):
         self.modified.emit()
         return playlist.uid
 
-    def rename_playlist(self, uid: str, name: str) -> None:
+    def rename_playlist(self, uid: str, name: str, *, undoable: bool = True) -> None:
+        """Rename; ``undoable`` False for naming a playlist just made ("New playlist" is no
+        name worth going back to, and "Renamed 'New playlist'" would be news to nobody)."""
         playlist = self._library.find(uid)
         if playlist is None:
             return
         old = playlist.name
-        if self._rename(uid, name):
+        if self._rename(uid, name) and undoable:
             done = f"Renamed \u201c{old}\u201d to \u201c{playlist.name}\u201d"
             self.undoable.emit(UndoStep("Rename Playlist", done, lambda: self._rename(uid, old)))
 

@@ -76,6 +76,7 @@ class PlaylistSidebar(QListWidget):
         self.setObjectName("sidebar")
         self._library = library
         self._rebuilding = False
+        self._naming: str | None = None  # a playlist just made, while its name is typed
         #: Replaced in tests; asks (parent, name, track count) before a delete.
         self.confirm: Callable[[QWidget, str, int], bool] = confirm_delete
         self.context_actions: list[QAction] = []
@@ -89,7 +90,7 @@ class PlaylistSidebar(QListWidget):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.currentItemChanged.connect(self._on_current_item_changed)
         self.itemChanged.connect(self._on_item_changed)
-        self.itemDelegate().closeEditor.connect(lambda *_: self.editing_finished.emit())
+        self.itemDelegate().closeEditor.connect(self._on_delegate_close_editor)
         library.playlists_changed.connect(self.rebuild)
         library.current_changed.connect(self._on_library_current_changed)
         icons.notifier().icons_changed.connect(self.rebuild)
@@ -132,6 +133,7 @@ class PlaylistSidebar(QListWidget):
     def new_playlist(self) -> None:
         uid = self._library.create_playlist("New playlist")
         self._library.set_current(uid)
+        self._naming = uid
         self.start_rename(uid)
 
     def duplicate_current(self) -> None:
@@ -228,6 +230,10 @@ class PlaylistSidebar(QListWidget):
         if current is not None and not self._rebuilding:
             self._library.set_current(str(current.data(_UID)))
 
+    def _on_delegate_close_editor(self, *_: object) -> None:
+        self._naming = None
+        self.editing_finished.emit()
+
     def _on_item_changed(self, item: QListWidgetItem) -> None:
         if self._rebuilding:
             return
@@ -237,7 +243,10 @@ class PlaylistSidebar(QListWidget):
         if playlist is not None and name and name != playlist.name:
             # Deferred: the rename rebuilds the list, deleting this item while Qt still
             # holds it inside the editor's commit.
-            QTimer.singleShot(0, self, lambda: self._library.rename_playlist(uid, name))
+            undoable = uid != self._naming  # naming a new one is no rename to undo
+            QTimer.singleShot(
+                0, self, lambda: self._library.rename_playlist(uid, name, undoable=undoable)
+            )
         elif playlist is not None:
             self._rebuilding = True
             item.setText(playlist.name)  # blank: put the real name back

@@ -75,7 +75,7 @@ class FakeLibraryService(LibraryService):
         self.playlists_changed.emit()
         return playlist.uid
 
-    def rename_playlist(self, uid: str, name: str) -> None:
+    def rename_playlist(self, uid: str, name: str, *, undoable: bool = True) -> None:
         self.calls.append(("rename_playlist", uid, name))
         playlist = self.playlist(uid)
         if playlist is not None and name and playlist.name != name:

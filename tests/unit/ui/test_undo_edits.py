@@ -24,8 +24,8 @@ class _Library(FakeLibraryService):
     def move_playlist(self, from_index: int, to_index: int) -> None:
         LibraryService.move_playlist(self, from_index, to_index)
 
-    def rename_playlist(self, uid: str, name: str) -> None:
-        LibraryService.rename_playlist(self, uid, name)
+    def rename_playlist(self, uid: str, name: str, *, undoable: bool = True) -> None:
+        LibraryService.rename_playlist(self, uid, name, undoable=undoable)
 
 
 @pytest.fixture
@@ -69,3 +69,21 @@ def test_undo_of_a_playlist_move_and_a_rename(
     window.action_registry["undo"].trigger()
     assert [p.name for p in library.playlists()] == ["Sleep sounds", "Evening", "Empty"]
     assert not window.action_registry["undo"].isEnabled()  # an undo is not itself undoable
+
+
+def test_naming_a_new_playlist_is_no_rename_to_undo(
+    qtbot: QtBot, window: MainWindow, library: FakeLibraryService
+) -> None:
+    # It said "Renamed 'New playlist' to 'Rainy nights'" and offered to undo that.
+    window.action_registry["new_playlist"].trigger()
+    item = window.sidebar.currentItem()
+    assert item is not None
+    with qtbot.waitSignal(library.playlists_changed):
+        item.setText("Rainy nights")  # what the inline editor commits
+    assert [p.name for p in library.playlists()][-1] == "Rainy nights"
+    assert window.action_registry["undo"].text() != "Undo Rename Playlist"
+    assert "Renamed" not in window.undo_offer.label.text()
+    # Once named, a rename is a rename again.
+    window.sidebar.itemDelegate().closeEditor.emit(None)
+    library.rename_playlist(library.playlists()[-1].uid, "Rain")
+    assert window.action_registry["undo"].text() == "Undo Rename Playlist"
