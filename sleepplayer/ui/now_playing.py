@@ -56,6 +56,11 @@ class NowPlaying(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             # Long titles are cut by the layout instead of widening the window.
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # "Reconnecting in 4 s" comes and goes with a flaky stream: its line keeps its room, so
+        # the track list below does not jump each time.
+        policy = self.status.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.status.setSizePolicy(policy)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 10)
         layout.setSpacing(2)

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.core.model import Playlist, Track, TrackKind
@@ -264,3 +264,26 @@ def test_about_reads_the_real_yt_dlp_version_lazily() -> None:
     found = dict(versions())
     assert found["yt-dlp"] and found["yt-dlp"] != "unknown"
     assert found["libVLC"].startswith("3.")  # the real libVLC
+
+
+def test_the_list_does_not_jump_when_a_stream_reconnects(
+    qtbot: QtBot, window: MainWindow, controller: FakeController
+) -> None:
+    # "Reconnecting in 4 s" comes and goes each time a flaky stream drops.
+    radio = Track("https://radio.example/live", title="Night Radio", artist="Station")
+    controller.set_track(radio)
+    controller.stream_title_changed.emit("Brian Eno - Thursday Afternoon")
+    table = window.panel.table
+
+    def table_top() -> int:
+        return table.mapTo(window, table.rect().topLeft()).y()
+
+    qtbot.waitUntil(lambda: table_top() > 0)
+    before = table_top()
+    controller.set_status_text("Reconnecting in 4 s (attempt 3)")
+    qtbot.waitUntil(window.now_playing.status.isVisible)
+    QApplication.processEvents()  # the layout settles
+    assert table_top() == before
+    controller.set_status_text("")
+    QApplication.processEvents()
+    assert table_top() == before
