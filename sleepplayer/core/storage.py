@@ -13,6 +13,7 @@ import contextlib
 import errno
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Mapping
@@ -36,8 +37,12 @@ class StorageError(Exception):
     """A file could not be written. The message is meant for the user."""
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, shared: bool = False) -> None:
     """Replace ``path`` with ``data`` atomically; create parent directories as needed.
+
+    The file is the owner's alone (the temp file's 0600), unless ``shared``: a file the user
+    makes for others (an exported playlist) gets what a new file gets (the umask), or keeps
+    the permissions of the file it replaces.
 
     Raises StorageError with a readable message when the location cannot be written.
     """
@@ -66,6 +71,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             view = view[os.write(fd, view) :]
         # Without fsync the rename can reach the disk before the data, leaving an empty file
         # after a power cut (the classic ext4 zero-length file).
+        if shared and hasattr(os, "fchmod"):  # POSIX: Windows has no such permission bits
+            os.fchmod(fd, _shared_mode(path))
         os.fsync(fd)
         if fcntl is None:
             # Windows cannot rename a file that is still open.
@@ -107,6 +114,26 @@ def _remove_abandoned_temps(directory: Path) -> None:
                 os.close(fd)
         except OSError:
             continue
+
+
+def _shared_mode(path: Path) -> int:
+    """The permissions of the file at ``path``, or those a new file gets under the umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process's umask, read without setting it (``os.umask`` would change it for a
+    moment, for every thread); 0o022 where /proc does not say."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022
 
 
 def atomic_write_json(path: Path, obj: Mapping[str, Any]) -> None:

@@ -86,7 +86,7 @@ def save_playlist_file(
             relative=relative,
             name=name,
         )
-        atomic_write_bytes(target, data)
+        atomic_write_bytes(target, data, shared=True)  # the user's own file, not 0600
     except (playlist_io.PlaylistError, StorageError) as exc:
         raise PlaylistFileError(str(exc)) from None
 

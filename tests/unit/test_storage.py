@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 import tempfile
 from datetime import datetime
@@ -173,3 +174,21 @@ def test_a_message_lists_problems_without_doubled_stops() -> None:
         "volume is 500; using 50; repeat is 'x'"
     )
     assert listed([str(i) for i in range(12)]).endswith("; 9; and 2 more")
+
+
+@pytest.mark.skipif(not hasattr(os, "fchmod"), reason="POSIX permission bits")
+def test_a_shared_file_gets_the_usual_permissions_a_private_one_stays_the_owners(
+    tmp_path: Path,
+) -> None:
+    # An exported playlist came out 0600: a media server (another user) could not read it.
+    mask = os.umask(0o022)  # the test sets it; the code only reads it
+    try:
+        atomic_write_bytes(tmp_path / "list.m3u", b"#EXTM3U\n", shared=True)
+        atomic_write_bytes(tmp_path / "settings.json", b"{}")
+        assert stat.S_IMODE((tmp_path / "list.m3u").stat().st_mode) == 0o644
+        assert stat.S_IMODE((tmp_path / "settings.json").stat().st_mode) == 0o600
+        os.chmod(tmp_path / "list.m3u", 0o664)  # the user's own choice is kept on a rewrite
+        atomic_write_bytes(tmp_path / "list.m3u", b"#EXTM3U\n\n", shared=True)
+        assert stat.S_IMODE((tmp_path / "list.m3u").stat().st_mode) == 0o664
+    finally:
+        os.umask(mask)
