@@ -51,6 +51,10 @@ STATUS_INTERVAL_MS = 1000
 HEARD_MS = 1000
 
 
+#: The player is making (or about to make) sound.
+_SOUNDING = (PlayerState.OPENING, PlayerState.BUFFERING, PlayerState.PLAYING)
+
+
 def end_with_the_timer(
     timer: SleepTimer, controller: PlaybackController, end: Callable[[], None]
 ) -> None:
@@ -73,7 +77,13 @@ def end_with_the_timer(
 
     def on_countdown(left: int) -> None:
         if left == 0:  # said before the timer turns idle and suspends, or wakes up
-            QTimer.singleShot(0, lambda: end() if timer.phase is TimerPhase.IDLE else None)
+            QTimer.singleShot(0, after_the_countdown)
+
+    def after_the_countdown() -> None:
+        # Over, unless a key brought the sound back: the timer woke up (re-armed), or, with
+        # no grace minute, went idle while that key's Play started the sound.
+        if timer.phase is TimerPhase.IDLE and controller.state not in _SOUNDING:
+            end()
 
     timer.finished.connect(on_finished)
     timer.suspend_countdown.connect(on_countdown)

@@ -16,9 +16,9 @@ import itertools
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
-from PySide6.QtWidgets import QAbstractButton, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QHideEvent, QKeyEvent, QShowEvent
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from sleepplayer.core.settings import Settings
 from sleepplayer.core.sleep_plan import SleepMode
@@ -98,6 +98,10 @@ class TimerPanel(TimerForm):
 
         self._apply_defaults()
         self._set_tab_order()
+        # The player's keys work here too (the window adds them), but a focused button, box
+        # or list keeps its own Space: Space on Start starts the timer, not the sound.
+        for control in self.findChildren(QAbstractButton) + self.findChildren(QComboBox):
+            control.installEventFilter(self)
         self._lift_indicators()
         icons.notifier().icons_changed.connect(self._lift_indicators)
         timer.changed.connect(self._on_timer_changed)
@@ -113,6 +117,17 @@ class TimerPanel(TimerForm):
         ]  # fmt: skip
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Space
+            and not event.modifiers()
+        ):
+            event.accept()  # the control takes it before any shortcut
+            return True
+        return super().eventFilter(watched, event)
 
     # --- commands
     def start(self) -> None:

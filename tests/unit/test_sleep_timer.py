@@ -277,9 +277,9 @@ def test_suspend_countdown_runs_then_suspends(rig: Rig) -> None:
     assert _phase(rig.timer) is TimerPhase.IDLE
 
 
-@pytest.mark.parametrize("awake", [False, True])
+@pytest.mark.parametrize("awake", ["", "resumed", "played without a grace minute"])
 def test_a_headless_run_ends_after_the_suspend_countdown(
-    qtbot: QtBot, rig: Rig, awake: bool
+    qtbot: QtBot, rig: Rig, awake: str
 ) -> None:
     # It ended at the start of the countdown, so the computer was never suspended.
     ended: list[bool] = []
@@ -290,8 +290,13 @@ def test_a_headless_run_ends_after_the_suspend_countdown(
     assert _phase(rig.timer) is TimerPhase.COUNTDOWN
     QCoreApplication.processEvents()
     assert ended == []
-    if awake:
+    if awake == "resumed":
         rig.timer.notify_activity()  # a key in the countdown: the sound comes back
+    elif awake:
+        rig.settings.activity_grace = False  # the key cancels the countdown; its Play plays
+        rig.controller.play()
+        rig.timer.notify_activity()
+    if awake:
         QCoreApplication.processEvents()
         assert ended == [] and _state(rig) is PlayerState.PLAYING
         return
