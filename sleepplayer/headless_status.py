@@ -107,10 +107,9 @@ class StatusLine(QObject):
         self._later.timeout.connect(self._on_later_timeout)
 
     def render(self) -> str:
-        head, details = self._head(), self._details(with_clock=True)
         if self._tty:  # cut to the terminal's width
-            return _fitted(head, details, self._columns())
-        return f"{head}  {details}"
+            return _fitted(self._head(), self._details(with_clock=True), self._columns())
+        return self._line(with_clock=True)
 
     def _line(self, *, with_clock: bool) -> str:
         return f"{self._head()}  {self._details(with_clock=with_clock)}"

@@ -24,9 +24,11 @@ class SignalBridge:
         self._reader.setblocking(False)
         self._writer.setblocking(False)
         self._handler = handler
-        signal.set_wakeup_fd(self._writer.fileno())
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: None)
+        self._wakeup_before = signal.set_wakeup_fd(self._writer.fileno())
+        self._before = {
+            signum: signal.signal(signum, lambda *_: None)
+            for signum in (signal.SIGINT, signal.SIGTERM)
+        }
         self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read)
         self._notifier.activated.connect(self._drain)
 
@@ -39,8 +41,8 @@ class SignalBridge:
 
     def close(self) -> None:
         self._notifier.setEnabled(False)
-        signal.set_wakeup_fd(-1)
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, signal.SIG_DFL)
+        signal.set_wakeup_fd(self._wakeup_before)
+        for signum, handler in self._before.items():  # Ctrl+C raises KeyboardInterrupt again
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
         self._reader.close()
         self._writer.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sleepplayer.core.model import Track, TrackKind
+from sleepplayer.core.text import one_line
 
 # Easy-tag names first; then raw ID3 frames (WAV/AIFF carry ID3 but have no "easy" mapping),
 # then the keys other formats use natively.
@@ -173,7 +174,8 @@ def _first_text(tags: Any, keys: tuple[str, ...]) -> str:
             value = tags[key]
         except (KeyError, ValueError, TypeError):
             continue
-        text = _as_text(value).strip()
+        # One plain line: a tag may hold a newline, an escape sequence or a bidi override.
+        text = one_line(_as_text(value))
         if text:
             return text
     return ""

@@ -19,10 +19,13 @@ def escape_markup(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-#: Control characters, the lone surrogates an undecodable file name leaves, and the
-#: bidirectional embeddings, overrides and isolates, which would turn the text around them
-#: (a tag could make "evil.exe" read as another name, or a title run backwards).
-UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+#: Control characters, the lone surrogates an undecodable file name leaves, line and
+#: paragraph separators, zero-width space and byte-order mark, and the bidirectional
+#: embeddings, overrides and isolates, which would turn the text around them (a title could
+#: run backwards). Joiners stay: emoji sequences need them.
+UNPRINTABLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u200b\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 def header_text(raw: bytes) -> str:
@@ -56,12 +59,14 @@ def plural(count: int, word: str) -> str:
     """``word`` for one, its plural otherwise: ``track`` -> ``tracks``, ``entry`` -> ``entries``."""
     if count == 1:
         return word
-    return word[:-1] + "ies" if word.endswith("y") else word + "s"
+    if len(word) > 1 and word[-1] == "y" and word[-2].lower() not in "aeiou":
+        return word[:-1] + "ies"  # entry -> entries, but key -> keys
+    return word + "s"
 
 
 def counted(count: int, word: str) -> str:
-    """``3 tracks``, ``1 track``."""
-    return f"{count} {plural(count, word)}"
+    """``3 tracks``, ``1 track``, ``3,011 tracks``."""
+    return f"{count:,} {plural(count, word)}"
 
 
 #: How many items one message names before it only counts the rest ("; and 3 more").

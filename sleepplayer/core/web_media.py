@@ -254,7 +254,7 @@ def friendly_error(message: str) -> str:
     """yt-dlp's error text, shortened: no "ERROR:", extractor tag, cause chain or bug-report
     boilerplate. Pages without media become ``NO_AUDIO``."""
     text = _ANSI.sub("", message)
-    text = " ".join(_CONTROL.sub(" ", text).split())
+    text = one_line(text)
     if text.upper().startswith("ERROR:"):
         text = text[6:].lstrip()
     text = re.sub(r"^\[[\w:.+-]+\]\s+(?:[^\s:]+:\s+)?", "", text)

@@ -119,6 +119,7 @@ from urllib.parse import unquote, urlsplit
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from sleepplayer import APP_ID, APP_NAME, __version__
+from sleepplayer.core.text import one_line
 from sleepplayer.playback import loop_cache
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from sleepplayer.playback.loop_copy import LoopCopy
@@ -574,8 +575,7 @@ class VlcBackend(PlaybackBackend):
         title = self._media.get_meta(self._vlc.Meta.NowPlaying)
         if not isinstance(title, str):
             return ""
-        title = " ".join(_CONTROL.sub(" ", title).split())
-        return title[:_MAX_NOW_PLAYING]
+        return one_line(title)[:_MAX_NOW_PLAYING]
 
     @property
     def parked(self) -> bool:

@@ -41,7 +41,7 @@ def load_state(paths: AppPaths) -> LoadedState:
         paths.library_file,
         library_from_dict,
         Library,
-        instead="your playlists are not loaded, and that copy still holds them",
+        instead="your playlists are not loaded",
     )
     resume, resume_problem, _ = load_document(
         paths.resume_file, lambda d: (ResumeState.from_dict(d), []), ResumeState

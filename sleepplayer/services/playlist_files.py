@@ -17,7 +17,7 @@ from sleepplayer.core.links import local_path
 from sleepplayer.core.model import Track
 from sleepplayer.core.scan import is_special_file
 from sleepplayer.core.storage import StorageError, atomic_write_bytes
-from sleepplayer.core.text import listed
+from sleepplayer.core.text import counted, listed
 
 
 class PlaylistFileError(Exception):
@@ -58,10 +58,8 @@ def load_playlist_file(path: str) -> LoadedPlaylist:
 
 def loaded_message(loaded: LoadedPlaylist, file_name: str, *, into: str = "") -> str:
     """``Imported "Rain" (12 tracks).``, with the refused lines listed after it."""
-    count = len(loaded.tracks)
-    noun = "track" if count == 1 else "tracks"
     where = f" into “{into}”" if into else ""
-    text = f"Imported “{loaded.name}”{where} ({count} {noun})."
+    text = f"Imported “{loaded.name}”{where} ({counted(len(loaded.tracks), 'track')})."
     if not loaded.refused:
         return text
     return f"{text} Skipped in {file_name}: {listed(loaded.refused)}."

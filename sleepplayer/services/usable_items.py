@@ -108,7 +108,9 @@ def unusable_message(unusable: Sequence[Unusable]) -> str:
     refused = [u for u in unusable if u.reason != NOT_FOUND]
     parts: list[str] = []
     if missing:
-        parts.append("Not found: " + listed([_short(item) for item in missing]) + ".")
+        parts.append(
+            "Not found: " + listed([shorten(item, _SHOWN_CHARS) for item in missing]) + "."
+        )
     if refused:
         parts.append(refusal_message(refused))
     return " ".join(parts)
@@ -116,8 +118,8 @@ def unusable_message(unusable: Sequence[Unusable]) -> str:
 
 def refusal_message(refused: Sequence[Unusable]) -> str:
     """``Not opened: smb://nas/a.mp3 (smb: addresses are not allowed).``"""
-    return "Not opened: " + listed([f"{_short(u.item)} ({u.reason})" for u in refused]) + "."
-
-
-def _short(text: str) -> str:
-    return shorten(text, _SHOWN_CHARS)
+    return (
+        "Not opened: "
+        + listed([f"{shorten(u.item, _SHOWN_CHARS)} ({u.reason})" for u in refused])
+        + "."
+    )

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from sleepplayer.core.links import Links
 from sleepplayer.core.model import Track
+from sleepplayer.core.text import counted
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.item_loader import add_in_order
 from sleepplayer.services.library import LibraryService
@@ -409,8 +410,9 @@ class PlaylistPanel(QWidget):
         playlist = self._library.playlist(uid) if uid else None
         self.title.set_full_text(playlist.name if playlist else "")
         total, shown = self.model.rowCount(), self.proxy.rowCount()
-        noun = "track" if total == 1 else "tracks"
-        text = f"{shown:,} of {total:,} {noun}" if shown != total else f"{total:,} {noun}"
+        text = (
+            f"{shown:,} of {counted(total, 'track')}" if shown != total else counted(total, "track")
+        )
         minutes = self.model.total_duration_ms() // 60_000
         if minutes and shown == total:
             hours, minutes = divmod(minutes, 60)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from sleepplayer.core.model import Playlist, new_uid
+from sleepplayer.core.text import counted
 from sleepplayer.services.library import LibraryService
 from sleepplayer.ui import icons
 from sleepplayer.ui.track_model import ROWS_MIME, decode_rows, local_paths
@@ -98,6 +99,7 @@ class PlaylistSidebar(QListWidget):
 
     # --- commands
     def rebuild(self) -> None:
+        self._naming = None  # a rebuild ends any editing, without closeEditor
         self._rebuilding = True
         self.clear()
         current = self._library.current_playlist()
@@ -111,7 +113,7 @@ class PlaylistSidebar(QListWidget):
         for playlist in self._library.playlists():
             item = QListWidgetItem(icon, playlist.name)
             item.setData(_UID, playlist.uid)
-            item.setToolTip(f"{playlist.name} · {len(playlist.tracks)} tracks")
+            item.setToolTip(f"{playlist.name} · {counted(len(playlist.tracks), 'track')}")
             flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
             flags |= Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsDragEnabled
             item.setFlags(flags | Qt.ItemFlag.ItemIsDropEnabled)
@@ -244,6 +246,7 @@ class PlaylistSidebar(QListWidget):
             # Deferred: the rename rebuilds the list, deleting this item while Qt still
             # holds it inside the editor's commit.
             undoable = uid != self._naming  # naming a new one is no rename to undo
+            self._naming = None
             QTimer.singleShot(
                 0, self, lambda: self._library.rename_playlist(uid, name, undoable=undoable)
             )

@@ -68,7 +68,7 @@ class StatusMessages(QObject):
         if self._bar.currentMessage() and any(
             same == _gist(t) for t in (self._text, *self._waiting)
         ):
-            return  # the same news again ("Added 3 tracks." and "Added 3 tracks")
+            return  # the same news again, perhaps without its full stop, from two places
         self._waiting.append(text)
         if not self._turn.isActive():
             self._show_next()

@@ -48,7 +48,7 @@ from sleepplayer.core.sleep_plan import (
     deadline_for,
     describe,
 )
-from sleepplayer.core.text import format_remaining
+from sleepplayer.core.text import format_remaining, plural
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.ui.duration_field import DurationSpinBox
 from sleepplayer.ui.fade_plot import FadeCurveButton
@@ -370,7 +370,7 @@ class TimerForm(QDialog):
         self._update_summary()
 
     def _on_tracks_changed(self, count: int) -> None:
-        self.tracks_label.setText("track" if count == 1 else "tracks")
+        self.tracks_label.setText(plural(count, "track"))
         self._select_mode(SleepMode.AFTER_TRACKS)
 
     def _on_end_action_changed(self) -> None:

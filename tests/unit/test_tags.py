@@ -41,6 +41,11 @@ def test_wav_with_id3_title_and_artist(tmp_path: Path) -> None:
     audio.tags.add(id3.TPE1(encoding=3, text=["Nobody"]))
     audio.save()
     assert read_tags(path) == TagInfo("Soft rain", "Nobody", 250)
+    # A tag is one plain line however it was written: no newline, escape or bidi override
+    # (U+202E would run the rest of the title backwards in every list).
+    audio.tags.add(id3.TIT2(encoding=3, text=["Soft\nrain \u202eniaR\u202c \x1b[31m"]))
+    audio.save()
+    assert read_tags(path).title == "Soft rain niaR [31m"
 
 
 @pytest.mark.parametrize("name", ["misnamed.mp3", "misnamed.aac", "misnamed.ogg"])

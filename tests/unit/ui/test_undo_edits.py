@@ -87,3 +87,16 @@ def test_naming_a_new_playlist_is_no_rename_to_undo(
     window.sidebar.itemDelegate().closeEditor.emit(None)
     library.rename_playlist(library.playlists()[-1].uid, "Rain")
     assert window.action_registry["undo"].text() == "Undo Rename Playlist"
+
+
+def test_a_rebuild_while_a_new_playlist_is_named_leaves_later_renames_undoable(
+    qtbot: QtBot, window: MainWindow, library: FakeLibraryService
+) -> None:
+    window.action_registry["new_playlist"].trigger()
+    library.playlists_changed.emit()  # a load elsewhere rebuilds the list: the editor goes
+    window.action_registry["rename_playlist"].trigger()  # F2, later
+    item = window.sidebar.currentItem()
+    assert item is not None
+    with qtbot.waitSignal(library.playlists_changed):
+        item.setText("Rain")
+    assert window.action_registry["undo"].text() == "Undo Rename Playlist"
