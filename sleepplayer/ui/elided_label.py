@@ -10,6 +10,8 @@ from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
+#: Spare pixels in the width asked for.
+_SLACK_PX = 2
 #: The least it shrinks to, in "…" widths.
 _MIN_ELLIPSES = 3
 
@@ -32,7 +34,9 @@ class ElidedLabel(QLabel):
     def sizeHint(self) -> QSize:
         margins = self.contentsMargins()
         width = self.fontMetrics().horizontalAdvance(self._full) + margins.left() + margins.right()
-        return QSize(width, super().sizeHint().height())
+        # Room for the label's own margin on both sides, and a pixel or two: elidedText cuts
+        # text that only just fits its advance ("Sleep soun…" in exactly its own width).
+        return QSize(width + 2 * self.margin() + _SLACK_PX, super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:
         width = self.fontMetrics().horizontalAdvance("…") * _MIN_ELLIPSES
@@ -49,7 +53,7 @@ class ElidedLabel(QLabel):
             self._cut()
 
     def _cut(self) -> None:
-        room = self.contentsRect().width()
+        room = self.contentsRect().width() - 2 * self.margin()
         shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
         if shown != self.text():
             self.setText(shown)
