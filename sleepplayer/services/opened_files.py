@@ -20,6 +20,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 
 from sleepplayer.core.links import OpenItems
+from sleepplayer.core.model import Track
 from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.item_loader import ItemLoader
@@ -59,6 +60,9 @@ class OpenedFiles(QObject):
         self._queue: list[OpenItems] = []  # opens waiting for the loader, in order
         self._clear_first = False  # the next load replaces the list
         self._play_from_top = False  # a new list: play it from the top when all is in
+        # What the list held before a new open replaced it, until that open is in: it comes
+        # back when nothing new can play (see _on_loaded).
+        self._replaced: list[Track] | None = None
 
     def open(self, items: OpenItems) -> None:
         now = self._clock()
@@ -90,6 +94,7 @@ class OpenedFiles(QObject):
 
     def _stop_loading(self) -> None:
         self._queue.clear()
+        self._replaced = None  # another playlist plays now: the list stays as the load left it
         if self._loader is not None:
             self._loader.cancel()
 
@@ -102,6 +107,8 @@ class OpenedFiles(QObject):
         if self._clear_first:
             self._clear_first = False
             self._play_from_top = True
+            if self._replaced is None and existing is not None:  # not a load cut short
+                self._replaced = list(existing.tracks)
             self._library.replace_tracks(self._uid, [])
         self._library.set_current(self._uid)
         loader = ItemLoader(self._library, self)
@@ -128,10 +135,14 @@ class OpenedFiles(QObject):
             return
         c = self._controller
         under_way = c.current_playlist_uid == uid and c.state in _UNDER_WAY
+        replaced, self._replaced = self._replaced, None
         if not self._any_available(uid):
             # All in it kept but marked (a station that is down, a refused link): what plays
-            # goes on. A shortcut to a radio must not silence the night when the radio is off.
+            # goes on. A shortcut to a radio must not silence the night when the radio is off;
+            # the list it plays from (perhaps this one) comes back, the new links after it.
             self._play_from_top = False
+            if replaced:
+                self._library.add_tracks(uid, replaced, 0)
             return
         if count and (self._play_from_top or not under_way):
             self._play_from_top = False

@@ -193,3 +193,25 @@ def test_an_open_of_only_unreachable_links_leaves_the_sound_playing(
     assert app.controller.state is PlayerState.PLAYING
     assert app.controller.current_track == playing
     assert app.controller.current_playlist_uid == BUILTIN_PLAYLIST_UID
+
+
+def test_only_unreachable_links_bring_back_the_opened_list_that_plays(
+    qtbot: QtBot, app: SleepPlayerApp, clock: FakeClock, tmp_path: Path
+) -> None:
+    # Playing from "Opened files" itself: emptied for the new open, the list would end with
+    # the track that plays. It comes back, the dead link after it.
+    app.open_items([_wav(tmp_path / "a.wav"), _wav(tmp_path / "b.wav")])
+    qtbot.waitUntil(lambda: app.controller.state is PlayerState.PLAYING, timeout=WAIT_MS)
+    _settle(qtbot, app)
+    clock.now += APPEND_WINDOW_S + 1
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{closed.getsockname()[1]}/station.mp3"
+    app.open_items([dead])
+    _settle(qtbot, app)
+    qtbot.waitUntil(lambda: len(_opened(app)) == 3, timeout=WAIT_MS)
+    opened = app.library.playlist_by_name(OPENED_PLAYLIST)
+    assert opened is not None
+    assert [t.unavailable is not None for t in opened.tracks] == [False, False, True]
+    assert _opened(app)[:2] == ["a", "b"]
+    assert app.controller.state is PlayerState.PLAYING and _loads(app) == ["a"]
