@@ -410,9 +410,9 @@ class PlaylistPanel(QWidget):
         playlist = self._library.playlist(uid) if uid else None
         self.title.set_full_text(playlist.name if playlist else "")
         total, shown = self.model.rowCount(), self.proxy.rowCount()
-        text = (
-            f"{shown:,} of {counted(total, 'track')}" if shown != total else counted(total, "track")
-        )
+        text = counted(total, "track")
+        if shown != total:
+            text = f"{shown:,} of {text}"
         minutes = self.model.total_duration_ms() // 60_000
         if minutes and shown == total:
             hours, minutes = divmod(minutes, 60)

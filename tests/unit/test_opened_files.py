@@ -88,6 +88,13 @@ def _loads(app: SleepPlayerApp) -> list[str]:
     return [Path(args[0]).stem for name, args in backend.calls if name == "load"]
 
 
+def _dead_link() -> str:
+    """A station on a loopback port nobody listens on: refused at once."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{closed.getsockname()[1]}/station.mp3"
+
+
 def _settle(qtbot: QtBot, app: SleepPlayerApp) -> None:
     """Wait until every open is loaded (or cancelled) and no scan runs."""
     qtbot.waitUntil(
@@ -182,10 +189,7 @@ def test_an_open_of_only_unreachable_links_leaves_the_sound_playing(
     app.controller.play_playlist(BUILTIN_PLAYLIST_UID)
     qtbot.waitUntil(lambda: app.controller.state is PlayerState.PLAYING, timeout=WAIT_MS)
     playing = app.controller.current_track
-    with socket.socket() as closed:  # a loopback port nobody listens on: refused at once
-        closed.bind(("127.0.0.1", 0))
-        dead = f"http://127.0.0.1:{closed.getsockname()[1]}/station.mp3"
-    app.open_items([dead])
+    app.open_items([_dead_link()])
     _settle(qtbot, app)
     qtbot.waitUntil(lambda: bool(_opened(app)), timeout=WAIT_MS)
     opened = app.library.playlist_by_name(OPENED_PLAYLIST)
@@ -204,10 +208,7 @@ def test_only_unreachable_links_bring_back_the_opened_list_that_plays(
     qtbot.waitUntil(lambda: app.controller.state is PlayerState.PLAYING, timeout=WAIT_MS)
     _settle(qtbot, app)
     clock.now += APPEND_WINDOW_S + 1
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        dead = f"http://127.0.0.1:{closed.getsockname()[1]}/station.mp3"
-    app.open_items([dead])
+    app.open_items([_dead_link()])
     _settle(qtbot, app)
     qtbot.waitUntil(lambda: len(_opened(app)) == 3, timeout=WAIT_MS)
     opened = app.library.playlist_by_name(OPENED_PLAYLIST)
