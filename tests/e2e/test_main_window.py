@@ -94,6 +94,7 @@ def test_restart_restores_playlist_track_and_volume(
     # PulseAudio's stream-restore brings the new stream up at the volume the last one ended
     # with (55 from the test before). The app must hold it down and set its own 30.
     recording = Recording(pulse)
+    recording.wait_live()
     second.key("space")
     wait_until(
         lambda: (s := _playing(pulse)) is not None and int(s["volume"]) == 30,
@@ -128,6 +129,7 @@ def test_playing_on_after_a_restart_rises_from_silence(
     settings_file.write_text(json.dumps(settings))
 
     recording = Recording(pulse)
+    recording.wait_live()
     second = launch_app(basedir=first.basedir)
     wait_until(lambda: _playing(pulse) is not None, 15, "playing on")
     heard = block_db(recording.stop_after(4.0))

@@ -232,6 +232,14 @@ class Recording:
         with self._lock:
             return sum(len(c) for c in self._chunks) / (48_000 * 4)
 
+    def wait_live(self, timeout_s: float = 10.0) -> None:
+        """Return once parec delivers (the null sink's silence counts): a sound that starts
+        after this is recorded from its first sample, not from whenever parec got going."""
+        deadline = time.monotonic() + timeout_s
+        while self.recorded_s() < 0.05:
+            assert time.monotonic() < deadline, "parec recorded nothing"
+            time.sleep(0.02)  # an outside process fills the buffer; no Qt loop to wait on
+
     def stop_after_audio(self, seconds: float, timeout_s: float = 10.0) -> npt.NDArray[np.float64]:
         """Stop once ``seconds`` of audio arrived (parec needs up to a second to start)."""
         deadline = time.monotonic() + timeout_s

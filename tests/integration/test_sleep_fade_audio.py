@@ -160,6 +160,7 @@ def test_a_new_player_after_the_fade_starts_at_the_user_volume(
 
     # A fresh stream (as on the next night): PulseAudio restores the last stream volume.
     recording = Recording(pulse)
+    qtbot.waitUntil(lambda: recording.recorded_s() > 0.05, timeout=10_000)  # from the start
     controller.play()
     qtbot.waitUntil(lambda: recorded_db(pulse, 0.3) > full - 1.5, timeout=15_000)
     start = np.array(block_db(recording.stop_after(0.1), 10))
