@@ -161,6 +161,9 @@ class PlaybackController(QObject):
         self._sent_titles = False
         self._queue_ran_out = False
         self._status = ""
+        #: What played when a playlist took over with ``back_if_unplayable``, until something
+        #: of that playlist sounds: (playlist uid, track uid, position ms).
+        self._way_back: tuple[str, str, int] | None = None
 
         self._retries.due.connect(self._on_retry_due)
         self._retries.countdown.connect(self._set_status)
@@ -197,13 +200,27 @@ class PlaybackController(QObject):
         if playlist is None or playlist.index_of(track_uid) < 0:
             return
         self.play_requested.emit()
+        self._way_back = None
         self._use_playlist(playlist_uid)
         self._queue.set_current(track_uid)
         self._start(track_uid)
 
-    def play_playlist(self, playlist_uid: str) -> None:
-        """Start the playlist from its first (or first shuffled) playable track."""
+    def play_playlist(self, playlist_uid: str, *, back_if_unplayable: bool = False) -> None:
+        """Start the playlist from its first (or first shuffled) playable track.
+
+        ``back_if_unplayable``: should none of it play (a corrupt file opened from outside is
+        found out only now), what played goes on where it was instead of the night going
+        silent."""
         self.play_requested.emit()
+        self._way_back = None
+        track = self._track
+        if (
+            back_if_unplayable
+            and track is not None
+            and self._playlist_uid is not None
+            and (self._state == PlayerState.PLAYING or self._state in _TRANSIENT)
+        ):
+            self._way_back = (self._playlist_uid, track.uid, self.position_ms())
         self._play_playlist(playlist_uid)
 
     def _play_playlist(self, playlist_uid: str) -> None:
@@ -273,6 +290,7 @@ class PlaybackController(QObject):
             self.play()
 
     def stop(self) -> None:
+        self._way_back = None
         self._end_recovery()
         self._web.cancel()
         self._pending_seek_ms = None
@@ -285,6 +303,7 @@ class PlaybackController(QObject):
         self._set_stream_title("")
 
     def next(self) -> None:
+        self._way_back = None
         if self._playlist_uid is None:
             self.play()
             return
@@ -297,6 +316,7 @@ class PlaybackController(QObject):
 
     def previous(self) -> None:
         """Restart the track when more than 3 s in, else go to the previous one."""
+        self._way_back = None
         if self._loaded and self.position_ms() > RESTART_THRESHOLD_MS:
             self.seek(0)
             return
@@ -609,9 +629,31 @@ class PlaybackController(QObject):
             self._verify.start()
 
     def _nothing_playable(self, name: str) -> None:
+        if self._go_back():
+            return
         self.stop()
         self.message.emit(f"Nothing playable in “{name}”.")
         self.queue_finished.emit()
+
+    def _go_back(self) -> bool:
+        """Start what played before a playlist took over (``back_if_unplayable``), where it
+        was; False when there is no way back (it was not asked for, or the track is gone)."""
+        way_back, self._way_back = self._way_back, None
+        if way_back is None:
+            return False
+        playlist_uid, track_uid, position_ms = way_back
+        playlist = self._library.playlist(playlist_uid)
+        row = playlist.index_of(track_uid) if playlist is not None else -1
+        if playlist is None or row < 0:
+            return False
+        failed = self._library.playlist(self._playlist_uid) if self._playlist_uid else None
+        self.message.emit(
+            f"Nothing in “{failed.name if failed else ''}” could play;"
+            f" “{playlist.tracks[row].display_title}” plays on."
+        )
+        self.restore(playlist_uid, track_uid, position_ms)
+        self._start(track_uid, keep_pending_seek=True)
+        return True
 
     def _reload_for_loop_change(self) -> None:
         """Repeat-one loops inside the engine; reload at the same spot when that changes."""
@@ -642,6 +684,7 @@ class PlaybackController(QObject):
         # ENDED and ERROR arrive with their own signals.
 
     def _on_playing(self) -> None:
+        self._way_back = None  # the new playlist sounds
         if self._retries.active:
             self._end_recovery()  # back: the next failure starts a new schedule
         self._apply_volume()
@@ -716,6 +759,8 @@ class PlaybackController(QObject):
         # Skip forward like a manual "next", so repeat-one does not retry the broken item.
         uid = self._step(auto=False)
         if uid is None or (track is not None and uid == track.uid):
+            if self._go_back():
+                return
             self.stop()
             self.queue_finished.emit()
             return

@@ -146,7 +146,7 @@ class OpenedFiles(QObject):
             return
         if count and (self._play_from_top or not under_way):
             self._play_from_top = False
-            c.play_playlist(uid)
+            c.play_playlist(uid, back_if_unplayable=True)
 
     def _any_available(self, uid: str) -> bool:
         playlist = self._library.playlist(uid)

@@ -216,3 +216,46 @@ def test_only_unreachable_links_bring_back_the_opened_list_that_plays(
     assert [t.unavailable is not None for t in opened.tracks] == [False, False, True]
     assert _opened(app)[:2] == ["a", "b"]
     assert app.controller.state is PlayerState.PLAYING and _loads(app) == ["a"]
+
+
+def test_an_open_that_cannot_play_at_all_leaves_the_sound_where_it_was(
+    qtbot: QtBot, app: SleepPlayerApp, tmp_path: Path
+) -> None:
+    # A corrupt file is found out only when played. The brown noise it interrupted comes
+    # back where it was, not silence for the rest of the night.
+    backend: FakeBackend = app.backend  # type: ignore[assignment]
+    app.controller.play_playlist(BUILTIN_PLAYLIST_UID)
+    qtbot.waitUntil(lambda: app.controller.state is PlayerState.PLAYING, timeout=WAIT_MS)
+    playing = app.controller.current_track
+    assert playing is not None
+    app.controller.seek(5_000)
+    broken = _wav(tmp_path / "broken.wav")
+    backend.broken_uris.add(Path(broken).as_uri())
+    messages: list[str] = []
+    app.controller.message.connect(messages.append)
+    app.open_items([broken])
+    _settle(qtbot, app)
+    qtbot.waitUntil(lambda: _loads(app)[-1:] == [Path(playing.uri).stem], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: app.controller.state is PlayerState.PLAYING, timeout=WAIT_MS)
+    assert _loads(app)[-2:] == ["broken", Path(playing.uri).stem]
+    assert app.controller.current_playlist_uid == BUILTIN_PLAYLIST_UID
+    assert app.controller.current_track == playing
+    seeks = [args[0] for name, args in backend.calls[-4:] if name == "seek"]
+    assert seeks and abs(seeks[0] - 5_000) < 1_000  # where it was
+    opened = app.library.playlist_by_name(OPENED_PLAYLIST)
+    assert opened is not None and [t.unavailable is not None for t in opened.tracks] == [True]
+    assert messages[-1] == (
+        f"Nothing in “{OPENED_PLAYLIST}” could play; “{playing.display_title}” plays on."
+    )
+
+
+def test_an_open_that_cannot_play_while_nothing_plays_just_stops(
+    qtbot: QtBot, app: SleepPlayerApp, tmp_path: Path
+) -> None:
+    backend: FakeBackend = app.backend  # type: ignore[assignment]
+    broken = _wav(tmp_path / "broken.wav")
+    backend.broken_uris.add(Path(broken).as_uri())
+    with qtbot.waitSignal(app.controller.queue_finished, timeout=WAIT_MS):
+        app.open_items([broken])
+    assert _loads(app) == ["broken"]
+    assert app.controller.state is PlayerState.STOPPED
