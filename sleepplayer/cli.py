@@ -199,8 +199,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Options whose value may look like an option: ``--sleep -5m`` would get argparse's puzzling
+#: "expected one argument"; attached (``--sleep=-5m``) the value gets its own message.
+_SIGNED_VALUES = ("--sleep", "--fade", "--extend", "--volume")
+
+
+def attach_signed_values(argv: Sequence[str]) -> list[str]:
+    """``--sleep -5m`` becomes ``--sleep=-5m``; everything else stays as it is."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] in _SIGNED_VALUES and arg[:2] in {f"-{d}" for d in "0123456789."}:
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else list(argv))
+    args = build_parser().parse_args(attach_signed_values(sys.argv[1:] if argv is None else argv))
     claim = None
     if args.headless and (args.verb or args.extend is not None):
         print(

@@ -284,6 +284,8 @@ def parse_duration(text: str) -> float:
     if _NUMBER_RE.fullmatch(cleaned):
         return float(cleaned) * 60
     match = _DURATION_RE.fullmatch(cleaned)
+    if cleaned.startswith("-") and cleaned != "-" and _is_duration(cleaned[1:]):
+        raise ValueError(f"“{text}”: a time cannot be negative.")
     if not cleaned or match is None or not any(match.groupdict().values()):
         raise ValueError(
             f"“{text}” is not a duration: use h, m and s, as in 30m, 1h30m, 45s or 2m30s "
@@ -291,6 +293,14 @@ def parse_duration(text: str) -> float:
         )
     h, m, s = (float(match.group(k) or 0) for k in ("h", "m", "s"))
     return h * 3600 + m * 60 + s
+
+
+def _is_duration(text: str) -> bool:
+    try:
+        parse_duration(text)
+    except ValueError:
+        return False
+    return True
 
 
 _CLOCK_RE = re.compile(r"(\d{1,2}):(\d{2})")

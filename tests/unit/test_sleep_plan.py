@@ -269,10 +269,16 @@ def test_parse_duration(text: str, seconds: float) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", " ", "m", "30x", "-5", "1m1h", "h30", "30 mi", "30 mins s", "inf", "1e3"]
+    "text", ["", " ", "-", "m", "30x", "--5", "1m1h", "h30", "30 mi", "30 mins s", "inf", "1e3"]
 )
 def test_parse_duration_refuses(text: str) -> None:
     with pytest.raises(ValueError, match="not a duration"):
+        parse_duration(text)
+
+
+@pytest.mark.parametrize("text", ["-5", "-5m", " -1h30m"])
+def test_parse_duration_says_a_negative_time_is_refused_for_that(text: str) -> None:
+    with pytest.raises(ValueError, match="a time cannot be negative"):
         parse_duration(text)
 
 

@@ -1,0 +1,37 @@
+"""Option values that look like options (``--sleep -5m``) get a message about the value."""
+
+from __future__ import annotations
+
+import pytest
+
+from sleepplayer.cli import EXIT_USAGE, attach_signed_values, main
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--sleep", "-5m", "a time cannot be negative"),
+        ("--fade", "-30s", "a time cannot be negative"),
+        ("--extend", "-10", "a time cannot be negative"),
+        ("--volume", "-5", "the volume goes from 0 to 100"),
+    ],
+)
+def test_a_negative_value_is_named_not_taken_for_an_option(
+    option: str, value: str, says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--headless", option, value])
+    assert exited.value.code == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert f"argument {option}: " in err and says in err
+    assert "expected one argument" not in err
+
+
+def test_only_the_value_of_such_an_option_is_attached() -> None:
+    assert attach_signed_values(["--sleep", "-5m", "-5.mp3", "--fade", "30s"]) == [
+        "--sleep=-5m",
+        "-5.mp3",
+        "--fade",
+        "30s",
+    ]
+    assert attach_signed_values(["--headless", "-v"]) == ["--headless", "-v"]
