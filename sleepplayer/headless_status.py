@@ -115,10 +115,13 @@ class StatusLine(QObject):
         return f"{self._head()}  {self._details(with_clock=with_clock)}"
 
     def _head(self) -> str:
-        """``▶ title``."""
+        """``▶ title``, or ``▶ station — song`` while a radio says what it plays."""
         c = self._controller
         track = c.current_track
         title = one_line(track.display_title) if track else "—"
+        song = one_line(c.stream_title) if track else ""
+        if song and song != title:
+            title = f"{title} — {song}"
         icon = {PlayerState.PLAYING: "▶", PlayerState.PAUSED: "⏸"}.get(c.state, "■")
         return f"{icon} {title}"
 

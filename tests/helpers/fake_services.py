@@ -253,7 +253,7 @@ class FakeController(PlaybackController):
         self.set_track(playlist.tracks[row])
         self._set_state(PlayerState.PLAYING)
 
-    def play_playlist(self, playlist_uid: str) -> None:
+    def play_playlist(self, playlist_uid: str, *, back_if_unplayable: bool = False) -> None:
         playlist = self._library.playlist(playlist_uid)
         if playlist and playlist.tracks:
             self.play_track(playlist_uid, playlist.tracks[0].uid)
@@ -356,6 +356,10 @@ class FakeController(PlaybackController):
     def set_position(self, position_ms: int) -> None:
         self._position_ms = position_ms
         self.position_changed.emit(position_ms)
+
+    @property
+    def stream_title(self) -> str:
+        return self._stream_title
 
     def set_stream_title(self, title: str) -> None:
         """A live stream's own now-playing title (ICY), as the real one polls it."""

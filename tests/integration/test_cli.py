@@ -11,7 +11,7 @@ import pytest
 
 from sleepplayer import __version__
 from tests.helpers.audio import make_tone
-from tests.helpers.http_servers import QuietHTTPServer
+from tests.helpers.http_servers import Icy, LoopbackServer, QuietHTTPServer, make_mp3
 
 pytestmark = pytest.mark.integration
 
@@ -135,6 +135,20 @@ def test_headless_plays_a_playlist_file_and_a_link(tmp_path: Path) -> None:
     assert "From the list" in result.stdout and "web tone" in result.stdout
     assert "smb:" in result.stderr and "Traceback" not in result.stderr
     assert not (home / "data" / "library.json").exists()
+
+
+def test_headless_says_what_a_radio_plays_as_it_changes(tmp_path: Path) -> None:
+    """Into a log, each song the station announces (ICY) is a line: station — song."""
+    loop = make_mp3(tmp_path / "loop.mp3", 2.0, 440).read_bytes()
+    radio = Icy(loop, 128_000, titles=["Rain", "Waves"], title_every_s=1.0)
+    with LoopbackServer({"/radio": radio}) as server:
+        result = _run(
+            "--headless", "--basedir", str(tmp_path / "home"), "--sleep", "6s", "--fade", "1s",
+            server.url("/radio"),
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Loopback Radio — Rain" in result.stdout
+    assert "Loopback Radio — Waves" in result.stdout
 
 
 @pytest.mark.parametrize("output", ["closed pipe", "no stdout", "full disk"])

@@ -195,6 +195,18 @@ def test_the_line_says_when_a_stream_reconnects(
     assert "Reconnecting" not in line.render()
 
 
+def test_the_line_says_what_a_radio_plays_now(
+    controller: FakeController, timer: FakeSleepTimer
+) -> None:
+    out = io.StringIO()
+    line = StatusLine(controller, timer, out)
+    line.update()
+    controller.set_stream_title("Rain on a tin roof\n")
+    assert line.render().startswith("▶ Rain — Rain on a tin roof  0:00")
+    controller.set_stream_title("Rain")  # a station that sends its own name: said once
+    assert line.render().startswith("▶ Rain  0:00")
+
+
 def test_on_a_terminal_the_line_fits_its_width_the_title_giving_way(
     timer: FakeSleepTimer,
 ) -> None:
