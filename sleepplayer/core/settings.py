@@ -1,10 +1,11 @@
 """User settings: one typed dataclass, its JSON form, and migrations from older files.
 
 Every setting is declared once, on ``Settings``; the JSON codec walks ``dataclasses.fields`` and
-checks each value against the field's default type plus optional ``metadata`` (``range`` clamps,
-or with ``strict`` falls back to the default; ``choices`` restricts; ``check`` is a (predicate,
-what was expected) pair). Loading is lenient: a bad value falls back to its default and is
-reported, so one broken entry never costs the user their other settings.
+checks each value against the field's default type plus optional ``metadata`` (``range``;
+``choices`` restricts; ``check`` is a (predicate, what was expected) pair). Loading is lenient: a bad value falls back to its default and is
+reported, so one broken entry never costs the user their other settings. A number out of its
+range is damage too, and gets the default, not the nearest end: a fade of -5 s clamped would be
+no fade (a hard cut at night), a volume of 500 the loudest.
 """
 
 from __future__ import annotations
@@ -47,8 +48,7 @@ def _is_clock(text: str) -> bool:
 class Settings:
     """Everything the user can set, with its default. Window states are base64 Qt blobs."""
 
-    # Outside 0-100 the file is damaged: the default, never the loudest end (500 -> 100).
-    volume: int = field(default=50, metadata={"range": (0, 100), "strict": True})
+    volume: int = field(default=50, metadata={"range": (0, 100)})
     muted: bool = False
     repeat: RepeatMode = RepeatMode.OFF
     shuffle: bool = False
@@ -184,8 +184,6 @@ def _convert(f: dataclasses.Field[Any], raw: Any, default: Any) -> tuple[Any, st
             return default, f"is {raw!r}, not {expected}; using {default!r}."
     if "range" in f.metadata:
         low, high = f.metadata["range"]
-        clamped = min(max(raw, low), high)
-        if clamped != raw:
-            used = default if f.metadata.get("strict") else clamped
-            return used, f"is {raw!r}, outside {low}-{high}; using {used!r}."
+        if not low <= raw <= high:
+            return default, f"is {raw!r}, outside {low}-{high}; using {default!r}."
     return raw, None

@@ -52,7 +52,10 @@ def test_unknown_keys_are_ignored() -> None:
         # A damaged volume is the default, never the loudest end: nothing loud at night.
         ("volume", 500, 50, "outside 0-100; using 50"),
         ("volume", -3, 50, "outside 0-100"),
-        ("sleep_minutes", 9999, 720, "outside 1-720; using 720"),
+        ("sleep_minutes", 9999, 30, "outside 1-720; using 30"),
+        # A damaged fade is the default, not "no fade": that would cut the sound off hard.
+        ("fade_s", -5, 60, "outside 0-43200; using 60"),
+        ("fade_s", 10**9, 60, "outside 0-43200; using 60"),
         ("volume", "loud", 50, "not a whole number"),
         ("volume", True, 50, "not a whole number"),
         ("volume", 42.0, 50, "not a whole number"),
