@@ -184,6 +184,7 @@ class SleepPlayerApp:
         position = resume.position_ms if s.restore_position else 0
         self.controller.restore(resume.playlist_uid, resume.track_uid, position)
         self._was_playing = resume.playing
+        self._timer_at_quit = resume.timer
 
     def resume_on_start(self) -> bool:
         """Play on if the last session quit while playing and both ``restore_position`` and
@@ -192,10 +193,18 @@ class SleepPlayerApp:
         Through the controller's normal start, like pressing Play (bedtime may arm the
         timer), but quietly: nobody pressed Play, and whoever is there may be asleep, so the
         sound rises from silence to the saved volume (:class:`QuietStart`).
+        The sleep timer that ran at quit runs on to the same end; should that end be past
+        (or the timer followed tracks), nothing plays: it would play all night.
         """
         s = self.settings
         wanted = s.restore_position and s.resume_playing and self._was_playing
         if not wanted or self.controller.current_track is None:
+            return False
+        saved = self._timer_at_quit
+        if saved is not None and not self.timer.arm_resumed(saved):
+            self.window.show_message(
+                "Not playing on: the sleep timer that ran at quit would have ended the night."
+            )
             return False
         self.quiet_start.play()
         return True
@@ -207,6 +216,7 @@ class SleepPlayerApp:
             track.uid if track else None,
             self.controller.position_ms() if track else 0,
             playing=self._playing_to_resume(),
+            timer=self.timer.resume_timer(),
         )
 
     def _playing_to_resume(self) -> bool:

@@ -2,11 +2,47 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 RESUME_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ResumeTimer:
+    """The sleep timer that ran at quit, for a next launch that plays on: its wall-clock end
+    (epoch seconds) and how it was to end. ``ends_at`` None: it cannot be set again (it ended
+    with tracks, or the file is damaged), so the next launch must not play on by itself."""
+
+    ends_at: float | None
+    fade_s: float = 0.0
+    curve: str = ""
+    end_action: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ends_at": self.ends_at,
+            "fade_s": self.fade_s,
+            "curve": self.curve,
+            "end_action": self.end_action,
+        }
+
+    @classmethod
+    def from_dict(cls, d: object) -> ResumeTimer:
+        """Anything malformed is a timer that cannot be set again (never no timer at all)."""
+        if not isinstance(d, Mapping):
+            return cls(None)
+        ends_at, fade_s = d.get("ends_at"), d.get("fade_s")
+        curve, end_action = d.get("curve"), d.get("end_action")
+        numbers = all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
+            for v in (ends_at, fade_s)
+        )
+        if not numbers or not isinstance(curve, str) or not isinstance(end_action, str):
+            return cls(None)
+        return cls(float(ends_at), float(fade_s), curve, end_action)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -18,6 +54,8 @@ class ResumeState:
     track_uid: str | None = None
     position_ms: int = 0
     playing: bool = False
+    #: The sleep timer that ran while it played, if one did.
+    timer: ResumeTimer | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form, with ``schema_version``."""
@@ -27,6 +65,7 @@ class ResumeState:
             "track_uid": self.track_uid,
             "position_ms": self.position_ms,
             "playing": self.playing,
+            "timer": None if self.timer is None else self.timer.to_dict(),
         }
 
     @classmethod
@@ -43,7 +82,9 @@ class ResumeState:
         if not isinstance(position_ms, int) or isinstance(position_ms, bool) or position_ms < 0:
             # The track is still worth resuming; only the position is lost.
             position_ms = 0
-        return cls(playlist_uid, track_uid, position_ms, playing)
+        raw_timer = d.get("timer")
+        timer = None if raw_timer is None else ResumeTimer.from_dict(raw_timer)
+        return cls(playlist_uid, track_uid, position_ms, playing, timer)
 
 
 def _opt_str(value: Any) -> bool:

@@ -2,10 +2,11 @@
 
 Every setting is declared once, on ``Settings``; the JSON codec walks ``dataclasses.fields`` and
 checks each value against the field's default type plus optional ``metadata`` (``range``;
-``choices`` restricts; ``check`` is a (predicate, what was expected) pair). Loading is lenient: a bad value falls back to its default and is
-reported, so one broken entry never costs the user their other settings. A number out of its
-range is damage too, and gets the default, not the nearest end: a fade of -5 s clamped would be
-no fade (a hard cut at night), a volume of 500 the loudest.
+``choices`` restricts; ``check`` is a (predicate, what was expected) pair). Loading is lenient:
+a bad value falls back to its default and is reported, so one broken entry never costs the user
+their other settings. A number out of its range is damage too, and gets the default, not the
+nearest end: a fade of -5 s clamped would be no fade (a hard cut at night), a volume of 500 the
+loudest.
 """
 
 from __future__ import annotations

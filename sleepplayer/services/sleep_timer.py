@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -44,12 +45,14 @@ from sleepplayer.core.fade_window import (
     progress_at,
     ramp_up_gain,
 )
+from sleepplayer.core.session_state import ResumeTimer
 from sleepplayer.core.settings import Settings
 from sleepplayer.core.sleep_plan import (
     MAX_DURATION_S,
     MIN_DURATION_S,
     OVERDUE_LIMIT_S,
     EndAction,
+    FadeCurve,
     SleepMode,
     SleepPlan,
     deadline_for,
@@ -88,6 +91,8 @@ __all__ = [
 
 #: A tick this late past the end (or this far into an unstarted fade) means the machine slept.
 LATE_LIMIT_S = 5.0
+#: Less of the night's timer left than this at the next launch: it does not play on.
+MIN_RESUMED_S = 60.0
 
 
 def _system_clock() -> Callable[[], datetime]:
@@ -224,6 +229,34 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
             let_track_finish=s.let_track_finish,
             max_finish_wait_s=s.max_finish_wait_min * 60.0,
         )
+
+    def resume_timer(self) -> ResumeTimer | None:
+        """What a next launch that plays on needs to end the night as this timer would: its
+        wall-clock end (None in the track modes) and its fade and end action."""
+        plan = self._plan
+        if self._phase is TimerPhase.IDLE or plan is None:
+            return None
+        ends_at = self._due_ts() if self._kind in (EndKind.DEADLINE, EndKind.DECIDE) else None
+        return ResumeTimer(ends_at, plan.fade_s, plan.curve.value, plan.end_action.value)
+
+    def arm_resumed(self, saved: ResumeTimer) -> bool:
+        """Arm again to end at the saved wall-clock time. False when that cannot be: the end
+        is (nearly) past, it followed tracks, or the saved values are damaged. Then nothing
+        should play on by itself: it would play all night."""
+        left = None if saved.ends_at is None else saved.ends_at - self._ts()
+        if left is None or left < MIN_RESUMED_S:
+            return False
+        try:
+            plan = replace(
+                self.default_plan(left),
+                fade_s=min(saved.fade_s, left),
+                curve=FadeCurve(saved.curve),
+                end_action=EndAction(saved.end_action),
+            )
+        except ValueError:
+            return False
+        self.arm(plan)
+        return True
 
     def cancel(self) -> None:
         """Disarm; restores the volume at once; cancels a suspend countdown."""

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from sleepplayer.core.session_state import RESUME_SCHEMA_VERSION, ResumeState
+from sleepplayer.core.session_state import RESUME_SCHEMA_VERSION, ResumeState, ResumeTimer
 
 
 def test_round_trip() -> None:
@@ -53,3 +53,14 @@ def test_playing_is_only_a_real_true(playing: object) -> None:
 def test_a_file_from_before_playing_was_saved_loads_as_not_playing() -> None:
     old = {"schema_version": 1, "playlist_uid": "p", "track_uid": "t", "position_ms": 7}
     assert ResumeState.from_dict(old) == ResumeState("p", "t", 7, playing=False)
+
+
+def test_a_timer_in_the_resume_point_survives_and_damage_means_it_cannot_run_on() -> None:
+    timer = ResumeTimer(1_800_000_000.0, 60.0, "gentle", "pause")
+    state = ResumeState("p", "t", 5, playing=True, timer=timer)
+    assert ResumeState.from_dict(state.to_dict()) == state
+    damages: list[object] = [{"ends_at": "soon"}, [], {"ends_at": 1.0, "fade_s": -1, "curve": "x"}]
+    for damaged in damages:
+        d = state.to_dict() | {"timer": damaged}
+        assert ResumeState.from_dict(d).timer == ResumeTimer(None)
+    assert ResumeState.from_dict(state.to_dict() | {"timer": None}).timer is None

@@ -5,6 +5,7 @@ settings say so, at the saved volume."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from sleepplayer.core.fade import engine_volume
 from sleepplayer.core.fade_window import RAMP_UP_S
 from sleepplayer.core.paths import AppPaths
 from sleepplayer.core.settings import Settings, settings_to_dict
-from sleepplayer.core.sleep_plan import SleepPlan
+from sleepplayer.core.sleep_plan import EndAction, FadeCurve, SleepPlan
 from sleepplayer.core.storage import atomic_write_json
 from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.builtin_sounds import BUILTIN_PLAYLIST_UID
@@ -281,6 +282,42 @@ def test_a_quit_while_the_timer_only_counts_down_still_plays_on(
 ) -> None:
     _play_then_quit(make_app, resume_playing=True, plan=SleepPlan(duration_s=1800, fade_s=60))
     assert json.loads(paths.resume_file.read_text())["playing"] is True
+
+
+def test_playing_on_keeps_the_sleep_timer_that_ran_to_the_same_end(
+    make_app: MakeApp, paths: AppPaths
+) -> None:
+    # Without it, a restart (an update, a crash, a logout) would play all night.
+    plan = SleepPlan(duration_s=1800, fade_s=90, curve=FadeCurve.LINEAR, end_action=EndAction.STOP)
+    _play_then_quit(make_app, resume_playing=True, plan=plan)
+    saved = json.loads(paths.resume_file.read_text())["timer"]
+    assert abs(saved["ends_at"] - (time.time() + 1800)) < 5
+    app = make_app()
+    assert app.resume_on_start()
+    assert app.timer.phase is TimerPhase.ARMED
+    deadline, again = app.timer.deadline, app.timer.plan
+    assert deadline is not None and again is not None
+    assert abs(deadline.timestamp() - saved["ends_at"]) < 1  # the same end, not 30 min more
+    assert (again.fade_s, again.curve, again.end_action) == (90, plan.curve, plan.end_action)
+
+
+@pytest.mark.parametrize("what", ["nearly over", "track mode", "damaged"])
+def test_a_timer_that_cannot_run_on_means_no_playing_on(
+    make_app: MakeApp, paths: AppPaths, what: str
+) -> None:
+    _play_then_quit(make_app, resume_playing=True, plan=SleepPlan(duration_s=1800))
+    resume = json.loads(paths.resume_file.read_text())
+    if what == "nearly over":  # the night's end came while SleepPlayer was closed
+        resume["timer"]["ends_at"] = time.time() + 30
+    elif what == "track mode":  # as saved for "at the end of this track" or "after N tracks"
+        resume["timer"]["ends_at"] = None
+    elif what == "damaged":
+        resume["timer"] = {"ends_at": "soon"}
+    atomic_write_json(paths.resume_file, resume)
+    app = make_app()
+    assert not app.resume_on_start()
+    assert _plays(app) == [] and app.timer.phase is TimerPhase.IDLE
+    assert app.window.statusBar().currentMessage().startswith("Not playing on: the sleep timer")
 
 
 def test_a_pause_before_quitting_is_kept(make_app: MakeApp, paths: AppPaths) -> None:
