@@ -132,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
         "sleep timer",
         "At the end the sound fades out, then pauses, or does what --after says. Durations "
         "take h, m and s (1h30m, 45s, '20 min'); a bare number means minutes. The timer runs "
-        "1 s to 12 h.",
+        "1 s to 12 h. --fade, --fade-curve and --after go with one of the four --sleep options.",
     )
     when = timer.add_mutually_exclusive_group()
     when.add_argument(
@@ -218,6 +218,15 @@ def attach_signed_values(argv: Sequence[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(attach_signed_values(sys.argv[1:] if argv is None else argv))
     claim = None
+    details = (args.fade, args.fade_curve, args.after)
+    if not timer_options_from_args(args).arms and any(d is not None for d in details):
+        # Taken silently, they would change nothing: the running timer keeps its own.
+        print(
+            "sleepplayer: --fade, --fade-curve and --after go with --sleep, --sleep-at,"
+            " --sleep-end-of-track or --sleep-after-tracks (Settings sets the defaults)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     if args.headless and (args.verb or args.extend is not None):
         print(
             "sleepplayer: --headless plays on its own and takes no control options", file=sys.stderr

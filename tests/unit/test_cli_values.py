@@ -35,3 +35,14 @@ def test_only_the_value_of_such_an_option_is_attached() -> None:
         "30s",
     ]
     assert attach_signed_values(["--headless", "-v"]) == ["--headless", "-v"]
+
+
+@pytest.mark.parametrize(
+    "alone", [["--fade", "20s"], ["--after", "stop"], ["--fade-curve", "linear"]]
+)
+def test_timer_details_without_a_timer_are_refused_not_ignored(
+    alone: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Taken silently, "--fade 20s" changed nothing: the running timer kept its own fade.
+    assert main(alone) == EXIT_USAGE
+    assert "go with --sleep" in capsys.readouterr().err
