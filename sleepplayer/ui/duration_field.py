@@ -68,6 +68,10 @@ class DurationSpinBox(QSpinBox):
         """What is wrong with the text typed last, or ""."""
         return self._problem
 
+    def clear_problem(self) -> None:
+        """Forget what was wrong with the text typed last (the field shows its value)."""
+        self._set_problem("")
+
     def setMaximum(self, max: int) -> None:
         if max != self.maximum():
             super().setMaximum(max)

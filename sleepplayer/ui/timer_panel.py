@@ -18,7 +18,14 @@ from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QHideEvent, QKeyEvent, QShowEvent
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QHBoxLayout,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sleepplayer.core.settings import Settings
 from sleepplayer.core.sleep_plan import SleepMode
@@ -99,8 +106,14 @@ class TimerPanel(TimerForm):
         self._apply_defaults()
         self._set_tab_order()
         # The player's keys work here too (the window adds them), but a focused button, box
-        # or list keeps its own Space: Space on Start starts the timer, not the sound.
-        for control in self.findChildren(QAbstractButton) + self.findChildren(QComboBox):
+        # or list keeps its own Space: Space on Start starts the timer, not the sound. Once
+        # the timer has ended, though, Space brings the sound back wherever the focus is:
+        # the panel says so, and a half-asleep hand does not look where the focus is.
+        for control in (
+            self.findChildren(QAbstractButton)
+            + self.findChildren(QComboBox)
+            + self.findChildren(QAbstractSpinBox)
+        ):
             control.installEventFilter(self)
         self._lift_indicators()
         icons.notifier().icons_changed.connect(self._lift_indicators)
@@ -125,8 +138,12 @@ class TimerPanel(TimerForm):
             and event.key() == Qt.Key.Key_Space
             and not event.modifiers()
         ):
-            event.accept()  # the control takes it before any shortcut
-            return True
+            if self._timer.phase is TimerPhase.GRACE:
+                event.ignore()  # the player's Space, not the control's
+                return True
+            if isinstance(watched, QAbstractButton | QComboBox):
+                event.accept()  # the control takes it before any shortcut
+                return True
         return super().eventFilter(watched, event)
 
     # --- commands
@@ -198,6 +215,9 @@ class TimerPanel(TimerForm):
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
+        # What was wrong with text typed last time is not news when the panel opens again.
+        for field in self._duration_fields():
+            field.clear_problem()
         self._update_preview_tick()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -230,6 +230,47 @@ def test_timer_button_and_menu_open_the_panel(qtbot: QtBot, timer_window: MainWi
     assert timer_window.action_registry["timer_plus_5"] in panel.actions()
 
 
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen: Start resizes
+def test_after_the_end_space_brings_the_sound_back_wherever_the_focus_is_in_the_panel(
+    qtbot: QtBot, timer_window: MainWindow, controller: FakeController, sleep_timer: FakeSleepTimer
+) -> None:
+    # "Ended. Any SleepPlayer key in the next minute resumes": with the focus left in the
+    # duration field (where Enter started the timer), Space emptied the field instead.
+    timer_window.show_timer_panel()
+    panel = timer_window.timer_panel
+    assert panel is not None
+    with qtbot.waitActive(panel):
+        panel.activateWindow()
+    sleep_timer.arm(SleepPlan(duration_s=60, fade_s=20))
+    sleep_timer.set_state(TimerPhase.GRACE)
+    for focused in (panel.duration, panel.start_button):
+        text = panel.duration.text()
+        focused.setFocus()
+        playing = controller.state
+        with qtbot.waitSignal(controller.state_changed, timeout=1000):
+            QTest.keyClick(focused, Key.Key_Space)
+        assert controller.state != playing
+        assert panel.duration.text() == text
+
+
+def test_a_problem_with_typed_text_is_not_shown_again_when_the_panel_reopens(
+    qtbot: QtBot, timer_window: MainWindow
+) -> None:
+    timer_window.show_timer_panel()
+    panel = timer_window.timer_panel
+    assert panel is not None
+    with qtbot.waitActive(panel):
+        panel.activateWindow()
+    panel.duration.setFocus()
+    panel.duration.lineEdit().selectAll()
+    QTest.keyClicks(panel.duration, "soon")
+    QTest.keyClick(panel.duration, Key.Key_Return)
+    qtbot.waitUntil(lambda: "not a time" in panel.summary.text(), timeout=1000)
+    panel.hide()
+    timer_window.show_timer_panel()
+    assert "not a time" not in panel.summary.text()
+
+
 def test_window_without_timer_is_unchanged(window: MainWindow) -> None:
     assert [a.text() for a in window.menuBar().actions()][-1] == "&Help"
     assert not window.action_registry["timer_panel"].isEnabled()
