@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from sleepplayer.core.json_salvage import salvage
 from sleepplayer.core.text import listed
 
 if sys.platform == "win32":
@@ -195,13 +196,32 @@ def load_json(
     except OSError as exc:
         return _set_aside(path, f"could not be read ({_reason(exc)})", now, instead)
     what = _check(raw)
+    if isinstance(what, _Damaged):
+        kept = what.readable and keep_copy(path, now=now)
+        if what.readable and kept:
+            # The next save rewrites the file from what was read: the whole of it is kept.
+            return LoadResult(
+                what.readable,
+                f"{path} {what.problem}. What comes before the damage is loaded;"
+                f" the whole file was kept as {kept.name}.",
+                kept,
+            )
+        what = what.problem
     if isinstance(what, str):
         return _set_aside(path, what, now, instead)
     return LoadResult(what, None, None)
 
 
-def _check(raw: bytes) -> dict[str, Any] | str:
-    """The parsed object, or a short description of what is wrong with ``raw``."""
+@dataclass(frozen=True)
+class _Damaged:
+    """Text that is not valid JSON: what is wrong, and the object before the damage."""
+
+    problem: str
+    readable: dict[str, Any] | None
+
+
+def _check(raw: bytes) -> dict[str, Any] | str | _Damaged:
+    """The parsed object, or what is wrong with ``raw`` (with what can be read before it)."""
     if not raw.strip():
         return "is empty"
     if not raw.strip(b"\x00"):
@@ -213,7 +233,8 @@ def _check(raw: bytes) -> dict[str, Any] | str:
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
-        return f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        problem = f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        return _Damaged(problem, salvage(text, exc.pos))
     except RecursionError:
         return "is nested too deeply"
     if not isinstance(obj, dict):
@@ -306,6 +327,9 @@ def load_document(
     if result.data is None:
         return default(), result.problem, result.backup
     value, problems = parse(result.data)
+    if result.problem:  # damaged, and what came before the damage is used
+        more = f" Also not used: {listed(problems)}." if problems else ""
+        return value, result.problem + more, result.backup
     if not problems:
         return value, None, None
     backup = keep_copy(path, now=now)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from sleepplayer.core.library_io import library_from_dict, library_to_dict
+from sleepplayer.core.model import Library, Playlist, Track
 from sleepplayer.core.settings import Settings, settings_from_dict
 from sleepplayer.core.storage import load_document
 
@@ -24,8 +26,18 @@ CASES = [
     ("empty", b"", True, "is empty", Settings()),
     ("whitespace", b" \n\t\n", True, "is empty", Settings()),
     ("zero-filled", b"\x00" * 4096, True, "only zero bytes", Settings()),
-    ("truncated", VALID[: len(VALID) // 2], True, "not valid JSON", Settings()),
+    # Cut short, the file still holds what came before the cut: that is used, the whole kept.
+    ("truncated", VALID[: len(VALID) // 2], False, "not valid JSON", Settings()),
+    (
+        "truncated after a value",
+        b'{"schema_version": 1, "volume": 20, "the',
+        False,
+        "What comes before the damage is loaded",
+        Settings(volume=20),
+    ),
+    ("garbled", VALID[:36] + b"\x07" + VALID[37:], False, "not valid JSON", Settings(volume=20)),
     ("not an object", b"[1, 2, 3]", True, "does not hold a JSON object", Settings()),
+    ("cut in its first value", b'{"volume', True, "not valid JSON", Settings()),
     ("a bare string", b'"volume"', True, "does not hold a JSON object", Settings()),
     ("invalid UTF-8", b'{"theme": "\xff\xfe"}', True, "not UTF-8", Settings()),
     (
@@ -94,3 +106,23 @@ def test_missing_settings_are_defaults_without_message(tmp_path: Path) -> None:
         None,
         None,
     )
+
+
+def test_a_library_cut_short_keeps_the_playlists_before_the_cut(tmp_path: Path) -> None:
+    # Seven playlists, the file cut inside the seventh: six whole ones come back, and the
+    # seventh with the tracks before the cut; the whole file is kept beside it.
+    playlists = [
+        Playlist(f"Night {n}", [Track(f"file:///n{n}/{t}.ogg") for t in range(3)])
+        for n in range(1, 8)
+    ]
+    text = json.dumps(library_to_dict(Library(playlists)), indent=2)
+    cut = text.index("n7/2.ogg")
+    target = tmp_path / "library.json"
+    target.write_text(text[:cut])
+    library, message, backup = load_document(target, library_from_dict, Library, now=fixed_now)
+    names = [p.name for p in library.playlists]
+    assert names == [f"Night {n}" for n in range(1, 8)]
+    assert all(len(p.tracks) == 3 for p in library.playlists[:6])
+    assert len(library.playlists[6].tracks) == 2
+    assert message is not None and "before the damage is loaded" in message
+    assert backup is not None and backup.read_text() == text[:cut]
