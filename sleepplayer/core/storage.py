@@ -197,7 +197,9 @@ def load_json(
         return _set_aside(path, f"could not be read ({_reason(exc)})", now, instead)
     what = _check(raw)
     if isinstance(what, _Damaged):
-        kept = what.readable and keep_copy(path, now=now)
+        # Only a version number before the damage is nothing to load.
+        readable = what.readable and set(what.readable) - {"schema_version"}
+        kept = readable and keep_copy(path, now=now)
         if what.readable and kept:
             # The next save rewrites the file from what was read: the whole of it is kept.
             return LoadResult(

@@ -26,8 +26,9 @@ CASES = [
     ("empty", b"", True, "is empty", Settings()),
     ("whitespace", b" \n\t\n", True, "is empty", Settings()),
     ("zero-filled", b"\x00" * 4096, True, "only zero bytes", Settings()),
-    # Cut short, the file still holds what came before the cut: that is used, the whole kept.
-    ("truncated", VALID[: len(VALID) // 2], False, "not valid JSON", Settings()),
+    # Cut short, the file still holds what came before the cut: that is used, the whole kept
+    # (a version number alone is nothing to use).
+    ("truncated", VALID[: len(VALID) // 2], True, "not valid JSON", Settings()),
     (
         "truncated after a value",
         b'{"schema_version": 1, "volume": 20, "the',
