@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QFocusEvent,
     QKeyEvent,
+    QKeySequence,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -89,13 +90,15 @@ class FilterEdit(QLineEdit):
         self._search.setIcon(icons.icon("search"))
 
     def event(self, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and self._is_text_key(event)
-        ):
-            event.accept()
-            return True
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if event.matches(QKeySequence.StandardKey.Undo):
+                # The app's Undo, not the box's: after a delete the focus often lands here,
+                # and Ctrl+Z brought back an old filter instead of the playlist or tracks.
+                event.ignore()
+                return True
+            if self._is_text_key(event):
+                event.accept()
+                return True
         return super().event(event)
 
     @staticmethod

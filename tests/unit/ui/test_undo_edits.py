@@ -100,3 +100,25 @@ def test_a_rebuild_while_a_new_playlist_is_named_leaves_later_renames_undoable(
     with qtbot.waitSignal(library.playlists_changed):
         item.setText("Rain")
     assert window.action_registry["undo"].text() == "Undo Rename Playlist"
+
+
+def test_ctrl_z_in_the_filter_box_undoes_the_last_edit_not_the_typing(
+    qtbot: QtBot, window: MainWindow, library: FakeLibraryService
+) -> None:
+    # After a delete the focus often lands in the filter box: Ctrl+Z there brought back an
+    # old filter text (and a seemingly empty playlist) instead of what was deleted.
+    evening = library.playlists()[1]
+    before = _uids(evening.tracks)
+    model = window.panel.model
+    mime = model.mimeData([model.index(2, 0)])
+    assert model.dropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
+    edit = window.panel.filter
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    edit.setFocus()
+    QTest.keyClicks(edit, "zzz")
+    edit.selectAll()
+    QTest.keyClick(edit, Qt.Key.Key_Backspace)
+    QTest.keyClick(edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert edit.text() == ""
+    assert _uids(evening.tracks) == before
