@@ -18,6 +18,7 @@ from sleepplayer.services.playlist_files import (
     PlaylistFileError,
     load_playlist_file,
     loaded_message,
+    nothing_to_import_message,
     save_playlist_file,
 )
 from sleepplayer.services.scanner import Scanner
@@ -411,6 +412,9 @@ class LibraryService(QObject):
             loaded = load_playlist_file(path)
         except PlaylistFileError as exc:
             self.message.emit(str(exc))
+            return ""
+        if not loaded.tracks:  # no empty playlist to clear away: say why, and leave it
+            self.message.emit(nothing_to_import_message(loaded, Path(path).name))
             return ""
         uid = self.create_playlist(loaded.name)
         self.add_tracks(uid, loaded.tracks)

@@ -65,6 +65,13 @@ def loaded_message(loaded: LoadedPlaylist, file_name: str, *, into: str = "") ->
     return f"{text} Skipped in {file_name}: {listed(loaded.refused)}."
 
 
+def nothing_to_import_message(loaded: LoadedPlaylist, file_name: str) -> str:
+    """``Nothing to import from rain.m3u: it lists no tracks.`` (or every line it refused)."""
+    if not loaded.refused:
+        return f"Nothing to import from {file_name}: it lists no tracks."
+    return f"Nothing to import from {file_name}: {listed(loaded.refused)}."
+
+
 def save_playlist_file(
     tracks: Sequence[Track], path: str, fmt: str, *, relative: bool, name: str
 ) -> None:

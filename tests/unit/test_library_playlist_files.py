@@ -221,3 +221,23 @@ def test_export_failure_is_a_message(service: LibraryService, tmp_path: Path) ->
     blocker.write_text("not a folder")
     assert not service.export_playlist("p", str(blocker / "x.m3u8"), "m3u8", False)
     assert messages[-1].startswith("Could not export “Evening”: ")
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("#EXTM3U\n", "Nothing to import from night.m3u: it lists no tracks."),
+        ("smb://nas/a.mp3\n", "Nothing to import from night.m3u: line 1: smb://nas/a.mp3"),
+    ],
+)
+def test_a_playlist_file_with_nothing_to_play_makes_no_empty_playlist(
+    service: LibraryService, music: Path, text: str, says: str
+) -> None:
+    listing = music / "night.m3u"
+    listing.write_text(text, encoding="utf-8")
+    before = [p.uid for p in service.playlists()]
+    messages = _messages(service)
+    assert service.import_playlist_file(str(listing)) == ""
+    assert [p.uid for p in service.playlists()] == before
+    assert messages[-1].startswith(says)
+    service.shutdown()
