@@ -175,6 +175,7 @@ class LibraryService(QObject):
         self._library.playlists.insert(index, copy_)
         self.playlists_changed.emit()
         self.modified.emit()
+        self.message.emit(f"Duplicated “{source.name}” as “{copy_.name}”.")
         return copy_.uid
 
     def delete_playlist(self, uid: str) -> tuple[int, Playlist] | None:

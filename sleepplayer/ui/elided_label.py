@@ -1,7 +1,8 @@
 """A one-line label that ends in "…" when its room is short, the whole text in its tooltip.
 
 A plain QLabel asks for its whole text's width: a long playlist name pushed the filter box
-beside it down to "Fi…". This one asks for that width but takes less, cut at the end.
+beside it down to "Fi…". This one asks for that width but takes less, cut at the end, or in
+the middle for names that differ at their end ("Whispering rain in the… copy").
 """
 
 from __future__ import annotations
@@ -19,12 +20,20 @@ _MIN_ELLIPSES = 3
 class ElidedLabel(QLabel):
     """Use :meth:`set_full_text` and :meth:`full_text`; ``text()`` is what shows."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight,
+    ) -> None:
         super().__init__(parent)
         self._full = ""
+        self._tip = ""
+        self._mode = mode
 
-    def set_full_text(self, text: str) -> None:
-        self._full = text
+    def set_full_text(self, text: str, tip: str = "") -> None:
+        """Show ``text``; the tooltip holds ``tip``, after the whole text when it is cut."""
+        self._full, self._tip = text, tip
         self.updateGeometry()
         self._cut()
 
@@ -54,7 +63,8 @@ class ElidedLabel(QLabel):
 
     def _cut(self) -> None:
         room = self.contentsRect().width() - 2 * self.margin()
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
+        shown = self.fontMetrics().elidedText(self._full, self._mode, room)
         if shown != self.text():
             self.setText(shown)
-        self.setToolTip(self._full if shown != self._full else "")
+        cut = self._full if shown != self._full else ""
+        self.setToolTip("\n".join(t for t in (cut, self._tip) if t))

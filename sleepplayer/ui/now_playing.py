@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 from sleepplayer import APP_NAME
 from sleepplayer.core.model import Track, TrackKind
 from sleepplayer.services.controller import PlaybackController
+from sleepplayer.ui.elided_label import ElidedLabel
 
 
 def window_title(track: Track | None, timer_text: str = "") -> str:
@@ -42,7 +43,7 @@ class NowPlaying(QWidget):
         super().__init__(parent)
         self.setObjectName("nowPlaying")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.title = QLabel()
+        self.title = ElidedLabel()  # a long title ends in "…" in a narrow window
         self.title.setObjectName("nowPlayingTitle")
         self.artist = QLabel()
         self.artist.setObjectName("nowPlayingArtist")
@@ -93,9 +94,9 @@ class NowPlaying(QWidget):
             self._track_uid = uid
             _show(self.stream_title, "")  # another track: the old station's song is gone
         self._track = track
-        self.title.setText(track.display_title if track is not None else "Nothing playing")
+        title = track.display_title if track is not None else "Nothing playing"
+        self.title.set_full_text(title, track.uri if track is not None else "")
         self.artist.setText(subtitle(track, self._idle_hint))
-        self.title.setToolTip(track.uri if track is not None else "")
 
 
 def _show(label: QLabel, text: str) -> None:

@@ -295,7 +295,8 @@ class PlaylistPanel(QWidget):
         self.proxy = TrackFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
-        self.title = ElidedLabel()  # a long name is cut, not the filter box beside it
+        # A long name is cut, not the filter box beside it; in the middle, so that " copy" shows.
+        self.title = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
         self.title.setObjectName("playlistTitle")
         self.count = QLabel()
         self.count.setObjectName("dimLabel")

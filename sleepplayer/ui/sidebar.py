@@ -82,6 +82,8 @@ class PlaylistSidebar(QListWidget):
         self.confirm: Callable[[QWidget, str, int], bool] = confirm_delete
         self.context_actions: list[QAction] = []
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Cut in the middle: names made from others differ at the end ("Rain copy", "Rain 2").
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)  # F2 is an action
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)

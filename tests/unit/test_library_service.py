@@ -146,7 +146,10 @@ def test_playlists_create_rename_duplicate_delete_undo(service: LibraryService) 
     assert service.playlist(uid) is not None
     assert service.playlist(uid).name == "Main 2"  # type: ignore[union-attr]
     service.rename_playlist(uid, "Night")
+    messages: list[str] = []
+    service.message.connect(messages.append)
     copy_uid = service.duplicate_playlist("p")
+    assert messages == ["Duplicated “Main” as “Main copy”."]
     copy = service.playlist(copy_uid)
     assert copy is not None and copy.name == "Main copy" and len(copy.tracks) == 6
     assert {t.uid for t in copy.tracks}.isdisjoint(t.uid for t in service.playlist("p").tracks)  # type: ignore[union-attr]

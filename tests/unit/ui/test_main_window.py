@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QPalette
 from pytestqt.qtbot import QtBot
@@ -22,7 +23,7 @@ def test_window_title_follows_track(
     with qtbot.waitSignal(controller.track_changed):
         controller.play_track(playlist.uid, playlist.tracks[2].uid)
     assert window.windowTitle() == "Whisper 2 \u2014 SleepPlayer"
-    assert window.now_playing.title.text() == "Whisper 2"
+    assert window.now_playing.title.full_text() == "Whisper 2"
     assert window.now_playing.artist.text() == playlist.tracks[2].artist
     controller.set_track(None)
     assert window.windowTitle() == "SleepPlayer"
@@ -210,7 +211,7 @@ def test_a_long_playlist_name_is_cut_not_the_filter(
     qtbot: QtBot, window: MainWindow, library: FakeLibraryService
 ) -> None:
     window.resize(900, 500)
-    name = "Rain on a tin roof, " * 12
+    name = "Rain on a tin roof, " * 12 + "copy"
     current = library.current_playlist()
     assert current is not None
     uid = current.uid
@@ -218,6 +219,29 @@ def test_a_long_playlist_name_is_cut_not_the_filter(
     window.panel.set_playlist(uid)
     qtbot.waitUntil(lambda: window.panel.title.full_text() == name)
     title = window.panel.title
-    qtbot.waitUntil(lambda: title.text().endswith("…"))
+    # Cut in the middle: a duplicate's " copy" still tells it from the original.
+    qtbot.waitUntil(
+        lambda: (
+            "…" in title.text()
+            and title.text().startswith("Rain on a")
+            and title.text().endswith("copy")
+        )
+    )
     assert title.toolTip() == name  # the whole name on hover
     assert window.panel.filter.width() >= 160  # not squeezed to "Fi…"
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+def test_a_long_title_ends_in_an_ellipsis_in_a_narrow_window(
+    qtbot: QtBot, window: MainWindow, controller: FakeController, library: FakeLibraryService
+) -> None:
+    current = library.current_playlist()
+    assert current is not None
+    long = current.tracks[0].with_changes(title="An extremely long file name " * 6)
+    library.update_track(current.uid, long)
+    window.resize(640, 480)
+    controller.play_track(current.uid, long.uid)
+    title = window.now_playing.title
+    qtbot.waitUntil(lambda: title.full_text() == long.title)
+    qtbot.waitUntil(lambda: title.text().endswith("…"))
+    assert title.toolTip() == f"{long.title}\n{long.uri}"
