@@ -412,6 +412,11 @@ class TimerForm(QDialog):
     def _update_summary(self) -> None:
         if self._syncing:
             return
+        # Beside "At the end of this track": kept current even while the footer shows a problem.
+        remaining = self._track_remaining_s()
+        self.track_left.setText(
+            "" if remaining is None else f"({format_remaining(remaining)} left)"
+        )
         try:
             plan = self.plan()
         except ValueError as error:
@@ -424,10 +429,6 @@ class TimerForm(QDialog):
             self._show_summary(problem, error=True, can_start=True)
             return
         now = self._now()
-        remaining = self._track_remaining_s()
-        self.track_left.setText(
-            "" if remaining is None else f"({format_remaining(remaining)} left)"
-        )
         text = describe(
             plan,
             now,

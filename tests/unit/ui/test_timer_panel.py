@@ -357,3 +357,25 @@ def test_while_a_timer_runs_the_footer_previews_a_new_timer(
     assert panel.summary.text() == "New timer: pauses at 23:15"
     sleep_timer.cancel()
     assert panel.summary.text() == "Pauses at 23:15"
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+def test_the_time_left_of_this_track_follows_it_while_a_problem_shows(
+    qtbot: QtBot, sleep_timer: FakeSleepTimer, controller: FakeController
+) -> None:
+    # It stayed at "(0:13 left)" while the footer said what was wrong with typed text.
+    playlist = controller._library.playlists()[1]
+    controller.play_track(playlist.uid, playlist.tracks[2].uid)  # 75 s long
+    controller.set_position(15_000)
+    panel = TimerPanel(sleep_timer, Settings(), controller, now=now)
+    qtbot.addWidget(panel)
+    panel.show()
+    with qtbot.waitActive(panel):
+        panel.activateWindow()
+    panel.duration.setFocus()
+    panel.duration.lineEdit().selectAll()
+    QTest.keyClicks(panel.duration, "soon")
+    QTest.keyClick(panel.duration, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "not a time" in panel.summary.text(), timeout=1000)
+    controller.set_position(45_000)
+    qtbot.waitUntil(lambda: panel.track_left.text() == "(0:31 left)", timeout=3000)
