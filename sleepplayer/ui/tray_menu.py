@@ -35,6 +35,9 @@ PRESET_MINUTES = (15, 30, 45, 60, 90)
 ARMED_ACTION_IDS = ("timer_plus_5", "timer_plus_15", "timer_cancel")
 
 
+#: The timer line of the menu while no timer runs.
+TIMER_OFF_TEXT = "Sleep timer off"
+
 class TrayHost(Protocol):
     """What the tray asks of the app (``SleepPlayerApp`` provides these)."""
 
@@ -203,8 +206,8 @@ class TrayMenu(QMenu):
     def _update_timer(self) -> None:
         phase = self._timer.phase
         status = timer_text(self._timer, playing=self._controller.state in SOUNDING)
-        _set_text(self.timer_status_action, menu_text(status))
-        _set_visible(self.timer_status_action, bool(status))
+        # Always there, so that starting a timer does not move every item under the pointer.
+        _set_text(self.timer_status_action, menu_text(status or TIMER_OFF_TEXT))
         _set_visible(self.cancel_suspend_action, phase is TimerPhase.COUNTDOWN)
         self._show_armed_actions(phase in (TimerPhase.ARMED, TimerPhase.FADING))
         self._update_preset_checks()
