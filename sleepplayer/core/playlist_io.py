@@ -132,8 +132,9 @@ def write_playlist(
 
 
 def entries_from_tracks(tracks: Sequence[Track]) -> list[PlaylistEntry]:
-    """The entries to export for ``tracks``: URI, tag title (not a derived one) and duration."""
-    return [PlaylistEntry(t.uri, t.title, t.duration_ms) for t in tracks]
+    """The entries to export for ``tracks``: URI, tag title (not a derived one), duration and
+    artist."""
+    return [PlaylistEntry(t.uri, t.title, t.duration_ms, t.artist) for t in tracks]
 
 
 def track_for_entry(entry: PlaylistEntry) -> Track:
@@ -141,7 +142,9 @@ def track_for_entry(entry: PlaylistEntry) -> Track:
     Radio has no duration."""
     kind = guess_kind(entry.uri, entry.duration_ms)
     duration_ms = None if kind is TrackKind.RADIO else entry.duration_ms
-    return Track(uri=entry.uri, title=entry.title, duration_ms=duration_ms, kind=kind)
+    return Track(
+        uri=entry.uri, title=entry.title, artist=entry.artist, duration_ms=duration_ms, kind=kind
+    )
 
 
 def _known(fmt: str) -> str:

@@ -166,7 +166,12 @@ def test_round_trip_from_tracks(fmt: str, relative: bool, tmp_path: Path) -> Non
     tracks += [
         Track(uri=(tmp_path / "elsewhere.mp3").as_uri()),
         Track(uri="https://ice.example.org:8000/rain", kind=TrackKind.RADIO),
-        Track(uri="https://www.youtube.com/watch?v=abc&t=5", title="ASMR", kind=TrackKind.WEB),
+        Track(
+            uri="https://www.youtube.com/watch?v=abc&t=5",
+            title="ASMR",
+            artist="Gentle <Whispers> & Co",
+            kind=TrackKind.WEB,
+        ),
     ]
     playlist = music / "Lists" / f"night.{fmt}"
     data = write_playlist(
@@ -178,6 +183,8 @@ def test_round_trip_from_tracks(fmt: str, relative: bool, tmp_path: Path) -> Non
     assert uris(result) == [t.uri for t in tracks]
     assert [e.title for e in result.entries] == [t.title for t in tracks]
     assert [e.duration_ms for e in result.entries] == [t.duration_ms for t in tracks]
+    if fmt == "xspf":  # the only format with a field for the artist
+        assert [e.artist for e in result.entries] == [t.artist for t in tracks]
     text = data.decode("utf-8")
     assert ("../Sleep/" in text) is relative
     elsewhere = tmp_path / "elsewhere.mp3"  # outside the folder and its parent: absolute
@@ -716,3 +723,14 @@ def test_entries_from_tracks_keep_tag_titles_only() -> None:
         PlaylistEntry("file:///a/Rain.mp3", "", 5),
         PlaylistEntry("https://e.org/x", "X", None),
     ]
+
+
+def test_an_xspf_creator_is_the_tracks_artist() -> None:
+    data = (
+        b'<playlist version="1" xmlns="http://xspf.org/ns/0/"><trackList><track>'
+        b"<location>https://cdn.example/rain.ogg</location><title>Rain</title>"
+        b"<creator>Night\nSounds</creator></track></trackList></playlist>"
+    )
+    result = read_playlist(data, name="n.xspf", base="file:///lists/n.xspf")
+    assert [e.artist for e in result.entries] == ["Night Sounds"]
+    assert track_for_entry(result.entries[0]).artist == "Night Sounds"

@@ -38,6 +38,7 @@ class PlaylistEntry:
     uri: str
     title: str = ""
     duration_ms: int | None = None
+    artist: str = ""  # XSPF's <creator>; M3U and PLS have no field for it
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,14 @@ class Collector:
         self._notes: list[str] = []
 
     def add(
-        self, where: str, raw: str, title: str, duration_ms: int | None, *, uri_ref: bool
+        self,
+        where: str,
+        raw: str,
+        title: str,
+        duration_ms: int | None,
+        *,
+        uri_ref: bool,
+        artist: str = "",
     ) -> None:
         """Resolve ``raw`` and keep it, or refuse it with the reason. ``where``: "line 4"."""
         if len(self.entries) >= MAX_ENTRIES:
@@ -72,7 +80,8 @@ class Collector:
         if uri is None:
             self.refuse(where, raw, reason or "not allowed")
         else:
-            self.entries.append(PlaylistEntry(uri, clean_title(title), duration_ms))
+            entry = PlaylistEntry(uri, clean_title(title), duration_ms, clean_title(artist))
+            self.entries.append(entry)
 
     def refuse(self, where: str, raw: str | None, reason: str) -> None:
         if len(self._refused) >= MAX_REFUSALS_LISTED:

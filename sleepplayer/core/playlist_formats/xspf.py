@@ -1,4 +1,4 @@
-"""XSPF: ``<playlist><title/><trackList><track><location/><title/><duration/></track>...``.
+"""XSPF: ``<playlist><title/><trackList><track><location/><title/><creator/><duration/>...``.
 
 Parsed with expat directly, in a configuration safe for untrusted files: any DOCTYPE is refused
 before its internal subset is read, so no entity can be declared (no billion laughs, no external
@@ -6,7 +6,7 @@ entities, no DTD fetching); parameter entities are off; nesting deeper than ``MA
 refused; no tree is built, only the few fields used are kept, each bounded in length.
 
 Reading is lenient about namespaces (prefixes are ignored) and takes each track's first
-``<location>``, its ``<title>`` and ``<duration>`` (milliseconds). Locations are URIs or URI
+``<location>``, its ``<title>``, ``<creator>`` and ``<duration>`` (ms). Locations are URIs or URI
 references relative to the playlist. VLC's ``<vlc:option>`` extension elements are never used,
 only counted, like ``#EXTVLCOPT``.
 """
@@ -37,7 +37,7 @@ _INTEGER = re.compile(r"\s*\+?([0-9]{1,15})\s*")
 
 _PLAYLIST = ("playlist",)
 _TRACK = ("playlist", "trackList", "track")
-_TRACK_FIELDS = ("location", "title", "duration")
+_TRACK_FIELDS = ("location", "title", "creator", "duration")
 
 
 class _Reader:
@@ -99,7 +99,14 @@ class _Reader:
         duration_ms = int(match.group(1)) if match else None
         if duration_ms is not None and not 0 < duration_ms <= MAX_DURATION_MS:
             duration_ms = None
-        self.out.add(where, track["location"], track.get("title", ""), duration_ms, uri_ref=True)
+        self.out.add(
+            where,
+            track["location"],
+            track.get("title", ""),
+            duration_ms,
+            uri_ref=True,
+            artist=track.get("creator", ""),
+        )
 
 
 def _refuse_dtd(*_args: object) -> None:
@@ -150,6 +157,8 @@ def write_xspf(rows: Sequence[tuple[str, PlaylistEntry]], name: str) -> bytes:
         lines.append(f"      <location>{_escape(location)}</location>")
         if clean_title(entry.title):
             lines.append(f"      <title>{_escape(clean_title(entry.title))}</title>")
+        if clean_title(entry.artist):
+            lines.append(f"      <creator>{_escape(clean_title(entry.artist))}</creator>")
         if entry.duration_ms is not None and entry.duration_ms > 0:
             lines.append(f"      <duration>{entry.duration_ms}</duration>")
         lines.append("    </track>")
