@@ -33,6 +33,7 @@ import copy
 import os
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
@@ -66,6 +67,20 @@ EARLY_END_MARGIN_MS = 5_000
 RESOLVING = "Resolving…"
 
 _TRANSIENT = (PlayerState.OPENING, PlayerState.BUFFERING)
+#: A playlist that took over with ``back_if_unplayable`` and fails this soon after it first
+#: plays gives back what played before; later, a failure is the new playlist's own.
+WAY_BACK_S = 5.0
+
+
+@dataclass
+class _WayBack:
+    """Where to go back to: the playlist, track and position that played."""
+
+    playlist_uid: str
+    track_uid: str
+    position_ms: int
+    #: Set when the new playlist first plays (clock seconds): the way back ends then.
+    until: float | None = None
 
 
 def _local_file_exists(uri: str) -> bool:
@@ -161,9 +176,8 @@ class PlaybackController(QObject):
         self._sent_titles = False
         self._queue_ran_out = False
         self._status = ""
-        #: What played when a playlist took over with ``back_if_unplayable``, until something
-        #: of that playlist sounds: (playlist uid, track uid, position ms).
-        self._way_back: tuple[str, str, int] | None = None
+        #: What played when a playlist took over with ``back_if_unplayable`` (see _WayBack).
+        self._way_back: _WayBack | None = None
 
         self._retries.due.connect(self._on_retry_due)
         self._retries.countdown.connect(self._set_status)
@@ -220,7 +234,7 @@ class PlaybackController(QObject):
             and self._playlist_uid is not None
             and (self._state == PlayerState.PLAYING or self._state in _TRANSIENT)
         ):
-            self._way_back = (self._playlist_uid, track.uid, self.position_ms())
+            self._way_back = _WayBack(self._playlist_uid, track.uid, self.position_ms())
         self._play_playlist(playlist_uid)
 
     def _play_playlist(self, playlist_uid: str) -> None:
@@ -280,6 +294,7 @@ class PlaybackController(QObject):
                 self._stop_engine_quietly()
             self._set_state(PlayerState.PAUSED)
             return
+        self._way_back = None  # paused by someone: nothing starts by itself after
         if self._state == PlayerState.PLAYING or self._state in _TRANSIENT:
             self._backend.pause()
 
@@ -629,30 +644,34 @@ class PlaybackController(QObject):
             self._verify.start()
 
     def _nothing_playable(self, name: str) -> None:
-        if self._go_back():
+        if self._go_back(reload=False):
             return
         self.stop()
         self.message.emit(f"Nothing playable in “{name}”.")
         self.queue_finished.emit()
 
-    def _go_back(self) -> bool:
+    def _go_back(self, *, reload: bool = True) -> bool:
         """Start what played before a playlist took over (``back_if_unplayable``), where it
-        was; False when there is no way back (it was not asked for, or the track is gone)."""
+        was; False when there is no way back (not asked for, too late, or the track is gone).
+        ``reload=False``: the engine still plays it, only the queue goes back."""
         way_back, self._way_back = self._way_back, None
-        if way_back is None:
+        if way_back is None or (way_back.until is not None and self._clock() > way_back.until):
             return False
-        playlist_uid, track_uid, position_ms = way_back
-        playlist = self._library.playlist(playlist_uid)
-        row = playlist.index_of(track_uid) if playlist is not None else -1
+        playlist = self._library.playlist(way_back.playlist_uid)
+        row = playlist.index_of(way_back.track_uid) if playlist is not None else -1
         if playlist is None or row < 0:
             return False
         failed = self._library.playlist(self._playlist_uid) if self._playlist_uid else None
+        what = f"“{failed.name}”" if failed else "what was opened"
         self.message.emit(
-            f"Nothing in “{failed.name if failed else ''}” could play;"
-            f" “{playlist.tracks[row].display_title}” plays on."
+            f"Nothing in {what} could play; “{playlist.tracks[row].display_title}” plays on."
         )
-        self.restore(playlist_uid, track_uid, position_ms)
-        self._start(track_uid, keep_pending_seek=True)
+        if not reload:
+            self._use_playlist(way_back.playlist_uid)
+            self._queue.set_current(way_back.track_uid)
+            return True
+        self.restore(way_back.playlist_uid, way_back.track_uid, way_back.position_ms)
+        self._start(way_back.track_uid, keep_pending_seek=True)
         return True
 
     def _reload_for_loop_change(self) -> None:
@@ -684,7 +703,10 @@ class PlaybackController(QObject):
         # ENDED and ERROR arrive with their own signals.
 
     def _on_playing(self) -> None:
-        self._way_back = None  # the new playlist sounds
+        if self._way_back is not None and self._way_back.until is None:
+            # libVLC reports a corrupt file as Playing, then its end: a failure this soon
+            # still goes back.
+            self._way_back.until = self._clock() + WAY_BACK_S
         if self._retries.active:
             self._end_recovery()  # back: the next failure starts a new schedule
         self._apply_volume()

@@ -38,6 +38,7 @@ ARMED_ACTION_IDS = ("timer_plus_5", "timer_plus_15", "timer_cancel")
 #: The timer line of the menu while no timer runs.
 TIMER_OFF_TEXT = "Sleep timer off"
 
+
 class TrayHost(Protocol):
     """What the tray asks of the app (``SleepPlayerApp`` provides these)."""
 

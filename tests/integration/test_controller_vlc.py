@@ -116,3 +116,27 @@ def test_corrupt_file_is_skipped_marked_and_reported(
     playlist = library.playlist("p")
     assert playlist is not None and len(playlist.tracks) == 3
     assert playlist.tracks[1].unavailable and not playlist.tracks[2].unavailable
+
+
+def test_a_corrupt_file_that_took_over_gives_back_what_played_where_it_was(
+    qtbot: QtBot, backend: VlcBackend, recorder: PcmRecorder, tmp_path: Path
+) -> None:
+    # libVLC reports a corrupt file as Playing, then its end: the way back must outlive that.
+    tone = make_tone(tmp_path / "tone.wav", 30.0, 440, AMPLITUDE).as_uri()
+    controller, library = _controller(backend, [tone])
+    broken = Track(make_corrupt(tmp_path / "broken.mp3").as_uri(), uid="b")
+    library.restore_playlist(1, Playlist("Opened files", [broken], uid="o"))
+    with qtbot.waitSignal(controller.state_changed, timeout=10_000):
+        controller.play()
+    qtbot.waitUntil(lambda: backend.position_ms() > 1_500, timeout=10_000)
+    messages: list[str] = []
+    controller.message.connect(messages.append)
+    at_ms = controller.position_ms()
+    controller.play_playlist("o", back_if_unplayable=True)
+    qtbot.waitUntil(lambda: any("plays on" in m for m in messages), timeout=10_000)
+    qtbot.waitUntil(lambda: controller.state is PlayerState.PLAYING, timeout=10_000)
+    track = controller.current_track
+    assert controller.current_playlist_uid == "p" and track is not None and track.uri == tone
+    qtbot.waitUntil(lambda: backend.position_ms() > at_ms, timeout=10_000)
+    assert backend.position_ms() < at_ms + 5_000  # where it was, not from the start
+    assert messages[-1] == "Nothing in “Opened files” could play; “tone” plays on."

@@ -237,3 +237,54 @@ def test_a_track_marked_missing_is_skipped_while_still_missing(
     backend.simulate_end()
     # Still missing on disk: skipped without a new attempt.
     assert _loaded(backend)[-1] == "file:///music/t2.ogg"
+
+
+def _took_over(
+    controller: PlaybackController, library: LibraryService, backend: FakeBackend
+) -> None:
+    """t1 plays 20 s in; then "o" (one item) takes over and reaches Playing, as libVLC
+    reports a corrupt file before its end."""
+    controller.play_track("p", "t1")
+    controller.seek(20_000)
+    broken = Track("file:///o/broken.ogg", uid="b")
+    library.restore_playlist(1, Playlist("Opened", [broken], uid="o"))
+    controller.play_playlist("o", back_if_unplayable=True)
+    assert backend.uri == "file:///o/broken.ogg" and controller.state is PlayerState.PLAYING
+
+
+def test_a_playlist_that_took_over_and_fails_at_once_gives_back_what_played(
+    controller: PlaybackController,
+    library: LibraryService,
+    backend: FakeBackend,
+    clock: PlayingClock,
+) -> None:
+    _took_over(controller, library, backend)
+    clock.advance(backend, 300)
+    backend.simulate_error("Cannot play broken.ogg: cannot open or decode it")
+    assert controller.current_playlist_uid == "p"
+    assert backend.uri == "file:///music/t1.ogg" and controller.state is PlayerState.PLAYING
+    assert ("seek", (20_000,)) in backend.calls[-4:]
+
+
+def test_a_failure_after_the_new_playlist_played_a_while_is_its_own(
+    qtbot: QtBot,
+    controller: PlaybackController,
+    library: LibraryService,
+    backend: FakeBackend,
+    clock: PlayingClock,
+) -> None:
+    _took_over(controller, library, backend)
+    clock.advance(backend, 6_000)
+    with qtbot.waitSignal(controller.queue_finished, timeout=1000):
+        backend.simulate_error("Cannot play broken.ogg: the stream broke off")
+    assert controller.current_playlist_uid == "o" and controller.state is PlayerState.STOPPED
+
+
+def test_a_pause_while_the_new_playlist_opens_means_nothing_starts_by_itself(
+    qtbot: QtBot, controller: PlaybackController, library: LibraryService, backend: FakeBackend
+) -> None:
+    _took_over(controller, library, backend)
+    controller.pause()
+    with qtbot.waitSignal(controller.queue_finished, timeout=1000):
+        backend.simulate_error()
+    assert controller.state is not PlayerState.PLAYING
