@@ -186,7 +186,7 @@ class SleepPlayerApp:
         self._was_playing = resume.playing
         self._timer_at_quit = resume.timer
 
-    def resume_on_start(self) -> bool:
+    def resume_on_start(self, *, timer_given: bool = False) -> bool:
         """Play on if the last session quit while playing and both ``restore_position`` and
         ``resume_playing`` are on. True when playback was started.
 
@@ -194,16 +194,18 @@ class SleepPlayerApp:
         timer), but quietly: nobody pressed Play, and whoever is there may be asleep, so the
         sound rises from silence to the saved volume (:class:`QuietStart`).
         The sleep timer that ran at quit runs on to the same end; should that end be past
-        (or the timer followed tracks), nothing plays: it would play all night.
+        (or the timer followed tracks), nothing plays: it would play all night. With
+        ``timer_given`` (``--sleep`` on the command line) that timer is armed instead.
         """
         s = self.settings
         wanted = s.restore_position and s.resume_playing and self._was_playing
         if not wanted or self.controller.current_track is None:
             return False
-        saved = self._timer_at_quit
+        saved = None if timer_given else self._timer_at_quit
         if saved is not None and not self.timer.arm_resumed(saved):
             self.window.show_message(
-                "Not playing on: the sleep timer that ran at quit would have ended the night."
+                "Not playing on: the sleep timer that ran at quit has ended,"
+                " or cannot be set again."
             )
             return False
         self.quiet_start.play()
@@ -396,7 +398,7 @@ def run_app(args: argparse.Namespace, instance: Claim | None = None) -> int:
         app.window.show()
     opened = bool(args.items) and _open_first_items(app, list(args.items))
     if not opened:
-        app.resume_on_start()
+        app.resume_on_start(timer_given=plan is not None)
     if plan is not None:
         app.timer.arm(plan)
     # A verb that started SleepPlayer (nothing was running): do what it says.

@@ -20,6 +20,8 @@ class ResumeTimer:
     fade_s: float = 0.0
     curve: str = ""
     end_action: str = ""
+    let_track_finish: bool = False
+    max_finish_wait_s: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -27,6 +29,8 @@ class ResumeTimer:
             "fade_s": self.fade_s,
             "curve": self.curve,
             "end_action": self.end_action,
+            "let_track_finish": self.let_track_finish,
+            "max_finish_wait_s": self.max_finish_wait_s,
         }
 
     @classmethod
@@ -34,15 +38,24 @@ class ResumeTimer:
         """Anything malformed is a timer that cannot be set again (never no timer at all)."""
         if not isinstance(d, Mapping):
             return cls(None)
-        ends_at, fade_s = d.get("ends_at"), d.get("fade_s")
+        ends_at, fade_s, wait_s = d.get("ends_at"), d.get("fade_s"), d.get("max_finish_wait_s")
         curve, end_action = d.get("curve"), d.get("end_action")
+        let_finish = d.get("let_track_finish")
         numbers = all(
             isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
-            for v in (ends_at, fade_s)
+            for v in (ends_at, fade_s, wait_s)
         )
-        if not numbers or not isinstance(curve, str) or not isinstance(end_action, str):
+        texts = isinstance(curve, str) and isinstance(end_action, str)
+        if not numbers or not texts or not isinstance(let_finish, bool):
             return cls(None)
-        return cls(float(ends_at), float(fade_s), curve, end_action)  # type: ignore[arg-type]
+        return cls(
+            float(ends_at),  # type: ignore[arg-type]
+            float(fade_s),  # type: ignore[arg-type]
+            curve,  # type: ignore[arg-type]
+            end_action,  # type: ignore[arg-type]
+            let_finish,
+            float(wait_s),  # type: ignore[arg-type]
+        )
 
 
 @dataclass(frozen=True)
@@ -64,8 +77,10 @@ class ResumeState:
             "playlist_uid": self.playlist_uid,
             "track_uid": self.track_uid,
             "position_ms": self.position_ms,
-            "playing": self.playing,
+            # Before "playing": a file cut inside the timer (read up to the damage, see
+            # core.json_salvage) then has no "playing" either, and nothing plays on by itself.
             "timer": None if self.timer is None else self.timer.to_dict(),
+            "playing": self.playing,
         }
 
     @classmethod

@@ -57,6 +57,9 @@ class FadeCurve(enum.Enum):
     SMOOTH = "smooth"  # an S-curve in amplitude
 
 
+#: What the tray menu and the dial's tooltip say while no timer runs.
+TIMER_OFF_TEXT = "Sleep timer off"
+
 #: The verb of ``describe`` for each end action.
 VERBS = {
     EndAction.PAUSE: "Pauses",

@@ -198,14 +198,17 @@ def load_json(
     what = _check(raw)
     if isinstance(what, _Damaged):
         # Only a version number before the damage is nothing to load.
-        readable = what.readable and set(what.readable) - {"schema_version"}
-        kept = readable and keep_copy(path, now=now)
-        if what.readable and kept:
-            # The next save rewrites the file from what was read: the whole of it is kept.
+        if what.readable and set(what.readable) - {"schema_version"}:
+            # The next save rewrites the file from what was read: the whole of it is kept,
+            # moved when there is no room for a copy (a full disk is one cause of damage).
+            kept = keep_copy(path, now=now)
+            if kept is None:
+                with contextlib.suppress(OSError):
+                    kept = _keep(path, now, move=True)
+            where = f"the whole file was kept as {kept.name}" if kept else "no copy could be kept"
             return LoadResult(
                 what.readable,
-                f"{path} {what.problem}. What comes before the damage is loaded;"
-                f" the whole file was kept as {kept.name}.",
+                f"{path} {what.problem}. What comes before the damage is loaded; {where}.",
                 kept,
             )
         what = what.problem

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -237,21 +236,31 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
         if self._phase is TimerPhase.IDLE or plan is None:
             return None
         ends_at = self._due_ts() if self._kind in (EndKind.DEADLINE, EndKind.DECIDE) else None
-        return ResumeTimer(ends_at, plan.fade_s, plan.curve.value, plan.end_action.value)
+        return ResumeTimer(
+            ends_at,
+            plan.fade_s,
+            plan.curve.value,
+            plan.end_action.value,
+            plan.let_track_finish,
+            plan.max_finish_wait_s,
+        )
 
     def arm_resumed(self, saved: ResumeTimer) -> bool:
         """Arm again to end at the saved wall-clock time. False when that cannot be: the end
         is (nearly) past, it followed tracks, or the saved values are damaged. Then nothing
         should play on by itself: it would play all night."""
         left = None if saved.ends_at is None else saved.ends_at - self._ts()
-        if left is None or left < MIN_RESUMED_S:
-            return False
+        if left is None or not MIN_RESUMED_S <= left <= MAX_DURATION_S:
+            return False  # past, or further off than any timer goes: damaged
         try:
-            plan = replace(
-                self.default_plan(left),
+            plan = SleepPlan(
+                mode=SleepMode.DURATION,
+                duration_s=left,
                 fade_s=min(saved.fade_s, left),
                 curve=FadeCurve(saved.curve),
                 end_action=EndAction(saved.end_action),
+                let_track_finish=saved.let_track_finish,
+                max_finish_wait_s=saved.max_finish_wait_s,
             )
         except ValueError:
             return False

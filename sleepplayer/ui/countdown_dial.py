@@ -22,7 +22,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from sleepplayer.core.sleep_plan import VERBS, EndAction
+from sleepplayer.core.sleep_plan import TIMER_OFF_TEXT, VERBS, EndAction
 from sleepplayer.core.text import format_remaining
 from sleepplayer.core.text import left_words as left_words  # the title and tray use it
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
@@ -136,7 +136,7 @@ class CountdownDial(QWidget):
     def _tooltip(self) -> str:
         s = self._state
         if s.phase is TimerPhase.IDLE:
-            return "Sleep timer off"
+            return TIMER_OFF_TEXT
         if s.phase is TimerPhase.GRACE:
             return "Sleep timer ended · any SleepPlayer key in the next minute resumes"
         parts = [f"Sleep timer: {self.time_text()} left", s.caption]

@@ -113,6 +113,10 @@ class FilterEdit(QLineEdit):
         self.focused.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Undo) or event.matches(
+            QKeySequence.StandardKey.Redo
+        ):
+            return  # the app's Undo had nothing to take back: nor has the box
         key = event.key()
         if key == Qt.Key.Key_Escape:
             if self.text():

@@ -17,7 +17,7 @@ from typing import Protocol
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QWidget
 
-from sleepplayer.core.sleep_plan import SleepMode, SleepPlan
+from sleepplayer.core.sleep_plan import TIMER_OFF_TEXT, SleepMode, SleepPlan
 from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.activity import SOUNDING, user_command
 from sleepplayer.services.controller import PlaybackController
@@ -33,10 +33,6 @@ from sleepplayer.ui.tray_text import menu_text, now_playing_text, timer_text
 PRESET_MINUTES = (15, 30, 45, 60, 90)
 #: Registry actions that only make sense while a timer runs; shown only then.
 ARMED_ACTION_IDS = ("timer_plus_5", "timer_plus_15", "timer_cancel")
-
-
-#: The timer line of the menu while no timer runs.
-TIMER_OFF_TEXT = "Sleep timer off"
 
 
 class TrayHost(Protocol):

@@ -12,7 +12,7 @@ from sleepplayer.cli import EXIT_USAGE, attach_signed_values, main
     [
         ("--sleep", "-5m", "a time cannot be negative"),
         ("--fade", "-30s", "a time cannot be negative"),
-        ("--extend", "-10", "a time cannot be negative"),
+        ("--extend", "-10m", "a time cannot be negative"),
         ("--volume", "-5", "the volume goes from 0 to 100"),
     ],
 )

@@ -301,7 +301,28 @@ def test_playing_on_keeps_the_sleep_timer_that_ran_to_the_same_end(
     assert (again.fade_s, again.curve, again.end_action) == (90, plan.curve, plan.end_action)
 
 
-@pytest.mark.parametrize("what", ["nearly over", "track mode", "damaged"])
+def test_a_timer_run_on_ends_as_it_was_set_not_as_the_settings_say_today(
+    make_app: MakeApp, paths: AppPaths
+) -> None:
+    # A hard end stays hard even when Settings lets tracks finish (it would play on up to
+    # 15 min past the end), and a timer set to let the track finish still does.
+    for hard in (True, False):
+        _play_then_quit(
+            make_app,
+            resume_playing=True,
+            plan=SleepPlan(duration_s=1800, let_track_finish=not hard, max_finish_wait_s=300),
+        )
+        settings = json.loads(paths.settings_file.read_text())
+        settings["let_track_finish"] = hard
+        atomic_write_json(paths.settings_file, settings)
+        app = make_app()
+        assert app.resume_on_start()
+        plan = app.timer.plan
+        assert plan is not None
+        assert (plan.let_track_finish, plan.max_finish_wait_s) == (not hard, 300)
+
+
+@pytest.mark.parametrize("what", ["nearly over", "track mode", "damaged", "too far off"])
 def test_a_timer_that_cannot_run_on_means_no_playing_on(
     make_app: MakeApp, paths: AppPaths, what: str
 ) -> None:
@@ -311,6 +332,8 @@ def test_a_timer_that_cannot_run_on_means_no_playing_on(
         resume["timer"]["ends_at"] = time.time() + 30
     elif what == "track mode":  # as saved for "at the end of this track" or "after N tracks"
         resume["timer"]["ends_at"] = None
+    elif what == "too far off":  # more than any timer runs: a damaged clock or file
+        resume["timer"]["ends_at"] = time.time() + 13 * 3600
     elif what == "damaged":
         resume["timer"] = {"ends_at": "soon"}
     atomic_write_json(paths.resume_file, resume)
@@ -318,6 +341,8 @@ def test_a_timer_that_cannot_run_on_means_no_playing_on(
     assert not app.resume_on_start()
     assert _plays(app) == [] and app.timer.phase is TimerPhase.IDLE
     assert app.window.statusBar().currentMessage().startswith("Not playing on: the sleep timer")
+    # A timer given on the command line (--sleep 30m) is armed instead: it plays on.
+    assert app.resume_on_start(timer_given=True)
 
 
 def test_a_pause_before_quitting_is_kept(make_app: MakeApp, paths: AppPaths) -> None:

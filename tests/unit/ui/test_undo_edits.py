@@ -122,3 +122,6 @@ def test_ctrl_z_in_the_filter_box_undoes_the_last_edit_not_the_typing(
     QTest.keyClick(edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert edit.text() == ""
     assert _uids(evening.tracks) == before
+    assert not window.action_registry["undo"].isEnabled()
+    QTest.keyClick(edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert edit.text() == "", "nothing left to undo: the box does not undo its typing either"
