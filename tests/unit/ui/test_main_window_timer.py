@@ -12,6 +12,7 @@ from sleepplayer.services.sleep_timer import TimerPhase
 from sleepplayer.ui.actions import SPECS, ActionRegistry
 from sleepplayer.ui.main_window import MainWindow
 from tests.helpers.fake_services import FakeController, FakeLibraryService, FakeSleepTimer
+from tests.helpers.keyboard_input import activated, retype
 
 Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -239,8 +240,7 @@ def test_after_the_end_space_brings_the_sound_back_wherever_the_focus_is_in_the_
     timer_window.show_timer_panel()
     panel = timer_window.timer_panel
     assert panel is not None
-    with qtbot.waitActive(panel):
-        panel.activateWindow()
+    activated(qtbot, panel)
     sleep_timer.arm(SleepPlan(duration_s=60, fade_s=20))
     sleep_timer.set_state(TimerPhase.GRACE)
     for focused in (panel.duration, panel.start_button):
@@ -259,12 +259,8 @@ def test_a_problem_with_typed_text_is_not_shown_again_when_the_panel_reopens(
     timer_window.show_timer_panel()
     panel = timer_window.timer_panel
     assert panel is not None
-    with qtbot.waitActive(panel):
-        panel.activateWindow()
-    panel.duration.setFocus()
-    panel.duration.lineEdit().selectAll()
-    QTest.keyClicks(panel.duration, "soon")
-    QTest.keyClick(panel.duration, Key.Key_Return)
+    activated(qtbot, panel)
+    retype(panel.duration, "soon")
     qtbot.waitUntil(lambda: "not a time" in panel.summary.text(), timeout=1000)
     panel.hide()
     timer_window.show_timer_panel()

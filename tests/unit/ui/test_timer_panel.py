@@ -22,6 +22,7 @@ from sleepplayer.ui.timer_panel import (
     parse_duration_text,
 )
 from tests.helpers.fake_services import FAKE_NOW, FakeController, FakeSleepTimer
+from tests.helpers.keyboard_input import activated, retype
 
 Key = Qt.Key
 ALT = Qt.KeyboardModifier.AltModifier
@@ -369,13 +370,8 @@ def test_the_time_left_of_this_track_follows_it_while_a_problem_shows(
     controller.set_position(15_000)
     panel = TimerPanel(sleep_timer, Settings(), controller, now=now)
     qtbot.addWidget(panel)
-    panel.show()
-    with qtbot.waitActive(panel):
-        panel.activateWindow()
-    panel.duration.setFocus()
-    panel.duration.lineEdit().selectAll()
-    QTest.keyClicks(panel.duration, "soon")
-    QTest.keyClick(panel.duration, Qt.Key.Key_Return)
+    activated(qtbot, panel)
+    retype(panel.duration, "soon")
     qtbot.waitUntil(lambda: "not a time" in panel.summary.text(), timeout=1000)
     controller.set_position(45_000)
     qtbot.waitUntil(lambda: panel.track_left.text() == "(0:31 left)", timeout=3000)
