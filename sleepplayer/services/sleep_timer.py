@@ -268,15 +268,21 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
         return True
 
     def cancel(self) -> None:
-        """Disarm; restores the volume at once; cancels a suspend countdown."""
+        """Disarm; cancels a suspend countdown. A fade under way goes back up over
+        ``RAMP_UP_S``, as for any sign of life: cancelled at -25 dB, a jump to the user's
+        volume would wake whoever is there."""
         if self._phase is TimerPhase.IDLE:
             return
         if self._phase is TimerPhase.COUNTDOWN:
             self.suspend_countdown.emit(0)
         self._controller.set_halt_at_track_end(False)
-        self._ramp = None
-        self._apply_gain(1.0)
+        rising = (gain_db(self._gain), self._ts()) if self._gain < 1.0 else None
         self._set_idle()
+        self._ramp = rising
+        if rising is None:
+            self._apply_gain(1.0)
+        else:
+            self.tick()
 
     def extend(self, seconds: float) -> None:
         """+5/+15/-5 min etc. Works in every phase; during the fade it fades back up.
@@ -427,6 +433,8 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
             self._tick_countdown(now)
         elif self._phase is TimerPhase.GRACE and now >= self._until_ts:
             self._set_idle()
+        elif self._phase is TimerPhase.IDLE and self._ramp is not None:
+            self._apply_gain(self._ramp_gain(now))  # cancelled in the fade: rising
         self._schedule(now)
         self._emit_if_changed()
 
@@ -470,7 +478,7 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
         self._apply_gain(gain)
 
     def _schedule(self, now: float) -> None:
-        if self._phase is TimerPhase.IDLE:
+        if self._phase is TimerPhase.IDLE and self._ramp is None:
             self._ticks.stop()
             return
         fast = self._phase is TimerPhase.FADING or self._ramp is not None

@@ -21,6 +21,7 @@ from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.core.fade import FADE_FLOOR_DB, engine_volume, fade_gain
+from sleepplayer.core.fade_window import RAMP_UP_S
 from sleepplayer.core.model import Library, Playlist, RepeatMode, Track
 from sleepplayer.core.settings import Settings
 from sleepplayer.core.sleep_plan import (
@@ -369,14 +370,24 @@ def test_a_countdown_overslept_never_suspends(rig: Rig) -> None:
 
 
 # ---------------------------------------------------------------- interrupting the fade
-def test_cancel_during_the_fade_restores_at_once(rig: Rig) -> None:
+def test_cancel_during_the_fade_fades_back_up_never_a_jump(rig: Rig) -> None:
+    # Cancelled 30 s into a 60 s fade (about -25 dB), the volume jumped back to the user's
+    # at once: a jolt, where every other way out of the fade rises over RAMP_UP_S.
     rig.controller.play()
     rig.timer.arm(SleepPlan(duration_s=60, fade_s=60))
     rig.run(30, step=0.5)
+    faded = rig.backend.volume()
     mark = rig.mark()
     rig.timer.cancel()
-    assert rig.volumes_since(mark) == [engine_volume(USER_VOLUME)]
-    assert _phase(rig.timer) is TimerPhase.IDLE and rig.timer.tick_interval_ms() is None
+    assert _phase(rig.timer) is TimerPhase.IDLE
+    rig.run(RAMP_UP_S / 4)
+    quarter = rig.volumes_since(mark)
+    assert quarter and max(quarter) < engine_volume(USER_VOLUME) * 0.5
+    rig.run(RAMP_UP_S)
+    volumes = rig.volumes_since(mark)
+    assert volumes == sorted(volumes) and volumes[0] >= faded  # only ever up
+    assert volumes[-1] == engine_volume(USER_VOLUME) and rig.timer.fade_gain() == 1.0
+    assert rig.timer.tick_interval_ms() is None  # risen: no more ticks
     assert _state(rig) is PlayerState.PLAYING
     rig.run(60, step=1.0)
     assert not any(n in ("pause", "stop") for n, _ in rig.calls_since(mark))
@@ -921,8 +932,8 @@ def test_the_tick_is_slow_while_armed_fast_in_the_fade_and_off_when_idle(
     counted.clear()
     qtbot.wait(1000)
     assert len(counted) >= 10
-    timer.cancel()
-    assert timer.tick_interval_ms() is None
+    timer.cancel()  # in the fade: it rises over RAMP_UP_S, then the ticks stop
+    qtbot.waitUntil(lambda: timer.tick_interval_ms() is None, timeout=int(RAMP_UP_S * 1000) + 1000)
     counted.clear()
     qtbot.wait(300)
     assert counted == []
