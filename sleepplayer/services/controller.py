@@ -327,7 +327,7 @@ class PlaybackController(QObject):
             self.stop()
             self.queue_finished.emit()
             return
-        self._start(uid)
+        self._go_to(uid)
 
     def previous(self) -> None:
         """Restart the track when more than 3 s in, else go to the previous one."""
@@ -339,7 +339,29 @@ class PlaybackController(QObject):
             return
         uid = self._step(backwards=True)
         if uid is not None:
-            self._start(uid)
+            self._go_to(uid)
+
+    def _go_to(self, track_uid: str) -> None:
+        """Next/Previous: start the track while something sounds; paused or stopped, only
+        select it and stay quiet (MPRIS: "if playback is paused or stopped, it remains that
+        way"). A headset's Next pressed at night must not start the sound."""
+        if self._state == PlayerState.PLAYING or self._state in _TRANSIENT:
+            self._start(track_uid)
+            return
+        track = self._find(track_uid)
+        if track is None:
+            return
+        self._end_recovery()
+        self._web.cancel()
+        if self._loaded:
+            self._stop_engine_quietly()  # Play starts the new track, from its start
+        self._pending_seek_ms = None
+        self._set_stream_title("")
+        self._set_track(track)
+        self._duration_ms = track.duration_ms or 0
+        self.duration_changed.emit(self._duration_ms)
+        self._anchor(0)
+        self.position_changed.emit(0)
 
     def seek(self, position_ms: int) -> None:
         position_ms = max(0, position_ms)

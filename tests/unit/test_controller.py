@@ -284,3 +284,39 @@ def test_a_pause_while_the_new_playlist_opens_means_nothing_starts_by_itself(
     with qtbot.waitSignal(controller.queue_finished, timeout=1000):
         backend.simulate_error()
     assert controller.state is not PlayerState.PLAYING
+
+
+@pytest.mark.parametrize("quiet", ["paused", "stopped"])
+def test_next_and_previous_while_quiet_select_and_stay_quiet(
+    controller: PlaybackController, backend: FakeBackend, quiet: str
+) -> None:
+    # A headset's Next at night started the sound. MPRIS: "If playback is paused or stopped,
+    # it remains that way."
+    controller.play_track("p", "t0")
+    controller.seek(5_000)
+    if quiet == "paused":
+        controller.pause()
+    else:
+        controller.stop()
+    state = controller.state
+    mark = len(backend.calls)
+    controller.next()
+    assert controller.state is state
+    assert controller.current_track is not None and controller.current_track.uid == "t1"
+    assert controller.position_ms() == 0
+    assert not any(name in ("play", "load") for name, _ in backend.calls[mark:])
+    controller.previous()
+    assert controller.current_track is not None and controller.current_track.uid == "t0"
+    assert controller.state is state
+    controller.next()
+    controller.play()  # Play starts the chosen track, from its start
+    assert backend.uri == "file:///music/t1.ogg" and controller.state is PlayerState.PLAYING
+    assert backend.position_ms() == 0
+
+
+def test_next_while_playing_plays_the_next_track(
+    controller: PlaybackController, backend: FakeBackend
+) -> None:
+    controller.play_track("p", "t0")
+    controller.next()
+    assert backend.uri == "file:///music/t1.ogg" and controller.state is PlayerState.PLAYING
