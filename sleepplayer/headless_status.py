@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import time
 import unicodedata
 from collections.abc import Callable
@@ -135,7 +136,10 @@ class StatusLine(QObject):
             total = length_text(c.duration_ms(), live=live)
             parts.append(f"{format_ms(c.position_ms())} / {total}")
         if c.status_text:  # "Reconnecting in 4 s (attempt 3)", "Resolving…"
-            parts.append(c.status_text)
+            # Without the clock (a log's "did anything change"), the countdown is clock too:
+            # a log gets a line per attempt, not one per second of a long outage.
+            text = c.status_text if with_clock else _COUNTDOWN.sub("", c.status_text)
+            parts.append(text)
         parts.append(f"vol {c.volume}%")
         timer_text = timer_status(self._timer, with_gain=with_clock)
         if timer_text:
@@ -202,6 +206,10 @@ class StatusLine(QObject):
         if self._line_open:
             self._put("\n")
             self._line_open = False
+
+
+#: The seconds of a countdown in a status text: " in 4 s" of "Reconnecting in 4 s (attempt 3)".
+_COUNTDOWN = re.compile(r" in \d+ s\b")
 
 
 def _terminal_columns(out: TextIO | None) -> int:

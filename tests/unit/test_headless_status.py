@@ -207,6 +207,23 @@ def test_the_line_says_what_a_radio_plays_now(
     assert line.render().startswith("▶ Rain  0:00")
 
 
+def test_a_log_gets_a_line_per_reconnect_attempt_not_per_second_of_its_countdown(
+    controller: FakeController, timer: FakeSleepTimer
+) -> None:
+    out, clock = io.StringIO(), FakeClock(100.0)
+    status = StatusLine(controller, timer, out, clock=clock)
+    for attempt, wait_s in ((3, 4), (4, 8)):
+        for left in range(wait_s, 0, -1):
+            clock.now += 1
+            controller.set_status_text(f"Reconnecting in {left} s (attempt {attempt})")
+            status.update()
+    lines = out.getvalue().splitlines()
+    assert [line.split("0:00 / 1:00:00  ")[1] for line in lines] == [
+        "Reconnecting in 4 s (attempt 3)  vol 40%",
+        "Reconnecting in 8 s (attempt 4)  vol 40%",
+    ]
+
+
 def test_on_a_terminal_the_line_fits_its_width_the_title_giving_way(
     timer: FakeSleepTimer,
 ) -> None:
