@@ -39,6 +39,17 @@ _HEADER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 _EXPIRE_PATH = re.compile(r"/expire/(\d{9,11})(?:/|$)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _SMUGGLE = "#__youtubedl_smuggle="
+#: The resolver's ways of saying the server's name did not resolve (no internet, a typo).
+_NOT_FOUND_MARKERS = (
+    "name or service not known",
+    "temporary failure in name resolution",
+    "nodename nor servname",
+    "getaddrinfo failed",
+    "no address associated with hostname",
+)
+#: Said for them, in the words the link check uses.
+SERVER_NOT_FOUND = "Server not found (is the computer online?)"
+
 _NO_AUDIO_MARKERS = (
     "unsupported url",
     "requested format is not available",
@@ -261,6 +272,8 @@ def friendly_error(message: str) -> str:
     lowered = text.lower()
     if any(marker in lowered for marker in _NO_AUDIO_MARKERS):
         return NO_AUDIO
+    if any(marker in lowered for marker in _NOT_FOUND_MARKERS):
+        return SERVER_NOT_FOUND
     for cut in (" (caused by", "; please report", " please report", "; Confirm you are"):
         index = text.find(cut)
         if index > 0:

@@ -11,6 +11,7 @@ from sleepplayer.core.web_media import (
     DEFAULT_LIFETIME_S,
     EXPIRY_MARGIN_S,
     NO_AUDIO,
+    SERVER_NOT_FOUND,
     PlaylistItem,
     ResolvedMedia,
     clean_headers,
@@ -240,6 +241,11 @@ def test_playlist_items() -> None:
             "Unable to extract x",
         ),
         ("ERROR: ", "The page could not be resolved"),
+        (  # no internet: said as the link check says it, not as the resolver's errno
+            "ERROR: [youtube] dQw4w9WgXcQ: Unable to download API page: [Errno -2] Name or "
+            "service not known (caused by TransportError(...))",
+            SERVER_NOT_FOUND,
+        ),
     ],
 )
 def test_friendly_errors(raw: str, expected: str) -> None:
