@@ -73,11 +73,18 @@ class Track:
 
 
 def title_from_uri(uri: str) -> str:
-    """``file:///a/Rain%20loop.opus`` -> ``Rain loop``; URLs fall back to host + path tail."""
+    """``file:///a/Rain%20loop.opus`` -> ``Rain loop``; URLs fall back to the path's tail, or
+    for a page named by its query (``youtube.com/watch?v=abc``) to ``youtube.com · abc``:
+    a list of "watch" rows says nothing."""
     parts = urlsplit(uri)
     name = PurePath(unquote(parts.path)).name
     if parts.scheme in ("", "file"):
         return PurePath(name).stem or uri
+    if parts.query and "." not in name:
+        first = unquote(parts.query.split("&")[0].partition("=")[2])
+        host = parts.hostname or parts.netloc
+        if first and host:
+            return f"{host.removeprefix('www.')} · {first}"
     return name or parts.netloc or uri
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sleepplayer.core.model import TrackKind
+from sleepplayer.core.model import Track, TrackKind
 from sleepplayer.core.tags import TagInfo, read_tags, track_from_path
 
 
@@ -97,3 +97,17 @@ def test_relative_path_becomes_absolute_uri(
     monkeypatch.chdir(tmp_path)
     write_wav(tmp_path / "x.wav", 0.1)
     assert track_from_path(Path("x.wav")).uri == (tmp_path / "x.wav").as_uri()
+
+
+@pytest.mark.parametrize(
+    ("uri", "title"),
+    [
+        ("file:///a/Rain%20loop.opus", "Rain loop"),
+        ("https://cdn.example/night/ocean.ogg?token=abc", "ocean.ogg"),
+        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=5", "youtube.com · dQw4w9WgXcQ"),
+        ("https://radio.example:8000/", "radio.example:8000"),
+    ],
+)
+def test_a_track_without_a_title_is_named_from_its_address(uri: str, title: str) -> None:
+    # A page named by its query was shown as "watch", like every other such page.
+    assert Track(uri).display_title == title
