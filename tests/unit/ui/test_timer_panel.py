@@ -147,14 +147,21 @@ def test_end_text_follows_the_fields(panel: TimerPanel, controller: FakeControll
     assert panel.summary.text() == "Stops after 3 more tracks"
 
 
-def test_end_text_counts_the_track(
+@pytest.fixture
+def panel_15s_into_a_track(
     qtbot: QtBot, sleep_timer: FakeSleepTimer, controller: FakeController
-) -> None:
+) -> TimerPanel:
+    """The panel while a 75 s track plays, 15 s in."""
     playlist = controller._library.playlists()[1]
-    controller.play_track(playlist.uid, playlist.tracks[2].uid)  # 75 s long
+    controller.play_track(playlist.uid, playlist.tracks[2].uid)
     controller.set_position(15_000)
     panel = TimerPanel(sleep_timer, Settings(), controller, now=now)
     qtbot.addWidget(panel)
+    return panel
+
+
+def test_end_text_counts_the_track(panel_15s_into_a_track: TimerPanel) -> None:
+    panel = panel_15s_into_a_track
     panel.mode_track.setChecked(True)
     assert panel.summary.text() == "Pauses after this track (in 1:01)"
     assert panel.track_left.text() == "(1:01 left)"
@@ -362,14 +369,10 @@ def test_while_a_timer_runs_the_footer_previews_a_new_timer(
 
 @pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 def test_the_time_left_of_this_track_follows_it_while_a_problem_shows(
-    qtbot: QtBot, sleep_timer: FakeSleepTimer, controller: FakeController
+    qtbot: QtBot, panel_15s_into_a_track: TimerPanel, controller: FakeController
 ) -> None:
     # It stayed at "(0:13 left)" while the footer said what was wrong with typed text.
-    playlist = controller._library.playlists()[1]
-    controller.play_track(playlist.uid, playlist.tracks[2].uid)  # 75 s long
-    controller.set_position(15_000)
-    panel = TimerPanel(sleep_timer, Settings(), controller, now=now)
-    qtbot.addWidget(panel)
+    panel = panel_15s_into_a_track
     activated(qtbot, panel)
     retype(panel.duration, "soon")
     qtbot.waitUntil(lambda: "not a time" in panel.summary.text(), timeout=1000)
