@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import re
 import time
 import unicodedata
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from sleepplayer.core.model import TrackKind
 from sleepplayer.core.text import end_words, format_ms, left_words, length_text, one_line
 from sleepplayer.playback.backend import PlayerState
 from sleepplayer.services.controller import PlaybackController
+from sleepplayer.services.retry_schedule import without_countdown
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
 
 #: The line is written at most this often.
@@ -138,7 +138,7 @@ class StatusLine(QObject):
         if c.status_text:  # "Reconnecting in 4 s (attempt 3)", "Resolving…"
             # Without the clock (a log's "did anything change"), the countdown is clock too:
             # a log gets a line per attempt, not one per second of a long outage.
-            text = c.status_text if with_clock else _COUNTDOWN.sub("", c.status_text)
+            text = c.status_text if with_clock else without_countdown(c.status_text)
             parts.append(text)
         parts.append(f"vol {c.volume}%")
         timer_text = timer_status(self._timer, with_gain=with_clock)
@@ -206,10 +206,6 @@ class StatusLine(QObject):
         if self._line_open:
             self._put("\n")
             self._line_open = False
-
-
-#: The seconds of a countdown in a status text: " in 4 s" of "Reconnecting in 4 s (attempt 3)".
-_COUNTDOWN = re.compile(r" in \d+ s\b")
 
 
 def _terminal_columns(out: TextIO | None) -> int:

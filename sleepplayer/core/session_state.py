@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sleepplayer.core.sleep_plan import EndAction, FadeCurve
+from sleepplayer.core.timer_options import is_value_of, seconds_in_range
+
 RESUME_SCHEMA_VERSION = 1
 
 
@@ -18,8 +21,8 @@ class ResumeTimer:
 
     ends_at: float | None
     fade_s: float = 0.0
-    curve: str = ""
-    end_action: str = ""
+    curve: FadeCurve = FadeCurve.GENTLE
+    end_action: EndAction = EndAction.PAUSE
     let_track_finish: bool = False
     max_finish_wait_s: float = 0.0
 
@@ -27,8 +30,8 @@ class ResumeTimer:
         return {
             "ends_at": self.ends_at,
             "fade_s": self.fade_s,
-            "curve": self.curve,
-            "end_action": self.end_action,
+            "curve": self.curve.value,
+            "end_action": self.end_action.value,
             "let_track_finish": self.let_track_finish,
             "max_finish_wait_s": self.max_finish_wait_s,
         }
@@ -38,23 +41,27 @@ class ResumeTimer:
         """Anything malformed is a timer that cannot be set again (never no timer at all)."""
         if not isinstance(d, Mapping):
             return cls(None)
-        ends_at, fade_s, wait_s = d.get("ends_at"), d.get("fade_s"), d.get("max_finish_wait_s")
+        # NaN for a missing number: not in any range.
+        ends_at, fade_s = d.get("ends_at", math.nan), d.get("fade_s", math.nan)
+        wait_s = d.get("max_finish_wait_s", math.nan)
         curve, end_action = d.get("curve"), d.get("end_action")
         let_finish = d.get("let_track_finish")
-        numbers = all(
-            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
-            for v in (ends_at, fade_s, wait_s)
-        )
-        texts = isinstance(curve, str) and isinstance(end_action, str)
-        if not numbers or not texts or not isinstance(let_finish, bool):
+        if not (
+            seconds_in_range(ends_at, 0, math.inf)
+            and seconds_in_range(fade_s, 0)
+            and seconds_in_range(wait_s, 0)
+            and is_value_of(curve, FadeCurve)
+            and is_value_of(end_action, EndAction)
+            and isinstance(let_finish, bool)
+        ):
             return cls(None)
         return cls(
-            float(ends_at),  # type: ignore[arg-type]
-            float(fade_s),  # type: ignore[arg-type]
-            curve,  # type: ignore[arg-type]
-            end_action,  # type: ignore[arg-type]
+            float(ends_at),
+            float(fade_s),
+            FadeCurve(curve),
+            EndAction(end_action),
             let_finish,
-            float(wait_s),  # type: ignore[arg-type]
+            float(wait_s),
         )
 
 

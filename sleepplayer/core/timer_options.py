@@ -106,13 +106,14 @@ def plan_from_options(options: TimerOptions, defaults: Settings) -> SleepPlan | 
 
 
 # ------------------------------------------------------- value checks (also for the protocol)
-def seconds_in_range(value: object, low: float) -> bool:
-    """A real number of seconds from ``low`` to the 12-hour maximum (not a bool, not NaN)."""
+def seconds_in_range(value: object, low: float, high: float = MAX_DURATION_S) -> bool:
+    """A real number of seconds from ``low`` to ``high``, the 12-hour maximum unless told
+    (not a bool, not NaN or infinite)."""
     return (
         not isinstance(value, bool)
         and isinstance(value, int | float)
         and math.isfinite(value)
-        and low <= value <= MAX_DURATION_S
+        and low <= value <= high
     )
 
 

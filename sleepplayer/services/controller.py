@@ -258,11 +258,9 @@ class PlaybackController(QObject):
         if track is None:
             return
         self._queue.set_current(track.uid)
-        self._set_track(track)
+        self._make_current(track)
         self._pending_seek_ms = max(0, position_ms) or None
         self._anchor_pos_ms = max(0, position_ms)
-        self._duration_ms = track.duration_ms or 0
-        self.duration_changed.emit(self._duration_ms)
 
     # ------------------------------------------------------------------ transport
     def play(self) -> None:
@@ -351,15 +349,10 @@ class PlaybackController(QObject):
         track = self._find(track_uid)
         if track is None:
             return
-        self._end_recovery()
-        self._web.cancel()
         if self._loaded:
             self._stop_engine_quietly()  # Play starts the new track, from its start
         self._pending_seek_ms = None
-        self._set_stream_title("")
-        self._set_track(track)
-        self._duration_ms = track.duration_ms or 0
-        self.duration_changed.emit(self._duration_ms)
+        self._make_current(track)
         self._anchor(0)
         self.position_changed.emit(0)
 
@@ -569,6 +562,13 @@ class PlaybackController(QObject):
             return
         if not keep_pending_seek:
             self._pending_seek_ms = None
+        self._make_current(track)
+        self._anchor(self._pending_seek_ms or 0)
+        self._open(track)
+
+    def _make_current(self, track: Track) -> None:
+        """``track`` becomes the current one, not loaded yet: the recovery or resolution of the
+        one before ends, its stream title goes, and the length shown is the track's."""
         self._end_recovery()
         self._web.cancel()
         self._media = None
@@ -578,8 +578,6 @@ class PlaybackController(QObject):
         self._set_track(track)
         self._duration_ms = track.duration_ms or 0
         self.duration_changed.emit(self._duration_ms)
-        self._anchor(self._pending_seek_ms or 0)
-        self._open(track)
 
     def _open(self, track: Track) -> None:
         """Put the track into the engine and play; a web page is resolved first."""

@@ -10,6 +10,7 @@ second and nothing else ticks.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -17,6 +18,14 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from sleepplayer.core.backoff import Backoff, RetryPolicy
 
 COUNTDOWN_MS = 1000
+#: The seconds of the words: " in 4 s" of "Reconnecting in 4 s (attempt 3)".
+_SECONDS = re.compile(r" in \d+ s\b")
+
+
+def without_countdown(text: str) -> str:
+    """The words without their seconds ("Reconnecting (attempt 3)"): what changes per
+    attempt, not per second, for a log that writes a line per change."""
+    return _SECONDS.sub("", text)
 
 
 class RetrySchedule(QObject):

@@ -51,7 +51,6 @@ from sleepplayer.core.sleep_plan import (
     MIN_DURATION_S,
     OVERDUE_LIMIT_S,
     EndAction,
-    FadeCurve,
     SleepMode,
     SleepPlan,
     deadline_for,
@@ -239,8 +238,8 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
         return ResumeTimer(
             ends_at,
             plan.fade_s,
-            plan.curve.value,
-            plan.end_action.value,
+            plan.curve,
+            plan.end_action,
             plan.let_track_finish,
             plan.max_finish_wait_s,
         )
@@ -257,8 +256,8 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
                 mode=SleepMode.DURATION,
                 duration_s=left,
                 fade_s=min(saved.fade_s, left),
-                curve=FadeCurve(saved.curve),
-                end_action=EndAction(saved.end_action),
+                curve=saved.curve,
+                end_action=saved.end_action,
                 let_track_finish=saved.let_track_finish,
                 max_finish_wait_s=saved.max_finish_wait_s,
             )

@@ -9,6 +9,7 @@ import pytest
 
 from sleepplayer.core.json_salvage import salvage
 from sleepplayer.core.session_state import RESUME_SCHEMA_VERSION, ResumeState, ResumeTimer
+from sleepplayer.core.sleep_plan import EndAction, FadeCurve
 
 
 def test_round_trip() -> None:
@@ -58,7 +59,7 @@ def test_a_file_from_before_playing_was_saved_loads_as_not_playing() -> None:
 
 
 def test_a_timer_in_the_resume_point_survives_and_damage_means_it_cannot_run_on() -> None:
-    timer = ResumeTimer(1_800_000_000.0, 60.0, "gentle", "pause", True, 900.0)
+    timer = ResumeTimer(1_800_000_000.0, 60.0, FadeCurve.GENTLE, EndAction.PAUSE, True, 900.0)
     state = ResumeState("p", "t", 5, playing=True, timer=timer)
     assert ResumeState.from_dict(state.to_dict()) == state
     damages: list[object] = [{"ends_at": "soon"}, [], {"ends_at": 1.0, "fade_s": -1, "curve": "x"}]
@@ -71,7 +72,7 @@ def test_a_timer_in_the_resume_point_survives_and_damage_means_it_cannot_run_on(
 def test_a_resume_file_cut_anywhere_never_plays_on_without_its_timer() -> None:
     # Read up to the damage (core.json_salvage), a cut inside the timer must not leave
     # "playing" without it: that would play all night.
-    timer = ResumeTimer(1_800_000_000.0, 60.0, "gentle", "pause", False, 900.0)
+    timer = ResumeTimer(1_800_000_000.0, 60.0, FadeCurve.GENTLE, EndAction.PAUSE, False, 900.0)
     text = json.dumps(ResumeState("p", "t", 5, playing=True, timer=timer).to_dict())
     for cut in range(1, len(text)):
         readable = salvage(text[:cut], cut)

@@ -11,6 +11,7 @@ from sleepplayer.core.sleep_plan import SleepMode, SleepPlan
 from sleepplayer.services.sleep_timer import TimerPhase
 from sleepplayer.ui.actions import SPECS, ActionRegistry
 from sleepplayer.ui.main_window import MainWindow
+from sleepplayer.ui.timer_panel import TimerPanel
 from tests.helpers.fake_services import FakeController, FakeLibraryService, FakeSleepTimer
 from tests.helpers.keyboard_input import activated, retype
 
@@ -27,6 +28,15 @@ offscreen_resize = pytest.mark.qt_log_ignore("does not support propagateSizeHint
 def play_third(controller: FakeController, library: FakeLibraryService) -> None:
     playlist = library.playlists()[1]
     controller.play_track(playlist.uid, playlist.tracks[2].uid)
+
+
+def _active_panel(qtbot: QtBot, window: MainWindow) -> TimerPanel:
+    """The window's timer panel, open and active (keys go to its focus widget)."""
+    window.show_timer_panel()
+    panel = window.timer_panel
+    assert panel is not None
+    activated(qtbot, panel)
+    return panel
 
 
 def test_title_shows_minutes_left(
@@ -237,10 +247,7 @@ def test_after_the_end_space_brings_the_sound_back_wherever_the_focus_is_in_the_
 ) -> None:
     # "Ended. Any SleepPlayer key in the next minute resumes": with the focus left in the
     # duration field (where Enter started the timer), Space emptied the field instead.
-    timer_window.show_timer_panel()
-    panel = timer_window.timer_panel
-    assert panel is not None
-    activated(qtbot, panel)
+    panel = _active_panel(qtbot, timer_window)
     sleep_timer.arm(SleepPlan(duration_s=60, fade_s=20))
     sleep_timer.set_state(TimerPhase.GRACE)
     for focused in (panel.duration, panel.start_button):
@@ -256,10 +263,7 @@ def test_after_the_end_space_brings_the_sound_back_wherever_the_focus_is_in_the_
 def test_a_problem_with_typed_text_is_not_shown_again_when_the_panel_reopens(
     qtbot: QtBot, timer_window: MainWindow
 ) -> None:
-    timer_window.show_timer_panel()
-    panel = timer_window.timer_panel
-    assert panel is not None
-    activated(qtbot, panel)
+    panel = _active_panel(qtbot, timer_window)
     retype(panel.duration, "soon")
     qtbot.waitUntil(lambda: "not a time" in panel.summary.text(), timeout=1000)
     panel.hide()
@@ -279,11 +283,7 @@ def test_the_player_keys_work_in_the_timer_panel_too(
     qtbot: QtBot, timer_window: MainWindow, controller: FakeController
 ) -> None:
     # The panel says "any SleepPlayer key brings the sound back": Space there must do so.
-    timer_window.show_timer_panel()
-    panel = timer_window.timer_panel
-    assert panel is not None
-    with qtbot.waitActive(panel):
-        panel.activateWindow()
+    panel = _active_panel(qtbot, timer_window)
     playing = controller.state
     with qtbot.waitSignal(controller.state_changed, timeout=1000):
         QTest.keyClick(panel, Key.Key_Space)
