@@ -204,6 +204,7 @@ class MprisService(QObject):
             repeat=c.repeat,
             shuffle=c.shuffle,
             queue_length=len(playlist.tracks) if playlist else 0,
+            position_ms=c.position_ms(),
         )
 
     def _schedule_announce(self, *_args: object) -> None:
@@ -222,6 +223,7 @@ class MprisService(QObject):
             self._object.announce(PLAYER_INTERFACE, changed)
 
     def _on_controller_seeked(self, position_ms: int) -> None:
+        self._schedule_announce()  # stopped at 0 or mid-track shows as Stopped or Paused
         if self._bus_name is not None:
             self._object.announce_seeked(max(0, position_ms) * _US_PER_MS)
 

@@ -70,11 +70,16 @@ def track_id(track_uid: str) -> ObjectPath:
     return ObjectPath(TRACK_PATH_PREFIX + (element or "_"))
 
 
-def playback_status(state: PlayerState) -> str:
-    """A track that is opening or buffering counts as playing: that is what was asked for."""
+def playback_status(state: PlayerState, *, held_mid_track: bool = False) -> str:
+    """A track that is opening or buffering counts as playing: that is what was asked for.
+
+    ``held_mid_track``: a stopped player whose Play goes on from a point inside its track (the
+    place restored from last night) is paused in all but name. The window shows it so, with
+    its position; as "Stopped", an applet would show no position at all (playerctl prints 0).
+    """
     if state in (PlayerState.PLAYING, PlayerState.OPENING, PlayerState.BUFFERING):
         return "Playing"
-    if state == PlayerState.PAUSED:
+    if state == PlayerState.PAUSED or (state == PlayerState.STOPPED and held_mid_track):
         return "Paused"
     return "Stopped"
 
@@ -137,6 +142,8 @@ class PlayerView:
     shuffle: bool
     #: Tracks in the playlist that Play, Next and Previous work on.
     queue_length: int
+    #: Where the current track stands; Play goes on from there.
+    position_ms: int = 0
 
 
 def player_properties(view: PlayerView) -> dict[str, Value]:
@@ -145,7 +152,9 @@ def player_properties(view: PlayerView) -> dict[str, Value]:
     can_play = track is not None or view.queue_length > 0
     seekable = track is not None and view.duration_ms > 0 and track.kind != TrackKind.RADIO
     return {
-        "PlaybackStatus": playback_status(view.state),
+        "PlaybackStatus": playback_status(
+            view.state, held_mid_track=track is not None and view.position_ms > 0
+        ),
         "LoopStatus": loop_status(view.repeat),
         "Rate": 1.0,
         "Shuffle": view.shuffle,

@@ -103,8 +103,9 @@ class PlaybackController(QObject):
     track_changed = Signal(object)
     #: Position in ms; emitted only while playing and while someone watches the position.
     position_changed = Signal(int)
-    #: The user moved the position (seek, seek_relative, "previous" restarting the track), in
-    #: ms. Unlike ``position_changed`` it never comes from polling: MPRIS sends ``Seeked``.
+    #: The user moved the position (seek, seek_relative, "previous" restarting the track, a
+    #: stop back to the start), in ms. Unlike ``position_changed`` it never comes from
+    #: polling: MPRIS sends ``Seeked``.
     seeked = Signal(int)
     #: Duration of the current track in ms (0 = unknown / live).
     duration_changed = Signal(int)
@@ -307,12 +308,15 @@ class PlaybackController(QObject):
         self._end_recovery()
         self._web.cancel()
         self._pending_seek_ms = None
+        moved = self.position_ms() != 0
         if self._loaded:
             self._backend.stop()
         self._loaded = False
         self._set_state(PlayerState.STOPPED)
         self._anchor_pos_ms = 0
         self.position_changed.emit(0)
+        if moved:  # back to the start, also when already stopped at a restored place
+            self.seeked.emit(0)
         self._set_stream_title("")
 
     def next(self) -> None:

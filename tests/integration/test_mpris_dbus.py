@@ -483,6 +483,24 @@ def test_changes_made_elsewhere_reach_playerctl_follow(
         follow.waitForFinished(5000)
 
 
+def test_the_place_restored_from_last_night_shows_as_paused_at_its_position(
+    qtbot: QtBot,
+    bus: PrivateBus,
+    service: MprisService,
+    controller: PlaybackController,
+    monitor: Monitor,
+) -> None:
+    # After a restart the window shows the track at 0:34, and Play goes on from there. As
+    # "Stopped" an applet showed no position (playerctl prints 0 for a stopped player).
+    controller.restore("night", "rain-1", 34_000)
+    _wait_change(qtbot, monitor, "PlaybackStatus", lambda v: v.value == "Paused")
+    assert _playerctl(qtbot, bus, "position").out.strip() == "34.000000"
+    controller.stop()  # a stop goes back to the start: stopped it is
+    _wait_change(qtbot, monitor, "PlaybackStatus", lambda v: v.value == "Stopped")
+    controller.seek(5_000)  # a point chosen while stopped is one Play goes on from
+    _wait_change(qtbot, monitor, "PlaybackStatus", lambda v: v.value == "Paused")
+
+
 def test_canx_follow_the_queue_and_the_track(
     qtbot: QtBot,
     bus: PrivateBus,
