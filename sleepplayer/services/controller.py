@@ -925,6 +925,7 @@ class PlaybackController(QObject):
         self._web.cancel()
         if self._loaded:
             self._stop_engine_quietly()
+        self._set_stream_title("")  # the song that played is gone with the connection
         self._schedule_retry(reason)
 
     def _schedule_retry(self, reason: str) -> None:

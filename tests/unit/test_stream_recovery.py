@@ -142,6 +142,25 @@ def test_watchdog_stall_starts_a_reconnect_after_8_s(rig_factory: RigFactory) ->
     assert rig.loads() == [RADIO.uri, RADIO.uri]
 
 
+def test_the_song_of_a_dropped_station_is_not_shown_while_it_reconnects(
+    rig_factory: RigFactory,
+) -> None:
+    rig: Rig = rig_factory([RADIO])
+    rig.backend.lengths[RADIO.uri] = 0
+    rig.backend.stream_title = "Rain - Part 1"
+    rig.play("radio")
+    rig.tick(2)
+    assert rig.controller.stream_title == "Rain - Part 1"
+    rig.backend.stalled = True
+    rig.tick(8, play=False)
+    assert rig.state() == PlayerState.BUFFERING
+    assert rig.controller.stream_title == ""  # nothing plays: the window says "Reconnecting"
+    rig.backend.stalled = False
+    rig.wait_playing()
+    rig.tick(1)
+    assert rig.controller.stream_title == "Rain - Part 1"  # back, and so is its song
+
+
 def test_watchdog_rests_while_paused_and_for_local_files(rig_factory: RigFactory) -> None:
     rig: Rig = rig_factory([RADIO, LOCAL])
     rig.backend.lengths[RADIO.uri] = 0
