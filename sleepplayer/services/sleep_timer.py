@@ -395,6 +395,16 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
             ts = self._until_ts
         return None if ts is None else max(0.0, ts - self._ts())
 
+    def tracks_left(self) -> int | None:
+        """Track ends still to come, counting the current track, while the end is a track's
+        end whose time is not known yet; None when the end is a time."""
+        counting = self._phase in (TimerPhase.ARMED, TimerPhase.FADING)
+        if not counting or self.remaining_s() is not None:
+            return None
+        if self._kind is EndKind.TRACKS:
+            return self._tracks_left
+        return 1 if self._kind is EndKind.TRACK else None
+
     def fade_gain(self) -> float:
         return self._gain
 

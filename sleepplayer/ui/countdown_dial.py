@@ -52,8 +52,10 @@ class DialState:
     fade_s: int = 0
     #: Gain in whole percent (only drawn while fading).
     gain_pct: int = 100
-    #: The small line under the time: "pauses 23:45", "after this track".
+    #: The small line under the time: "pauses 23:45", "then stops".
     caption: str = ""
+    #: Track ends to go (the current track counts) while the end is a track's, of unknown time.
+    tracks_left: int | None = None
 
 
 def dial_state(timer: SleepTimer) -> DialState:
@@ -76,6 +78,8 @@ def dial_state(timer: SleepTimer) -> DialState:
         caption = "a key resumes"
     elif deadline is not None:
         caption = f"{end_verb(plan.end_action)} {_clock_text(deadline)}"
+    elif timer.tracks_left() is not None:
+        caption = f"then {end_verb(plan.end_action)}"  # under "3 tracks"
     else:
         caption = timer.description()
     fading = phase is TimerPhase.FADING
@@ -85,6 +89,7 @@ def dial_state(timer: SleepTimer) -> DialState:
         fade_s=round(plan.fade_s),
         gain_pct=round(timer.fade_gain() * 100) if fading else 100,
         caption=caption,
+        tracks_left=timer.tracks_left(),
     )
 
 
@@ -120,15 +125,16 @@ class CountdownDial(QWidget):
         return self.size()
 
     def time_text(self) -> str:
-        """The big text: "23:14", "1:05:00", "ended" after the end, or "track" when the end
-        is a track's end or count."""
+        """The big text: "23:14", "1:05:00", "ended" after the end, or "3 tracks" when the
+        end is a track's end of unknown time."""
         s = self._state
         if s.phase is TimerPhase.IDLE:
             return "off"
         if s.phase is TimerPhase.GRACE:
             return "ended"  # the end action ran; only the grace minute is left
         if s.remaining_s is None:
-            return "track"
+            left = s.tracks_left or 1
+            return "1 track" if left == 1 else f"{left} tracks"
         if s.phase is TimerPhase.ARMED and s.remaining_s > SECONDS_SHOWN_BELOW:
             return left_words(s.remaining_s).removesuffix(" left")
         return format_remaining(s.remaining_s)
@@ -139,7 +145,10 @@ class CountdownDial(QWidget):
             return TIMER_OFF_TEXT
         if s.phase is TimerPhase.GRACE:
             return "Sleep timer ended · any SleepPlayer key in the next minute resumes"
-        parts = [f"Sleep timer: {self.time_text()} left", s.caption]
+        if s.remaining_s is None:
+            parts = [f"Sleep timer: {self.time_text()} to go, {s.caption}"]
+        else:
+            parts = [f"Sleep timer: {self.time_text()} left", s.caption]
         if s.phase is TimerPhase.FADING:
             parts.append(f"fading, volume at {s.gain_pct} %")
         return " · ".join(p for p in parts if p)

@@ -467,6 +467,12 @@ class FakeSleepTimer(SleepTimer):
     def remaining_s(self) -> float | None:
         return self._remaining
 
+    def tracks_left(self) -> int | None:
+        plan = self._plan
+        if self._remaining is not None or plan is None or plan.mode is not SleepMode.AFTER_TRACKS:
+            return None
+        return plan.tracks
+
     def fade_gain(self) -> float:
         return self._gain
 

@@ -761,9 +761,11 @@ def test_after_tracks_counts_natural_ends_and_halts_at_the_last(rig: Rig) -> Non
     rig.controller.play()
     rig.timer.arm(SleepPlan(SleepMode.AFTER_TRACKS, tracks=2, fade_s=20))
     assert rig.timer.description() == "Pauses after the next track"
+    assert rig.timer.tracks_left() == 2  # this one and the next: what the dial shows
     rig.run(61, step=1.0)
     assert rig.loads() == [_uri(0), _uri(1)]
     assert rig.timer.description().startswith("Pauses after this track (in 0:5")
+    assert rig.timer.tracks_left() is None  # the last one's end is a time now
     mark = rig.mark()
     rig.run(60, step=0.1)
     assert rig.loads() == [_uri(0), _uri(1)]

@@ -90,6 +90,25 @@ def test_dial_state_reads_the_timer(sleep_timer: FakeSleepTimer) -> None:
     assert dial_state(sleep_timer).remaining_s is None
 
 
+def test_a_track_count_shows_how_many_tracks_are_to_go(
+    qtbot: QtBot, sleep_timer: FakeSleepTimer
+) -> None:
+    """The trial: the big text said just "track" for "after 3 tracks"."""
+    sleep_timer.arm(SleepPlan(SleepMode.AFTER_TRACKS, tracks=3, end_action=EndAction.STOP))
+    dial = CountdownDial()
+    qtbot.addWidget(dial)
+    dial.set_state(dial_state(sleep_timer))
+    assert dial.time_text() == "3 tracks"
+    assert dial.toolTip() == "Sleep timer: 3 tracks to go, then stops"
+    dial.show()
+    qtbot.waitExposed(dial)
+    qtbot.waitUntil(lambda: dial.drawn_captions != [])
+    assert dial.drawn_captions == ["then stops"]  # drawn whole, not elided
+    sleep_timer.arm(SleepPlan(SleepMode.END_OF_TRACK))  # a stream: its end has no time
+    dial.set_state(dial_state(sleep_timer))
+    assert dial.time_text() == "1 track"
+
+
 def test_words() -> None:
     assert left_words(23 * 60 + 14) == "24 min left"
     assert left_words(5) == "1 min left"
