@@ -10,12 +10,24 @@ what the values mean is checked by the document's own lenient parser, as for any
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 _CLOSER = {"{": "}", "[": "]"}
 
 
-def salvage(text: str, damage_at: int) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class Salvaged:
+    """What a damaged document gives back."""
+
+    value: dict[str, Any]
+    #: Where the cut is: the keys and indexes of the innermost member that was still open
+    #: there, so cut short (``("playlists", 2, "tracks")``); ``()`` when only the outer object
+    #: was, and so every member read is whole.
+    cut_in: tuple[str | int, ...]
+
+
+def salvage(text: str, damage_at: int) -> Salvaged | None:
     """The object that ``text[:damage_at]`` begins, closed after its last complete value;
     None when not even that is an object (the damage is in its first value)."""
     cut = _last_clean_cut(text[:damage_at])
@@ -27,7 +39,27 @@ def salvage(text: str, damage_at: int) -> dict[str, Any] | None:
         obj = json.loads(mended)
     except (json.JSONDecodeError, RecursionError):
         return None
-    return obj if isinstance(obj, dict) else None
+    if not isinstance(obj, dict):
+        return None
+    return Salvaged(obj, _last_members(obj, len(still_open) - 1))
+
+
+def _last_members(obj: dict[str, Any], depth: int) -> tuple[str | int, ...]:
+    """The path that follows the last member ``depth`` times: everything open at the cut
+    is the last value of what holds it, as the text ends there."""
+    path: list[str | int] = []
+    node: Any = obj
+    for _ in range(depth):
+        if isinstance(node, dict) and node:
+            key = list(node)[-1]
+            path.append(key)
+            node = node[key]
+        elif isinstance(node, list) and node:
+            path.append(len(node) - 1)
+            node = node[-1]
+        else:
+            break
+    return tuple(path)
 
 
 def _last_clean_cut(text: str) -> tuple[int, str] | None:

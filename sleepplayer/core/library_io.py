@@ -82,6 +82,30 @@ def library_from_dict(d: Mapping[str, Any]) -> tuple[Library, list[str]]:
     return Library(playlists=playlists, current_uid=current), problems
 
 
+def describe_library_cut(raw: Mapping[str, Any], cut_in: tuple[str | int, ...]) -> str | None:
+    """A library read up to its damage: the playlist the damage cut short, by name, so that
+    a playlist with tracks missing at its end is not a surprise. None when none was cut."""
+    if len(cut_in) < 2 or cut_in[0] != "playlists":
+        return None
+    playlists, index = raw.get("playlists"), cut_in[1]
+    if not isinstance(playlists, list) or not isinstance(index, int):
+        return None
+    playlist = playlists[index] if 0 <= index < len(playlists) else None
+    if not isinstance(playlist, Mapping):
+        return None
+    name = playlist.get("name")
+    if not isinstance(name, str) or not name.strip():
+        name = f"Playlist {index + 1}"
+    tracks = playlist.get("tracks")
+    count = len(tracks) if isinstance(tracks, list) else 0
+    if len(cut_in) > 3:
+        count -= 1  # the cut is inside the last track read: it is not whole
+    if count == 0:
+        return f"The damage cut playlist '{name}' short: none of its tracks could be read"
+    first = "first track" if count == 1 else f"first {count} tracks"
+    return f"The damage cut playlist '{name}' short: only its {first} could be read"
+
+
 def _fresh_uid(raw: Any, seen: set[str]) -> tuple[str, bool]:
     """``raw`` if it is a usable, unseen uid, else a new one; the flag says it was replaced."""
     replaced = not isinstance(raw, str) or not raw or raw in seen

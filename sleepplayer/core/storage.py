@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sleepplayer.core.json_salvage import salvage
+from sleepplayer.core.json_salvage import Salvaged, salvage
 from sleepplayer.core.text import listed
 
 if sys.platform == "win32":
@@ -177,6 +177,9 @@ class LoadResult:
     data: dict[str, Any] | None
     problem: str | None
     backup: Path | None
+    #: For a damaged file read up to the damage: the member it cut short (see
+    #: ``json_salvage.Salvaged``); None otherwise.
+    cut_in: tuple[str | int, ...] | None = None
 
 
 #: What a message says happens instead of an unusable file.
@@ -198,7 +201,7 @@ def load_json(
     what = _check(raw)
     if isinstance(what, _Damaged):
         # Only a version number before the damage is nothing to load.
-        if what.readable and set(what.readable) - {"schema_version"}:
+        if what.readable and set(what.readable.value) - {"schema_version"}:
             # The next save rewrites the file from what was read: the whole of it is kept,
             # moved when there is no room for a copy (a full disk is one cause of damage).
             kept = keep_copy(path, now=now)
@@ -207,9 +210,10 @@ def load_json(
                     kept = _keep(path, now, move=True)
             where = f"the whole file was kept as {kept.name}" if kept else "no copy could be kept"
             return LoadResult(
-                what.readable,
+                what.readable.value,
                 f"{path} {what.problem}. What comes before the damage is loaded; {where}.",
                 kept,
+                what.readable.cut_in,
             )
         what = what.problem
     if isinstance(what, str):
@@ -222,7 +226,7 @@ class _Damaged:
     """Text that is not valid JSON: what is wrong, and the object before the damage."""
 
     problem: str
-    readable: dict[str, Any] | None
+    readable: Salvaged | None
 
 
 def _check(raw: bytes) -> dict[str, Any] | str | _Damaged:
@@ -320,12 +324,15 @@ def load_document(
     *,
     now: Callable[[], datetime] = datetime.now,
     instead: str = DEFAULTS_USED,
+    describe_cut: Callable[[dict[str, Any], tuple[str | int, ...]], str | None] | None = None,
 ) -> tuple[T, str | None, Path | None]:
     """Load ``path`` and parse it leniently: (value, one message for the user or None, backup).
 
     An unusable file is set aside and ``default()`` returned. A file that parses with problems
     (wrong types, a newer schema, skipped entries) gives what ``parse`` could use, and a copy
     of the original is kept, because the next save will rewrite it without the bad parts.
+    A damaged file gives what comes before the damage; ``describe_cut`` words what the damage
+    cut short (from the data read and ``LoadResult.cut_in``), for the message.
     """
     path = Path(path)
     result = load_json(path, now=now, instead=instead)
@@ -333,7 +340,11 @@ def load_document(
         return default(), result.problem, result.backup
     value, problems = parse(result.data)
     if result.problem:  # damaged, and what came before the damage is used
-        more = f" Also not used: {listed(problems)}." if problems else ""
+        cut = None
+        if describe_cut is not None and result.cut_in is not None:
+            cut = describe_cut(result.data, result.cut_in)
+        more = f" {cut}." if cut else ""
+        more += f" Also not used: {listed(problems)}." if problems else ""
         return value, result.problem + more, result.backup
     if not problems:
         return value, None, None

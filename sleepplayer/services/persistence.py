@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from sleepplayer.core.library_io import library_from_dict, library_to_dict
+from sleepplayer.core.library_io import describe_library_cut, library_from_dict, library_to_dict
 from sleepplayer.core.model import Library
 from sleepplayer.core.paths import AppPaths
 from sleepplayer.core.session_state import ResumeState
@@ -42,6 +42,7 @@ def load_state(paths: AppPaths) -> LoadedState:
         library_from_dict,
         Library,
         instead="your playlists are not loaded",
+        describe_cut=describe_library_cut,
     )
     resume, resume_problem, _ = load_document(
         paths.resume_file, lambda d: (ResumeState.from_dict(d), []), ResumeState

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sleepplayer.core.library_io import library_from_dict, library_to_dict
+from sleepplayer.core.library_io import describe_library_cut, library_from_dict, library_to_dict
 from sleepplayer.core.model import Library, Playlist, Track
 from sleepplayer.core.settings import Settings, settings_from_dict
 from sleepplayer.core.storage import load_document
@@ -120,10 +120,30 @@ def test_a_library_cut_short_keeps_the_playlists_before_the_cut(tmp_path: Path) 
     cut = text.index("n7/2.ogg")
     target = tmp_path / "library.json"
     target.write_text(text[:cut])
-    library, message, backup = load_document(target, library_from_dict, Library, now=fixed_now)
+    library, message, backup = load_document(
+        target, library_from_dict, Library, now=fixed_now, describe_cut=describe_library_cut
+    )
     names = [p.name for p in library.playlists]
     assert names == [f"Night {n}" for n in range(1, 8)]
     assert all(len(p.tracks) == 3 for p in library.playlists[:6])
     assert len(library.playlists[6].tracks) == 2
     assert message is not None and "before the damage is loaded" in message
+    # The one playlist that is short is named: its missing tracks are no surprise.
+    assert (
+        "The damage cut playlist 'Night 7' short: only its first 2 tracks could be read" in message
+    )
     assert backup is not None and backup.read_text() == text[:cut]
+
+
+def test_a_library_cut_between_playlists_names_none_as_short() -> None:
+    raw = {"playlists": [{"name": "Rain", "tracks": [{}]}, {"name": " ", "tracks": []}]}
+    assert describe_library_cut(raw, ("playlists",)) is None  # every one read is whole
+    assert describe_library_cut(raw, ("playlists", 0, "tracks")) == (
+        "The damage cut playlist 'Rain' short: only its first track could be read"
+    )
+    assert describe_library_cut(raw, ("playlists", 0, "tracks", 0)) == (
+        "The damage cut playlist 'Rain' short: none of its tracks could be read"
+    )
+    assert describe_library_cut(raw, ("playlists", 1)) == (
+        "The damage cut playlist 'Playlist 2' short: none of its tracks could be read"
+    )

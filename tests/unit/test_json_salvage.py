@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sleepplayer.core.json_salvage import salvage
+from sleepplayer.core.json_salvage import Salvaged, salvage
 
 _DOC = json.dumps(
     {
@@ -36,13 +36,24 @@ def _within(part: object, whole: object) -> bool:
 def test_a_document_cut_anywhere_gives_back_what_came_before_the_cut(cut: int) -> None:
     # Brackets and commas inside strings are text, not structure.
     found = salvage(_DOC[:cut], cut)
-    assert found is None or _within(found, json.loads(_DOC))
+    assert found is None or _within(found.value, json.loads(_DOC))
     if cut == len(_DOC):
-        assert found == json.loads(_DOC)
+        assert found is not None and found.value == json.loads(_DOC) and found.cut_in == ()
 
 
 def test_what_follows_a_whole_object_is_not_needed_and_a_first_value_cut_gives_nothing() -> None:
-    assert salvage('{"a": [1, 2]}garbage', 13) == {"a": [1, 2]}
-    assert salvage('{"a": [1, 2', 11) == {"a": [1]}
+    assert salvage('{"a": [1, 2]}garbage', 13) == Salvaged({"a": [1, 2]}, ())
+    assert salvage('{"a": [1, 2', 11) == Salvaged({"a": [1]}, ("a",))
     assert salvage('{"a": "unfinished', 17) is None
     assert salvage("[1, 2, 3", 8) is None  # not an object
+
+
+def test_the_cut_names_the_member_it_cut_short() -> None:
+    cut = _DOC.index('"z"')  # inside the second playlist's second track
+    found = salvage(_DOC[:cut], cut)
+    assert found is not None
+    assert found.cut_in == ("playlists", 1, "tracks")  # its second track was not whole
+    assert found.value["playlists"][1]["tracks"] == [{"uri": "x\\\\y"}]
+    between = _DOC.index("{", _DOC.index("Sea") - 20)  # just before the second playlist
+    found = salvage(_DOC[:between], between)
+    assert found is not None and found.cut_in == ("playlists",)

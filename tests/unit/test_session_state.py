@@ -78,5 +78,5 @@ def test_a_resume_file_cut_anywhere_never_plays_on_without_its_timer() -> None:
         readable = salvage(text[:cut], cut)
         if readable is None:
             continue
-        state = ResumeState.from_dict(readable)
+        state = ResumeState.from_dict(readable.value)
         assert not (state.playing and state.timer != timer), text[:cut]
