@@ -77,7 +77,7 @@ class _WayBack:
     """Where to go back to: the playlist, track and position that played."""
 
     playlist_uid: str
-    track_uid: str
+    track: Track
     position_ms: int
     #: Set when the new playlist first plays (clock seconds): the way back ends then.
     until: float | None = None
@@ -235,7 +235,7 @@ class PlaybackController(QObject):
             and self._playlist_uid is not None
             and (self._state == PlayerState.PLAYING or self._state in _TRANSIENT)
         ):
-            self._way_back = _WayBack(self._playlist_uid, track.uid, self.position_ms())
+            self._way_back = _WayBack(self._playlist_uid, track, self.position_ms())
         self._play_playlist(playlist_uid)
 
     def _play_playlist(self, playlist_uid: str) -> None:
@@ -676,26 +676,28 @@ class PlaybackController(QObject):
 
     def _go_back(self, *, reload: bool = True) -> bool:
         """Start what played before a playlist took over (``back_if_unplayable``), where it
-        was; False when there is no way back (not asked for, too late, or the track is gone).
+        was; False when there is no way back (not asked for, too late, or its playlist is gone).
         ``reload=False``: the engine still plays it, only the queue goes back."""
         way_back, self._way_back = self._way_back, None
         if way_back is None or (way_back.until is not None and self._clock() > way_back.until):
             return False
-        playlist = self._library.playlist(way_back.playlist_uid)
-        row = playlist.index_of(way_back.track_uid) if playlist is not None else -1
-        if playlist is None or row < 0:
+        back_uid, track = way_back.playlist_uid, way_back.track
+        playlist = self._library.playlist(back_uid)
+        if playlist is None:
             return False
+        if playlist.index_of(track.uid) < 0:
+            # The open replaced the very list it played from ("Opened files" opened into
+            # again): the track comes back to its end, so that it can play on.
+            self._library.add_tracks(back_uid, [track])
         failed = self._library.playlist(self._playlist_uid) if self._playlist_uid else None
         what = f"“{failed.name}”" if failed else "what was opened"
-        self.message.emit(
-            f"Nothing in {what} could play; “{playlist.tracks[row].display_title}” plays on."
-        )
+        self.message.emit(f"Nothing in {what} could play; “{track.display_title}” plays on.")
         if not reload:
-            self._use_playlist(way_back.playlist_uid)
-            self._queue.set_current(way_back.track_uid)
+            self._use_playlist(back_uid)
+            self._queue.set_current(track.uid)
             return True
-        self.restore(way_back.playlist_uid, way_back.track_uid, way_back.position_ms)
-        self._start(way_back.track_uid, keep_pending_seek=True)
+        self.restore(back_uid, track.uid, way_back.position_ms)
+        self._start(track.uid, keep_pending_seek=True)
         return True
 
     def _reload_for_loop_change(self) -> None:

@@ -249,6 +249,29 @@ def test_an_open_that_cannot_play_at_all_leaves_the_sound_where_it_was(
     )
 
 
+def test_a_corrupt_open_into_the_list_that_plays_gives_its_track_back(
+    qtbot: QtBot, app: SleepPlayerApp, clock: FakeClock, tmp_path: Path
+) -> None:
+    # Playing from "Opened files" itself, the new open empties that list: the track that
+    # played was gone from it, and so was the way back to it (silence for the night).
+    backend: FakeBackend = app.backend  # type: ignore[assignment]
+    app.open_items([_wav(tmp_path / "a.wav"), _wav(tmp_path / "b.wav")])
+    qtbot.waitUntil(lambda: app.controller.state is PlayerState.PLAYING, timeout=WAIT_MS)
+    _settle(qtbot, app)
+    app.controller.seek(5_000)
+    clock.now += APPEND_WINDOW_S + 1
+    broken = _wav(tmp_path / "broken.wav")
+    backend.broken_uris.add(Path(broken).as_uri())
+    app.open_items([broken])
+    _settle(qtbot, app)
+    qtbot.waitUntil(lambda: _loads(app)[-1:] == ["a"] and len(_loads(app)) == 3, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: app.controller.state is PlayerState.PLAYING, timeout=WAIT_MS)
+    assert _loads(app) == ["a", "broken", "a"]
+    assert _opened(app) == ["broken", "a"]  # back in the list, after what could not play
+    seeks = [args[0] for name, args in backend.calls[-4:] if name == "seek"]
+    assert seeks and abs(seeks[0] - 5_000) < 1_000  # where it was
+
+
 def test_an_open_that_cannot_play_while_nothing_plays_just_stops(
     qtbot: QtBot, app: SleepPlayerApp, tmp_path: Path
 ) -> None:
