@@ -119,9 +119,7 @@ def write_playlist(
     (PLS has no place for it).
     """
     fmt = _known(fmt)
-    folder = None
-    if relative and playlist_path is not None:
-        folder = file_uri_path(Path(playlist_path).absolute().parent.as_uri())
+    folder = _folder_of(playlist_path) if relative and playlist_path is not None else None
     plain = fmt != "xspf"
     rows = [(export_location(e.uri, folder=folder, plain=plain), e) for e in entries]
     if fmt in ("m3u", "m3u8"):
@@ -129,6 +127,24 @@ def write_playlist(
     if fmt == "pls":
         return write_pls(rows)
     return write_xspf(rows, name)
+
+
+def kept_absolute(entries: Sequence[PlaylistEntry], playlist_path: Path) -> int:
+    """How many local files a relative export still writes with their full path: those
+    outside the playlist's folder and its parent folder's tree."""
+    folder = _folder_of(playlist_path)
+    return sum(
+        1
+        for e in entries
+        if file_uri_path(e.uri) is not None
+        # As a URI (XSPF's form), a location written relative has no scheme.
+        and export_location(e.uri, folder=folder, plain=False).startswith("file:")
+    )
+
+
+def _folder_of(playlist_path: Path) -> str | None:
+    """The decoded URI path of the folder a playlist file is in."""
+    return file_uri_path(Path(playlist_path).absolute().parent.as_uri())
 
 
 def entries_from_tracks(tracks: Sequence[Track]) -> list[PlaylistEntry]:

@@ -432,11 +432,20 @@ class LibraryService(QObject):
         if playlist is None:
             return False
         try:
-            save_playlist_file(playlist.tracks, path, fmt, relative=relative, name=playlist.name)
+            full = save_playlist_file(
+                playlist.tracks, path, fmt, relative=relative, name=playlist.name
+            )
         except PlaylistFileError as exc:
             self.message.emit(f"Could not export “{playlist.name}”: {exc}")
             return False
-        self.message.emit(f"Exported “{playlist.name}” to {Path(path).name}.")
+        done = f"Exported “{playlist.name}” to {Path(path).name}."
+        if full:
+            # Moving the playlist with its folder would leave these behind: say so now.
+            done += (
+                f" {counted(full, 'track')} outside its folder "
+                f"{'is' if full == 1 else 'are'} written with the full path."
+            )
+        self.message.emit(done)
         return True
 
     def snapshot(self) -> Library:

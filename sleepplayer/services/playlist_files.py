@@ -74,26 +74,25 @@ def nothing_to_import_message(loaded: LoadedPlaylist, file_name: str) -> str:
 
 def save_playlist_file(
     tracks: Sequence[Track], path: str, fmt: str, *, relative: bool, name: str
-) -> None:
+) -> int:
     """Write ``tracks`` as a ``fmt`` playlist (atomically); PlaylistFileError on failure.
 
     Stream and web entries keep their page URLs; local files become relative or absolute
-    paths. A track's ``unavailable`` mark and live titles are not written.
+    paths. A track's ``unavailable`` mark and live titles are not written. Returns how many
+    local files were written with their full path although relative paths were asked for.
     """
     if fmt not in playlist_io.FORMATS:
         raise PlaylistFileError(f"Unknown playlist format: {fmt}")
     target = Path(path).absolute()
+    entries = playlist_io.entries_from_tracks(tracks)
     try:
         data = playlist_io.write_playlist(
-            playlist_io.entries_from_tracks(tracks),
-            fmt,
-            playlist_path=target,
-            relative=relative,
-            name=name,
+            entries, fmt, playlist_path=target, relative=relative, name=name
         )
         atomic_write_bytes(target, data, shared=True)  # the user's own file, not 0600
     except (playlist_io.PlaylistError, StorageError) as exc:
         raise PlaylistFileError(str(exc)) from None
+    return playlist_io.kept_absolute(entries, target) if relative else 0
 
 
 def all_under(folder: str, tracks: Sequence[Track]) -> bool:

@@ -73,6 +73,27 @@ def test_export_then_import_round_trip(
     assert messages[-1] == f"Imported “{imported.name}” (4 tracks)."
 
 
+def test_a_relative_export_says_which_files_keep_their_full_path(
+    service: LibraryService, tmp_path: Path
+) -> None:
+    # Files outside the playlist's folder and its parent's tree cannot be written relative:
+    # moving the playlist with its folder would leave them behind, so the message says so.
+    far = tmp_path / "elsewhere" / "deep"
+    far.mkdir(parents=True)
+    service.add_tracks("p", [Track((far / f"{n}.ogg").as_uri()) for n in "ab"])
+    messages = _messages(service)
+    target = tmp_path / "lists" / "sub" / "evening.m3u8"
+    target.parent.mkdir(parents=True)
+    assert service.export_playlist("p", str(target), "m3u8", True)
+    assert messages[-1] == (
+        "Exported “Evening” to evening.m3u8. 3 tracks outside its folder are written with"
+        " the full path."
+    )  # "Rain" in ../../music as well: one level up is as far as relative goes
+    assert str(far / "a.ogg") in target.read_text(encoding="utf-8")
+    assert service.export_playlist("p", str(target), "m3u8", False)  # absolute, as asked
+    assert messages[-1] == "Exported “Evening” to evening.m3u8."
+
+
 def test_import_names_every_refused_line(service: LibraryService, tmp_path: Path) -> None:
     messages = _messages(service)
     listing = tmp_path / "mixed.m3u"
