@@ -139,8 +139,7 @@ class SleepPlayerApp:
     def _connect(self) -> None:
         c, lib, store = self.controller, self.library, self.store
         lib.modified.connect(lambda: store.mark_dirty(LIBRARY))
-        c.volume_changed.connect(lambda v: self._set_setting("volume", v))
-        c.muted_changed.connect(lambda m: self._set_setting("muted", m))
+        c.volume_changed.connect(self._keep_volume)
         c.repeat_changed.connect(lambda r: self._set_setting("repeat", RepeatMode(r)))
         c.shuffle_changed.connect(lambda s: self._set_setting("shuffle", s))
         c.track_changed.connect(lambda _t: store.mark_dirty(RESUME))
@@ -149,6 +148,12 @@ class SleepPlayerApp:
         self.window.settings_changed.connect(self._on_settings_changed)
         self.timer.quit_requested.connect(self.qapp.quit)
         self.qapp.aboutToQuit.connect(self.shutdown)
+
+    def _keep_volume(self, volume: int) -> None:
+        # The next night starts at the last volume that was heard, never silent: a volume
+        # taken down to 0 is not kept, nor is a mute (it lasts for this session only).
+        if volume > 0:
+            self._set_setting("volume", volume)
 
     def _set_setting(self, name: str, value: object) -> None:
         setattr(self.settings, name, value)
@@ -175,10 +180,11 @@ class SleepPlayerApp:
 
     def _restore_playback(self, resume: ResumeState, volume: int | None) -> None:
         s = self.settings
-        if volume is not None:
+        if volume is None:
+            volume = s.volume or Settings().volume  # 0 only from an older version's file
+        elif volume > 0:
             s.volume = volume  # --volume sets the starting volume, and it is kept from then on
-        self.controller.set_volume(s.volume)
-        self.controller.set_muted(s.muted)
+        self.controller.set_volume(volume)
         self.controller.set_repeat(s.repeat)
         self.controller.set_shuffle(s.shuffle)
         position = resume.position_ms if s.restore_position else 0

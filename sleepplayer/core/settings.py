@@ -49,8 +49,8 @@ def _is_clock(text: str) -> bool:
 class Settings:
     """Everything the user can set, with its default. Window states are base64 Qt blobs."""
 
+    #: The last volume heard (a volume taken down to 0, or a mute, is not kept).
     volume: int = field(default=50, metadata={"range": (0, 100)})
-    muted: bool = False
     repeat: RepeatMode = RepeatMode.OFF
     shuffle: bool = False
     restore_position: bool = True

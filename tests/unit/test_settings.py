@@ -20,7 +20,6 @@ from sleepplayer.core.settings import (
 def test_round_trip_keeps_every_field() -> None:
     s = Settings(
         volume=17,
-        muted=True,
         repeat=RepeatMode.ONE,
         shuffle=True,
         restore_position=False,
@@ -59,8 +58,8 @@ def test_unknown_keys_are_ignored() -> None:
         ("volume", "loud", 50, "not a whole number"),
         ("volume", True, 50, "not a whole number"),
         ("volume", 42.0, 50, "not a whole number"),
-        ("muted", "yes", False, "not true or false"),
-        ("muted", 1, False, "not true or false"),
+        ("restore_position", "yes", True, "not true or false"),
+        ("restore_position", 1, True, "not true or false"),
         ("repeat", "sometimes", RepeatMode.OFF, "expected one of"),
         ("repeat", None, RepeatMode.OFF, "expected one of"),
         ("theme", "purple", "system", "expected one of"),
@@ -98,7 +97,7 @@ def test_migration_0_to_1() -> None:
     v0 = {"volume": 0.35, "repeat": True, "muted": True, "theme": "dark"}
     s, problems = settings_from_dict(v0)
     assert problems == []
-    assert (s.volume, s.repeat, s.muted, s.theme) == (35, RepeatMode.ALL, True, "dark")
+    assert (s.volume, s.repeat, s.theme) == (35, RepeatMode.ALL, "dark")  # "muted" is not kept
     s, _ = settings_from_dict({"volume": 1, "repeat": False})
     assert (s.volume, s.repeat) == (100, RepeatMode.OFF)
 

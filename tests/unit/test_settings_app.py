@@ -345,6 +345,24 @@ def test_a_timer_that_cannot_run_on_means_no_playing_on(
     assert app.resume_on_start(timer_given=True)
 
 
+def test_the_next_night_never_starts_muted_or_at_volume_0(
+    make_app: MakeApp, paths: AppPaths
+) -> None:
+    # A mute, or the volume taken down to 0, at quit would make the next night silent with
+    # nothing to say why: the next start is at the last volume that was heard.
+    app = make_app()
+    app.controller.set_volume(35)
+    app.controller.set_muted(True)
+    assert app.store.flush()
+    app = make_app()
+    assert (app.controller.volume, app.controller.muted) == (35, False)
+    app.controller.set_volume(0)
+    assert app.store.flush()
+    assert _saved(paths)["volume"] == 35 and "muted" not in _saved(paths)
+    app = make_app()
+    assert app.controller.volume == 35
+
+
 def test_a_pause_before_quitting_is_kept(make_app: MakeApp, paths: AppPaths) -> None:
     _play_then_quit(make_app, resume_playing=True, pause=True)
     assert json.loads(paths.resume_file.read_text())["playing"] is False

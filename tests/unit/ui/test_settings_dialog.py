@@ -88,7 +88,7 @@ EDITS: list[tuple[str, Setter, Reader, Any]] = [
 
 #: Kept by the app itself (the transport, the window), not edited in the dialog.
 NOT_IN_DIALOG = {
-    "volume", "muted", "repeat", "shuffle", "window_geometry", "window_state",
+    "volume", "repeat", "shuffle", "window_geometry", "window_state",
     "splitter_state", "tray_hint_shown",
 }  # fmt: skip
 
