@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
         library.current_changed.connect(self._on_library_current_changed)
         library.playlists_changed.connect(self._update_playlist_actions)
         self.sidebar.editing_finished.connect(self.panel.table.setFocus)
+        self.sidebar.delete_requested.connect(self._on_sidebar_delete_requested)
         current = library.current_playlist()
         self._on_library_current_changed(current.uid if current else "")
         if sleep_timer is not None:
@@ -225,7 +226,10 @@ class MainWindow(QMainWindow):
             sleep_timer.suspend_countdown.connect(self._on_timer_suspend_countdown)
         self._on_controller_track_changed(controller.current_track)
         self._on_timer_changed()
-        self.panel.table.setFocus()
+        # The window itself holds the focus at first, so the arrows are the volume and seek
+        # keys; a list takes Up and Down once it has the focus (see ui.list_keys).
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- building
     def _sidebar_column(self) -> QWidget:
@@ -412,6 +416,12 @@ class MainWindow(QMainWindow):
 
         done = f"Deleted \u201c{playlist.name}\u201d"
         self._push_undo(UndoStep("Delete Playlist", done, restore))
+
+    def _on_sidebar_delete_requested(self) -> None:
+        if self.sidebar.current_is_builtin():
+            self.show_message("The built-in playlist cannot be deleted; its tracks can.")
+            return
+        self.delete_playlist()
 
     def remove_tracks(self) -> None:
         uid = self.panel.playlist_uid()

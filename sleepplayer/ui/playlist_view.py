@@ -43,6 +43,7 @@ from sleepplayer.services.item_loader import add_in_order
 from sleepplayer.services.library import LibraryService
 from sleepplayer.ui import icons
 from sleepplayer.ui.elided_label import ElidedLabel
+from sleepplayer.ui.list_keys import claims_arrow_key, leaves_on_escape
 from sleepplayer.ui.track_model import (
     COL_ARTIST,
     COL_DURATION,
@@ -219,11 +220,18 @@ class TrackTableView(QTableView):
             self._artist_wish = new  # the user dragged it: kept, within the table's share
             self._fit_artist()
 
+    def event(self, event: QEvent) -> bool:
+        if claims_arrow_key(event):
+            return True
+        return super().event(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Handled here rather than via ``activated``: that signal means Enter on some platforms
         # and a single click on others.
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.play_requested.emit(self.currentIndex())
+            return
+        if leaves_on_escape(self, event):
             return
         super().keyPressEvent(event)
 

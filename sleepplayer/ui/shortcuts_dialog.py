@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
+    QLabel,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -60,10 +61,16 @@ class ShortcutsDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        # The one key whose meaning follows the focus (ui.list_keys).
+        note = QLabel("In the playlist or the track list, Up and Down move the selection; Esc "
+                      "gives them back to the volume.")  # fmt: skip
+        note.setObjectName("dimLabel")
+        note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 14)
         layout.setSpacing(12)
         layout.addWidget(self.tree)
+        layout.addWidget(note)
         layout.addWidget(buttons)
         self.resize(self._comfortable_size(layout, buttons))
 

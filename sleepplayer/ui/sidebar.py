@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QContextMenuEvent,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
+    QKeyEvent,
     QPalette,
 )
 from PySide6.QtWidgets import (
@@ -31,6 +32,7 @@ from sleepplayer.core.model import Playlist, new_uid
 from sleepplayer.core.text import counted
 from sleepplayer.services.library import LibraryService
 from sleepplayer.ui import icons
+from sleepplayer.ui.list_keys import claims_arrow_key, leaves_on_escape
 from sleepplayer.ui.track_model import ROWS_MIME, decode_rows, local_paths
 
 _UID = Qt.ItemDataRole.UserRole
@@ -71,6 +73,8 @@ class PlaylistSidebar(QListWidget):
 
     #: A rename finished or was cancelled; focus may go back to the tracks.
     editing_finished = Signal()
+    #: Delete was pressed here: the window deletes the playlist (asking first, with Undo).
+    delete_requested = Signal()
 
     def __init__(self, library: LibraryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -161,6 +165,19 @@ class PlaylistSidebar(QListWidget):
         return playlist is None or playlist.builtin
 
     # --- Qt overrides
+    def event(self, event: QEvent) -> bool:
+        if claims_arrow_key(event):
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if leaves_on_escape(self, event):
+            return
+        if event.key() == Qt.Key.Key_Delete and not event.modifiers():
+            self.delete_requested.emit()
+            return
+        super().keyPressEvent(event)
+
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         if self.context_actions:
             QMenu.exec(self.context_actions, event.globalPos(), None, self)

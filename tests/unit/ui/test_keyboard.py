@@ -1,4 +1,5 @@
-"""Shortcuts reach the controller whatever has focus, except while typing in the filter."""
+"""Shortcuts reach the controller whatever has focus, except while typing in the filter, and
+Up/Down in a focused list, which move its selection (ui.list_keys)."""
 
 from __future__ import annotations
 
@@ -25,8 +26,6 @@ def focus(qtbot: QtBot, widget: QWidget) -> None:
         (Key.Key_Space, Qt.KeyboardModifier.NoModifier, ("toggle",)),
         (Key.Key_Right, Qt.KeyboardModifier.NoModifier, ("seek_relative", 10_000)),
         (Key.Key_Left, Qt.KeyboardModifier.NoModifier, ("seek_relative", -10_000)),
-        (Key.Key_Up, Qt.KeyboardModifier.NoModifier, ("change_volume", 5)),
-        (Key.Key_Down, Qt.KeyboardModifier.NoModifier, ("change_volume", -5)),
         (Key.Key_M, Qt.KeyboardModifier.NoModifier, ("toggle_mute",)),
         (Key.Key_Right, Qt.KeyboardModifier.ControlModifier, ("next",)),
         (Key.Key_Left, Qt.KeyboardModifier.ControlModifier, ("previous",)),
@@ -51,14 +50,56 @@ def test_shortcut_reaches_controller_from_focused_table(
 def test_space_toggles_and_volume_rises(
     qtbot: QtBot, window: MainWindow, controller: FakeController
 ) -> None:
-    table = window.panel.table
-    focus(qtbot, table)
+    assert window.focusWidget() is window  # at first the window holds the focus
     with qtbot.waitSignal(controller.state_changed):
-        QTest.keyClick(table, Key.Key_Space)
+        QTest.keyClick(window, Key.Key_Space)
     assert controller.state.name == "PLAYING"
     with qtbot.waitSignal(controller.volume_changed) as blocker:
-        QTest.keyClick(table, Key.Key_Up)
+        QTest.keyClick(window, Key.Key_Up)
     assert blocker.args == [55]
+    QTest.keyClick(window, Key.Key_Down)
+    assert controller.volume == 50
+
+
+def test_a_focused_list_moves_with_up_and_down_and_esc_gives_them_back(
+    qtbot: QtBot, window: MainWindow, controller: FakeController
+) -> None:
+    # The trial: Up pressed to pick a sound raised the volume 5 % a press instead.
+    table = window.panel.table
+    focus(qtbot, table)
+    table.selectRow(3)
+    QTest.keyClick(table, Key.Key_Down)
+    QTest.keyClick(table, Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    assert table.currentIndex().row() == 5
+    assert len(table.selectionModel().selectedRows()) == 2  # Shift extends, as in any list
+    QTest.keyClick(table, Key.Key_Up)
+    assert table.currentIndex().row() == 4
+    assert controller.calls == []  # the volume was not touched
+    QTest.keyClick(table, Key.Key_Escape)
+    assert window.focusWidget() is window
+    QTest.keyClick(window, Key.Key_Up)
+    assert controller.calls[0] == ("change_volume", 5)
+
+
+def test_the_sidebar_moves_with_up_and_down_and_deletes_with_delete(
+    qtbot: QtBot, window: MainWindow, controller: FakeController, library: FakeLibraryService
+) -> None:
+    sidebar = window.sidebar
+    other = library.create_playlist("Rain")  # the last row
+    sidebar.setCurrentRow(sidebar.count() - 2)
+    asked: list[str] = []
+
+    def confirm(_parent: QWidget, name: str, _count: int) -> bool:
+        asked.append(name)
+        return True
+
+    sidebar.confirm = confirm
+    focus(qtbot, sidebar)
+    QTest.keyClick(sidebar, Key.Key_Down)
+    assert sidebar.current_uid() == other
+    QTest.keyClick(sidebar, Key.Key_Delete)
+    assert asked == ["Rain"] and library.playlist(other) is None
+    assert controller.calls == []
 
 
 def test_shortcuts_work_from_sliders(
