@@ -107,12 +107,16 @@ QWidget#transportBar {{ background: {c.window}; border-top: 1px solid {c.border}
    recolouring them would not match the other dialogs: buttons carry words only. */
 QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QTableView, QListView {{ border: none; }}
-QTableView {{ outline: 0; }}
+/* Qt's dotted focus rectangle is off (outline: 0): these say instead where the keys go, in a
+   colour that shows on the night base (the accent all but vanishes there). */
+QTableView {{ outline: 0; border: 1px solid transparent; }}
+QTableView:focus {{ border-color: {c.dim_text}; }}
 QTableView::item {{ padding: 0 12px 0 6px; }}
 QListView#sidebar {{ background: {c.window}; outline: none; padding: 0 6px; }}
 QListView#sidebar::item {{ padding: 5px 4px; border-radius: 5px; color: {c.text}; }}
 QListView#sidebar::item:hover {{ background: {c.button}; }}
 QListView#sidebar::item:selected {{ background: {c.soft_accent}; color: {c.text}; }}
+QListView#sidebar::item:focus {{ border: 1px solid {c.dim_text}; }}
 QLineEdit#filter {{
     border: 1px solid {c.border}; border-radius: 5px; padding: 3px 4px; background: {c.base};
 }}
@@ -138,7 +142,7 @@ QProgressBar#scanProgress::chunk {{ border-radius: 3px; background: {c.accent}; 
 QFrame#suspendBanner {{ background: {c.soft_accent}; border-bottom: 1px solid {c.border}; }}
 QLabel#suspendLabel {{ font-weight: 600; }}
 QPushButton#statusLinkButton {{
-    border: none; padding: 0 4px; color: {c.text}; text-decoration: underline;
+    border: none; background: none; padding: 0 4px; color: {c.text}; text-decoration: underline;
 }}
 QPushButton#statusLinkButton:focus {{ color: {c.accent_text}; background: {c.soft_accent}; }}
 QFrame#timerArmed {{ background: {c.base}; border: 1px solid {c.border}; border-radius: 8px; }}
@@ -168,8 +172,10 @@ QListWidget#settingsPages {{
 QListWidget#settingsPages::item {{ padding: 6px 10px; border-radius: 5px; color: {c.text}; }}
 QListWidget#settingsPages::item:hover {{ background: {c.button}; }}
 QListWidget#settingsPages::item:selected {{ background: {c.soft_accent}; color: {c.text}; }}
+QListWidget#settingsPages::item:focus {{ border: 1px solid {c.dim_text}; }}
 QLabel#settingsTitle {{ font-size: 14pt; }}
 QTreeWidget#shortcutTree {{ border: 1px solid {c.border}; border-radius: 5px; outline: 0; }}
+QTreeWidget#shortcutTree:focus {{ border-color: {c.dim_text}; }}
 QTreeWidget#shortcutTree::item {{ padding: 3px 12px 3px 2px; }}
 /* Fusion outlines radio buttons in a darker shade of the window colour: on the night palette
    an unchecked one all but vanished, and the checked dot was faint. */
@@ -181,6 +187,17 @@ QRadioButton::indicator:hover {{ border-color: {c.text}; }}
 /* Fusion's focus frame is drawn in the accent colour, which all but vanishes on the night
    base: a keyboard user could not see which box Space would tick. */
 QCheckBox:focus, QRadioButton:focus {{ background: {c.soft_accent}; border-radius: 4px; }}
+/* Push buttons are drawn here rather than by Fusion, for the same reason: its focus frame
+   could not be told from a button without the focus. */
+QPushButton {{
+    background: {c.button}; color: {c.text}; border: 1px solid {c.border}; border-radius: 5px;
+    padding: 4px 14px;
+}}
+QPushButton:hover {{ background: {c.scroll}; }}
+QPushButton:pressed, QPushButton:checked {{ background: {c.soft_accent}; }}
+QPushButton:default {{ border-color: {c.accent}; }}
+QPushButton:focus {{ border-color: {c.text}; }}
+QPushButton:disabled {{ color: {c.disabled}; border-color: {c.border}; }}
 QRadioButton::indicator:checked {{
     border-color: {c.text};
     background: qradialgradient(cx: 0.5, cy: 0.5, radius: 0.5, fx: 0.5, fy: 0.5,
