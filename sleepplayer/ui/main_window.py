@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -110,6 +110,19 @@ def _about_versions() -> list[tuple[str, str]]:
     return versions()
 
 
+#: The first window, before any size is saved; smaller on a smaller screen.
+FIRST_SIZE = QSize(1100, 700)
+
+
+def first_size(available: QSize) -> QSize:
+    """The first window's size: :data:`FIRST_SIZE`, but never more than nine tenths of the
+    screen's free area (a 1366x768 screen at 125 % has 1093x614), nor less than the minimum."""
+    return QSize(
+        max(640, min(FIRST_SIZE.width(), available.width() * 9 // 10)),
+        max(420, min(FIRST_SIZE.height(), available.height() * 9 // 10)),
+    )
+
+
 class MainWindow(QMainWindow):
     """The app's window.
 
@@ -165,7 +178,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icons.app_icon())
         self.setAcceptDrops(True)
         self.setMinimumSize(640, 420)
-        self.resize(1100, 700)
+        self.resize(first_size(self.screen().availableGeometry().size()))
 
         self.sidebar = PlaylistSidebar(library)
         self.now_playing = NowPlaying(controller)

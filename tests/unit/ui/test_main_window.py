@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, QSize, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QPalette
 from pytestqt.qtbot import QtBot
 
-from sleepplayer.ui.main_window import MainWindow
+from sleepplayer.ui.main_window import MainWindow, first_size
 from sleepplayer.ui.playlist_view import ARTIST_WIDTH
 from sleepplayer.ui.track_model import COL_ARTIST, COL_TITLE
 from tests.helpers.fake_services import FakeController, FakeLibraryService
@@ -245,3 +245,12 @@ def test_a_long_title_ends_in_an_ellipsis_in_a_narrow_window(
     qtbot.waitUntil(lambda: title.full_text() == long.title)
     qtbot.waitUntil(lambda: title.text().endswith("…"))
     assert title.toolTip() == f"{long.title}\n{long.uri}"
+
+
+def test_the_first_window_fits_the_screen(window: MainWindow) -> None:
+    # The trial: a fixed 1100x700 put Play and the volume off a 1366x768 screen at 125 %.
+    assert first_size(QSize(1920, 1040)) == QSize(1100, 700)
+    assert first_size(QSize(1093, 614)) == QSize(983, 552)
+    assert first_size(QSize(600, 400)) == QSize(640, 420)  # never below the minimum
+    free = window.screen().availableGeometry()
+    assert window.width() <= free.width() and window.height() <= free.height()
