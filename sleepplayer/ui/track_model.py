@@ -8,6 +8,7 @@ hot path (called per visible cell and role on every paint): it indexes a list an
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import unquote
@@ -27,7 +28,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QGuiApplication, QIcon, QPalette
 
-from sleepplayer.core.links import Links, split_links
+from sleepplayer.core.links import Links, local_path, split_links
 from sleepplayer.core.model import Track, TrackKind
 from sleepplayer.core.text import format_ms
 from sleepplayer.services.item_loader import add_in_order
@@ -83,6 +84,16 @@ KIND_LABELS = {
     TrackKind.RADIO: "Radio (live)",
     TrackKind.WEB: "Web page",
 }
+
+
+def file_tooltip(uri: str) -> str:
+    """A file's name, and the folder it is in on a line of its own: the path as the file
+    manager shows it, not the %-escaped URI, and two shorter lines for a deep folder."""
+    path = local_path(uri)
+    if path is None:
+        return uri
+    folder, name = os.path.split(path)
+    return f"{name}\nin {folder}" if folder else name
 
 
 def local_paths(mime: QMimeData) -> list[str]:
@@ -239,7 +250,7 @@ class TrackTableModel(QAbstractTableModel):
             if col != COL_TITLE:
                 return None
             if track.kind is TrackKind.LOCAL:
-                return track.uri
+                return file_tooltip(track.uri)
             return f"{KIND_LABELS[track.kind]}\n{track.uri}"
         if role == UID_ROLE:
             return track.uid

@@ -19,6 +19,7 @@ from sleepplayer.ui.track_model import (
     TrackFilterProxy,
     TrackTableModel,
     decode_rows,
+    file_tooltip,
     format_duration,
     search_text,
 )
@@ -70,6 +71,12 @@ def test_ten_thousand_rows_contents(model: TrackTableModel, big: Playlist) -> No
     assert cell(model, 1, COL_ARTIST) == big.tracks[1].artist
     assert cell(model, 1, COL_DURATION) == format_duration(big.tracks[1].duration_ms)
     assert cell(model, 96, COL_DURATION) == "live"  # every 97th fake track is a radio
+
+
+def test_a_file_shows_its_name_and_folder_not_its_escaped_uri(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "Müde — Regen über Köln ☔.ogg"
+    assert file_tooltip(path.as_uri()) == f"Müde — Regen über Köln ☔.ogg\nin {path.parent}"
+    assert file_tooltip("https://example.org/a") == "https://example.org/a"
 
 
 def test_unavailable_rows_are_greyed_with_reason(model: TrackTableModel) -> None:
