@@ -67,3 +67,12 @@ def ensure_builtin_playlist(library: Library) -> None:
         t.with_changes(uri=fresh[t.uid].uri) if t.uid in fresh and t.uri != fresh[t.uid].uri else t
         for t in playlist.tracks
     ]
+
+
+def missing_sounds(playlist: Playlist | None) -> list[Track]:
+    """The built-in sounds that are no longer in the built-in playlist (removed by hand), in
+    their own order: Playlist > Restore Sleep Sounds puts them back."""
+    if playlist is None:
+        return []
+    there = {t.uid for t in playlist.tracks}
+    return [t for t in builtin_tracks() if t.uid not in there]

@@ -35,6 +35,11 @@ from sleepplayer import APP_NAME
 from sleepplayer.core.model import Track
 from sleepplayer.core.settings import Settings
 from sleepplayer.core.text import counted
+from sleepplayer.services.builtin_sounds import (
+    BUILTIN_PLAYLIST_NAME,
+    BUILTIN_PLAYLIST_UID,
+    missing_sounds,
+)
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
@@ -80,11 +85,14 @@ _TIMER_DEFAULT_FIELDS = frozenset(
 )  # fmt: skip
 _MENUS: dict[str, list[str | None]] = {
     "&File": [
-        "add_files", "add_folder", "open_url", None, "new_playlist", "import_playlist",
-        "export_playlist", None, "settings", None, "quit",
+        "add_files", "add_folder", "open_url", None, "import_playlist", "export_playlist", None,
+        "settings", None, "quit",
     ],
     "&Edit": ["undo", None, "remove_tracks", None, "filter"],
-    "P&laylist": ["rename_playlist", "duplicate_playlist", "delete_playlist"],
+    "P&laylist": [
+        "new_playlist", "rename_playlist", "duplicate_playlist", "delete_playlist", None,
+        "restore_sounds",
+    ],
     "&Playback": [
         "play_pause", "stop", "previous", "next", None, "seek_back", "seek_forward", None,
         "volume_up", "volume_down", "mute", None, "repeat", "shuffle",
@@ -429,6 +437,19 @@ class MainWindow(QMainWindow):
 
         done = f"Deleted \u201c{playlist.name}\u201d"
         self._push_undo(UndoStep("Delete Playlist", done, restore))
+
+    def restore_sounds(self) -> None:
+        """Put the built-in sounds removed from "Sleep sounds" back, at its end."""
+        playlist = self._library.playlist(BUILTIN_PLAYLIST_UID)
+        missing = missing_sounds(playlist)
+        if playlist is None or not missing:
+            self.show_message(f"Every sleep sound is in \u201c{BUILTIN_PLAYLIST_NAME}\u201d.")
+            return
+        self._library.add_tracks(playlist.uid, missing)
+        self._library.set_current(playlist.uid)
+        self.show_message(
+            f"{counted(len(missing), 'sleep sound')} back in \u201c{playlist.name}\u201d."
+        )
 
     def _on_sidebar_delete_requested(self) -> None:
         if self.sidebar.current_is_builtin():
