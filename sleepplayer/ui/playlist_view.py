@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMenu,
     QTableView,
@@ -314,7 +313,8 @@ class PlaylistPanel(QWidget):
         # A long name is cut, not the filter box beside it; in the middle, so that " copy" shows.
         self.title = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
         self.title.setObjectName("playlistTitle")
-        self.count = QLabel()
+        # In a narrow window the count gives way first: the name is what is read.
+        self.count = ElidedLabel()
         self.count.setObjectName("dimLabel")
         self.filter = FilterEdit()
         self.filter.setMaximumWidth(300)
@@ -430,11 +430,13 @@ class PlaylistPanel(QWidget):
         playlist = self._library.playlist(uid) if uid else None
         self.title.set_full_text(playlist.name if playlist else "")
         total, shown = self.model.rowCount(), self.proxy.rowCount()
-        text = counted(total, "track")
+        text = counted(total, "sound" if self.model.loops else "track")
         if shown != total:
             text = f"{shown:,} of {text}"
+        if self.model.loops and total:
+            text += " · each loops"
         minutes = self.model.total_duration_ms() // 60_000
         if minutes and shown == total:
             hours, minutes = divmod(minutes, 60)
             text += f" · {hours} h {minutes} min" if hours else f" · {minutes} min"
-        self.count.setText(text)
+        self.count.set_full_text(text)

@@ -60,6 +60,10 @@ _KIND_ICON = {
 _ParentIndex = QModelIndex | QPersistentModelIndex
 
 
+#: The Duration of a sound that loops until another is chosen (the built-in ones).
+LOOP_TEXT = "loop"
+
+
 def format_duration(ms: int | None, kind: TrackKind = TrackKind.LOCAL) -> str:
     """``m:ss`` or ``h:mm:ss``; "live" for radio; empty while unknown."""
     if kind is TrackKind.RADIO:
@@ -141,6 +145,7 @@ class TrackTableModel(QAbstractTableModel):
         self._uid: str | None = None
         self._tracks: list[Track] = []
         self._search: list[str | None] = []  # filled lazily, only once someone filters
+        self._loops = False
         self._playing_uid: str | None = None
         self._bold = QFont()
         self._bold.setBold(True)
@@ -195,7 +200,16 @@ class TrackTableModel(QAbstractTableModel):
         return all(word in text for word in words)
 
     def total_duration_ms(self) -> int:
+        """The playlist's playing time; 0 for the built-in one, whose sounds loop."""
+        if self._loops:
+            return 0
         return sum(track.duration_ms or 0 for track in self._tracks)
+
+    @property
+    def loops(self) -> bool:
+        """Its sounds loop until another is chosen (the built-in playlist, see
+        ``PlaybackController._wants_loop``): a length means nothing there."""
+        return self._loops
 
     def row_of(self, track_uid: str) -> int:
         for row, track in enumerate(self._tracks):
@@ -228,6 +242,8 @@ class TrackTableModel(QAbstractTableModel):
             if col == COL_ARTIST:
                 return track.artist
             if col == COL_DURATION:
+                if self._loops and track.is_local:
+                    return LOOP_TEXT
                 return format_duration(track.duration_ms, track.kind)
             return str(row + 1)
         if role == _DECORATION:
@@ -358,6 +374,7 @@ class TrackTableModel(QAbstractTableModel):
         playlist = self._library.playlist(self._uid) if self._uid else None
         self._tracks = list(playlist.tracks) if playlist else []
         self._search = [None] * len(self._tracks)
+        self._loops = playlist is not None and playlist.builtin
         self.endResetModel()
 
     def _check_in_step(self, expected: int) -> None:

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from sleepplayer.ui.main_window import MainWindow, first_size
 from sleepplayer.ui.playlist_view import ARTIST_WIDTH
-from sleepplayer.ui.track_model import COL_ARTIST, COL_TITLE
+from sleepplayer.ui.track_model import COL_ARTIST, COL_DURATION, COL_TITLE
 from tests.helpers.fake_services import FakeController, FakeLibraryService
 
 
@@ -254,3 +254,22 @@ def test_the_first_window_fits_the_screen(window: MainWindow) -> None:
     assert first_size(QSize(600, 400)) == QSize(640, 420)  # never below the minimum
     free = window.screen().availableGeometry()
     assert window.width() <= free.width() and window.height() <= free.height()
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+def test_the_built_in_sounds_say_they_loop_and_a_narrow_window_keeps_the_name(
+    qtbot: QtBot, window: MainWindow, library: FakeLibraryService
+) -> None:
+    # The trial: each sound read "0:29" and the list "5 tracks · 2 min" (it plays all night),
+    # and at 640 px the name was cut to "Slee…unds" while the count stayed whole.
+    builtin = library.playlists()[0]
+    library.set_current(builtin.uid)
+    panel = window.panel
+    assert panel.model.index(0, COL_DURATION).data() == "loop"
+    assert panel.count.full_text() == "5 sounds · each loops"
+    window.resize(640, 480)
+    qtbot.waitUntil(lambda: panel.width() < 460)
+    assert panel.title.text() == "Sleep sounds"
+    library.set_current(library.playlists()[1].uid)
+    assert panel.model.index(0, COL_DURATION).data() not in ("loop", "")
+    assert panel.count.full_text().startswith("40 tracks · ")
