@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -66,6 +66,19 @@ class Links:
 
     def __bool__(self) -> bool:
         return bool(self.urls or self.paths or self.playlist_files or self.other)
+
+    def without(self, gone: Collection[str]) -> Links:
+        """The same links without these files, folders and playlist files."""
+        kept = Links(
+            urls=list(self.urls),
+            paths=[p for p in self.paths if p not in gone],
+            playlist_files=[p for p in self.playlist_files if p not in gone],
+            other=list(self.other),
+        )
+        for kind, item in self.to_add.entries():
+            if not (kind == "path" and item in gone):
+                kept.to_add.add(kind, item)
+        return kept
 
 
 #: The kinds of opened items.

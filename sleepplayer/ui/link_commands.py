@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 from sleepplayer.core.links import Links, split_links
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.playlist_files import all_under, local_file
+from sleepplayer.services.usable_items import NOT_FOUND, Unusable, unusable_message
 from sleepplayer.ui.playlist_view import PlaylistPanel
 from sleepplayer.ui.track_model import droppable, links_from_mime
 
@@ -90,6 +91,14 @@ class LinkCommands:
         if not droppable(links):
             self._show_message("Nothing to paste: the clipboard holds no links or files.")
             return
+        # Pasted text is typed text: a path to nothing is named and left out, as on the
+        # command line, not added as a dead row (a dropped file is always there).
+        gone = [p for p in (*links.paths, *links.playlist_files) if not os.path.exists(p)]
+        if gone:
+            self._show_message(unusable_message([Unusable(p, NOT_FOUND) for p in gone]))
+            links = links.without(gone)
+            if not droppable(links):
+                return
         self.add(links)
 
     def add(self, links: Links) -> None:

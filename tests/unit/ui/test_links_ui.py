@@ -96,6 +96,26 @@ def test_paste_without_links_says_so(window: MainWindow, library: FakeLibrarySer
     assert not [c for c in library.calls if c[0] == "add_urls"]
 
 
+def test_a_pasted_path_to_nothing_is_named_not_added(
+    window: MainWindow, library: FakeLibraryService, tmp_path: Path
+) -> None:
+    # The trial: "Added 2 tracks." and a greyed row for a typo'd path in the clipboard.
+    there = tmp_path / "long 1h.ogg"
+    there.write_bytes(b"")
+    gone = tmp_path / "nope.ogg"
+    QGuiApplication.clipboard().setText(f"{there}\n{gone}\n")
+    window.action_registry["paste_links"].trigger()
+    uid = _current_uid(library)
+    assert [c for c in library.calls if c[0] == "add_paths"] == [
+        ("add_paths", uid, [str(there)], None)
+    ]
+    assert window.statusBar().currentMessage() == f"Not found: {gone}."
+    library.calls.clear()
+    QGuiApplication.clipboard().setText(f"{gone}\n")  # nothing else: nothing is added
+    window.action_registry["paste_links"].trigger()
+    assert not [c for c in library.calls if c[0] == "add_paths"]
+
+
 def test_browser_links_dropped_on_the_table_are_added_at_the_row(
     window: MainWindow, library: FakeLibraryService
 ) -> None:
