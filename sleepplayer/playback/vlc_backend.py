@@ -775,7 +775,7 @@ class VlcBackend(PlaybackBackend):
         if urlsplit(uri).scheme in ("http", "https"):
             # libVLC does not say why (refused, 404, 403, 500 all look alike).
             return "the server could not be reached or refused it"
-        return "VLC could not open or decode it"
+        return "it is damaged, or not a sound VLC can play"
 
     def _retry_guard(self) -> bool:
         """Something the guard waits for may have come (the device, a volume, the poll's

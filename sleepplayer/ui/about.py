@@ -57,9 +57,11 @@ def about_html(pairs: Sequence[tuple[str, str]]) -> str:
     )
     update = (
         "<p>Web pages are played with yt-dlp. When a site stops working, updating yt-dlp "
-        "usually fixes it.</p>"
+        "usually fixes it: <code>pip install -U yt-dlp</code>, run with the Python that "
+        "runs SleepPlayer.</p>"
     )
+    # The version is in the table, with the others: not twice.
     return (
-        f"<b>{escape_markup(APP_NAME)}</b> {escape_markup(__version__)}"
+        f"<b>{escape_markup(APP_NAME)}</b>"
         f"<p>Fall asleep to ASMR and sleep sounds.</p><table>{rows}</table>{update}"
     )

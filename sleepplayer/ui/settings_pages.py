@@ -276,7 +276,10 @@ class WindowSettingsPage(SettingsPage):
         self.body.addWidget(self.close_to_tray)
         self.body.addWidget(self.start_minimised)
         self.body.addWidget(
-            note("Without a tray on the desktop, closing the window quits, and the window opens.")
+            note(
+                "On a desktop without a tray, closing the window quits SleepPlayer, and it "
+                "starts with its window shown."
+            )
         )
         self.body.addWidget(_rule())
         self.body.addWidget(_section("On start"))

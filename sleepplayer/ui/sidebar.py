@@ -45,11 +45,12 @@ def drop_target_index(from_index: int, drop_row: int) -> int:
 
 def delete_note(count: int) -> str:
     """What deleting a playlist of ``count`` tracks takes away, and what it leaves."""
+    back = "Edit \u25b8 Undo brings it back."
     if count == 0:
-        return "It is empty."
+        return f"It is empty. {back}"
     if count == 1:
-        return "Its one track leaves SleepPlayer. The file on disk stays untouched."
-    return f"Its {count:,} tracks leave SleepPlayer. Files on disk stay untouched."
+        return f"Its one track goes with it; the file on disk stays. {back}"
+    return f"Its {count:,} tracks go with it; the files on disk stay. {back}"
 
 
 def confirm_delete(parent: QWidget, name: str, count: int) -> bool:

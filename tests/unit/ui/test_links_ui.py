@@ -270,6 +270,8 @@ def test_about_shows_the_versions() -> None:
     assert names == ["SleepPlayer", "libVLC", "python-vlc", "Qt", "PySide6", "yt-dlp"]
     text = about_html(pairs)
     assert "2025.06.30" in text and "yt-dlp" in text and "3.0.21 Vetinari" in text
+    assert text.count(dict(pairs)["SleepPlayer"]) == 1  # the app's version once, not twice
+    assert "pip install -U yt-dlp" in text  # how to update it, not only that it helps
     assert dict(versions(lambda: None))["yt-dlp"] == "not installed"
 
 

@@ -93,9 +93,9 @@ def test_drop_target_index() -> None:
 @pytest.mark.parametrize(
     ("count", "note"),
     [
-        (0, "It is empty."),
-        (1, "Its one track leaves SleepPlayer. The file on disk stays untouched."),
-        (2500, "Its 2,500 tracks leave SleepPlayer. Files on disk stay untouched."),
+        (0, "It is empty. Edit ▸ Undo brings it back."),
+        (1, "Its one track goes with it; the file on disk stays. Edit ▸ Undo brings it back."),
+        (2500, "Its 2,500 tracks go with it; the files on disk stay. Edit ▸ Undo brings it back."),
     ],
 )
 def test_the_delete_question_counts_the_tracks_in_words(count: int, note: str) -> None:
