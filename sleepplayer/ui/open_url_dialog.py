@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from sleepplayer.core.links import is_web_url
+from sleepplayer.core.text import shorten
 
 _HELP = (
     "Paste or type links, one per line: internet radio, streams, playlist files, or pages "
@@ -46,9 +49,15 @@ class OpenUrlDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self._on_add_shortcut)
+        #: Says why Add did nothing; the text stays to be mended.
+        self.problem = QLabel()
+        self.problem.setObjectName("dimLabel")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         layout.addWidget(self.edit, 1)
+        layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.edit.textChanged.connect(self._update_button)
         self._update_button()
@@ -59,8 +68,26 @@ class OpenUrlDialog(QDialog):
         """The non-blank lines, stripped, in order."""
         return [line.strip() for line in self.edit.toPlainText().splitlines() if line.strip()]
 
+    def accept(self) -> None:
+        """Add, unless no line is a link or a file: then say so and keep the text (it closed
+        and the typed text was lost). Lines that are neither, among links, go on to be named
+        as refused by the message that reports the adding."""
+        lines = self.links()
+        if lines and not any(is_web_url(line) or os.path.exists(line) for line in lines):
+            shown = shorten(lines[0], 60)
+            self.problem.setText(
+                f"“{shown}” is not a link: a link starts with http:// or https://."
+                if len(lines) == 1
+                else "None of these is a link: a link starts with http:// or https://."
+            )
+            self.problem.show()
+            self.edit.setFocus()
+            return
+        super().accept()
+
     def _update_button(self) -> None:
         self.add_button.setEnabled(bool(self.links()))
+        self.problem.hide()
 
     def _on_add_shortcut(self) -> None:
         if self.add_button.isEnabled():

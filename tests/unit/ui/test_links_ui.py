@@ -49,6 +49,21 @@ def test_open_url_dialog_gives_the_non_blank_lines(qtbot: QtBot) -> None:
     assert dialog.links() == ["https://a.example/live", "https://b.example/x.mp3"]
 
 
+def test_open_url_keeps_text_that_holds_no_link(qtbot: QtBot) -> None:
+    # The trial: Add on "not a link" closed the dialog, and the typed text was gone.
+    dialog = OpenUrlDialog(text="")
+    qtbot.addWidget(dialog)
+    dialog.edit.setPlainText("not a link")
+    dialog.add_button.click()
+    assert dialog.result() != OpenUrlDialog.DialogCode.Accepted
+    assert dialog.edit.toPlainText() == "not a link"
+    assert dialog.problem.text().startswith("“not a link” is not a link")
+    dialog.edit.setPlainText("https://a.example/live\nnot a link")  # one link: it is added
+    assert dialog.problem.isHidden()
+    dialog.add_button.click()
+    assert dialog.result() == OpenUrlDialog.DialogCode.Accepted
+
+
 def test_open_url_adds_links_to_the_current_playlist(
     window: MainWindow, library: FakeLibraryService, tmp_path: Path
 ) -> None:
