@@ -50,6 +50,7 @@ from sleepplayer.core.sleep_plan import (
     MAX_DURATION_S,
     MIN_DURATION_S,
     OVERDUE_LIMIT_S,
+    TIMER_OFF_TEXT,
     EndAction,
     SleepMode,
     SleepPlan,
@@ -274,9 +275,13 @@ class SleepTimer(QObject, TrackEndFollowing, NightEnd):
             return
         if self._phase is TimerPhase.COUNTDOWN:
             self.suspend_countdown.emit(0)
+        counting = self._phase is not TimerPhase.GRACE  # after the end there is none to cancel
         self._controller.set_halt_at_track_end(False)
         rising = (gain_db(self._gain), self._ts()) if self._gain < 1.0 else None
         self._set_idle()
+        if counting:
+            # Shift+Esc, the tray, a headset: the dial only vanished, with no word of it.
+            self.message.emit(f"{TIMER_OFF_TEXT}.")
         self._ramp = rising
         if rising is None:
             self._apply_gain(1.0)

@@ -378,8 +378,13 @@ def test_cancel_during_the_fade_fades_back_up_never_a_jump(rig: Rig) -> None:
     rig.run(30, step=0.5)
     faded = rig.backend.volume()
     mark = rig.mark()
+    said: list[str] = []
+    rig.timer.message.connect(said.append)
     rig.timer.cancel()
     assert _phase(rig.timer) is TimerPhase.IDLE
+    assert said == ["Sleep timer off."]  # the dial only vanished: now it is said
+    rig.timer.cancel()
+    assert said == ["Sleep timer off."]  # nothing was running: nothing to say
     rig.run(RAMP_UP_S / 4)
     quarter = rig.volumes_since(mark)
     assert quarter and max(quarter) < engine_volume(USER_VOLUME) * 0.5
