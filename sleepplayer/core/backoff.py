@@ -14,6 +14,10 @@ LIVE_DELAYS_S: tuple[float, ...] = (1, 2, 4, 8, 16, 30, 60)
 THEN_EVERY_S = 60.0
 GIVE_UP_AFTER_S = 30 * 60.0
 FINITE_ATTEMPTS = 5
+#: An item that plays again counts as working once it has played this long; a failure before
+#: goes on with the same schedule (a server whose answer plays for a moment, then fails, was
+#: tried every second all night).
+PROVEN_AFTER_S = 30.0
 
 
 @dataclass
@@ -64,6 +68,7 @@ class RetryPolicy:
     then_every_s: float = THEN_EVERY_S
     give_up_after_s: float = GIVE_UP_AFTER_S
     finite_attempts: int = FINITE_ATTEMPTS
+    proven_after_s: float = PROVEN_AFTER_S
 
     def live(self) -> Backoff:
         """Radio and live web streams: keep trying for ``give_up_after_s``."""

@@ -743,7 +743,7 @@ class PlaybackController(QObject):
             # still goes back.
             self._way_back.until = self._clock() + WAY_BACK_S
         if self._retries.active:
-            self._end_recovery()  # back: the next failure starts a new schedule
+            self._end_recovery(recovered=True)  # back (a failure soon after goes on counting)
         self._apply_volume()
         if self._pending_seek_ms is not None:
             if self._backend.is_seekable():
@@ -953,8 +953,11 @@ class PlaybackController(QObject):
         self._set_status(f"Reconnecting (attempt {self._retries.attempt})…")
         self._open(track)
 
-    def _end_recovery(self) -> None:
-        self._retries.end()
+    def _end_recovery(self, *, recovered: bool = False) -> None:
+        if recovered:
+            self._retries.recovered()
+        else:
+            self._retries.end()
         self._force_resolve = False
         self._set_status("")
 

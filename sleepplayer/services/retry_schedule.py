@@ -43,6 +43,8 @@ class RetrySchedule(QObject):
         self._policy = policy
         self._clock = clock
         self._backoff: Backoff | None = None
+        #: The schedule of an item that plays again, and until when a failure goes on with it.
+        self._probation: tuple[Backoff, float] | None = None
         self._due_at = 0.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -62,9 +64,15 @@ class RetrySchedule(QObject):
         return self._backoff.attempt if self._backoff is not None else 0
 
     def begin(self, *, live: bool) -> None:
-        """The item failed: keep the schedule it is on, or start the one for its kind."""
+        """The item failed: keep the schedule it is on (also when it played again only a
+        moment ago, see :meth:`recovered`), or start the one for its kind."""
         if self._backoff is None:
-            self._backoff = self._policy.live() if live else self._policy.finite()
+            kept = self._probation
+            if kept is not None and self._clock() < kept[1]:
+                self._backoff = kept[0]
+            else:
+                self._backoff = self._policy.live() if live else self._policy.finite()
+        self._probation = None
 
     def wait(self) -> bool:
         """Wait for the next attempt (``due`` comes then); False when none is left."""
@@ -77,11 +85,21 @@ class RetrySchedule(QObject):
         self._show_countdown()
         return True
 
+    def recovered(self) -> None:
+        """The item plays again: no more waiting. Its count is kept for the policy's
+        ``proven_after_s``: a failure before then is the next attempt, not a first one."""
+        self._timer.stop()
+        self._ticker.stop()
+        if self._backoff is not None:
+            self._probation = (self._backoff, self._clock() + self._policy.proven_after_s)
+        self._backoff = None
+
     def end(self) -> None:
-        """The item plays again, or was given up or left: the next failure starts afresh."""
+        """The item was given up or left: the next failure starts afresh."""
         self._timer.stop()
         self._ticker.stop()
         self._backoff = None
+        self._probation = None
 
     def _show_countdown(self) -> None:
         left = max(1, math.ceil(self._due_at - self._clock() - 0.05))

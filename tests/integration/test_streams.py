@@ -359,6 +359,26 @@ def test_closed_port_404_and_500_say_so_and_advance_after_their_retries(
     assert any(s.startswith("Reconnecting in") for _, s in run.statuses)
 
 
+def test_a_page_served_as_audio_is_given_up_after_its_retries_not_tried_all_night(
+    qtbot: QtBot, backend: VlcBackend, server: LoopbackServer, audio: dict[str, bytes]
+) -> None:
+    # The trial: libVLC reached Playing for a moment on an HTML page named .mp3, which reset
+    # the count: a GET every second, all night, in silence, and the next track never came.
+    page = b"<!DOCTYPE html><html><body>" + b"<p>Not a sound.</p>" * 200 + b"</body></html>"
+    server.routes.update({"/page.mp3": File(page), "/ok.mp3": File(audio["short"])})
+    tracks = [
+        Track(server.url("/page.mp3"), "Page", kind=TrackKind.STREAM, uid="page"),
+        Track(server.url("/ok.mp3"), "Fine", kind=TrackKind.STREAM, uid="ok"),
+    ]
+    run = Run(backend, tracks)
+    with qtbot.waitSignal(run.controller.queue_finished, timeout=WAIT_MS):
+        run.controller.play()
+    assert run.started == ["page", "ok"] and run.finished == ["ok"]
+    assert run.track("page").unavailable
+    opens = 1 + FAST.finite_attempts
+    assert server.hit_count("/page.mp3") <= 2 * opens
+
+
 def test_a_403_web_stream_is_re_resolved_and_resumes_at_the_same_position(
     qtbot: QtBot, backend: VlcBackend, server: LoopbackServer, audio: dict[str, bytes]
 ) -> None:

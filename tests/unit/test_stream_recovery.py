@@ -161,6 +161,44 @@ def test_the_song_of_a_dropped_station_is_not_shown_while_it_reconnects(
     assert rig.controller.stream_title == "Rain - Part 1"  # back, and so is its song
 
 
+def test_a_link_that_plays_a_moment_then_fails_each_time_is_given_up(
+    rig_factory: RigFactory,
+) -> None:
+    # The trial: a page served as "page.mp3" reached Playing for a moment each time, which
+    # reset the count: "Reconnecting in 1 s (attempt 1)" every second, all night, in silence.
+    rig: Rig = rig_factory([FILE, LOCAL])
+    rig.backend.lengths[FILE.uri] = 60_000
+    rig.play("stream")
+    for _ in range(10):
+        rig.wait_playing()
+        current = rig.controller.current_track
+        if current is None or current.uid != "stream":
+            break
+        rig.backend.simulate_error()
+    assert rig.loads().count(FILE.uri) == 1 + FAST.finite_attempts
+    assert [s for s in rig.statuses if s.startswith("Reconnecting (attempt")] == [
+        f"Reconnecting (attempt {n})…" for n in range(1, FAST.finite_attempts + 1)
+    ]
+    assert rig.track("stream").unavailable  # given up, marked, and the next one plays
+    assert rig.loads()[-1] == LOCAL.uri
+
+
+def test_a_link_that_played_long_enough_starts_a_new_count(rig_factory: RigFactory) -> None:
+    rig: Rig = rig_factory([RADIO])
+    rig.backend.lengths[RADIO.uri] = 0
+    rig.play("radio")
+    rig.backend.simulate_error()
+    rig.wait_playing()
+    rig.clock.now += FAST.proven_after_s + 1  # it plays: the drop after is a new one
+    rig.backend.simulate_error()
+
+    def attempts() -> list[str]:
+        return [s for s in rig.statuses if s.startswith("Reconnecting (attempt")]
+
+    rig.qtbot.waitUntil(lambda: len(attempts()) == 2, timeout=WAIT_MS)
+    assert attempts() == ["Reconnecting (attempt 1)…", "Reconnecting (attempt 1)…"]
+
+
 def test_watchdog_rests_while_paused_and_for_local_files(rig_factory: RigFactory) -> None:
     rig: Rig = rig_factory([RADIO, LOCAL])
     rig.backend.lengths[RADIO.uri] = 0
