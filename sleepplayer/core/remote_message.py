@@ -269,7 +269,10 @@ def _decode_timer(body: dict[str, Any]) -> TimerOptions:
 
 
 def _line(body: dict[str, Any]) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    # A file name that is not UTF-8 is a str with lone surrogates (Python's surrogateescape):
+    # it goes as its own bytes and comes back as the same str, the name on disk.
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", "surrogateescape") + b"\n"
 
 
 def _refuse_constant(name: str) -> Any:
@@ -280,7 +283,7 @@ def _object(data: bytes, limit: int) -> dict[str, Any]:
     if len(data) > limit + 1:
         raise ProtocolError(f"message longer than {limit} bytes")
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8", "surrogateescape")  # see _line
         # NaN and Infinity are not JSON; Python would accept them by default.
         body = json.loads(text, parse_constant=_refuse_constant)
     except ProtocolError:

@@ -50,6 +50,13 @@ def test_a_full_request_round_trips() -> None:
     assert decode_request(data) == request
 
 
+def test_a_file_name_that_is_not_utf8_goes_across_as_it_is() -> None:
+    # The trial: bad\xffname.ogg on the command line ended in a UnicodeEncodeError traceback.
+    name = os.fsdecode(b"/music/bad\xffname.ogg")
+    request = RemoteRequest(items=(name, "Müde — Regen"))
+    assert decode_request(encode_request(request)) == request
+
+
 @pytest.mark.parametrize(
     "timer",
     [
