@@ -17,6 +17,7 @@ from sleepplayer.core.remote_message import Verb
 from sleepplayer.core.settings import Settings
 from sleepplayer.core.sleep_plan import (
     MAX_DURATION_S,
+    MAX_TRACKS,
     MIN_PLAN_S,
     EndAction,
     FadeCurve,
@@ -24,7 +25,7 @@ from sleepplayer.core.sleep_plan import (
     parse_clock,
     parse_duration,
 )
-from sleepplayer.core.timer_options import TimerOptions, plan_from_options
+from sleepplayer.core.timer_options import TimerOptions, TimerOptionsError, plan_from_options
 
 #: Exit codes shared by both front ends.
 EXIT_OK = 0
@@ -70,13 +71,13 @@ def _clock(text: str) -> time:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _positive(text: str) -> int:
+def _track_count(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("give at least 1")
+    if not 1 <= value <= MAX_TRACKS:
+        raise argparse.ArgumentTypeError(f"give 1 to {MAX_TRACKS}")
     return value
 
 
@@ -146,7 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--sleep-end-of-track", action="store_true", help="end when the current track ends"
     )
     when.add_argument(
-        "--sleep-after-tracks", type=_positive, metavar="N", help="end after N tracks"
+        "--sleep-after-tracks",
+        type=_track_count,
+        metavar="N",
+        help=f"end after N tracks (1 to {MAX_TRACKS})",
     )
     timer.add_argument(
         "--fade", type=_fade, metavar="TIME", help="fade length (60s unless set in Settings)"
@@ -219,7 +223,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(attach_signed_values(sys.argv[1:] if argv is None else argv))
     claim = None
     details = (args.fade, args.fade_curve, args.after)
-    if not timer_options_from_args(args).arms and any(d is not None for d in details):
+    try:
+        timer = timer_options_from_args(args)
+    except TimerOptionsError as exc:  # options that each parse but do not go together
+        print(f"sleepplayer: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not timer.arms and any(d is not None for d in details):
         # Taken silently, they would change nothing: the running timer keeps its own.
         print(
             "sleepplayer: --fade, --fade-curve and --after go with --sleep, --sleep-at,"

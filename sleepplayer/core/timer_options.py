@@ -65,6 +65,11 @@ class TimerOptions:
             raise TimerOptionsError(f"--sleep-after-tracks goes from 1 to {MAX_TRACKS}")
         if self.fade is not None and not seconds_in_range(self.fade, 0):
             raise TimerOptionsError("the fade lasts 0 seconds to 12 hours")
+        if self.sleep is not None and self.fade is not None and self.fade > self.sleep:
+            # It would start fading at once, not what a 10 min fade on a 5 min timer meant.
+            raise TimerOptionsError(
+                "the fade is longer than the sleep timer: give a shorter --fade"
+            )
         if self.fade_curve is not None and not is_value_of(self.fade_curve, FadeCurve):
             raise TimerOptionsError("unknown fade curve")
         if self.after is not None and not is_value_of(self.after, EndAction):

@@ -1,4 +1,5 @@
-"""Option values that look like options (``--sleep -5m``) get a message about the value."""
+"""Option values the command line refuses with a usage message (exit 2), never a traceback:
+values that look like options (``--sleep -5m``), out-of-range counts, options that clash."""
 
 from __future__ import annotations
 
@@ -46,3 +47,18 @@ def test_timer_details_without_a_timer_are_refused_not_ignored(
     # Taken silently, "--fade 20s" changed nothing: the running timer kept its own fade.
     assert main(alone) == EXIT_USAGE
     assert "go with --sleep" in capsys.readouterr().err
+
+
+def test_a_track_count_out_of_range_is_a_usage_error_not_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--sleep-after-tracks", "1000"])
+    assert exited.value.code == EXIT_USAGE
+    assert "give 1 to 999" in capsys.readouterr().err
+
+
+def test_a_fade_longer_than_the_timer_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    # It was taken, and the timer began already fading: "fading out · 5 min left".
+    assert main(["--sleep", "5m", "--fade", "10m"]) == EXIT_USAGE
+    assert "the fade is longer than the sleep timer" in capsys.readouterr().err
