@@ -62,13 +62,13 @@ def forward(args: argparse.Namespace) -> int | Claim | None:
     """
     try:
         request = request_from_args(args)
-        payload = encode_request(request)
+        encode_request(request)  # too long to pass: refused here, with exit 2
     except (ProtocolError, TimerOptionsError) as exc:
         print(f"sleepplayer: {exc}", file=sys.stderr)
         return EXIT_USAGE
     address = instance_address(AppPaths.resolve(args.basedir))
     try:
-        outcome = forward_or_claim(address, payload, may_start=request.starts_app)
+        outcome = forward_or_claim(address, request, may_start=request.starts_app)
     except OSError as exc:  # InstanceDirError, or a lock file that cannot be opened
         if not request.starts_app:
             print(f"sleepplayer: cannot reach a running SleepPlayer: {exc}", file=sys.stderr)

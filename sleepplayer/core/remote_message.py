@@ -78,6 +78,12 @@ class RemoteRequest:
     extend_s: float | None = None
     volume: int | None = None
     timer: TimerOptions = field(default_factory=TimerOptions)
+    #: Wall-clock time (epoch seconds) after which the sender no longer waits for the answer
+    #: and has told its user that nothing happened: the request is then not carried out.
+    expires_at: float | None = field(default=None, compare=False)
+
+    def expired(self, now: float) -> bool:
+        return self.expires_at is not None and now > self.expires_at
 
     def __post_init__(self) -> None:
         if not isinstance(self.items, tuple) or len(self.items) > MAX_ITEMS:
@@ -144,6 +150,8 @@ def encode_request(request: RemoteRequest) -> bytes:
     timer = _encode_timer(request.timer)
     if timer:
         body["timer"] = timer
+    if request.expires_at is not None:
+        body["expires"] = request.expires_at
     data = _line(body)
     if len(data) > MAX_REQUEST_BYTES:
         raise ProtocolError(
@@ -156,7 +164,7 @@ def encode_request(request: RemoteRequest) -> bytes:
 def decode_request(data: bytes) -> RemoteRequest:
     """The request in one line (with or without its ``\\n``); ProtocolError for anything else."""
     body = _object(data, MAX_REQUEST_BYTES)
-    _only_keys(body, {"v", "items", "verb", "extend_s", "volume", "timer"}, "request")
+    _only_keys(body, {"v", "items", "verb", "extend_s", "volume", "timer", "expires"}, "request")
     version = body.get("v")
     if version != PROTOCOL_VERSION or not is_whole(version):
         raise ProtocolError(
@@ -181,6 +189,7 @@ def decode_request(data: bytes) -> RemoteRequest:
         extend_s=_number_or_none(body.get("extend_s"), "extend_s"),
         volume=body.get("volume"),
         timer=_decode_timer(timer),
+        expires_at=_number_or_none(body.get("expires"), "expires"),
     )
 
 

@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 from sleepplayer.core.instance_address import InstanceAddress
@@ -27,7 +27,9 @@ from sleepplayer.core.remote_message import (
     LineReader,
     ProtocolError,
     RemoteReply,
+    RemoteRequest,
     decode_reply,
+    encode_request,
 )
 from sleepplayer.desktop.instance_lock import InstanceLock
 
@@ -37,6 +39,10 @@ REPLY_TIMEOUT_S = 10.0
 #: How long to keep trying while another process holds the lock but does not listen (yet):
 #: it is starting, or quitting and saving.
 CLAIM_WAIT_S = 10.0
+#: What a launch says when the running SleepPlayer is stuck. True: the request expires.
+NO_ANSWER = (
+    "SleepPlayer does not answer, so nothing was done; try again, or quit it and start it again"
+)
 _POLL_S = 0.02
 #: What Qt puts in front of a server name on Windows (qlocalserver_win.cpp).
 PIPE_PREFIX = "\\\\.\\pipe\\"
@@ -72,9 +78,13 @@ class NotRunning:
 
 
 def forward_or_claim(
-    address: InstanceAddress, payload: bytes, *, may_start: bool, wait_s: float = CLAIM_WAIT_S
+    address: InstanceAddress,
+    request: RemoteRequest,
+    *,
+    may_start: bool,
+    wait_s: float = CLAIM_WAIT_S,
 ) -> Forwarded | Claim | NotRunning:
-    """Send ``payload`` to the running instance; when there is none, take the lock (if
+    """Send ``request`` to the running instance; when there is none, take the lock (if
     ``may_start``) so this process becomes it. InstanceError when the folder is unsafe or the
     instance does not answer.
 
@@ -87,7 +97,7 @@ def forward_or_claim(
     deadline = time.monotonic() + wait_s
     while True:
         try:
-            return Forwarded(send(address, payload))
+            return Forwarded(send(address, request))
         except _NoServer:
             pass
         if lock.try_acquire():
@@ -107,9 +117,13 @@ def forward_or_claim(
 
 
 def send(
-    address: InstanceAddress, payload: bytes, timeout_s: float = REPLY_TIMEOUT_S
+    address: InstanceAddress, request: RemoteRequest, timeout_s: float = REPLY_TIMEOUT_S
 ) -> RemoteReply:
-    """One request, one reply. _NoServer when nobody listens."""
+    """One request, one reply. _NoServer when nobody listens.
+
+    The request expires when this stops waiting: a SleepPlayer that was stuck (its user told
+    "does not answer") must not carry it out later, in the night, and start the sound."""
+    payload = encode_request(replace(request, expires_at=time.time() + timeout_s))
     if sys.platform.startswith("win"):
         data = _exchange_pipe(address.server_name, payload, timeout_s)
     else:
@@ -135,7 +149,7 @@ def _exchange_unix(path: str, payload: bytes, timeout_s: float) -> bytes:
             sock.sendall(payload)
             return _read_reply_line(sock.recv)
         except TimeoutError:
-            raise InstanceError("SleepPlayer does not answer") from None
+            raise InstanceError(NO_ANSWER) from None
         except OSError as exc:
             raise InstanceError(f"lost the connection to SleepPlayer ({exc})") from None
 
@@ -197,7 +211,7 @@ def within(timeout_s: float, work: Callable[[], bytes]) -> bytes:
     if failure:
         raise failure[0]
     if not result:
-        raise InstanceError("SleepPlayer does not answer")
+        raise InstanceError(NO_ANSWER)
     return result[0]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable
 
@@ -189,6 +190,10 @@ class InstanceServer(QObject):
 
     def _run(self, peer: _Peer, request: RemoteRequest) -> None:
         assert self._handler is not None
+        if request.expired(time.time()):
+            # Its sender stopped waiting and said nothing was done (this app was stuck).
+            peer.reply(RemoteReply(False, "refused: it came too late, SleepPlayer was busy"))
+            return
         try:
             reply = self._handler(request)
         except Exception as exc:  # a bug must not leave the client hanging

@@ -16,8 +16,9 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -63,7 +64,7 @@ pytestmark = [
     pytest.mark.skipif(sys.platform.startswith("win"), reason="Unix sockets"),
 ]
 
-PAUSE = encode_request(RemoteRequest(verb=Verb.PAUSE))
+PAUSE = RemoteRequest(verb=Verb.PAUSE)
 
 
 @pytest.fixture
@@ -270,7 +271,7 @@ def test_requests_before_the_app_is_ready_wait_and_are_answered(
     server = InstanceServer(claim, listener=listener)
     assert server.listen() is None
     sock = raw(address)
-    sock.sendall(PAUSE)
+    sock.sendall(encode_request(PAUSE))
     got: list[RemoteRequest] = []
     qtbot.wait(READ_TIMEOUT_MS + 300)  # longer than the read deadline: waiting is not slow
     assert read_until_closed(sock) is None, "no answer before the app can act"
@@ -327,6 +328,31 @@ def test_garbage_gets_an_error_reply_and_the_server_goes_on(
     qtbot.waitUntil(lambda: (data := read_until_closed(sock)) is not None and bool(data))
     sock.close()
     assert in_thread(qtbot, lambda: send(address, PAUSE)) == RemoteReply(True)
+    assert served.requests == [RemoteRequest(verb=Verb.PAUSE)]
+
+
+def test_a_request_that_comes_too_late_is_refused_not_carried_out(
+    served: Served, address: InstanceAddress, qtbot: QtBot
+) -> None:
+    # The trial: a stuck SleepPlayer (kill -STOP) got "--toggle" after its sender had said
+    # "does not answer", and played once it ran again. Sent now, it expired a second ago.
+    late = replace(RemoteRequest(verb=Verb.TOGGLE), expires_at=time.time() - 1)
+    sock = raw(address)
+    sock.sendall(encode_request(late))
+    found: list[bytes] = []
+
+    def answered() -> bool:
+        data = read_until_closed(sock)
+        if data:
+            found.append(data)
+        return bool(data)
+
+    qtbot.waitUntil(answered)
+    sock.close()
+    refusal = RemoteReply(False, "refused: it came too late, SleepPlayer was busy")
+    assert decode_reply(found[0]) == refusal
+    assert served.requests == []
+    assert in_thread(qtbot, lambda: send(address, PAUSE)) == RemoteReply(True)  # in time
     assert served.requests == [RemoteRequest(verb=Verb.PAUSE)]
 
 
