@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from sleepplayer.core.model import Library, Playlist, Track, TrackKind, new_uid
+from sleepplayer.core.text import shorten
+from sleepplayer.core.url_policy import check_uri
 
 LIBRARY_SCHEMA_VERSION = 1
 
@@ -186,6 +188,12 @@ def _track_from_dict(entry: Any, no: int, seen: set[str], local: list[str]) -> T
     if unavailable is not None and not isinstance(unavailable, str):
         local.append(f"entry {no} has an invalid unavailable {unavailable!r}; it was cleared")
         unavailable = None
+
+    refused = check_uri(uri, remote=False)
+    if refused is not None:
+        # Only a hand-edited file holds one (every way in checks): kept, never played.
+        local.append(f"entry {no} ({shorten(uri, 60)}) is not played: {refused}")
+        unavailable = f"not played: {refused}"
 
     uid, replaced = _fresh_uid(entry.get("uid"), seen)
     if replaced:

@@ -43,6 +43,7 @@ from sleepplayer.core.backoff import RetryPolicy
 from sleepplayer.core.fade import engine_volume
 from sleepplayer.core.model import RepeatMode, Track, TrackKind
 from sleepplayer.core.queue import PlayQueue
+from sleepplayer.core.url_policy import check_uri
 from sleepplayer.core.web_media import ResolvedMedia
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from sleepplayer.services.library import LibraryService
@@ -594,6 +595,11 @@ class PlaybackController(QObject):
 
     def _open(self, track: Track) -> None:
         """Put the track into the engine and play; a web page is resolved first."""
+        refused = check_uri(track.uri, remote=False)
+        if refused is not None:
+            # Every way in checks its addresses; this is for a hand-edited library file.
+            self._give_up(f"not played: {refused}")
+            return
         if track.kind == TrackKind.WEB and self._web.available:
             media = None if self._force_resolve else self._web.cached(track.uri)
             if media is None:

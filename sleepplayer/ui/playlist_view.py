@@ -131,6 +131,9 @@ class FilterEdit(QLineEdit):
         super().keyPressEvent(event)
 
 
+#: Of a playlist's name, this much stays whole in a narrow window before the count gives way.
+TITLE_KEPT_PX = 160
+
 #: The Artist column's width, and the largest share of the table it takes in a narrow window.
 ARTIST_WIDTH = 220
 ARTIST_SHARE = 0.3
@@ -429,6 +432,7 @@ class PlaylistPanel(QWidget):
         uid = self.model.playlist_uid
         playlist = self._library.playlist(uid) if uid else None
         self.title.set_full_text(playlist.name if playlist else "")
+        self.title.setMinimumWidth(min(self.title.sizeHint().width(), TITLE_KEPT_PX))
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         text = counted(total, "sound" if self.model.loops else "track")
         if shown != total:

@@ -145,6 +145,18 @@ def test_broken_track_is_skipped_marked_and_reported(
     assert controller.state == PlayerState.PLAYING
 
 
+def test_an_address_no_way_in_allows_is_never_handed_to_the_engine(
+    controller: PlaybackController, backend: FakeBackend, library: LibraryService
+) -> None:
+    library.add_tracks("p", [Track("smb://nas/share/a.mp3", "NAS", uid="smb")], 0)
+    messages: list[str] = []
+    controller.message.connect(messages.append)
+    controller.play_track("p", "smb")
+    assert "smb://nas/share/a.mp3" not in _loaded(backend)
+    assert messages == ["Skipped “NAS”: not played: smb: addresses are not allowed."]
+    assert _loaded(backend) == ["file:///music/t0.ogg"]  # and the next one plays
+
+
 def test_all_broken_stops_instead_of_looping(
     qtbot: QtBot, controller: PlaybackController, backend: FakeBackend
 ) -> None:

@@ -115,3 +115,27 @@ def test_bad_top_level_fields() -> None:
     assert any("newer SleepPlayer" in p for p in problems)
     assert any("'playlists' is not a list" in p for p in problems)
     assert any("current_uid 5" in p for p in problems)
+
+
+def test_an_address_no_way_in_would_take_is_kept_but_never_played() -> None:
+    # The trial: smb: and javascript: typed into library.json loaded as tracks, silently, and
+    # the smb one was handed to libVLC. Kept (never dropped), marked, and named.
+    raw = {
+        "playlists": [
+            {
+                "name": "Edited",
+                "tracks": [
+                    {"uri": "smb://evil/share/x.mp3"},
+                    {"uri": "javascript:alert(1)"},
+                    {"uri": "file:///music/rain.ogg"},
+                ],
+            }
+        ]
+    }
+    lib, problems = library_from_dict(raw)
+    smb, script, rain = lib.playlists[0].tracks
+    assert smb.unavailable == "not played: smb: addresses are not allowed"
+    assert script.unavailable == "not played: javascript: addresses are not allowed"
+    assert rain.unavailable is None
+    assert "Playlist 'Edited': entry 1 (smb://evil/share/x.mp3) is not played" in problems[0]
+    assert len(problems) == 2

@@ -16,6 +16,7 @@ from sleepplayer.core.model import Library, Playlist
 from sleepplayer.core.settings import Settings
 from sleepplayer.ui.actions import ActionRegistry
 from sleepplayer.ui.main_window import MainWindow
+from sleepplayer.ui.theme import apply_theme
 from tests.helpers.fake_services import (
     FakeController,
     FakeLibraryService,
@@ -97,3 +98,11 @@ def themed_app(qapp: QApplication) -> Iterator[QApplication]:
     qapp.setStyle(style)
     qapp.setPalette(qapp.style().standardPalette())
     icons.reset()
+
+
+@pytest.fixture
+def dark(qapp: QApplication) -> Iterator[None]:
+    """The night theme (palette and style sheet), and the system's again after the test."""
+    apply_theme(qapp, "dark")
+    yield
+    apply_theme(qapp, "system")

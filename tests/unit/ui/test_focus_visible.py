@@ -4,12 +4,11 @@ contrast). The trial found no mark at all on the lists, and only a faint one on 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import (
-    QApplication,
     QLineEdit,
     QListWidget,
     QPushButton,
@@ -21,15 +20,8 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from sleepplayer.ui.theme import DARK, apply_theme
+from sleepplayer.ui.theme import DARK
 from tests.helpers.contrast import contrast
-
-
-@pytest.fixture
-def dark(qapp: QApplication) -> Iterator[None]:
-    apply_theme(qapp, "dark")
-    yield
-    apply_theme(qapp, "system")
 
 
 def _sidebar() -> QWidget:

@@ -256,6 +256,7 @@ def test_the_first_window_fits_the_screen(window: MainWindow) -> None:
     assert window.width() <= free.width() and window.height() <= free.height()
 
 
+@pytest.mark.usefixtures("dark")  # the title's larger bold font
 @pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 def test_the_built_in_sounds_say_they_loop_and_a_narrow_window_keeps_the_name(
     qtbot: QtBot, window: MainWindow, library: FakeLibraryService
