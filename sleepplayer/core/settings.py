@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,8 +50,9 @@ def _is_clock(text: str) -> bool:
 class Settings:
     """Everything the user can set, with its default. Window states are base64 Qt blobs."""
 
-    #: The last volume heard (a volume taken down to 0, or a mute, is not kept).
-    volume: int = field(default=50, metadata={"range": (0, 100)})
+    #: The last volume heard (a volume taken down to 0, or a mute, is not kept). A damaged
+    #: value gets a quiet one, not the default: it may play on by itself, in the night.
+    volume: int = field(default=50, metadata={"range": (0, 100), "if_damaged": 20})
     repeat: RepeatMode = RepeatMode.OFF
     shuffle: bool = False
     restore_position: bool = True
@@ -165,26 +167,40 @@ _KIND_NAMES: dict[type, str] = {int: "a whole number", bool: "true or false", st
 
 
 def _convert(f: dataclasses.Field[Any], raw: Any, default: Any) -> tuple[Any, str | None]:
-    """``raw`` checked against field ``f``: (value to use, problem or None)."""
+    """``raw`` checked against field ``f``: (value to use, problem or None). A damaged value
+    gets the field's ``if_damaged`` value where it has one, else its default. Values are
+    shown as the file writes them (``true``, ``"loud"``), not as Python does."""
+    instead = f.metadata.get("if_damaged", default)
     if isinstance(default, enum.Enum):
         try:
             return type(default)(raw), None
         except ValueError:
-            allowed = ", ".join(repr(m.value) for m in type(default))
-            return default, f"is {raw!r}, expected one of {allowed}; using {default.value!r}."
+            allowed = ", ".join(_shown(m.value) for m in type(default))
+            return default, f"is {_shown(raw)}, expected one of {allowed}; using {_shown(default)}."
     # bool is a subclass of int, so it must be ruled out explicitly for int fields.
     if type(raw) is not type(default):
         expected = _KIND_NAMES.get(type(default), type(default).__name__)
-        return default, f"is {raw!r}, not {expected}; using {default!r}."
+        return instead, f"is {_shown(raw)}, not {expected}; using {_shown(instead)}."
     if "choices" in f.metadata and raw not in f.metadata["choices"]:
-        allowed = ", ".join(repr(c) for c in f.metadata["choices"])
-        return default, f"is {raw!r}, expected one of {allowed}; using {default!r}."
+        allowed = ", ".join(_shown(c) for c in f.metadata["choices"])
+        return instead, f"is {_shown(raw)}, expected one of {allowed}; using {_shown(instead)}."
     if "check" in f.metadata:
         check, expected = f.metadata["check"]
         if not check(raw):
-            return default, f"is {raw!r}, not {expected}; using {default!r}."
+            return instead, f"is {_shown(raw)}, not {expected}; using {_shown(instead)}."
     if "range" in f.metadata:
         low, high = f.metadata["range"]
         if not low <= raw <= high:
-            return default, f"is {raw!r}, outside {low}-{high}; using {default!r}."
+            return instead, f"is {_shown(raw)}, outside {low}-{high}; using {_shown(instead)}."
     return raw, None
+
+
+def _shown(value: Any) -> str:
+    """``value`` as JSON writes it, cut short."""
+    if isinstance(value, enum.Enum):
+        value = value.value
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"

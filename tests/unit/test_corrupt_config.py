@@ -43,10 +43,10 @@ CASES = [
     ("invalid UTF-8", b'{"theme": "\xff\xfe"}', True, "not UTF-8", Settings()),
     (
         "wrong types",
-        b'{"schema_version": 1, "volume": "loud", "muted": "no", "theme": "dark"}',
+        b'{"schema_version": 1, "volume": "loud", "shuffle": "no", "theme": "dark"}',
         False,
-        "volume is 'loud'",
-        Settings(theme="dark"),
+        'volume is "loud"',
+        Settings(volume=20, theme="dark"),
     ),
     (
         "newer schema_version",

@@ -49,16 +49,17 @@ def test_unknown_keys_are_ignored() -> None:
     ("key", "value", "expected", "fragment"),
     [
         # A damaged volume is the default, never the loudest end: nothing loud at night.
-        ("volume", 500, 50, "outside 0-100; using 50"),
-        ("volume", -3, 50, "outside 0-100"),
+        # A damaged volume gets a quiet one, not the default 50: it may play on by itself.
+        ("volume", 500, 20, "outside 0-100; using 20"),
+        ("volume", -3, 20, "outside 0-100"),
         ("sleep_minutes", 9999, 30, "outside 1-720; using 30"),
         # A damaged fade is the default, not "no fade": that would cut the sound off hard.
         ("fade_s", -5, 60, "outside 0-43200; using 60"),
         ("fade_s", 10**9, 60, "outside 0-43200; using 60"),
-        ("volume", "loud", 50, "not a whole number"),
-        ("volume", True, 50, "not a whole number"),
-        ("volume", 42.0, 50, "not a whole number"),
-        ("restore_position", "yes", True, "not true or false"),
+        ("volume", "loud", 20, 'is "loud", not a whole number'),
+        ("volume", True, 20, "is true, not a whole number"),
+        ("volume", 42.0, 20, "not a whole number"),
+        ("restore_position", "yes", True, 'is "yes", not true or false; using true'),
         ("restore_position", 1, True, "not true or false"),
         ("repeat", "sometimes", RepeatMode.OFF, "expected one of"),
         ("repeat", None, RepeatMode.OFF, "expected one of"),
@@ -104,7 +105,7 @@ def test_migration_0_to_1() -> None:
 
 def test_migration_0_to_1_leaves_bad_values_for_validation() -> None:
     s, problems = settings_from_dict({"volume": "x", "repeat": "all"})
-    assert s.volume == 50 and s.repeat is RepeatMode.ALL
+    assert s.volume == 20 and s.repeat is RepeatMode.ALL
     assert len(problems) == 1 and problems[0].startswith("volume")
 
 
