@@ -12,7 +12,7 @@ import os
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from sleepplayer.core.model import Playlist
 
@@ -187,6 +187,10 @@ def local_path(text: str) -> str | None:
         parts = urlsplit(text)
         if parts.netloc not in ("", "localhost"):
             return None  # file://host/share is a UNC path: never followed
+        if os.name != "nt":
+            # The bytes the escapes stand for, as the file system has them: a name that is
+            # not UTF-8 (%FF) stays itself (url2pathname made it U+FFFD: "File not found").
+            return os.fsdecode(unquote_to_bytes(parts.path))
         # Imported here: urllib.request pulls in http.client and email (20 ms), which a
         # second launch forwarding ``--pause`` (see second_launch) must not pay for.
         from urllib.request import url2pathname

@@ -262,3 +262,18 @@ def test_a_playlist_file_with_nothing_to_play_makes_no_empty_playlist(
     assert [p.uid for p in service.playlists()] == before
     assert messages[-1].startswith(says)
     service.shutdown()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_file_whose_name_is_not_utf8_comes_back_there_not_missing(
+    service: LibraryService, tmp_path: Path, fmt: str
+) -> None:
+    odd = Path(os.fsdecode(bytes(tmp_path) + b"/b\xffbad.ogg"))
+    odd.write_bytes(b"")
+    service.add_tracks("p", [Track(odd.as_uri(), title="Odd")])
+    target = tmp_path / f"odd.{fmt}"
+    assert service.export_playlist("p", str(target), fmt, False)
+    imported = service.playlist(service.import_playlist_file(str(target)))
+    assert imported is not None
+    back = [t for t in imported.tracks if t.title == "Odd" or "bad" in t.uri]
+    assert back and back[0].unavailable is None and back[0].uri == odd.as_uri()

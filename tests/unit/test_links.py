@@ -3,6 +3,7 @@ bootstrap.expand_items, which sorts the command line with it."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,12 @@ def test_a_file_uri_is_decoded_once() -> None:
     # "%2520" is an escaped "%20": the file's name really contains "%20".
     assert local_path("file:///music/a%2520b.ogg") == "/music/a%20b.ogg"
     assert local_path("file:///music/a%20b.ogg") == "/music/a b.ogg"
+
+
+def test_a_file_uri_of_a_name_that_is_not_utf8_names_that_very_file(tmp_path: Path) -> None:
+    # The trial: exported and imported again, b"b\xffbad.ogg" was "File not found" (url2pathname
+    # made %FF a U+FFFD), though it was there and played.
+    path = Path(os.fsdecode(bytes(tmp_path) + b"/b\xffbad.ogg"))
+    path.write_bytes(b"")
+    found = local_path(path.as_uri())
+    assert found is not None and os.path.exists(found) and found == str(path)
