@@ -270,6 +270,8 @@ class PlaybackController(QObject):
             return
         self._queue.set_current(track.uid)
         self._make_current(track)
+        if track.duration_ms and position_ms >= track.duration_ms:
+            position_ms = 0  # past its end (a damaged or hand-edited file): from the start
         self._pending_seek_ms = max(0, position_ms) or None
         self._anchor_pos_ms = max(0, position_ms)
 

@@ -219,6 +219,17 @@ def test_restore_resumes_at_saved_position(
     assert backend.position_ms() == 12_000
 
 
+def test_a_saved_position_past_the_track_end_restores_from_its_start(
+    controller: PlaybackController, library: LibraryService
+) -> None:
+    # The trial: position_ms 999999999 showed "277:46:39" on a 1:00 track.
+    library.update_track("p", _tracks(3)[1].with_changes(duration_ms=60_000))
+    controller.restore("p", "t1", 999_999_999)
+    assert controller.position_ms() == 0
+    controller.restore("p", "t1", 59_000)
+    assert controller.position_ms() == 59_000
+
+
 def test_position_is_polled_only_while_playing_and_watched(
     qtbot: QtBot, controller: PlaybackController, backend: FakeBackend
 ) -> None:
