@@ -242,7 +242,10 @@ def _check(raw: bytes) -> dict[str, Any] | str | _Damaged:
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
-        problem = f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        # json's own words end where it would add the position ("Unterminated string
+        # starting at"): the position is given here, so they end before it.
+        why = exc.msg.removesuffix(" at").removesuffix(" starting")
+        problem = f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {why})"
         return _Damaged(problem, salvage(text, exc.pos))
     except RecursionError:
         return "is nested too deeply"

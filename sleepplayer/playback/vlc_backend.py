@@ -216,8 +216,15 @@ def load_vlc() -> Any:
 
         version = vlc.libvlc_get_version()
     except (Exception, SystemExit) as exc:  # python-vlc exits on a bad PYTHON_VLC_LIB_PATH
+        given = os.environ.get("PYTHON_VLC_LIB_PATH")
+        if isinstance(exc, SystemExit) and given:
+            raise VlcUnavailableError(
+                f"{APP_NAME} needs VLC 3, and libVLC could not be loaded from "
+                f"PYTHON_VLC_LIB_PATH={given}. Unset it, or point it at libvlc itself."
+            ) from None
+        why = "" if isinstance(exc, SystemExit) else f" ({exc})"
         raise VlcUnavailableError(
-            f"{APP_NAME} needs VLC 3, and libVLC could not be loaded ({exc!r}).\n" + install_help()
+            f"{APP_NAME} needs VLC 3, and libVLC could not be loaded{why}.\n" + install_help()
         ) from None
     if not version or not version.startswith(b"3."):
         raise VlcUnavailableError(

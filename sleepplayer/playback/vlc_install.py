@@ -11,7 +11,7 @@ def install_help(platform_name: str = sys.platform) -> str:
     if platform_name.startswith("linux"):
         return (
             "Install libVLC with your package manager, for example on Debian/Ubuntu:\n"
-            "    sudo apt install libvlc5 vlc-plugin-base\n"
+            "    sudo apt install libvlc5 libvlc-bin vlc-plugin-base\n"
             "(Fedora: sudo dnf install vlc-libs; Arch: sudo pacman -S vlc), and start "
             "SleepPlayer again."
         )

@@ -105,8 +105,8 @@ class Store(QObject):
             self._dirty.discard(what)
         if failed and not self._failing:
             self.message.emit(
-                f"Could not save: {failed[0]}. Playback keeps working; "
-                "SleepPlayer will try again on the next change."
+                f"{failed[0]}. Playback keeps working; SleepPlayer will try again on the next "
+                "change (is the disk full, or the folder read-only?)."
             )
         self._failing = bool(failed)
         return not failed

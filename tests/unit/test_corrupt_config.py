@@ -33,7 +33,8 @@ CASES = [
         "truncated after a value",
         b'{"schema_version": 1, "volume": 20, "the',
         False,
-        "What comes before the damage is loaded",
+        # json's words, without the " starting at" it would follow with a position.
+        "column 37: Unterminated string). What comes before the damage is loaded",
         Settings(volume=20),
     ),
     ("garbled", VALID[:36] + b"\x07" + VALID[37:], False, "not valid JSON", Settings(volume=20)),

@@ -10,7 +10,7 @@ from sleepplayer.playback.vlc_install import install_help
 @pytest.mark.parametrize(
     ("platform_name", "expected"),
     [
-        ("linux", "sudo apt install libvlc5 vlc-plugin-base"),
+        ("linux", "sudo apt install libvlc5 libvlc-bin vlc-plugin-base"),
         ("win32", "VLC 3 for Windows (64-bit"),
         ("darwin", "brew install --cask vlc"),
         ("freebsd", "VLC 3"),
