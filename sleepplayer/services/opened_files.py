@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from sleepplayer.core.links import OpenItems
 from sleepplayer.core.model import Track
@@ -41,6 +41,10 @@ _UNDER_WAY = (
 
 class OpenedFiles(QObject):
     """Loads opened items into "Opened files", one load at a time; see the module docstring."""
+
+    #: A new open replaced what the list held (playlist uid, the tracks it held): the window
+    #: offers Undo, as the list may hold what the user added to it by hand.
+    replaced = Signal(str, list)
 
     def __init__(
         self,
@@ -144,6 +148,8 @@ class OpenedFiles(QObject):
             if replaced:
                 self._library.add_tracks(uid, replaced, 0)
             return
+        if replaced:
+            self.replaced.emit(uid, replaced)
         if count and (self._play_from_top or not under_way):
             self._play_from_top = False
             c.play_playlist(uid, back_if_unplayable=True)

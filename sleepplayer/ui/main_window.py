@@ -451,6 +451,19 @@ class MainWindow(QMainWindow):
             f"{counted(len(missing), 'sleep sound')} back in \u201c{playlist.name}\u201d."
         )
 
+    def offer_to_undo_replacing(self, uid: str, held: list[Track]) -> None:
+        """An open from outside replaced the list ("Opened files"): Undo puts back what it
+        held, which may be tracks added to it by hand."""
+        playlist = self._library.playlist(uid)
+        if playlist is None or not held:
+            return
+        done = f"Replaced the {counted(len(held), 'track')} in \u201c{playlist.name}\u201d"
+        step = UndoStep(
+            f"Replace \u201c{playlist.name}\u201d", done,
+            lambda: self._library.replace_tracks(uid, held),
+        )  # fmt: skip
+        self._push_undo(step)
+
     def _on_sidebar_delete_requested(self) -> None:
         if self.sidebar.current_is_builtin():
             self.show_message("The built-in playlist cannot be deleted; its tracks can.")

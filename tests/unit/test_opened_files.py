@@ -272,6 +272,24 @@ def test_a_corrupt_open_into_the_list_that_plays_gives_its_track_back(
     assert seeks and abs(seeks[0] - 5_000) < 1_000  # where it was
 
 
+def test_a_list_replaced_by_a_new_open_comes_back_with_undo(
+    qtbot: QtBot, app: SleepPlayerApp, clock: FakeClock, tmp_path: Path
+) -> None:
+    # The trial: 2,007 tracks added to "Opened files" by hand were replaced by the 3 a file
+    # manager opened, silently, and Undo was greyed.
+    app.open_items([_wav(tmp_path / "a.wav"), _wav(tmp_path / "b.wav")])
+    qtbot.waitUntil(lambda: app.controller.state is PlayerState.PLAYING, timeout=WAIT_MS)
+    _settle(qtbot, app)
+    clock.now += APPEND_WINDOW_S + 1
+    app.open_items([_wav(tmp_path / "c.wav")])
+    _settle(qtbot, app)
+    qtbot.waitUntil(lambda: _opened(app) == ["c"], timeout=WAIT_MS)
+    undo = app.window.action_registry["undo"]
+    assert undo.isEnabled() and undo.text() == f"Undo Replace “{OPENED_PLAYLIST}”"
+    undo.trigger()
+    assert _opened(app) == ["a", "b"]
+
+
 def test_an_open_that_cannot_play_while_nothing_plays_just_stops(
     qtbot: QtBot, app: SleepPlayerApp, tmp_path: Path
 ) -> None:
