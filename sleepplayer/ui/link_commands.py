@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
@@ -55,6 +56,12 @@ def _ask_export_choice(
     return ask_export_choice(parent, suggested, has_local, relative_default)
 
 
+def first_folder() -> str:
+    """The user's Music folder, or home when there is none."""
+    music = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MusicLocation)
+    return music if music and os.path.isdir(music) else str(Path.home())
+
+
 class LinkCommands:
     """Adds links and playlist files to the library's current playlist (the panel's)."""
 
@@ -69,8 +76,9 @@ class LinkCommands:
         self._library = library
         self._panel = panel
         self._show_message = show_message
-        #: Start folder for the file dialogs.
-        self.last_dir = ""
+        #: Start folder for the file dialogs: the Music folder at first (not the folder the
+        #: app was started from), then wherever files came from last.
+        self.last_dir = first_folder()
         self.ask_links: Callable[[QWidget | None], list[str]] = _ask_links
         self.ask_import_paths: Callable[[QWidget | None, str], list[str]] = _ask_import_paths
         self.ask_export_choice: Callable[[QWidget | None, str, bool, bool], ExportChoice | None] = (

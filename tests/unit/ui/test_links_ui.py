@@ -3,10 +3,11 @@ Cancel, the stream title and status under the title, and the About box's version
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QModelIndex, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QModelIndex, QPointF, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
@@ -14,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from sleepplayer.core.model import Playlist, Track, TrackKind
 from sleepplayer.ui.about import about_html, versions
+from sleepplayer.ui.link_commands import first_folder
 from sleepplayer.ui.main_window import MainWindow
 from sleepplayer.ui.open_url_dialog import OpenUrlDialog
 from sleepplayer.ui.playlist_file_dialogs import ExportChoice, export_target
@@ -324,3 +326,11 @@ def test_the_list_does_not_jump_when_a_stream_reconnects(
     controller.set_status_text("")
     QApplication.processEvents()
     assert table_top() == before
+
+
+def test_the_first_file_dialog_opens_in_music_or_home(window: MainWindow) -> None:
+    # The trial: the first Add Files opened in the folder the app was started from.
+    music = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MusicLocation)
+    assert window.last_dir == first_folder()
+    assert window.last_dir in (music, str(Path.home()))
+    assert window.last_dir != os.getcwd()  # the tests run in the repository
