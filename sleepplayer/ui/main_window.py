@@ -374,8 +374,10 @@ class MainWindow(QMainWindow):
         paste = self.action_registry["paste_links"]
         self.panel.table.addAction(remove)
         self.panel.table.addAction(paste)
+        play = self.action_registry["play_selected"]
+        self.panel.table.addAction(play)
         self.panel.table.context_actions = [
-            self.action_registry["play_pause"], remove, self._separator(),
+            play, self.action_registry["play_pause"], remove, self._separator(),
             self.action_registry["add_files"], self.action_registry["add_folder"],
             self.action_registry["open_url"], paste,
         ]  # fmt: skip
@@ -469,6 +471,9 @@ class MainWindow(QMainWindow):
             self.show_message("The built-in playlist cannot be deleted; its tracks can.")
             return
         self.delete_playlist()
+
+    def play_selected(self) -> None:
+        self.panel.play_current()
 
     def remove_tracks(self) -> None:
         uid = self.panel.playlist_uid()

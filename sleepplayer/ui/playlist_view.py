@@ -231,8 +231,8 @@ class TrackTableView(QTableView):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Handled here rather than via ``activated``: that signal means Enter on some platforms
         # and a single click on others.
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.play_requested.emit(self.currentIndex())
+        if event.key() == Qt.Key.Key_Enter and self.currentIndex().isValid():
+            self.play_requested.emit(self.currentIndex())  # the keypad's; Return is an action
             return
         if leaves_on_escape(self, event):
             return
@@ -408,6 +408,10 @@ class PlaylistPanel(QWidget):
             add_in_order(self._library, uid, links.to_add, row, self)
         if links.playlist_files:
             self.import_playlists(links.playlist_files)
+
+    def play_current(self) -> None:
+        """Play the track at the table's cursor (Enter, the context menu's Play)."""
+        self._on_table_play_requested(self.table.currentIndex())
 
     def focus_filter(self) -> None:
         self.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -223,3 +223,18 @@ def test_enter_plays_current_row(
         QTest.keyClick(table, Key.Key_Return)
     track = window.panel.model.track(4)
     assert controller.calls[-1] == ("play_track", window.panel.playlist_uid(), track.uid)
+
+
+def test_the_table_menu_plays_the_row_it_was_opened_on(
+    qtbot: QtBot, window: MainWindow, controller: FakeController
+) -> None:
+    # The trial: the Menu key offered "Play/Pause" first, not the track under the cursor.
+    table = window.panel.table
+    focus(qtbot, table)
+    table.selectRow(2)
+    first = table.context_actions[0]
+    assert first is window.action_registry["play_selected"]
+    assert first.shortcut().toString() == "Return"  # shown in the menu
+    first.trigger()
+    track = window.panel.model.track(2)
+    assert controller.calls[-1] == ("play_track", window.panel.playlist_uid(), track.uid)
