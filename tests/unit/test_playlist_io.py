@@ -612,6 +612,17 @@ def test_pls_needs_a_header_or_files() -> None:
     assert read_text("[playlist]\nNumberOfEntries=0\n", "pls").entries == []
 
 
+def test_a_pls_file_key_without_its_number_is_named_not_dropped() -> None:
+    # The trial: "FileX=sub/tone.flac" and "File=garbage" vanished without a word.
+    result = read_text(
+        "[playlist]\nFile1=a.ogg\nFileX=sub/tone.flac\nFile=garbage\nNumberOfEntries=3\n", "pls"
+    )
+    assert len(result.entries) == 1
+    assert len(result.refused) == 2
+    assert all("a File key needs its number" in r for r in result.refused)
+    assert "FileX=sub/tone.flac" in result.refused[0]
+
+
 def test_xspf_structure_problems() -> None:
     with pytest.raises(PlaylistError, match="Not a playlist: the XML document is <html>"):
         read_text("<html><body/></html>", "xspf")

@@ -26,6 +26,8 @@ from sleepplayer.core.playlist_formats.base import (
 from sleepplayer.core.url_policy import MAX_LOCATION_CHARS
 
 _KEY = re.compile(r"(file|title|length)\s*([0-9]{1,9})\s*=(.*)", re.IGNORECASE)
+#: What looks like a File key without a usable number: an entry that cannot be placed.
+_FILE_LIKE = re.compile(r"file[^=]*=", re.IGNORECASE)
 
 
 def read_pls(data: bytes, *, base: str | None, remote: bool) -> ImportResult:
@@ -48,6 +50,9 @@ def read_pls(data: bytes, *, base: str | None, remote: bool) -> ImportResult:
             continue
         match = _KEY.match(stripped)
         if match is None:
+            if _FILE_LIKE.match(stripped):
+                # "FileX=…" or "File=…": meant as an entry, so named, never dropped unseen.
+                out.refuse(f"line {lineno}", stripped, "a File key needs its number (File1=)")
             continue  # NumberOfEntries, Version and keys we do not use
         key, number, value = match.group(1).lower(), int(match.group(2)), match.group(3).strip()
         if key == "file":
