@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 from sleepplayer.core.model import Library, Playlist, Track, in_saved_order, new_uid
 from sleepplayer.core.tags import with_file_tags
-from sleepplayer.core.text import counted, listed
+from sleepplayer.core.text import counted, listed, shorten
 from sleepplayer.services.playlist_files import (
     PlaylistFileError,
     load_playlist_file,
@@ -524,16 +524,18 @@ class LibraryService(QObject):
         if job is None or job.job_id != job_id:
             return
         self._active = None
-        self.message.emit(scan_message(found, problems))
+        self.message.emit(scan_message(found, problems, job.paths))
         self.scan_finished.emit(job.playlist_uid, found)
         self.job_finished.emit(job.job_id, found, job.cancelled)
         self._start_next_job()
 
 
-def scan_message(found: int, problems: Sequence[str]) -> str:
+def scan_message(found: int, problems: Sequence[str], paths: Sequence[str] = ()) -> str:
     """What an addition of files and folders did, in one message: the count and the problems
-    together, so that neither replaces the other in the status bar."""
+    together, so that neither replaces the other in the status bar. Nothing found names where
+    it looked (an empty folder opened from a shortcut said only "there")."""
     said = f" {listed(problems)}." if problems else ""
     if found == 0:
-        return said.lstrip() or "No audio files found there."
+        where = listed([shorten(p, 80) for p in paths]) if paths else "there"
+        return said.lstrip() or f"No audio files found in {where}."
     return f"Added {counted(found, 'track')}.{said}"

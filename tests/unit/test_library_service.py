@@ -285,4 +285,4 @@ def test_an_addition_says_what_it_added_and_what_it_could_not_in_one_message(
     empty.mkdir()
     with qtbot.waitSignal(service.scan_finished, timeout=5_000):
         service.add_paths("p", [str(empty)])
-    assert messages == ["No audio files found there."]
+    assert messages == [f"No audio files found in {empty}."]
