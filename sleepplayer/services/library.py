@@ -187,7 +187,9 @@ class LibraryService(QObject):
         index = self._library.playlists.index(playlist)
         del self._library.playlists[index]
         if self._library.current_uid == uid:
-            fallback = self._library.current
+            # Its neighbour takes its place, as in any list: the one below, else the one above.
+            left = self._library.playlists
+            fallback = left[min(index, len(left) - 1)] if left else None
             self._library.current_uid = fallback.uid if fallback else None
             if fallback is not None:
                 self.current_changed.emit(fallback.uid)

@@ -161,6 +161,17 @@ def test_playlists_create_rename_duplicate_delete_undo(service: LibraryService) 
     assert service.playlists()[0].name == "Night"
 
 
+def test_deleting_the_shown_playlist_shows_its_neighbour(service: LibraryService) -> None:
+    # The trial: deleting the last playlist jumped to the first one.
+    a, b, c = (service.create_playlist(name) for name in ("A", "B", "C"))
+    service.set_current(c)
+    service.delete_playlist(c)
+    assert service.library.current_uid == b  # the last: the one above it
+    service.set_current(a)
+    service.delete_playlist(a)
+    assert service.library.current_uid == b  # the one below it
+
+
 def test_a_restored_playlist_is_renamed_when_its_name_was_taken(service: LibraryService) -> None:
     deleted = service.delete_playlist("p")
     assert deleted is not None
