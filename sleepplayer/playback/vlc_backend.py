@@ -220,7 +220,8 @@ def load_vlc() -> Any:
         if isinstance(exc, SystemExit) and given:
             raise VlcUnavailableError(
                 f"{APP_NAME} needs VLC 3, and libVLC could not be loaded from "
-                f"PYTHON_VLC_LIB_PATH={given}. Unset it, or point it at libvlc itself."
+                f"PYTHON_VLC_LIB_PATH={given}: unset it, or point it at libvlc itself.\n"
+                + install_help()
             ) from None
         why = "" if isinstance(exc, SystemExit) else f" ({exc})"
         raise VlcUnavailableError(
