@@ -182,7 +182,7 @@ class SleepPlayerApp:
     def _restore_playback(self, resume: ResumeState, volume: int | None) -> None:
         s = self.settings
         if volume is None:
-            volume = s.volume or Settings().volume  # 0 only from an older version's file
+            volume = s.volume
         elif volume > 0:
             s.volume = volume  # --volume sets the starting volume, and it is kept from then on
         self.controller.set_volume(volume)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
+from dataclasses import replace
 
 from sleepplayer.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, timer_options_from_args
 from sleepplayer.core.instance_address import instance_address
@@ -62,7 +64,8 @@ def forward(args: argparse.Namespace) -> int | Claim | None:
     """
     try:
         request = request_from_args(args)
-        encode_request(request)  # too long to pass: refused here, with exit 2
+        # Too long to pass: refused here, with exit 2 (with room for the expiry send() adds).
+        encode_request(replace(request, expires_at=time.time()))
     except (ProtocolError, TimerOptionsError) as exc:
         print(f"sleepplayer: {exc}", file=sys.stderr)
         return EXIT_USAGE

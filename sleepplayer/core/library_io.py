@@ -191,8 +191,10 @@ def _track_from_dict(entry: Any, no: int, seen: set[str], local: list[str]) -> T
 
     refused = check_uri(uri, remote=False)
     if refused is not None:
-        # Only a hand-edited file holds one (every way in checks): kept, never played.
-        local.append(f"entry {no} ({shorten(uri, 60)}) is not played: {refused}")
+        # Only a hand-edited file holds one (every way in checks): kept, never played, and
+        # named once (marked so, it is saved back; the next start has nothing new to say).
+        if unavailable != f"not played: {refused}":
+            local.append(f"entry {no} ({shorten(uri, 60)}) is not played: {refused}")
         unavailable = f"not played: {refused}"
 
     uid, replaced = _fresh_uid(entry.get("uid"), seen)

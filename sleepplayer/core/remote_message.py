@@ -33,7 +33,9 @@ from sleepplayer.core.timer_options import (
 )
 from sleepplayer.core.url_policy import MAX_LOCATION_CHARS
 
-PROTOCOL_VERSION = 1
+#: A request this close to its expiry is refused: an answer sent then may come too late.
+EXPIRY_MARGIN_S = 1.0
+PROTOCOL_VERSION = 2  # 2: requests expire (an older instance says to restart it)
 #: A request longer than this is refused: enough for a few hundred paths. More files go as a
 #: folder or a playlist file.
 MAX_REQUEST_BYTES = 64 * 1024
@@ -83,7 +85,9 @@ class RemoteRequest:
     expires_at: float | None = field(default=None, compare=False)
 
     def expired(self, now: float) -> bool:
-        return self.expires_at is not None and now > self.expires_at
+        """Too late to carry out: its sender has given up, or will before it could hear the
+        answer (the last second counts as too late)."""
+        return self.expires_at is not None and now > self.expires_at - EXPIRY_MARGIN_S
 
     def __post_init__(self) -> None:
         if not isinstance(self.items, tuple) or len(self.items) > MAX_ITEMS:

@@ -46,13 +46,17 @@ def _is_clock(text: str) -> bool:
     return True
 
 
+#: The volume a damaged or silent saved one becomes: heard, and never loud.
+_QUIET_VOLUME = 20
+
+
 @dataclass
 class Settings:
     """Everything the user can set, with its default. Window states are base64 Qt blobs."""
 
     #: The last volume heard (a volume taken down to 0, or a mute, is not kept). A damaged
     #: value gets a quiet one, not the default: it may play on by itself, in the night.
-    volume: int = field(default=50, metadata={"range": (0, 100), "if_damaged": 20})
+    volume: int = field(default=50, metadata={"range": (0, 100), "if_damaged": _QUIET_VOLUME})
     repeat: RepeatMode = RepeatMode.OFF
     shuffle: bool = False
     restore_position: bool = True
@@ -160,6 +164,9 @@ def settings_from_dict(d: Mapping[str, Any]) -> tuple[Settings, list[str]]:
         if problem:
             problems.append(f"{f.name} {problem}")
         values[f.name] = value
+    if values.get("volume") == 0:
+        # Only an older version saved a volume of 0 (or a mute): a night would start silent.
+        values["volume"] = _QUIET_VOLUME
     return Settings(**values), problems
 
 

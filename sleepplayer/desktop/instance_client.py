@@ -124,19 +124,28 @@ def send(
     The request expires when this stops waiting: a SleepPlayer that was stuck (its user told
     "does not answer") must not carry it out later, in the night, and start the sound."""
     payload = encode_request(replace(request, expires_at=time.time() + timeout_s))
+    deadline = time.monotonic() + timeout_s  # every step below ends by then
     if sys.platform.startswith("win"):
-        data = _exchange_pipe(address.server_name, payload, timeout_s)
+        data = _exchange_pipe(address.server_name, payload, deadline)
     else:
-        data = _exchange_unix(address.server_name, payload, timeout_s)
+        data = _exchange_unix(address.server_name, payload, deadline)
     try:
         return decode_reply(data)
     except ProtocolError as exc:
         raise InstanceError(f"SleepPlayer gave an unexpected answer ({exc})") from None
 
 
-def _exchange_unix(path: str, payload: bytes, timeout_s: float) -> bytes:
+def _left(deadline: float) -> float:
+    """Seconds to the monotonic ``deadline``; InstanceError once it has passed."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise InstanceError(NO_ANSWER)
+    return left
+
+
+def _exchange_unix(path: str, payload: bytes, deadline: float) -> bytes:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-        sock.settimeout(timeout_s)
+        sock.settimeout(_left(deadline))
         try:
             sock.connect(path)
         except (FileNotFoundError, ConnectionRefusedError):
@@ -145,9 +154,15 @@ def _exchange_unix(path: str, payload: bytes, timeout_s: float) -> bytes:
             if exc.errno in (errno.ENOENT, errno.ECONNREFUSED, errno.ENOTSOCK):
                 raise _NoServer() from None
             raise InstanceError(f"cannot reach SleepPlayer ({exc.strerror or exc})") from None
+
+        def recv(size: int) -> bytes:
+            sock.settimeout(_left(deadline))  # a reply in pieces still ends by the deadline
+            return sock.recv(size)
+
         try:
+            sock.settimeout(_left(deadline))
             sock.sendall(payload)
-            return _read_reply_line(sock.recv)
+            return _read_reply_line(recv)
         except TimeoutError:
             raise InstanceError(NO_ANSWER) from None
         except OSError as exc:
@@ -160,10 +175,10 @@ def pipe_path(server_name: str) -> str:
     return server_name if server_name.startswith(PIPE_PREFIX) else PIPE_PREFIX + server_name
 
 
-def _exchange_pipe(name: str, payload: bytes, timeout_s: float) -> bytes:  # pragma: no cover
+def _exchange_pipe(name: str, payload: bytes, deadline: float) -> bytes:  # pragma: no cover
     """The Unix exchange over a Windows named pipe, which opens as a plain file."""
     path = pipe_path(name)
-    connect_by = time.monotonic() + min(timeout_s, 2.0)
+    connect_by = min(deadline, time.monotonic() + 2.0)
     while True:
         try:
             pipe = open(path, "r+b", buffering=0)  # noqa: SIM115 - closed by _talk_over
@@ -177,7 +192,7 @@ def _exchange_pipe(name: str, payload: bytes, timeout_s: float) -> bytes:  # pra
             if time.monotonic() > connect_by:
                 raise InstanceError("SleepPlayer is busy; try again") from None
             time.sleep(_POLL_S)
-    return within(timeout_s, lambda: _talk_over(pipe, payload))
+    return within(_left(deadline), lambda: _talk_over(pipe, payload))
 
 
 def _talk_over(pipe: BinaryIO, payload: bytes) -> bytes:

@@ -204,7 +204,7 @@ class MprisService(QObject):
             repeat=c.repeat,
             shuffle=c.shuffle,
             queue_length=len(playlist.tracks) if playlist else 0,
-            position_ms=c.position_ms(),
+            held_mid_track=c.held_mid_track(),
         )
 
     def _schedule_announce(self, *_args: object) -> None:

@@ -142,8 +142,8 @@ class PlayerView:
     shuffle: bool
     #: Tracks in the playlist that Play, Next and Previous work on.
     queue_length: int
-    #: Where the current track stands; Play goes on from there.
-    position_ms: int = 0
+    #: Stopped, but Play goes on inside the track (``PlaybackController.held_mid_track``).
+    held_mid_track: bool = False
 
 
 def player_properties(view: PlayerView) -> dict[str, Value]:
@@ -153,7 +153,7 @@ def player_properties(view: PlayerView) -> dict[str, Value]:
     seekable = track is not None and view.duration_ms > 0 and track.kind != TrackKind.RADIO
     return {
         "PlaybackStatus": playback_status(
-            view.state, held_mid_track=track is not None and view.position_ms > 0
+            view.state, held_mid_track=track is not None and view.held_mid_track
         ),
         "LoopStatus": loop_status(view.repeat),
         "Rate": 1.0,

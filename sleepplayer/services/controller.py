@@ -117,6 +117,9 @@ class PlaybackController(QObject):
     #: stop back to the start), in ms. Unlike ``position_changed`` it never comes from
     #: polling: MPRIS sends ``Seeked``.
     seeked = Signal(int)
+    #: Nothing of a playlist that took over could play: playback goes back to this playlist
+    #: (uid). Whoever emptied it for the new one may put its tracks back now.
+    going_back = Signal(str)
     #: Duration of the current track in ms (0 = unknown / live).
     duration_changed = Signal(int)
     #: User volume 0-100.
@@ -481,6 +484,15 @@ class PlaybackController(QObject):
     def shuffle(self) -> bool:
         return self._queue.shuffle
 
+    def held_mid_track(self) -> bool:
+        """Stopped, yet Play goes on from a point inside the current track (the place
+        restored from last night, or one chosen while stopped): paused in all but name."""
+        return (
+            self._state == PlayerState.STOPPED
+            and self._track is not None
+            and bool(self._pending_seek_ms)
+        )
+
     def position_ms(self) -> int:
         """Interpolated between the engine's coarse updates, for a smooth seek bar."""
         if self._state != PlayerState.PLAYING:
@@ -702,6 +714,7 @@ class PlaybackController(QObject):
         playlist = self._library.playlist(back_uid)
         if playlist is None:
             return False
+        self.going_back.emit(back_uid)  # "Opened files" puts back what the open replaced
         if playlist.index_of(track.uid) < 0:
             # The open replaced the very list it played from ("Opened files" opened into
             # again): the track comes back to its end, so that it can play on.

@@ -67,9 +67,14 @@ class OpenedFiles(QObject):
         # What the list held before a new open replaced it, until that open is in: it comes
         # back when nothing new can play (see _on_loaded).
         self._replaced: list[Track] | None = None
+        # The same, kept after the open is in, until the next open: when what it brought
+        # turns out unplayable (a corrupt file) the controller goes back, and it returns.
+        self._held: list[Track] | None = None
+        controller.going_back.connect(self._on_controller_going_back)
 
     def open(self, items: OpenItems) -> None:
         now = self._clock()
+        self._held = None
         if items.only_playlists():
             self._stop_loading()
             self._last_open = None  # the next open starts a list of its own
@@ -149,10 +154,16 @@ class OpenedFiles(QObject):
                 self._library.add_tracks(uid, replaced, 0)
             return
         if replaced:
+            self._held = replaced
             self.replaced.emit(uid, replaced)
         if count and (self._play_from_top or not under_way):
             self._play_from_top = False
             c.play_playlist(uid, back_if_unplayable=True)
+
+    def _on_controller_going_back(self, uid: str) -> None:
+        held, self._held = self._held, None
+        if held and uid == self._uid:
+            self._library.add_tracks(uid, held)  # after what could not play, as it came
 
     def _any_available(self, uid: str) -> bool:
         playlist = self._library.playlist(uid)

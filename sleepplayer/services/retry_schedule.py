@@ -43,8 +43,10 @@ class RetrySchedule(QObject):
         self._policy = policy
         self._clock = clock
         self._backoff: Backoff | None = None
-        #: The schedule of an item that plays again, and until when a failure goes on with it.
-        self._probation: tuple[Backoff, float] | None = None
+        #: The schedule of an item that plays again, until when a failure goes on with it,
+        #: and whether it is the live one.
+        self._probation: tuple[Backoff, float, bool] | None = None
+        self._live = False
         self._due_at = 0.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -68,10 +70,13 @@ class RetrySchedule(QObject):
         moment ago, see :meth:`recovered`), or start the one for its kind."""
         if self._backoff is None:
             kept = self._probation
-            if kept is not None and self._clock() < kept[1]:
+            # The kind counts too: a stream first taken for a file may prove live once it
+            # plays, and a live one gets its 30 minutes, not what is left of 5 attempts.
+            if kept is not None and self._clock() < kept[1] and kept[2] == live:
                 self._backoff = kept[0]
             else:
                 self._backoff = self._policy.live() if live else self._policy.finite()
+            self._live = live
         self._probation = None
 
     def wait(self) -> bool:
@@ -91,7 +96,8 @@ class RetrySchedule(QObject):
         self._timer.stop()
         self._ticker.stop()
         if self._backoff is not None:
-            self._probation = (self._backoff, self._clock() + self._policy.proven_after_s)
+            proven_at = self._clock() + self._policy.proven_after_s
+            self._probation = (self._backoff, proven_at, self._live)
         self._backoff = None
 
     def end(self) -> None:

@@ -89,7 +89,9 @@ class LinkCommands:
         """Links from the dialog (words that are no link get named in the message)."""
         lines = self.ask_links(self._parent)
         if lines:
-            self.add(split_links(lines))
+            links = self._without_missing(split_links(lines))
+            if links:
+                self.add(links)
 
     def paste(self) -> None:
         """Links and files from the clipboard."""
@@ -99,15 +101,18 @@ class LinkCommands:
         if not droppable(links):
             self._show_message("Nothing to paste: the clipboard holds no links or files.")
             return
-        # Pasted text is typed text: a path to nothing is named and left out, as on the
-        # command line, not added as a dead row (a dropped file is always there).
+        links = self._without_missing(links)
+        if droppable(links):
+            self.add(links)
+
+    def _without_missing(self, links: Links) -> Links:
+        """Pasted or typed text: a path to nothing is named and left out, as on the command
+        line, not added as a dead row (a dropped file is always there)."""
         gone = [p for p in (*links.paths, *links.playlist_files) if not os.path.exists(p)]
-        if gone:
-            self._show_message(unusable_message([Unusable(p, NOT_FOUND) for p in gone]))
-            links = links.without(gone)
-            if not droppable(links):
-                return
-        self.add(links)
+        if not gone:
+            return links
+        self._show_message(unusable_message([Unusable(p, NOT_FOUND) for p in gone]))
+        return links.without(gone)
 
     def add(self, links: Links) -> None:
         if links.paths:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sleepplayer.core.links import is_web_url
+from sleepplayer.core.links import is_web_url, local_path
 from sleepplayer.core.text import shorten
 
 _HELP = (
@@ -73,7 +73,7 @@ class OpenUrlDialog(QDialog):
         and the typed text was lost). Lines that are neither, among links, go on to be named
         as refused by the message that reports the adding."""
         lines = self.links()
-        if lines and not any(is_web_url(line) or os.path.exists(line) for line in lines):
+        if lines and not any(_is_link_or_file(line) for line in lines):
             shown = shorten(lines[0], 60)
             self.problem.setText(
                 f"“{shown}” is not a link: a link starts with http:// or https://."
@@ -92,6 +92,12 @@ class OpenUrlDialog(QDialog):
     def _on_add_shortcut(self) -> None:
         if self.add_button.isEnabled():
             self.accept()
+
+
+def _is_link_or_file(line: str) -> bool:
+    """A web link, or a file or folder that is there (a path or a ``file:`` URI)."""
+    path = local_path(line)
+    return is_web_url(line) or (path is not None and os.path.exists(path))
 
 
 def clipboard_links_text() -> str:

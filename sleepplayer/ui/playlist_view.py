@@ -224,7 +224,7 @@ class TrackTableView(QTableView):
             self._fit_artist()
 
     def event(self, event: QEvent) -> bool:
-        if claims_arrow_key(event):
+        if claims_arrow_key(self, event):
             return True
         return super().event(event)
 

@@ -167,7 +167,7 @@ class PlaylistSidebar(QListWidget):
 
     # --- Qt overrides
     def event(self, event: QEvent) -> bool:
-        if claims_arrow_key(event):
+        if claims_arrow_key(self, event):
             return True
         return super().event(event)
 

@@ -321,7 +321,7 @@ def test_garbage_oversized_and_slow_clients_do_not_block_the_app(
 
     def trickle() -> None:  # one byte a second, never a whole request
         with contextlib.suppress(OSError):
-            for byte in b'{"v": 1, "verb": "play"':
+            for byte in b'{"v": 2, "verb": "play"':
                 if stop_trickle.wait(1.0):
                     return
                 trickling.sendall(bytes([byte]))

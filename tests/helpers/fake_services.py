@@ -340,6 +340,9 @@ class FakeController(PlaybackController):
     def shuffle(self) -> bool:
         return self._shuffle
 
+    def held_mid_track(self) -> bool:
+        return False  # no restore here: a stop is a stop
+
     def position_ms(self) -> int:
         return self._position_ms
 

@@ -45,6 +45,7 @@ from sleepplayer.core.remote_message import (
     encode_request,
 )
 from sleepplayer.desktop.instance_client import (
+    REPLY_TIMEOUT_S,
     Claim,
     Forwarded,
     InstanceError,
@@ -352,8 +353,11 @@ def test_a_request_that_comes_too_late_is_refused_not_carried_out(
     refusal = RemoteReply(False, "refused: it came too late, SleepPlayer was busy")
     assert decode_reply(found[0]) == refusal
     assert served.requests == []
+    sent_at = time.time()
     assert in_thread(qtbot, lambda: send(address, PAUSE)) == RemoteReply(True)  # in time
     assert served.requests == [RemoteRequest(verb=Verb.PAUSE)]
+    expires = served.requests[0].expires_at  # send() dates it: when it stops waiting
+    assert expires is not None and 0 < expires - sent_at <= REPLY_TIMEOUT_S + 1
 
 
 def test_an_oversized_request_is_refused_and_cut_off(

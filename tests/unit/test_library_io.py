@@ -139,3 +139,5 @@ def test_an_address_no_way_in_would_take_is_kept_but_never_played() -> None:
     assert rain.unavailable is None
     assert "Playlist 'Edited': entry 1 (smb://evil/share/x.mp3) is not played" in problems[0]
     assert len(problems) == 2
+    again, problems = library_from_dict(library_to_dict(lib))  # saved, then the next start
+    assert problems == [] and again.playlists[0].tracks[0].unavailable == smb.unavailable

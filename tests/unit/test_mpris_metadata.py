@@ -171,10 +171,10 @@ def test_can_flags_follow_the_track_and_the_queue() -> None:
 def test_stopped_mid_track_is_paused_in_all_but_name() -> None:
     assert playback_status(PlayerState.STOPPED, held_mid_track=True) == "Paused"
     assert playback_status(PlayerState.ENDED, held_mid_track=True) == "Stopped"
-    held = _view(track=RAIN, duration_ms=180_000, position_ms=34_000)
+    held = _view(track=RAIN, duration_ms=180_000, held_mid_track=True)
     assert player_properties(held)["PlaybackStatus"] == "Paused"
     assert player_properties(_view(track=RAIN, duration_ms=180_000))["PlaybackStatus"] == "Stopped"
-    assert player_properties(_view(position_ms=34_000))["PlaybackStatus"] == "Stopped"  # no track
+    assert player_properties(_view(held_mid_track=True))["PlaybackStatus"] == "Stopped"  # no track
 
 
 def test_player_properties_carry_every_announced_property() -> None:

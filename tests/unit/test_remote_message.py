@@ -17,6 +17,7 @@ from sleepplayer.cli import build_parser
 from sleepplayer.core.remote_message import (
     MAX_ITEMS,
     MAX_REQUEST_BYTES,
+    PROTOCOL_VERSION,
     LineReader,
     ProtocolError,
     RemoteReply,
@@ -34,7 +35,7 @@ FUZZ = settings(max_examples=500, deadline=2000, suppress_health_check=[HealthCh
 
 
 def _body(**fields: Any) -> bytes:
-    return json.dumps({"v": 1, **fields}).encode() + b"\n"
+    return json.dumps({"v": PROTOCOL_VERSION, **fields}).encode() + b"\n"
 
 
 # --------------------------------------------------------------------------- round trips
@@ -81,8 +82,8 @@ def test_extend_carries_its_seconds() -> None:
 
 
 def test_an_empty_request_is_just_the_version() -> None:
-    assert encode_request(RemoteRequest()) == b'{"v":1}\n'
-    assert decode_request(b'{"v":1}') == RemoteRequest()
+    assert encode_request(RemoteRequest()) == b'{"v":2}\n'
+    assert decode_request(b'{"v":2}') == RemoteRequest()
 
 
 def test_replies_round_trip_and_long_texts_are_cut() -> None:
@@ -128,8 +129,9 @@ def test_replies_round_trip_and_long_texts_are_cut() -> None:
         (_body(timer={"fade_curve": ["gentle"]}), "must be text"),
         (_body(timer={"after": "format-disk"}), "unknown end action"),
         (_body(timer={"shell": "x"}), "unknown timer field"),
-        (b'{"v": 1, "volume": NaN}', "NaN is not allowed"),
-        (b'{"v": 1, "timer": {"sleep": Infinity}}', "Infinity is not allowed"),
+        (b'{"v": 2, "volume": NaN}', "NaN is not allowed"),
+        (b'{"v": 2, "timer": {"sleep": Infinity}}', "Infinity is not allowed"),
+        (b'{"v": 1, "verb": "play"}', "another version of the control protocol"),
         (b"[" * 50_000, "not a SleepPlayer message"),
     ],
 )

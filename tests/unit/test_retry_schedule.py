@@ -62,3 +62,35 @@ def test_ending_cancels_the_pending_attempt(qapp: QApplication, qtbot: QtBot) ->
     schedule.end()
     with qtbot.assertNotEmitted(schedule.due, wait=100):
         pass
+
+
+def test_a_failure_soon_after_playing_again_goes_on_counting(qapp: QApplication) -> None:
+    clock = FakeClock(500.0)
+    schedule = RetrySchedule(FAST, clock)
+    schedule.begin(live=False)
+    assert schedule.wait() and schedule.attempt == 1
+    schedule.recovered()  # it played, for a moment
+    assert not schedule.active
+    clock.now += 1
+    schedule.begin(live=False)
+    assert schedule.wait() and schedule.attempt == 2  # the same count, not a new first try
+    schedule.recovered()
+    clock.now += FAST.proven_after_s + 1  # played long enough: a new failure starts afresh
+    schedule.begin(live=False)
+    assert schedule.wait() and schedule.attempt == 1
+    schedule.end()
+
+
+def test_a_stream_that_proves_live_gets_the_live_schedule(qapp: QApplication) -> None:
+    # The review: taken for a file at its first failure, then live once it played, it kept
+    # what was left of the finite attempts, and was given up after seconds, not 30 minutes.
+    clock = FakeClock(500.0)
+    schedule = RetrySchedule(FAST, clock)
+    schedule.begin(live=False)
+    for _ in range(FAST.finite_attempts):
+        assert schedule.wait()
+    schedule.recovered()
+    clock.now += 1
+    schedule.begin(live=True)
+    assert schedule.wait() and schedule.attempt == 1  # live: its own schedule from the start
+    schedule.end()

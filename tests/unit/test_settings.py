@@ -111,3 +111,10 @@ def test_migration_0_to_1_leaves_bad_values_for_validation() -> None:
 
 def test_migration_chain_is_complete() -> None:
     assert sorted(MIGRATIONS) == list(range(SETTINGS_SCHEMA_VERSION))
+
+
+def test_a_saved_volume_of_0_starts_the_night_heard_not_silent() -> None:
+    # Only an older version saved 0 (a mute, or the slider taken down): for the window app
+    # and --headless alike it reads as a quiet 20, and says nothing (it is no damage).
+    s, problems = settings_from_dict({"schema_version": 1, "volume": 0})
+    assert (s.volume, problems) == (20, [])

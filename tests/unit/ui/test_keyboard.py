@@ -75,9 +75,22 @@ def test_a_focused_list_moves_with_up_and_down_and_esc_gives_them_back(
     QTest.keyClick(table, Key.Key_Up)
     assert table.currentIndex().row() == 4
     assert controller.calls == []  # the volume was not touched
+    keypad = Qt.KeyboardModifier.KeypadModifier  # NumLock off: the keypad's arrows
+    QTest.keyClick(table, Key.Key_Down, keypad)
+    assert table.currentIndex().row() == 5 and controller.calls == []
     QTest.keyClick(table, Key.Key_Escape)
     assert window.focusWidget() is window
     QTest.keyClick(window, Key.Key_Up)
+    assert controller.calls[0] == ("change_volume", 5)
+
+
+def test_an_empty_list_leaves_up_and_down_to_the_volume(
+    qtbot: QtBot, window: MainWindow, controller: FakeController, library: FakeLibraryService
+) -> None:
+    library.set_current(library.playlists()[2].uid)  # "Empty"
+    table = window.panel.table
+    focus(qtbot, table)
+    QTest.keyClick(table, Key.Key_Up)
     assert controller.calls[0] == ("change_volume", 5)
 
 

@@ -66,6 +66,25 @@ def test_open_url_keeps_text_that_holds_no_link(qtbot: QtBot) -> None:
     assert dialog.result() == OpenUrlDialog.DialogCode.Accepted
 
 
+def test_open_url_takes_a_file_uri_and_leaves_out_a_missing_path(
+    qtbot: QtBot, window: MainWindow, library: FakeLibraryService, tmp_path: Path
+) -> None:
+    song = tmp_path / "rain.opus"
+    song.write_bytes(b"x")
+    dialog = OpenUrlDialog(text=song.as_uri())
+    qtbot.addWidget(dialog)
+    dialog.add_button.click()
+    assert dialog.result() == OpenUrlDialog.DialogCode.Accepted  # a file: URI is no typo
+    gone = tmp_path / "nope.ogg"
+    window.link_commands.ask_links = lambda _parent: [str(song), str(gone)]
+    window.action_registry["open_url"].trigger()
+    uid = _current_uid(library)
+    assert [c for c in library.calls if c[0] == "add_paths"] == [
+        ("add_paths", uid, [str(song)], None)
+    ]
+    assert window.statusBar().currentMessage() == f"Not found: {gone}."
+
+
 def test_open_url_adds_links_to_the_current_playlist(
     window: MainWindow, library: FakeLibraryService, tmp_path: Path
 ) -> None:
