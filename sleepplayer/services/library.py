@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from sleepplayer.core.model import Library, Playlist, Track, in_saved_order, new_uid
 from sleepplayer.core.tags import with_file_tags
 from sleepplayer.core.text import counted, listed, shorten
+from sleepplayer.services.builtin_sounds import BUILTIN_PLAYLIST_UID, missing_sounds
 from sleepplayer.services.playlist_files import (
     PlaylistFileError,
     load_playlist_file,
@@ -426,6 +427,15 @@ class LibraryService(QObject):
         shown = replace(loaded, name=created.name) if created is not None else loaded
         self.message.emit(loaded_message(shown, Path(path).name))
         return uid
+
+    def restore_builtin_sounds(self) -> int:
+        """Put the built-in sounds removed from "Sleep sounds" back, at its end; how many."""
+        playlist = self.playlist(BUILTIN_PLAYLIST_UID)
+        missing = missing_sounds(playlist)
+        if playlist is None or not missing:
+            return 0
+        self.add_tracks(playlist.uid, missing)
+        return len(missing)
 
     def export_playlist(self, uid: str, path: str, fmt: str, relative: bool) -> bool:
         """Write the playlist to ``path`` as ``fmt`` (m3u, m3u8, pls, xspf); local files as

@@ -35,11 +35,7 @@ from sleepplayer import APP_NAME
 from sleepplayer.core.model import Track
 from sleepplayer.core.settings import Settings
 from sleepplayer.core.text import counted
-from sleepplayer.services.builtin_sounds import (
-    BUILTIN_PLAYLIST_NAME,
-    BUILTIN_PLAYLIST_UID,
-    missing_sounds,
-)
+from sleepplayer.services.builtin_sounds import BUILTIN_PLAYLIST_NAME, BUILTIN_PLAYLIST_UID
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.sleep_timer import SleepTimer, TimerPhase
@@ -120,14 +116,15 @@ def _about_versions() -> list[tuple[str, str]]:
 
 #: The first window, before any size is saved; smaller on a smaller screen.
 FIRST_SIZE = QSize(1100, 700)
+MIN_SIZE = QSize(640, 420)
 
 
 def first_size(available: QSize) -> QSize:
     """The first window's size: :data:`FIRST_SIZE`, but never more than nine tenths of the
     screen's free area (a 1366x768 screen at 125 % has 1093x614), nor less than the minimum."""
     return QSize(
-        max(640, min(FIRST_SIZE.width(), available.width() * 9 // 10)),
-        max(420, min(FIRST_SIZE.height(), available.height() * 9 // 10)),
+        max(MIN_SIZE.width(), min(FIRST_SIZE.width(), available.width() * 9 // 10)),
+        max(MIN_SIZE.height(), min(FIRST_SIZE.height(), available.height() * 9 // 10)),
     )
 
 
@@ -185,7 +182,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(icons.app_icon())
         self.setAcceptDrops(True)
-        self.setMinimumSize(640, 420)
+        self.setMinimumSize(MIN_SIZE)
         self.resize(first_size(self.screen().availableGeometry().size()))
 
         self.sidebar = PlaylistSidebar(library)
@@ -441,17 +438,13 @@ class MainWindow(QMainWindow):
         self._push_undo(UndoStep("Delete Playlist", done, restore))
 
     def restore_sounds(self) -> None:
-        """Put the built-in sounds removed from "Sleep sounds" back, at its end."""
-        playlist = self._library.playlist(BUILTIN_PLAYLIST_UID)
-        missing = missing_sounds(playlist)
-        if playlist is None or not missing:
-            self.show_message(f"Every sleep sound is in \u201c{BUILTIN_PLAYLIST_NAME}\u201d.")
+        back = self._library.restore_builtin_sounds()
+        name = f"\u201c{BUILTIN_PLAYLIST_NAME}\u201d"
+        if not back:
+            self.show_message(f"Every sleep sound is in {name}.")
             return
-        self._library.add_tracks(playlist.uid, missing)
-        self._library.set_current(playlist.uid)
-        self.show_message(
-            f"{counted(len(missing), 'sleep sound')} back in \u201c{playlist.name}\u201d."
-        )
+        self._library.set_current(BUILTIN_PLAYLIST_UID)
+        self.show_message(f"{counted(back, 'sleep sound')} back in {name}.")
 
     def offer_to_undo_replacing(self, uid: str, held: list[Track]) -> None:
         """An open from outside replaced the list ("Opened files"): Undo puts back what it
