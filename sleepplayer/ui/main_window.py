@@ -179,6 +179,7 @@ class MainWindow(QMainWindow):
         #: The About box's versions; replaceable in tests.
         self.about_versions: Callable[[], list[tuple[str, str]]] = _about_versions
         self._watched: bool | None = None
+        self._focus_before_naming: QWidget | None = None
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(icons.app_icon())
         self.setAcceptDrops(True)
@@ -232,7 +233,7 @@ class MainWindow(QMainWindow):
         library.undoable.connect(self._push_undo)
         library.current_changed.connect(self._on_library_current_changed)
         library.playlists_changed.connect(self._update_playlist_actions)
-        self.sidebar.editing_finished.connect(self.panel.table.setFocus)
+        self.sidebar.editing_finished.connect(self._on_sidebar_editing_finished)
         self.sidebar.delete_requested.connect(self._on_sidebar_delete_requested)
         current = library.current_playlist()
         self._on_library_current_changed(current.uid if current else "")
@@ -416,10 +417,18 @@ class MainWindow(QMainWindow):
         self.link_commands.last_dir = folder
 
     def new_playlist(self) -> None:
+        self._focus_before_naming = self.focusWidget()
         self.sidebar.new_playlist()
 
     def rename_playlist(self) -> None:
+        self._focus_before_naming = self.focusWidget()
         self.sidebar.start_rename()
+
+    def _on_sidebar_editing_finished(self) -> None:
+        # The focus goes back where it was: from the window itself, the arrows stay the
+        # volume keys (in the track list they would move its selection, see ui.list_keys).
+        back, self._focus_before_naming = self._focus_before_naming, None
+        (back or self.panel.table).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def duplicate_playlist(self) -> None:
         self.sidebar.duplicate_current()

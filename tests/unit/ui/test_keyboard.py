@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.ui.main_window import MainWindow
@@ -251,3 +251,20 @@ def test_the_table_menu_plays_the_row_it_was_opened_on(
     first.trigger()
     track = window.panel.model.track(2)
     assert controller.calls[-1] == ("play_track", window.panel.playlist_uid(), track.uid)
+
+
+def test_after_naming_a_playlist_the_focus_goes_back_where_it_was(
+    qtbot: QtBot, window: MainWindow, controller: FakeController
+) -> None:
+    # The review: F2 from the window left the focus in the track list, and the arrows then
+    # moved its selection instead of the volume.
+    window.setFocus()
+    qtbot.waitUntil(lambda: window.focusWidget() is window)
+    QTest.keyClick(window, Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert editor is not None and editor is not window
+    QTest.keyClicks(editor, "Rain at night")
+    QTest.keyClick(editor, Key.Key_Return)
+    qtbot.waitUntil(lambda: window.focusWidget() is window)
+    QTest.keyClick(window, Key.Key_Up)
+    assert ("change_volume", 5) in controller.calls
