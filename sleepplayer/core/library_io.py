@@ -8,12 +8,13 @@ rely on uids being unique: playlist uids across the library, track uids within t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from sleepplayer.core.model import Library, Playlist, Track, TrackKind, new_uid
 from sleepplayer.core.text import shorten
-from sleepplayer.core.url_policy import check_uri
+from sleepplayer.core.url_policy import MAX_URI_CHARS, check_uri
 
 LIBRARY_SCHEMA_VERSION = 1
 
@@ -82,6 +83,11 @@ def library_from_dict(d: Mapping[str, Any]) -> tuple[Library, list[str]]:
         problems.append(f"Library: current_uid {current!r} is not valid; ignored.")
         current = None
     return Library(playlists=playlists, current_uid=current), problems
+
+
+#: What every way in writes: a local file or a web address, printable ASCII (escaped). These
+#: pass the URL policy as they are; checking 10,000 of them fully cost 50 ms at each start.
+_PLAIN_URI = re.compile(r"(?:file:///(?!/)|https?://(?!/))[!-~]*\Z")
 
 
 def describe_library_cut(raw: Mapping[str, Any], cut_in: tuple[str | int, ...]) -> str | None:
@@ -189,7 +195,8 @@ def _track_from_dict(entry: Any, no: int, seen: set[str], local: list[str]) -> T
         local.append(f"entry {no} has an invalid unavailable {unavailable!r}; it was cleared")
         unavailable = None
 
-    refused = check_uri(uri, remote=False)
+    plain = len(uri) <= MAX_URI_CHARS and _PLAIN_URI.match(uri)
+    refused = None if plain else check_uri(uri, remote=False)
     if refused is not None:
         # Only a hand-edited file holds one (every way in checks): kept, never played, and
         # named once (marked so, it is saved back; the next start has nothing new to say).

@@ -45,7 +45,8 @@ class PlaybackBackend(QObject):
     state_changed = Signal(int)
     #: The current media played to its end. Not emitted between loops of a looping media.
     end_reached = Signal()
-    #: The current media failed to open or decode (a short human-readable reason).
+    #: The current media failed to open or decode: why, in a few lower-case words ("file not
+    #: found"), which the controller puts after the track's name.
     error_occurred = Signal(str)
     #: The current media's duration became known, in ms.
     length_changed = Signal(int)

@@ -287,12 +287,6 @@ def header_options(headers: Mapping[str, str]) -> list[str]:
     return options
 
 
-def _display_name(uri: str) -> str:
-    parts = urlsplit(uri)
-    path = unquote(parts.path) if parts.scheme in ("file", "http", "https") else uri
-    return PurePath(path).name or uri
-
-
 def _local_path(uri: str) -> str | None:
     parts = urlsplit(uri)
     if parts.scheme == "file":
@@ -772,8 +766,7 @@ class VlcBackend(PlaybackBackend):
         self._output_ready = False
         self._set_state(PlayerState.ERROR)
         if generation == self._generation and self._state == PlayerState.ERROR:
-            name = _display_name(self._uri or "")
-            self.error_occurred.emit(f"Cannot play {name}: {reason}")
+            self.error_occurred.emit(reason)  # the controller names the track
 
     def _error_reason(self) -> str:
         uri = self._uri or ""

@@ -84,15 +84,6 @@ class _WayBack:
     until: float | None = None
 
 
-def _without_name(reason: str) -> str:
-    """The engine's "Cannot play rain.ogg: it holds no playable audio" as "it holds no
-    playable audio": the message and the row already name the track. The engine's reasons
-    hold no ": ", a file's name may."""
-    if reason.startswith("Cannot play") and ": " in reason:
-        reason = reason.rpartition(": ")[2]
-    return reason.rstrip(".")
-
-
 def _local_file_exists(uri: str) -> bool:
     parts = urlsplit(uri)
     return parts.scheme == "file" and os.path.exists(unquote(parts.path))
@@ -832,7 +823,7 @@ class PlaybackController(QObject):
             self._stop_engine_quietly()
         self._loaded = False
         if track is not None and self._playlist_uid is not None:
-            why = _without_name(reason)
+            why = reason.rstrip(".")
             self._library.update_track(self._playlist_uid, track.with_changes(unavailable=why))
             self.message.emit(f"Skipped “{track.display_title}”: {why}.")
         # Skip forward like a manual "next", so repeat-one does not retry the broken item.

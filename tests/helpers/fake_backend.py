@@ -105,7 +105,7 @@ class FakeBackend(PlaybackBackend):
         if self._state in _STARTED:
             self._end(read_to_end=self._length_ms > 0 if read_to_end is None else read_to_end)
 
-    def simulate_error(self, message: str = "Cannot play: simulated error") -> None:
+    def simulate_error(self, message: str = "simulated error") -> None:
         """The engine reports an error for the current media now."""
         if self.uri is not None:
             self._fail(message)
@@ -142,7 +142,7 @@ class FakeBackend(PlaybackBackend):
             self._set_state(PlayerState.PLAYING)
             return
         if self.uri in self.refused_uris:
-            self._fail(f"Cannot play {_name(self.uri)}: libVLC refused to start it")
+            self._fail("libVLC refused to start it")
             return
         if self.start_later:
             generation = self._generation
@@ -158,7 +158,7 @@ class FakeBackend(PlaybackBackend):
         if generation != self._generation:
             return
         if self.uri in self.broken_uris:
-            self._fail(f"Cannot play {_name(self.uri)}: cannot open or decode it")
+            self._fail("cannot open or decode it")
             return
         length = self.lengths.get(self.uri, DEFAULT_LENGTH_MS)
         if length != self._length_ms:
@@ -260,8 +260,3 @@ class FakeBackend(PlaybackBackend):
         self._set_state(PlayerState.ERROR)
         if generation == self._generation and self._state == PlayerState.ERROR:
             self.error_occurred.emit(message)
-
-
-def _name(uri: str) -> str:
-    """The last path segment of a URI, for messages."""
-    return uri.rstrip("/").rsplit("/", 1)[-1] or uri

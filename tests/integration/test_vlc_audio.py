@@ -241,6 +241,6 @@ def test_corrupt_file_is_an_error(
     with qtbot.waitSignal(backend.error_occurred, timeout=WAIT_MS) as error:
         backend.load(path.as_uri())
         backend.play()
-    assert error.args == [f"Cannot play {name}: it holds no playable audio"]
+    assert error.args == ["it holds no playable audio"]
     assert backend.state() == PlayerState.ERROR
     assert ends == []

@@ -100,7 +100,7 @@ def test_replies_round_trip_and_long_texts_are_cut() -> None:
         (b"\xff\xfe", "not a SleepPlayer message"),
         (b"[1, 2]", "not a SleepPlayer message"),
         (b'{"items": []}', "another version"),
-        (b'{"v": 2}', "another version"),
+        (b'{"v": 3}', "another version"),
         (b'{"v": true}', "another version"),
         (_body(exec="rm -rf /"), "unknown request field"),
         (_body(verb="shutdown"), "unknown verb"),
