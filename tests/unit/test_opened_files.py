@@ -199,14 +199,19 @@ def test_an_open_of_only_unreachable_links_leaves_the_sound_playing(
     assert app.controller.current_playlist_uid == BUILTIN_PLAYLIST_UID
 
 
+def _play_a_and_b_from_opened_files(qtbot: QtBot, app: SleepPlayerApp, tmp_path: Path) -> None:
+    """ "Opened files" holds a and b, and a plays; a later open replaces the list."""
+    app.open_items([_wav(tmp_path / "a.wav"), _wav(tmp_path / "b.wav")])
+    qtbot.waitUntil(lambda: app.controller.state is PlayerState.PLAYING, timeout=WAIT_MS)
+    _settle(qtbot, app)
+
+
 def test_only_unreachable_links_bring_back_the_opened_list_that_plays(
     qtbot: QtBot, app: SleepPlayerApp, clock: FakeClock, tmp_path: Path
 ) -> None:
     # Playing from "Opened files" itself: emptied for the new open, the list would end with
     # the track that plays. It comes back, the dead link after it.
-    app.open_items([_wav(tmp_path / "a.wav"), _wav(tmp_path / "b.wav")])
-    qtbot.waitUntil(lambda: app.controller.state is PlayerState.PLAYING, timeout=WAIT_MS)
-    _settle(qtbot, app)
+    _play_a_and_b_from_opened_files(qtbot, app, tmp_path)
     clock.now += APPEND_WINDOW_S + 1
     app.open_items([_dead_link()])
     _settle(qtbot, app)
@@ -255,9 +260,7 @@ def test_a_corrupt_open_into_the_list_that_plays_gives_its_track_back(
     # Playing from "Opened files" itself, the new open empties that list: the track that
     # played was gone from it, and so was the way back to it (silence for the night).
     backend: FakeBackend = app.backend  # type: ignore[assignment]
-    app.open_items([_wav(tmp_path / "a.wav"), _wav(tmp_path / "b.wav")])
-    qtbot.waitUntil(lambda: app.controller.state is PlayerState.PLAYING, timeout=WAIT_MS)
-    _settle(qtbot, app)
+    _play_a_and_b_from_opened_files(qtbot, app, tmp_path)
     app.controller.seek(5_000)
     clock.now += APPEND_WINDOW_S + 1
     broken = _wav(tmp_path / "broken.wav")
@@ -277,9 +280,7 @@ def test_a_list_replaced_by_a_new_open_comes_back_with_undo(
 ) -> None:
     # The trial: 2,007 tracks added to "Opened files" by hand were replaced by the 3 a file
     # manager opened, silently, and Undo was greyed.
-    app.open_items([_wav(tmp_path / "a.wav"), _wav(tmp_path / "b.wav")])
-    qtbot.waitUntil(lambda: app.controller.state is PlayerState.PLAYING, timeout=WAIT_MS)
-    _settle(qtbot, app)
+    _play_a_and_b_from_opened_files(qtbot, app, tmp_path)
     clock.now += APPEND_WINDOW_S + 1
     app.open_items([_wav(tmp_path / "c.wav")])
     _settle(qtbot, app)
