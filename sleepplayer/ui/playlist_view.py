@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 from sleepplayer.core.links import Links
 from sleepplayer.core.model import Track
 from sleepplayer.core.text import counted
-from sleepplayer.services.builtin_sounds import BUILTIN_PLAYLIST_UID
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.item_loader import add_in_order
 from sleepplayer.services.library import LibraryService
@@ -292,7 +291,7 @@ class TrackTableView(QTableView):
             if source is not None and source.rowCount() > 0:
                 return f"No tracks match \u201c{model.filter_text().strip()}\u201d."
         source = model.sourceModel() if isinstance(model, TrackFilterProxy) else model
-        if isinstance(source, TrackTableModel) and source.playlist_uid == BUILTIN_PLAYLIST_UID:
+        if isinstance(source, TrackTableModel) and source.loops:  # the built-in sounds
             return "No sleep sounds here: Playlist \u25b8 Restore Sleep Sounds brings them back."
         return str(self.property("emptyText") or "")
 
