@@ -639,6 +639,25 @@ def test_xspf_structure_problems() -> None:
     assert nested.entries == [PlaylistEntry("file:///home/sam/Lists/ac.mp3", "", None)]
 
 
+def test_a_damaged_xspf_keeps_the_tracks_before_the_damage() -> None:
+    # The trial: one bad byte late in a long XSPF refused the whole list; a damaged M3U keeps
+    # what comes before the damage, and so does XSPF now, naming where it was cut.
+    head = "<playlist><trackList>" + "".join(
+        f"<track><location>{n}.ogg</location><title>T{n}</title></track>" for n in (1, 2)
+    )
+    cut_in_a_track = read_text(head + "<track><location>3.ogg</location><ti", "xspf")
+    assert uris(cut_in_a_track) == [f"file:///home/sam/Lists/{n}.ogg" for n in (1, 2, 3)]
+    assert [e.title for e in cut_in_a_track.entries] == ["T1", "T2", ""]
+    assert len(cut_in_a_track.refused) == 1
+    assert "broken XML" in cut_in_a_track.refused[0]
+    assert "the rest was not read" in cut_in_a_track.refused[0]
+    junk = read_text(head + "<track><location>4.ogg</loc\x01ation></track>", "xspf")
+    assert len(junk.entries) == 2
+    assert junk.refused[0].startswith("line 1: broken XML (")
+    # A location cut short is not guessed at.
+    assert len(read_text(head + "<track><location>5.o", "xspf").entries) == 2
+
+
 # --- hostile input -----------------------------------------------------------------------------
 
 BILLION_LAUGHS = (

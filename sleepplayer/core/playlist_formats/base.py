@@ -90,6 +90,11 @@ class Collector:
         shown = shorten(raw.strip()) if raw is not None else ""
         self._refused.append(f"{where}: {shown} — {reason}" if shown else f"{where}: {reason}")
 
+    @property
+    def refused_any(self) -> bool:
+        """Some entry was refused (listed or only counted)."""
+        return bool(self._refused or self._unlisted or self._not_loaded)
+
     def refuse_damaged_lines(self, linenos: list[int]) -> None:
         """Lines of binary data (``decode_text``), e.g. the zeros a crash left in a block."""
         for lineno in linenos:

@@ -8,7 +8,8 @@ refused; no tree is built, only the few fields used are kept, each bounded in le
 Reading is lenient about namespaces (prefixes are ignored) and takes each track's first
 ``<location>``, its ``<title>``, ``<creator>`` and ``<duration>`` (ms). Locations are URIs or URI
 references relative to the playlist. VLC's ``<vlc:option>`` extension elements are never used,
-only counted, like ``#EXTVLCOPT``.
+only counted, like ``#EXTVLCOPT``. XML that breaks off part-way (a truncated or damaged file)
+keeps the tracks read before the damage, and the damage is listed as refused.
 """
 
 from __future__ import annotations
@@ -90,6 +91,14 @@ class _Reader:
             self.text.append(data)
             self.text_len += len(data)
 
+    def salvage(self) -> bool:
+        """The XML broke off: keep the track being read if its location was complete. False
+        when nothing of a playlist was read before the damage (then it is not one)."""
+        if self.track is not None and "location" in self.track:
+            self._add_track(self.track)
+        self.track = None
+        return bool(self.out.entries or self.out.refused_any)
+
     def _add_track(self, track: dict[str, str]) -> None:
         where = f"line {self.track_line}"
         if "location" not in track:
@@ -135,7 +144,12 @@ def read_xspf(data: bytes, *, base: str | None, remote: bool) -> ImportResult:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
         reason = expat.ErrorString(exc.code) or "broken XML"
-        raise PlaylistError(f"Not a playlist: broken XML ({reason}, line {exc.lineno})") from exc
+        if not reader.salvage():
+            raise PlaylistError(
+                f"Not a playlist: broken XML ({reason}, line {exc.lineno})"
+            ) from exc
+        # Like a damaged M3U: what came before the damage is kept, and the cut is named.
+        out.refuse(f"line {exc.lineno}", None, f"broken XML ({reason}); the rest was not read")
     except (LookupError, ValueError, UnicodeError) as exc:  # e.g. an unknown encoding
         raise PlaylistError("Not a playlist: the XML's text encoding cannot be read") from exc
     if reader.options:
