@@ -131,7 +131,7 @@ class SleepPlayerApp:
         if unused_shortcuts:  # a hand-edited settings file
             problems.append(f"Shortcuts in the settings: {listed(unused_shortcuts)}.")
         for problem in problems:  # each in turn: the status bar lets each be read
-            QTimer.singleShot(0, lambda problem=problem: self.window.show_message(problem))
+            QTimer.singleShot(0, lambda problem=problem: self.window.show_problem(problem))
         self.now_playing: NowPlayingService | None = None
         self._shut_down = False
 
@@ -145,7 +145,7 @@ class SleepPlayerApp:
         c.track_changed.connect(lambda _t: store.mark_dirty(RESUME))
         c.state_changed.connect(self._on_state)
         self.opened_files.replaced.connect(self.window.offer_to_undo_replacing)
-        store.message.connect(self.window.show_message)
+        store.message.connect(self.window.show_problem)
         self.window.settings_changed.connect(self._on_settings_changed)
         self.timer.quit_requested.connect(self.qapp.quit)
         self.qapp.aboutToQuit.connect(self.shutdown)
@@ -210,7 +210,7 @@ class SleepPlayerApp:
             return False
         saved = None if timer_given else self._timer_at_quit
         if saved is not None and not self.timer.arm_resumed(saved):
-            self.window.show_message(
+            self.window.show_problem(
                 "Not playing on: the sleep timer that ran at quit has ended,"
                 " or cannot be set again."
             )
@@ -286,7 +286,7 @@ class SleepPlayerApp:
         """MPRIS OpenUri: like a second launch's item, named in the window when unusable."""
         unusable = self.open_items([uri])
         if unusable:
-            self.window.show_message(unusable_message(unusable))
+            self.window.show_problem(unusable_message(unusable))
 
     def shutdown(self) -> None:
         """Ordered quit: timers, save (with the position), playback, worker, engine."""
@@ -339,7 +339,7 @@ def _serve_second_launches(app: SleepPlayerApp, server: InstanceServer) -> None:
         open_items=app.open_items,
         show_window=app.show_window,
         quit_app=app.quit,
-        show_message=app.window.show_message,
+        show_problem=app.window.show_problem,
     )
     server.set_handler(commands.apply)
 
@@ -362,7 +362,7 @@ def _open_first_items(app: SleepPlayerApp, items: list[str]) -> bool:
     if unusable:
         text = unusable_message(unusable)
         print(f"sleepplayer: {text}", file=sys.stderr)
-        app.window.show_message(text)
+        app.window.show_problem(text)
     return len(unusable) < len(items)  # each item is opened or left out
 
 
@@ -396,7 +396,7 @@ def run_app(args: argparse.Namespace, instance: Claim | None = None) -> int:
     try:
         plan = sleep_plan_from_args(args, app.settings)
     except ValueError as exc:
-        app.window.show_message(str(exc))
+        app.window.show_problem(str(exc))
         plan = None
     # Closing the window is decided by CloseToTray (tray or quit), never by "last window
     # closed": a dialog closed while the window sits in the tray must not quit.

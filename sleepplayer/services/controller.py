@@ -119,7 +119,7 @@ class PlaybackController(QObject):
     #: RepeatMode value string.
     repeat_changed = Signal(str)
     shuffle_changed = Signal(bool)
-    #: A message for the status bar (errors, skipped items).
+    #: A problem for the status bar (skipped items, nothing playable); never routine news.
     message = Signal(str)
     #: The queue ran out (repeat off): playback stopped by itself.
     queue_finished = Signal()

@@ -78,8 +78,10 @@ class LibraryService(QObject):
     urls_finished = Signal(str, int)
     #: (job id from add_paths/add_urls, tracks added, cancelled): that job is over.
     job_finished = Signal(int, int, bool)
-    #: A message for the status bar.
+    #: A message for the status bar: routine news, or a ``problem`` (a file that could not be
+    #: read, entries refused or not found), which the status bar holds longer.
     message = Signal(str)
+    problem = Signal(str)
     #: Something that is saved changed; the store saves, debounced.
     modified = Signal()
     #: A reorder or rename made in a view, as an UndoStep for the window's Undo.
@@ -348,7 +350,7 @@ class LibraryService(QObject):
     def _reorder_tracks(self, playlist_uid: str, uids: Sequence[str]) -> None:
         playlist = self._library.find(playlist_uid)
         if playlist is None:
-            self.message.emit("The playlist they were in is gone.")
+            self.problem.emit("The playlist they were in is gone.")
             return
         playlist.tracks = in_saved_order(playlist.tracks, uids, lambda t: t.uid)
         self.tracks_reset.emit(playlist_uid)
@@ -400,13 +402,14 @@ class LibraryService(QObject):
         try:
             loaded = load_playlist_file(path)
         except PlaylistFileError as exc:
-            self.message.emit(str(exc))
+            self.problem.emit(str(exc))
             return -1
         self.add_tracks(playlist_uid, loaded.tracks, row)
         self._tag_filler.fill(playlist_uid, loaded.tracks)
         playlist = self._library.find(playlist_uid)
         into = playlist.name if playlist is not None else ""
-        self.message.emit(loaded_message(loaded, Path(path).name, into=into))
+        said = self.problem if loaded.refused else self.message
+        said.emit(loaded_message(loaded, Path(path).name, into=into))
         return len(loaded.tracks)
 
     def import_playlist_file(self, path: str) -> str:
@@ -415,17 +418,18 @@ class LibraryService(QObject):
         try:
             loaded = load_playlist_file(path)
         except PlaylistFileError as exc:
-            self.message.emit(str(exc))
+            self.problem.emit(str(exc))
             return ""
         if not loaded.tracks:  # no empty playlist to clear away: say why, and leave it
-            self.message.emit(nothing_to_import_message(loaded, Path(path).name))
+            self.problem.emit(nothing_to_import_message(loaded, Path(path).name))
             return ""
         uid = self.create_playlist(loaded.name)
         self.add_tracks(uid, loaded.tracks)
         self._tag_filler.fill(uid, loaded.tracks)
         created = self._library.find(uid)
         shown = replace(loaded, name=created.name) if created is not None else loaded
-        self.message.emit(loaded_message(shown, Path(path).name))
+        said = self.problem if loaded.refused else self.message
+        said.emit(loaded_message(shown, Path(path).name))
         return uid
 
     def restore_builtin_sounds(self) -> int:
@@ -448,7 +452,7 @@ class LibraryService(QObject):
                 playlist.tracks, path, fmt, relative=relative, name=playlist.name
             )
         except PlaylistFileError as exc:
-            self.message.emit(f"Could not export “{playlist.name}”: {exc}")
+            self.problem.emit(f"Could not export “{playlist.name}”: {exc}")
             return False
         done = f"Exported “{playlist.name}” to {Path(path).name}."
         if full:
@@ -479,6 +483,7 @@ class LibraryService(QObject):
         intake.finished.connect(self.urls_finished)
         intake.batch_finished.connect(self.job_finished)
         intake.message.connect(self.message)
+        intake.problem.connect(self.problem)
 
     def _on_tags_filled(self, playlist_uid: str, tagged: list[tuple[str, Track]]) -> None:
         """What a playlist file's local entries' files say, filled into each row that still
@@ -536,7 +541,8 @@ class LibraryService(QObject):
         if job is None or job.job_id != job_id:
             return
         self._active = None
-        self.message.emit(scan_message(found, problems, job.paths))
+        said = self.problem if problems or not found else self.message
+        said.emit(scan_message(found, problems, job.paths))
         self.scan_finished.emit(job.playlist_uid, found)
         self.job_finished.emit(job.job_id, found, job.cancelled)
         self._start_next_job()

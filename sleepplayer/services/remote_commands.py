@@ -60,7 +60,7 @@ class RemoteCommands:
         open_items: Callable[[list[str]], list[Unusable]],
         show_window: Callable[[], None],
         quit_app: Callable[[], None],
-        show_message: Callable[[str], None],
+        show_problem: Callable[[str], None],
     ) -> None:
         self._controller = controller
         self._timer = timer
@@ -68,7 +68,7 @@ class RemoteCommands:
         self._open_items = open_items
         self._show_window = show_window
         self._quit_app = quit_app
-        self._show_message = show_message
+        self._show_problem = show_problem
 
     def apply(self, request: RemoteRequest) -> RemoteReply:
         """Do everything the request asks; the reply lists what could not be done."""
@@ -100,7 +100,7 @@ class RemoteCommands:
         if request.raises_window:
             self._show_window()
         if problems:
-            self._show_message(" ".join(problems))
+            self._show_problem(" ".join(problems))
         return RemoteReply(not problems, " ".join(problems))
 
     def _run(self, verb: Verb, extend_s: float | None) -> None:

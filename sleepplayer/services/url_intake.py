@@ -71,8 +71,10 @@ class UrlIntake(QObject):
     finished = Signal(str, int)
     #: (the caller's job id, tracks added, cancelled) the same, for whoever waits for a batch.
     batch_finished = Signal(int, int, bool)
-    #: One message per batch: what was added, and every link that was refused or failed.
+    #: One message per batch: what was added. ``problem`` instead when a link was refused,
+    #: failed or is unavailable (the status bar holds a problem longer).
     message = Signal(str)
+    problem = Signal(str)
 
     def __init__(
         self,
@@ -297,7 +299,8 @@ class UrlIntake(QObject):
         unreachable = [u for link in batch.links for u in link.unreachable]
         self.finished.emit(batch.playlist_uid, batch.added)
         self.batch_finished.emit(batch.job_id, batch.added, False)
-        self.message.emit(batch_message(batch.added, problems, unreachable))
+        said = self.problem if problems or unreachable else self.message
+        said.emit(batch_message(batch.added, problems, unreachable))
 
     def _emit_progress(self) -> None:
         links = [link for batch in self._batches for link in batch.links]

@@ -70,12 +70,12 @@ class LinkCommands:
         parent: QWidget,
         library: LibraryService,
         panel: PlaylistPanel,
-        show_message: Callable[[str], None],
+        show_problem: Callable[[str], None],
     ) -> None:
         self._parent = parent
         self._library = library
         self._panel = panel
-        self._show_message = show_message
+        self._show_problem = show_problem
         #: Start folder for the file dialogs: the Music folder at first (not the folder the
         #: app was started from), then wherever files came from last.
         self.last_dir = first_folder()
@@ -99,7 +99,7 @@ class LinkCommands:
         mime = clipboard.mimeData() if clipboard is not None else None
         links = links_from_mime(mime) if mime is not None else Links()
         if not droppable(links):
-            self._show_message("Nothing to paste: the clipboard holds no links or files.")
+            self._show_problem("Nothing to paste: the clipboard holds no links or files.")
             return
         links = self._without_missing(links)
         if droppable(links):
@@ -111,7 +111,7 @@ class LinkCommands:
         gone = [p for p in (*links.paths, *links.playlist_files) if not os.path.exists(p)]
         if not gone:
             return links
-        self._show_message(unusable_message([Unusable(p, NOT_FOUND) for p in gone]))
+        self._show_problem(unusable_message([Unusable(p, NOT_FOUND) for p in gone]))
         return links.without(gone)
 
     def add(self, links: Links) -> None:

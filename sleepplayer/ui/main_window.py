@@ -209,7 +209,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         #: Open URL, paste, import and export (its dialogs are replaceable in tests).
-        self.link_commands = LinkCommands(self, library, self.panel, self.show_message)
+        self.link_commands = LinkCommands(self, library, self.panel, self.show_problem)
         self.work_progress = WorkProgress(library)
         self.progress = self.work_progress.bar
         self.progress_label = self.work_progress.label
@@ -228,8 +228,9 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._wire_actions()
         controller.track_changed.connect(self._on_controller_track_changed)
-        controller.message.connect(self.show_message)
+        controller.message.connect(self.show_problem)  # skips and failures only
         library.message.connect(self.show_message)
+        library.problem.connect(self.show_problem)
         library.undoable.connect(self._push_undo)
         library.current_changed.connect(self._on_library_current_changed)
         library.playlists_changed.connect(self._update_playlist_actions)
@@ -586,6 +587,11 @@ class MainWindow(QMainWindow):
         """In the status bar, after the messages before it were read; cut to fit, the
         whole text in the tooltip (:class:`StatusMessages`)."""
         self.status_messages.show(text)
+
+    def show_problem(self, text: str) -> None:
+        """Like :meth:`show_message`, for something that went wrong: it holds the bar
+        longer, so the routine news that comes with it does not hide it."""
+        self.status_messages.show(text, problem=True)
 
     def is_shown(self) -> bool:
         """On screen: visible and not minimised (a minimised window counts as hidden, so the

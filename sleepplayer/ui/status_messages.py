@@ -5,6 +5,11 @@ a missing entry at once. Shown as they came, the second would replace the first 
 read it. So a message keeps the bar for a reading time that grows with its length
 (:func:`reading_ms`), and later ones wait their turn, in order. A message wider than the bar
 is cut with "…", and the whole text is the bar's tooltip while it shows.
+
+A problem (a skipped track, a file that could not be read, a failed save) holds the bar longer
+than routine news: at least ``PROBLEM_READING_MS`` before the next message, and
+``PROBLEM_SHOWN_MS`` when nothing follows. Else the "Added 1 track." that an add of a damaged
+file brings with it would hide the "Skipped …" after a second and a half.
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ from PySide6.QtWidgets import QPushButton, QStatusBar, QWidget
 
 #: How long a message stays when nothing follows it.
 SHOWN_MS = 8000
+#: How long a problem stays when nothing follows it, and how long it holds the bar at least.
+PROBLEM_SHOWN_MS = 20000
+PROBLEM_READING_MS = 6000
 #: Reading time before a following message may take the bar: about 20 characters a second.
 _MS_PER_CHAR = 50
 MIN_READING_MS = 1500
@@ -49,12 +57,14 @@ class StatusMessages(QObject):
         *,
         clock: Callable[[], float] = time.monotonic,
         reading: Callable[[str], int] = reading_ms,
+        problem_reading_ms: int = PROBLEM_READING_MS,
     ) -> None:
         super().__init__(bar)
         self._bar = bar
         self._clock = clock
         self._reading = reading
-        self._waiting: deque[str] = deque(maxlen=_MAX_WAITING)
+        self._problem_reading_ms = problem_reading_ms
+        self._waiting: deque[tuple[str, bool]] = deque(maxlen=_MAX_WAITING)
         self._text = ""  # the whole text of the message on show
         self._free_at = 0.0  # when the next message may replace it
         self._turn = QTimer(self)
@@ -62,14 +72,15 @@ class StatusMessages(QObject):
         self._turn.timeout.connect(self._show_next)
         bar.messageChanged.connect(self._on_bar_message_changed)
 
-    def show(self, text: str) -> None:
-        """Show ``text`` now, or once the message before it has been read."""
+    def show(self, text: str, *, problem: bool = False) -> None:
+        """Show ``text`` now, or once the message before it has been read. A ``problem``
+        holds the bar longer (see the module docstring)."""
         same = _gist(text)
         if self._bar.currentMessage() and any(
-            same == _gist(t) for t in (self._text, *self._waiting)
+            same == _gist(t) for t in (self._text, *(w for w, _ in self._waiting))
         ):
             return  # the same news again, perhaps without its full stop, from two places
-        self._waiting.append(text)
+        self._waiting.append((text, problem))
         if not self._turn.isActive():
             self._show_next()
 
@@ -80,14 +91,17 @@ class StatusMessages(QObject):
             return
         if not self._waiting:
             return
-        text = self._waiting.popleft()
+        text, problem = self._waiting.popleft()
         self._text = text
-        self._free_at = self._clock() + self._reading(text) / 1000
+        hold_ms = self._reading(text)
+        if problem:
+            hold_ms = max(hold_ms, self._problem_reading_ms)
+        self._free_at = self._clock() + hold_ms / 1000
         shown = self._fitted(text)
-        self._bar.showMessage(shown, SHOWN_MS)
+        self._bar.showMessage(shown, PROBLEM_SHOWN_MS if problem else SHOWN_MS)
         self._bar.setToolTip(text if shown != text else "")
         if self._waiting:
-            self._turn.start(self._reading(text))
+            self._turn.start(hold_ms)
 
     def _fitted(self, text: str) -> str:
         """``text``, cut with "…" to the room the bar has (its window's width while it is

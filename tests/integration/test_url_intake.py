@@ -180,9 +180,11 @@ def add(qtbot: QtBot, service: LibraryService, urls: list[str]) -> tuple[list[Tr
     """Add the links; the playlist's tracks and the one message, once the batch is over."""
     messages: list[str] = []
     service.message.connect(messages.append)
+    service.problem.connect(messages.append)
     with qtbot.waitSignal(service.urls_finished, timeout=WAIT_MS):
         service.add_urls("p", urls)
     service.message.disconnect(messages.append)
+    service.problem.disconnect(messages.append)
     assert len(messages) == 1, messages
     playlist = service.playlist("p")
     assert playlist is not None
@@ -269,6 +271,7 @@ def test_cancel_stops_and_keeps_what_is_in(
 ) -> None:
     messages: list[str] = []
     service.message.connect(messages.append)
+    service.problem.connect(messages.append)
     service.add_urls("p", [f"{server.base}/page"])
     assert service.is_adding_urls()
     with qtbot.waitSignal(service.urls_finished, timeout=WAIT_MS) as finished:

@@ -162,7 +162,7 @@ def _remote(rig: Rig) -> RemoteCommands:
         open_items=lambda _items: [],
         show_window=lambda: None,
         quit_app=lambda: None,
-        show_message=lambda _text: None,
+        show_problem=lambda _text: None,
     )
 
 

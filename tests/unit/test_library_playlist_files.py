@@ -41,6 +41,7 @@ def service(qapp: QApplication, music: Path) -> LibraryService:
 def _messages(service: LibraryService) -> list[str]:
     messages: list[str] = []
     service.message.connect(messages.append)
+    service.problem.connect(messages.append)
     return messages
 
 
@@ -277,3 +278,24 @@ def test_a_file_whose_name_is_not_utf8_comes_back_there_not_missing(
     assert imported is not None
     back = [t for t in imported.tracks if t.title == "Odd" or "bad" in t.uri]
     assert back and back[0].unavailable is None and back[0].uri == odd.as_uri()
+
+
+def test_what_went_wrong_is_a_problem_and_routine_news_a_message(
+    service: LibraryService, tmp_path: Path
+) -> None:
+    # The status bar holds a problem longer; only entries refused or files unread are one.
+    news: list[str] = []
+    problems: list[str] = []
+    service.message.connect(news.append)
+    service.problem.connect(problems.append)
+    clean = tmp_path / "clean.m3u"
+    clean.write_text("https://cdn.example/a.ogg\n", encoding="utf-8")
+    damaged = tmp_path / "damaged.m3u"
+    damaged.write_text("https://cdn.example/a.ogg\nsmb://nas/b.ogg\n", encoding="utf-8")
+    assert service.import_playlist_file(str(clean))
+    assert service.add_playlist_file("p", str(damaged)) == 1
+    assert service.import_playlist_file(str(tmp_path / "gone.m3u")) == ""
+    assert not service.export_playlist("p", str(tmp_path / "no" / "such" / "x.m3u"), "nope", True)
+    assert [n.split(" (")[0] for n in news] == ["Imported “clean”"]
+    assert len(problems) == 3
+    assert "smb://nas/b.ogg" in problems[0]

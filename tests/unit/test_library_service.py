@@ -97,6 +97,7 @@ def test_a_fifo_or_device_is_refused_with_a_message_and_the_scan_ends(
     os.mkfifo(fifo)
     messages: list[str] = []
     service.message.connect(messages.append)
+    service.problem.connect(messages.append)
     with qtbot.waitSignal(service.scan_finished, timeout=5_000) as finished:
         service.add_paths("p", [str(fifo), "/dev/zero"])
     assert finished.args == ["p", 0]
@@ -148,6 +149,7 @@ def test_playlists_create_rename_duplicate_delete_undo(service: LibraryService) 
     service.rename_playlist(uid, "Night")
     messages: list[str] = []
     service.message.connect(messages.append)
+    service.problem.connect(messages.append)
     copy_uid = service.duplicate_playlist("p")
     assert messages == ["Duplicated “Main” as “Main copy”."]
     copy = service.playlist(copy_uid)
@@ -239,6 +241,7 @@ def test_undo_of_a_move_in_a_deleted_playlist_says_so(service: LibraryService) -
     service.undoable.connect(steps.append)
     messages: list[str] = []
     service.message.connect(messages.append)
+    service.problem.connect(messages.append)
     service.move_rows("p", [0], 3)
     service.create_playlist("Other")
     service.delete_playlist("p")
@@ -288,6 +291,7 @@ def test_an_addition_says_what_it_added_and_what_it_could_not_in_one_message(
     _wav(music / "rain.wav")
     messages: list[str] = []
     service.message.connect(messages.append)
+    service.problem.connect(messages.append)
     with qtbot.waitSignal(service.scan_finished, timeout=5_000):
         service.add_paths("p", [str(music), "/dev/zero"])
     assert messages == ["Added 1 track. Not added: /dev/zero is not a regular file."]

@@ -71,7 +71,7 @@ def rig(qapp: QApplication) -> Rig:
         open_items=app.open_items,
         show_window=app.show_window,
         quit_app=app.quit_app,
-        show_message=app.messages.append,
+        show_problem=app.messages.append,
     )
     return Rig(commands, controller, timer, app, settings)
 

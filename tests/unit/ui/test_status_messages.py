@@ -15,6 +15,7 @@ from sleepplayer.ui.status_messages import (
     StatusMessages,
     reading_ms,
 )
+from tests.helpers.fake_clock import FakeClock
 
 READ_MS = 150
 
@@ -92,3 +93,24 @@ def test_a_long_message_is_cut_and_whole_in_the_tooltip(
     assert bar.currentMessage().endswith("\u2026")
     assert bar.fontMetrics().horizontalAdvance(bar.currentMessage()) < 400
     assert bar.toolTip() == long
+
+
+def test_a_problem_holds_the_bar_before_routine_news_takes_it(
+    qtbot: QtBot, window: QMainWindow
+) -> None:
+    # The trial: "Skipped “x”: …" showed 1.5 s, then "Added 1 track." took the bar for good.
+    clock = FakeClock()
+    messages = StatusMessages(
+        window.statusBar(), clock=clock, reading=lambda _text: READ_MS, problem_reading_ms=400
+    )
+    bar = window.statusBar()
+    messages.show("Skipped “x”: it is damaged.", problem=True)
+    clock.now += 0.2  # past a routine message's reading time, inside the problem's
+    messages.show("Added 1 track.")
+    assert bar.currentMessage() == "Skipped “x”: it is damaged."
+    clock.now += 0.3
+    qtbot.waitUntil(lambda: bar.currentMessage() == "Added 1 track.", timeout=3000)
+    # Routine news after routine news keeps the usual reading time.
+    clock.now += 0.2
+    messages.show("Duplicated “Rain”.")
+    assert bar.currentMessage() == "Duplicated “Rain”."
