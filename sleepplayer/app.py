@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from sleepplayer import APP_ID, APP_NAME, __version__
 from sleepplayer.bootstrap import VlcUnavailableError, create_backend, open_items
@@ -44,6 +44,7 @@ from sleepplayer.ui.icons import app_icon
 from sleepplayer.ui.main_window import MainWindow
 from sleepplayer.ui.theme import apply_theme
 from sleepplayer.ui.tray import SystemTray
+from sleepplayer.ui.unsaved_quit import UnsavedQuit, ask_unsaved_quit
 
 #: While playing, the resume point is saved this often, so a crash loses at most this much.
 RESUME_SAVE_MS = 60_000
@@ -111,6 +112,9 @@ class SleepPlayerApp:
         self.window.restore_state(
             self.settings.window_geometry, self.settings.window_state, self.settings.splitter_state
         )
+        self.window.quit_guard = self._may_quit
+        #: The question :meth:`_may_quit` asks; replaceable in tests.
+        self.ask_unsaved_quit: Callable[[QWidget | None, str], UnsavedQuit] = ask_unsaved_quit
         self._resume_timer = QTimer(self.window)
         self._resume_timer.setInterval(RESUME_SAVE_MS)
         self._resume_timer.timeout.connect(lambda: self.store.mark_dirty(RESUME))
@@ -288,6 +292,25 @@ class SleepPlayerApp:
         if unusable:
             self.window.show_problem(unusable_message(unusable))
 
+    def _save_everything(self) -> bool:
+        """Settings (with the window's state), playlists and the position, now."""
+        geometry, state, splitter = self.window.save_state()
+        self.settings.window_geometry = geometry
+        self.settings.window_state = state
+        self.settings.splitter_state = splitter
+        for what in (SETTINGS, LIBRARY, RESUME):
+            self.store.mark_dirty(what)
+        return self.store.flush()
+
+    def _may_quit(self) -> bool:
+        """A Quit the user asked for (window, tray): True to go on. While saves fail, ask
+        first (try again, quit without the changes, or stay) instead of losing them unsaid."""
+        while self.store.failing and not self._save_everything():
+            answer = self.ask_unsaved_quit(self.window, self.store.failure)
+            if answer is not UnsavedQuit.TRY_AGAIN:
+                return answer is UnsavedQuit.QUIT
+        return True
+
     def shutdown(self) -> None:
         """Ordered quit: timers, save (with the position), playback, worker, engine."""
         if self._shut_down:
@@ -299,13 +322,7 @@ class SleepPlayerApp:
         self.quiet_start.stop()
         self.keep_awake.shutdown()
         self._resume_timer.stop()
-        geometry, state, splitter = self.window.save_state()
-        self.settings.window_geometry = geometry
-        self.settings.window_state = state
-        self.settings.splitter_state = splitter
-        for what in (SETTINGS, LIBRARY, RESUME):
-            self.store.mark_dirty(what)
-        self.store.flush()
+        self._save_everything()
         self.controller.shutdown()
         self.library.shutdown()
         self.backend.release()

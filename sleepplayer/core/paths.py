@@ -79,8 +79,14 @@ class AppPaths:
                 failed.append(f"{directory} (a file is in the way)")
             except OSError as exc:
                 failed.append(f"{directory} ({exc.strerror or exc})")
+            else:
+                # An existing folder the user may not write to (or a read-only mount): said
+                # now, not at the first change, when the news would come unasked for.
+                if not os.access(directory, os.W_OK | os.X_OK):
+                    failed.append(f"{directory} (read-only)")
         if not failed:
             return None
-        return "SleepPlayer cannot create its folders, so changes will not be saved: " + "; ".join(
-            failed
+        return (
+            "SleepPlayer cannot create or write to its folders, so changes will not be saved"
+            " (playback works): " + "; ".join(failed)
         )

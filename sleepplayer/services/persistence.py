@@ -81,6 +81,7 @@ class Store(QObject):
         }
         self._dirty: set[str] = set()
         self._failing = False
+        self._failure = ""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
@@ -109,4 +110,15 @@ class Store(QObject):
                 "change (is the disk full, or the folder read-only?)."
             )
         self._failing = bool(failed)
+        self._failure = failed[0] if failed else ""
         return not failed
+
+    @property
+    def failing(self) -> bool:
+        """The last save failed: changes are kept in memory only."""
+        return self._failing
+
+    @property
+    def failure(self) -> str:
+        """Why the last save failed ("Cannot save …: Read-only file system"), or ""."""
+        return self._failure

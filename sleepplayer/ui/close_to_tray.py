@@ -94,11 +94,14 @@ class CloseToTray(QObject):
 
     def close_by_user(self) -> bool:
         """The user closed the window: hide it into the tray (True), or quit (False; the
-        window's close goes ahead, and the quit follows it)."""
+        window's close goes ahead, and the quit follows it). Also True, with the window left
+        open, when the window's ``quit_guard`` calls the quit off (unsaved changes)."""
         if self.keeps_running():
             self._host.hide_window()
             self._tray.watch_host()
             self._hint_once()
+            return True
+        if not self._window.quit_guard():
             return True
         # After the close is done: quitting from inside it would close the window twice.
         QTimer.singleShot(0, self, self._host.quit)

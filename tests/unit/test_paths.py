@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import platformdirs
+import pytest
 
 from sleepplayer.core.paths import AppPaths
 
@@ -52,3 +54,19 @@ def test_ensure_reports_instead_of_raising(tmp_path: Path) -> None:
     assert problem is not None
     assert "will not be saved" in problem and str(paths.data_dir) in problem
     assert paths.config_dir.is_dir()
+
+
+def test_ensure_names_a_folder_it_may_not_write_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The trial: a read-only SleepPlayer folder was only named at the first change, and
+    # not as "nothing will be saved". Root writes anywhere, so the refusal is simulated.
+    paths = AppPaths.resolve(str(tmp_path / "home"))
+    assert paths.ensure() is None
+    refused = paths.state_dir
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: Path(p) != refused and real_access(p, mode))
+    problem = paths.ensure()
+    assert problem is not None
+    assert "changes will not be saved" in problem and "(playback works)" in problem
+    assert problem.endswith(f"{refused} (read-only)")

@@ -5,6 +5,7 @@ settings say so, at the saved volume."""
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,6 +29,7 @@ from sleepplayer.services.builtin_sounds import BUILTIN_PLAYLIST_UID
 from sleepplayer.services.sleep_timer import TimerPhase
 from sleepplayer.ui.settings_dialog import SettingsDialog
 from sleepplayer.ui.theme import DARK, LIGHT, apply_theme
+from sleepplayer.ui.unsaved_quit import UnsavedQuit
 from tests.helpers.fake_backend import FakeBackend
 from tests.helpers.fake_clock import FakeClock
 
@@ -381,3 +383,58 @@ def test_a_new_grace_extension_applies_to_the_running_timer(make_app: MakeApp) -
     app.timer.notify_activity()  # a sleepy key press: the sound comes back for 25 min
     remaining = app.timer.remaining_s()
     assert remaining is not None and abs(remaining - 25 * 60) < 5
+
+
+def _block_saving(paths: AppPaths) -> None:
+    """A file where the settings folder was: every save fails, even for root."""
+    shutil.rmtree(paths.config_dir)
+    paths.config_dir.write_text("in the way")
+
+
+def _allow_saving(paths: AppPaths) -> None:
+    paths.config_dir.unlink()
+    paths.config_dir.mkdir()
+
+
+def test_a_quit_while_saves_fail_asks_first(
+    qtbot: QtBot, make_app: MakeApp, paths: AppPaths
+) -> None:
+    # The trial: with the folder read-only, Quit went without a word and the evening's
+    # playlists were gone. Now it asks: try again (after freeing the folder), quit, or stay.
+    app = make_app()
+    app.window.quit_app_on_request = False  # the test watches the request, not a real quit
+    asked: list[str] = []
+    answers: list[UnsavedQuit] = []
+
+    def ask(_parent: object, failure: str) -> UnsavedQuit:
+        asked.append(failure)
+        answer = answers.pop(0)
+        if answer is UnsavedQuit.TRY_AGAIN:
+            _allow_saving(paths)  # the user made room, then pressed Try Again
+        return answer
+
+    app.ask_unsaved_quit = ask
+    app.window.request_quit()  # saves work: no question
+    assert asked == []
+
+    _block_saving(paths)
+    app.controller.set_volume(30)
+    assert not app.store.flush() and app.store.failing
+    answers.append(UnsavedQuit.STAY)
+    with qtbot.assertNotEmitted(app.window.quit_requested):
+        app.window.request_quit()
+    assert len(asked) == 1 and "settings.json" in asked[0]
+
+    answers.append(UnsavedQuit.TRY_AGAIN)
+    with qtbot.waitSignal(app.window.quit_requested, timeout=1000):
+        app.window.request_quit()
+    assert len(asked) == 2 and not app.store.failing
+    assert _saved(paths)["volume"] == 30
+
+    _block_saving(paths)
+    app.controller.set_volume(40)
+    assert not app.store.flush()
+    answers.append(UnsavedQuit.QUIT)
+    with qtbot.waitSignal(app.window.quit_requested, timeout=1000):
+        app.window.request_quit()
+    assert len(asked) == 3

@@ -102,6 +102,17 @@ def test_without_a_tray_closing_quits(rig: Rig, qtbot: QtBot) -> None:
     assert rig.tray.messages == []
 
 
+def test_a_close_that_would_quit_asks_the_quit_guard_first(rig: Rig, qtbot: QtBot) -> None:
+    # Closing the window quits when there is no tray: like Quit, it may be called off (the
+    # app's guard asks when the changes cannot be saved, and the user chose to stay).
+    rig.tray.available = False
+    rig.window.quit_guard = lambda: False
+    assert rig.closer.close_by_user() is True
+    assert rig.window.isVisible()
+    qtbot.wait(50)  # a quit would come after the close, from the event loop
+    assert rig.host.calls == []
+
+
 def test_close_to_tray_off_quits(rig: Rig, qtbot: QtBot) -> None:
     rig.settings.close_to_tray = False
     assert rig.closer.close_by_user() is False
