@@ -431,6 +431,14 @@ def test_quit_asks_the_app(rig: Rig) -> None:
     assert rig.host.calls == ["quit"]
 
 
+def test_quit_is_called_off_when_the_window_guard_says_stay(rig: Rig) -> None:
+    # Like the window's Quit: with changes that cannot be saved, the app asks, and the user
+    # may choose to stay.
+    rig.window.quit_guard = lambda: False
+    rig.menu.quit_action.trigger()
+    assert rig.host.calls == []
+
+
 def test_suspend_countdown_shows_quietly_and_can_be_cancelled(rig: Rig) -> None:
     rig.settings.end_action = EndAction.SUSPEND
     rig.play()
