@@ -17,11 +17,12 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sleepplayer.core.links import OpenItems
 from sleepplayer.core.model import Track
 from sleepplayer.core.text import listed, shorten
-from sleepplayer.core.url_policy import check_uri
+from sleepplayer.core.url_policy import SCHEME, check_uri
 from sleepplayer.services.playlist_files import PlaylistFileError, load_playlist_file, local_file
 
 #: The reason given for an item that names nothing there.
@@ -54,12 +55,21 @@ def split_by_policy(items: Sequence[str]) -> tuple[list[str], list[Unusable]]:
     allowed: list[str] = []
     refused: list[Unusable] = []
     for item in items:
-        reason = check_uri(item, remote=False)
+        reason = check_uri(_as_checked(item), remote=False)
         if reason is None:
             allowed.append(item)
         else:
             refused.append(Unusable(item, reason))
     return allowed, refused
+
+
+def _as_checked(item: str) -> str:
+    """A file or folder that is there is checked as its ``file:`` URI: its name may hold any
+    character the file system allows (a newline, bytes that are not UTF-8), and Add Folder
+    takes such a file too. Text with no file behind it is checked as it was typed."""
+    if SCHEME.match(item) is None and os.path.exists(item):
+        return Path(item).absolute().as_uri()
+    return item
 
 
 def set_aside_unusable(items: OpenItems) -> Checked:

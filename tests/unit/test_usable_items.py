@@ -4,6 +4,7 @@ changes nothing and what plays plays on."""
 
 from __future__ import annotations
 
+import os
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.app import SleepPlayerApp
-from sleepplayer.bootstrap import expand_items
+from sleepplayer.bootstrap import check_items, expand_items
 from sleepplayer.core.model import Library, Playlist
 from sleepplayer.core.paths import AppPaths
 from sleepplayer.playback.backend import PlayerState
@@ -23,6 +24,7 @@ from sleepplayer.services.usable_items import (
     NOT_FOUND,
     Unusable,
     set_aside_unusable,
+    split_by_policy,
     unusable_message,
 )
 from tests.helpers.fake_backend import FakeBackend
@@ -167,3 +169,20 @@ def test_usable_items_open_and_the_rest_are_named(
         f"Not found: {tmp_path / 'nope.mp3'}. "
         "Not opened: smb://nas/c.mp3 (smb: addresses are not allowed)."
     )
+
+
+def test_a_file_with_an_odd_name_opens_like_any_other(tmp_path: Path) -> None:
+    # The trial: a file whose name held a newline, or bytes that are not UTF-8, was refused
+    # on the command line ("contains control characters", "not valid text") while Add
+    # Folder added it. A name that is there is the file's own: it opens. Typed text that
+    # names nothing is still refused for what it holds.
+    odd = [
+        _wav(tmp_path / "rain\nat night.wav"),
+        _wav(tmp_path / os.fsdecode(b"pluie-d\xe9t\xe9.wav")),
+    ]
+    allowed, refused = split_by_policy([*odd, str(tmp_path / "gone\x1b.wav")])
+    assert allowed == odd
+    assert [u.reason for u in refused] == ["contains control characters"]
+    checked = check_items(odd, Library())
+    assert checked.unusable == []
+    assert checked.usable.paths == odd
