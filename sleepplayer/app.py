@@ -112,8 +112,11 @@ class SleepPlayerApp:
         self.window.restore_state(
             self.settings.window_geometry, self.settings.window_state, self.settings.splitter_state
         )
-        self.window.quit_guard = self._may_quit
-        #: The question :meth:`_may_quit` asks; replaceable in tests.
+        # Quit from the window goes through quit_by_user, which may ask first.
+        self.window.quit_app_on_request = False
+        self.window.quit_requested.connect(self.quit_by_user)
+        self._asking_to_quit = False
+        #: The question :meth:`may_quit` asks; replaceable in tests.
         self.ask_unsaved_quit: Callable[[QWidget | None, str], UnsavedQuit] = ask_unsaved_quit
         self._resume_timer = QTimer(self.window)
         self._resume_timer.setInterval(RESUME_SAVE_MS)
@@ -263,7 +266,8 @@ class SleepPlayerApp:
             self.show_window()
 
     def quit(self) -> None:
-        """Quit from anywhere (tray, MPRIS, a second launch); ``aboutToQuit`` saves first."""
+        """Quit without asking (MPRIS, a second launch, the sleep timer); ``aboutToQuit``
+        saves first."""
         self.qapp.quit()
 
     def start_now_playing(self) -> None:
@@ -302,14 +306,27 @@ class SleepPlayerApp:
             self.store.mark_dirty(what)
         return self.store.flush()
 
-    def _may_quit(self) -> bool:
-        """A Quit the user asked for (window, tray): True to go on. While saves fail, ask
-        first (try again, quit without the changes, or stay) instead of losing them unsaid."""
-        while self.store.failing and not self._save_everything():
-            answer = self.ask_unsaved_quit(self.window, self.store.failure)
-            if answer is not UnsavedQuit.TRY_AGAIN:
-                return answer is UnsavedQuit.QUIT
-        return True
+    def quit_by_user(self) -> None:
+        """Quit, as the user asked in the window (Quit, its close button) or the tray: when
+        the changes cannot be saved, ask first. Other quits (the sleep timer, MPRIS, a
+        second launch) never ask: nobody may be awake to answer."""
+        if self.may_quit():
+            self.quit()
+
+    def may_quit(self) -> bool:
+        """Save now; while that fails, ask: try again, quit without the changes, or stay.
+        True to go on and quit."""
+        if self._asking_to_quit:
+            return False  # a second Quit while the question is open (the tray is not blocked)
+        self._asking_to_quit = True
+        try:
+            while not self._save_everything():
+                answer = self.ask_unsaved_quit(self.window, self.store.failure)
+                if answer is not UnsavedQuit.TRY_AGAIN:
+                    return answer is UnsavedQuit.QUIT
+            return True
+        finally:
+            self._asking_to_quit = False
 
     def shutdown(self) -> None:
         """Ordered quit: timers, save (with the position), playback, worker, engine."""

@@ -34,7 +34,7 @@ class WindowHost(Protocol):
 
     def show_window(self) -> None: ...
     def hide_window(self) -> None: ...
-    def quit(self) -> None: ...
+    def quit_by_user(self) -> None: ...
 
 
 def _clock() -> time:
@@ -93,19 +93,17 @@ class CloseToTray(QObject):
             self._window.accept_close = True  # quitting, or closed by the program
 
     def close_by_user(self) -> bool:
-        """The user closed the window: hide it into the tray (True), or quit (False; the
-        window's close goes ahead, and the quit follows it). Also True, with the window left
-        open, when the window's ``quit_guard`` calls the quit off (unsaved changes)."""
+        """The user closed the window: hide it into the tray, or quit. True: the close is
+        refused (the window is hidden into the tray, or stays until the quit closes it)."""
         if self.keeps_running():
             self._host.hide_window()
             self._tray.watch_host()
             self._hint_once()
             return True
-        if not self._window.quit_guard():
-            return True
-        # After the close is done: quitting from inside it would close the window twice.
-        QTimer.singleShot(0, self, self._host.quit)
-        return False
+        # The window stays while the quit may still ask (unsaved changes) and the user may
+        # choose to stay; asked from outside the close event, not nested inside it.
+        QTimer.singleShot(0, self, self._host.quit_by_user)
+        return True
 
     def _hint_once(self) -> None:
         s = self._settings

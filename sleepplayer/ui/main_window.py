@@ -176,8 +176,6 @@ class MainWindow(QMainWindow):
         #: Set by the app: False when it handles ``quit_requested`` itself instead of the
         #: default, ``QApplication.quit()`` (whose ``aboutToQuit`` runs the ordered shutdown).
         self.quit_app_on_request = True
-        #: Set by the app: False keeps the app running when the user asks to quit.
-        self.quit_guard: Callable[[], bool] = lambda: True
         #: The About box's versions; replaceable in tests.
         self.about_versions: Callable[[], list[tuple[str, str]]] = _about_versions
         self._watched: bool | None = None
@@ -563,10 +561,6 @@ class MainWindow(QMainWindow):
         self.timer_panel.open_panel()
 
     def request_quit(self) -> None:
-        """The Quit action (menu, Ctrl+Q, the tray's Quit): the app's ``quit_guard`` may keep
-        the app running (it asks when the changes cannot be saved)."""
-        if not self.quit_guard():
-            return
         self.quit_requested.emit()
         if self.quit_app_on_request:
             QApplication.quit()

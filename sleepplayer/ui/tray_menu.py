@@ -40,7 +40,7 @@ class TrayHost(Protocol):
 
     def show_window(self) -> None: ...
     def toggle_window(self) -> None: ...
-    def quit(self) -> None: ...
+    def quit_by_user(self) -> None: ...
 
 
 class TrayMenu(QMenu):
@@ -96,7 +96,7 @@ class TrayMenu(QMenu):
         self.window_action.triggered.connect(self._on_window_triggered)
         self.addAction(self.window_action)
         self.quit_action = QAction("Quit", self)
-        self.quit_action.triggered.connect(self._on_quit_triggered)
+        self.quit_action.triggered.connect(host.quit_by_user)
         self.addAction(self.quit_action)
         self._refresh_icons()
 
@@ -176,11 +176,6 @@ class TrayMenu(QMenu):
 
     def _on_cancel_suspend_triggered(self) -> None:
         self._timer.cancel()
-
-    def _on_quit_triggered(self) -> None:
-        # The user's own Quit, as from the window: its guard may ask first (unsaved changes).
-        if self._window.quit_guard():
-            self._host.quit()
 
     def _on_window_triggered(self) -> None:
         with user_command(self._timer, self._controller, "toggle_window"):

@@ -396,45 +396,64 @@ def _allow_saving(paths: AppPaths) -> None:
     paths.config_dir.mkdir()
 
 
-def test_a_quit_while_saves_fail_asks_first(
-    qtbot: QtBot, make_app: MakeApp, paths: AppPaths
-) -> None:
+def test_a_quit_while_saves_fail_asks_first(make_app: MakeApp, paths: AppPaths) -> None:
     # The trial: with the folder read-only, Quit went without a word and the evening's
-    # playlists were gone. Now it asks: try again (after freeing the folder), quit, or stay.
+    # playlists were gone. Now a Quit the user asks for saves first and, when that fails,
+    # asks: try again (after freeing the folder), quit without the changes, or stay.
     app = make_app()
-    app.window.quit_app_on_request = False  # the test watches the request, not a real quit
     asked: list[str] = []
     answers: list[UnsavedQuit] = []
 
     def ask(_parent: object, failure: str) -> UnsavedQuit:
         asked.append(failure)
+        assert not app.may_quit(), "a second Quit while the question is open does nothing"
         answer = answers.pop(0)
         if answer is UnsavedQuit.TRY_AGAIN:
             _allow_saving(paths)  # the user made room, then pressed Try Again
         return answer
 
     app.ask_unsaved_quit = ask
-    app.window.request_quit()  # saves work: no question
-    assert asked == []
+    assert app.may_quit() and asked == []  # saves work: no question
 
     _block_saving(paths)
-    app.controller.set_volume(30)
-    assert not app.store.flush() and app.store.failing
+    app.controller.set_volume(30)  # changed, and not yet tried to save (1 s of quiet first)
     answers.append(UnsavedQuit.STAY)
-    with qtbot.assertNotEmitted(app.window.quit_requested):
-        app.window.request_quit()
-    assert len(asked) == 1 and "settings.json" in asked[0]
+    assert not app.may_quit()
+    assert len(asked) == 1 and "Cannot save" in asked[0]
 
     answers.append(UnsavedQuit.TRY_AGAIN)
-    with qtbot.waitSignal(app.window.quit_requested, timeout=1000):
-        app.window.request_quit()
-    assert len(asked) == 2 and not app.store.failing
-    assert _saved(paths)["volume"] == 30
+    assert app.may_quit()
+    assert len(asked) == 2 and _saved(paths)["volume"] == 30
 
     _block_saving(paths)
-    app.controller.set_volume(40)
-    assert not app.store.flush()
     answers.append(UnsavedQuit.QUIT)
-    with qtbot.waitSignal(app.window.quit_requested, timeout=1000):
-        app.window.request_quit()
+    assert app.may_quit() and len(asked) == 3
+    assert answers == []
+
+
+def test_every_quit_the_user_asks_for_asks_and_no_other(
+    qtbot: QtBot, make_app: MakeApp, paths: AppPaths
+) -> None:
+    # The window's Quit, its close button with no tray and the tray's Quit ask while saves
+    # fail; the sleep timer's quit and a second launch's --quit never do (nobody is awake).
+    app = make_app()
+    asked: list[str] = []
+
+    def ask(_parent: object, failure: str) -> UnsavedQuit:
+        asked.append(failure)
+        return UnsavedQuit.STAY
+
+    app.ask_unsaved_quit = ask
+    _block_saving(paths)
+    app.actions["quit"].trigger()
+    assert len(asked) == 1
+    app.tray.menu.quit_action.trigger()
+    assert len(asked) == 2
+    app.settings.close_to_tray = False
+    app.window.show()
+    assert app.close_to_tray.close_by_user(), "the close button: refused while it may ask"
+    qtbot.waitUntil(lambda: len(asked) == 3)
+    assert app.window.isVisible(), "the user chose to stay: the window stays"
+    app.quit()  # what the timer, MPRIS and a second launch call
+    app.timer.quit_requested.emit()
     assert len(asked) == 3

@@ -97,25 +97,25 @@ def test_with_a_tray_closing_hides_and_says_so_once(rig: Rig) -> None:
 
 def test_without_a_tray_closing_quits(rig: Rig, qtbot: QtBot) -> None:
     rig.tray.available = False
-    assert rig.closer.close_by_user() is False
+    assert rig.closer.close_by_user() is True  # the window stays until the quit closes it
+    assert rig.host.calls == []
     qtbot.waitUntil(lambda: rig.host.calls == ["quit"])  # after the close, not inside it
     assert rig.tray.messages == []
 
 
-def test_a_close_that_would_quit_asks_the_quit_guard_first(rig: Rig, qtbot: QtBot) -> None:
-    # Closing the window quits when there is no tray: like Quit, it may be called off (the
-    # app's guard asks when the changes cannot be saved, and the user chose to stay).
+def test_a_close_that_would_quit_may_be_called_off(rig: Rig, qtbot: QtBot) -> None:
+    # Closing the window quits when there is no tray: like Quit, the app may ask first (the
+    # changes cannot be saved) and the user may choose to stay. The window stays open.
     rig.tray.available = False
-    rig.window.quit_guard = lambda: False
+    rig.host.may_quit = False
     assert rig.closer.close_by_user() is True
+    qtbot.waitUntil(lambda: rig.host.calls == ["stay"])
     assert rig.window.isVisible()
-    qtbot.wait(50)  # a quit would come after the close, from the event loop
-    assert rig.host.calls == []
 
 
 def test_close_to_tray_off_quits(rig: Rig, qtbot: QtBot) -> None:
     rig.settings.close_to_tray = False
-    assert rig.closer.close_by_user() is False
+    assert rig.closer.close_by_user() is True
     qtbot.waitUntil(lambda: rig.host.calls == ["quit"])
 
 

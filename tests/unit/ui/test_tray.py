@@ -80,8 +80,11 @@ class FakeHost:
         self.calls.append("toggle")
         self.window.setVisible(not self.window.isVisible())
 
-    def quit(self) -> None:
-        self.calls.append("quit")
+    #: What the app's question would come to (its changes cannot be saved; stay or quit).
+    may_quit = True
+
+    def quit_by_user(self) -> None:
+        self.calls.append("quit" if self.may_quit else "stay")
 
 
 class Rig:
@@ -332,7 +335,7 @@ _DELETE_VISIBLE_WINDOW = textwrap.dedent(
     class Host:
         def show_window(self): window.show()
         def toggle_window(self): window.setVisible(not window.isVisible())
-        def quit(self): pass
+        def quit_by_user(self): pass
 
     app = QApplication([])
     backend = FakeBackend()
@@ -431,12 +434,12 @@ def test_quit_asks_the_app(rig: Rig) -> None:
     assert rig.host.calls == ["quit"]
 
 
-def test_quit_is_called_off_when_the_window_guard_says_stay(rig: Rig) -> None:
+def test_quit_is_the_users_own_the_app_may_ask_first(rig: Rig) -> None:
     # Like the window's Quit: with changes that cannot be saved, the app asks, and the user
     # may choose to stay.
-    rig.window.quit_guard = lambda: False
+    rig.host.may_quit = False
     rig.menu.quit_action.trigger()
-    assert rig.host.calls == []
+    assert rig.host.calls == ["stay"]
 
 
 def test_suspend_countdown_shows_quietly_and_can_be_cancelled(rig: Rig) -> None:
