@@ -38,3 +38,11 @@ def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseAudio]:
     server = PulseAudio.start(tmp_path_factory.mktemp("pulse"))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def bare_pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseAudio]:
+    """A private PulseAudio without stream-restore: every new stream starts at 100 %."""
+    server = PulseAudio.start(tmp_path_factory.mktemp("bare-pulse"), stream_restore=False)
+    yield server
+    server.stop()

@@ -17,10 +17,17 @@ on PulseAudio (null sink, ``module-stream-restore``):
   the set level.
 
 So the volume is asked for as soon as the stream exists, and the guard ends only once the
-output reports it; a seekable media then still waits out ``PREROLL_MS``. An output that has
-reported a volume since the start gets up to ``VOLUME_REPORT_WAIT_MS`` for it (a loaded
-machine). One that applies the volume inside libVLC either reports it within the call (ALSA's
-software volume) or never. For an output that never does, the volume counts as applied
+output reports it; a seekable media then still waits out ``PREROLL_MS``. On an output that
+reports volumes, the end comes in two steps. A server without stream-restore (a minimal
+PulseAudio) starts the restarted output's new stream at 100 %, and with one step the trial
+heard 5-15 ms at full level at a third of the track changes. So the equalizer goes first,
+together with the seek (which makes the output restart at once, playing zeros); the new
+stream (its device event) is asked for the volume, and only once it reports it does a second
+seek end the zeros, at the set volume.
+
+An output that has reported a volume since the start gets up to ``VOLUME_REPORT_WAIT_MS`` for
+it (a loaded machine). One that applies the volume inside libVLC either reports it within the
+call (ALSA's software volume) or never. For an output that never does, the volume counts as applied
 ``VOLUME_CONFIRM_MS`` after the first ask, so its starts may end up to that much later; the
 engine says when it knows the output applies it at once (amem, the tests' and bench's capture).
 """
@@ -40,6 +47,9 @@ VOLUME_CONFIRM_MS = 150
 #: The longest wait for an output that does report volumes (it did, since the start) to
 #: report the one asked for: past this the sound starts anyway, rather than never.
 VOLUME_REPORT_WAIT_MS = 1000
+#: The longest wait for the restarted output's new stream (its device event) once the
+#: equalizer is gone; past this the volume is asked of whatever stream there is.
+RESTART_WAIT_MS = 500
 
 
 class StartGuard:
@@ -62,6 +72,10 @@ class StartGuard:
         self._asked_at = 0.0
         self._reported_since_ask = False
         self._reports_volume = False
+        #: The equalizer is gone and libVLC's output restarts: the new stream must take the
+        #: volume before the guard's seek lets the sound through.
+        self.restarted = False
+        self._restarted_at = 0.0
 
     def begin(self, start_ms: int = 0) -> None:
         """play() is about to be called behind the equalizer."""
@@ -72,6 +86,7 @@ class StartGuard:
         self._asked = None
         self._reported_since_ask = False
         self._reports_volume = False
+        self.restarted = False
 
     def end(self) -> None:
         self.active = False
@@ -104,10 +119,30 @@ class StartGuard:
             return False
         if self.volume_at_once:
             return True
-        if abs(reported - self._asked) <= 1 and (self._asked > 1 or self._reported_since_ask):
+        # After the restart, what libVLC reads may still be the old stream's volume: only a
+        # report that came after the ask is the new stream's.
+        fresh = self._reported_since_ask or (self._asked > 1 and not self.restarted)
+        if abs(reported - self._asked) <= 1 and fresh:
             return True
         wait_ms = VOLUME_REPORT_WAIT_MS if self._reports_volume else VOLUME_CONFIRM_MS
         return (self._clock() - self._asked_at) * 1000 >= wait_ms
+
+    def restart_first(self) -> bool:
+        """Remove the equalizer before the end, and wait for the new stream: the output has a
+        volume of its own, which a new stream may not start at."""
+        return not self.restarted and self._reports_volume and not self.volume_at_once
+
+    def restarting(self) -> None:
+        """The equalizer was removed: a new stream comes, and is asked for the volume anew."""
+        self.restarted = True
+        self.stream_exists = False
+        self._asked = None
+        self._reported_since_ask = False
+        self._restarted_at = self._clock()
+
+    def restart_overdue(self) -> bool:
+        """No new stream was reported within ``RESTART_WAIT_MS``: go on without."""
+        return (self._clock() - self._restarted_at) * 1000 >= RESTART_WAIT_MS
 
     def preroll_done(self) -> bool:
         return (self._clock() - self._since) * 1000 >= PREROLL_MS

@@ -722,9 +722,15 @@ class VlcBackend(PlaybackBackend):
             return False
         guard = self._guard
         if not guard.stream_exists:
-            stats = self._vlc.MediaStats()
-            if not self._media.get_stats(stats) or stats.played_abuffers <= 0:
-                return False
+            if guard.restarted:
+                # The played buffers count on from the old stream: only the device event
+                # tells of the new one, or the wait runs out.
+                if not guard.restart_overdue():
+                    return False
+            else:
+                stats = self._vlc.MediaStats()
+                if not self._media.get_stats(stats) or stats.played_abuffers <= 0:
+                    return False
             guard.stream_exists = True
         target = self._target_volume
         if target is not None:
@@ -738,13 +744,23 @@ class VlcBackend(PlaybackBackend):
         if seekable and not guard.preroll_done():
             return False
         reopening = self._parking.phase is ParkPhase.REOPENING
+        if guard.restart_first():
+            # The first of two steps (start_guard): the output restarts now, playing zeros;
+            # its new stream is asked for the volume, and the seek below ends the zeros only
+            # once that stream reports it.
+            player.set_equalizer(None)
+            if seekable:
+                player.set_time(self._parking.position_ms if reopening else guard.start_ms)
+            guard.restarting()
+            return False
         if seekable:
             # The seek at the moment the guard ends flushes the guarded pre-roll, so the first
             # sound is the start (or the paused position) at this volume; without it PulseAudio
             # plays ~1.2 s of zeros when the equalizer goes. A live stream cannot seek.
             player.set_time(self._parking.position_ms if reopening else guard.start_ms)
         self._parking.reopened()
-        player.set_equalizer(None)
+        if not guard.restarted:
+            player.set_equalizer(None)
         guard.end()
         self._guard_timer.stop()
         self._output_ready = True

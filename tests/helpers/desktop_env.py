@@ -128,7 +128,9 @@ class PulseAudio:
         }
 
     @classmethod
-    def start(cls, directory: Path) -> PulseAudio:
+    def start(cls, directory: Path, *, stream_restore: bool = True) -> PulseAudio:
+        """``stream_restore``: new streams of an app start at its last volume (as on desktops);
+        without it, at 100 % (a minimal or hand-made server)."""
         for sub in ("xdg", "home"):
             (directory / sub).mkdir(parents=True, exist_ok=True)
         (directory / "xdg").chmod(0o700)
@@ -137,8 +139,8 @@ class PulseAudio:
             "load-module module-null-sink sink_name=nullsink rate=48000 channels=2\n"
             f"load-module module-native-protocol-unix auth-anonymous=1 "
             f"socket={directory / 'native'}\n"
-            "load-module module-stream-restore\n"
-            "set-default-sink nullsink\n"
+            + ("load-module module-stream-restore\n" if stream_restore else "")
+            + "set-default-sink nullsink\n"
         )
         env = {
             **os.environ,

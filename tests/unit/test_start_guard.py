@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sleepplayer.playback.start_guard import (
     PREROLL_MS,
+    RESTART_WAIT_MS,
     VOLUME_CONFIRM_MS,
     VOLUME_REPORT_WAIT_MS,
     StartGuard,
@@ -134,3 +135,33 @@ def test_an_output_known_to_apply_the_volume_at_once_does_not_wait() -> None:
     assert not guard.volume_applied(0)
     guard.asked(60)
     assert guard.volume_applied(0)
+
+
+def test_an_output_with_its_own_volume_restarts_first_and_asks_the_new_stream() -> None:
+    # A server without stream-restore starts the restarted output's new stream at 100 %: the
+    # guard ends in two steps there, and the old stream's volume does not count for the new.
+    clock = FakeClock()
+    guard = started(clock)
+    assert not guard.restart_first()  # nothing reported yet: an output without a volume
+    guard.output_reported_volume()
+    assert guard.restart_first()
+    guard.asked(60)
+    guard.restarting()
+    assert guard.restarted and not guard.restart_first() and not guard.stream_exists
+    assert guard.must_ask(60), "the new stream is asked anew"
+    guard.asked(60)
+    assert not guard.volume_applied(60), "libVLC still reads the old stream's 60"
+    guard.output_reported_volume()
+    assert guard.volume_applied(60)
+    assert not guard.restart_overdue()
+    clock.now += RESTART_WAIT_MS / 1000
+    assert guard.restart_overdue()
+    guard.begin()
+    assert not guard.restarted
+
+
+def test_an_output_that_applies_the_volume_at_once_never_restarts_first() -> None:
+    guard = StartGuard(FakeClock(), volume_at_once=True)
+    guard.begin()
+    guard.output_reported_volume()
+    assert not guard.restart_first()
