@@ -53,8 +53,13 @@ Measured on libVLC 3.0.24 (Debian), which shaped this module:
   (Ogg demuxer) samples short, missing its first packet(s) and its last one.
 * So a looping local Ogg file plays from a sample-exact WAV copy in the user cache
   (``loop_cache``: libopus through ctypes on a worker thread, no libVLC; ~0.07 s for a 30 s
-  loop; equal to ``opusdec`` within 0.5 LSB), looped with ``:input-repeat``. Measured on the
-  built-in sounds: each seam matches the decoded file within 1 LSB, no skipped sample. ``play()``
+  loop; equal to ``opusdec`` within 0.5 LSB). Measured on the built-in sounds: each seam
+  matches the decoded file within 1 LSB, no skipped sample.
+* A looping WAV (such a copy, or a user's WAV on repeat one) is not looped with
+  ``:input-repeat`` but read as one endless file through libVLC's media callbacks
+  (``endless_wav``): input-repeat restarts the input at each pass, and through PulseAudio that
+  left 50-70 ms of silence at every seam (measured at a null sink), where amem showed none.
+  The reported time and length are those of one pass. ``play()``
   waits for the copy (state Opening, at most ``loop_copy.WAIT_MS``). Without a copy (not
   Opus, no separate libopus as is usual on Windows/macOS, a timeout) the avformat demuxer is the
   fallback, and if a looping media ends anyway it is restarted here (with a gap) rather than
@@ -122,6 +127,7 @@ from sleepplayer import APP_ID, APP_NAME, __version__
 from sleepplayer.core.text import one_line
 from sleepplayer.playback import loop_cache
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
+from sleepplayer.playback.endless_wav import EndlessWav
 from sleepplayer.playback.loop_copy import LoopCopy
 from sleepplayer.playback.pause_release import PAUSE_RELEASE_MS, ParkPhase, PauseRelease
 from sleepplayer.playback.start_guard import StartGuard
@@ -149,6 +155,40 @@ _MAX_NOW_PLAYING = 300
 
 _PCM_RATE = 48_000
 _PCM_CHANNELS = 2
+
+
+def _endless_callbacks(endless: EndlessWav) -> tuple[Any, Any, Any, Any]:
+    """libVLC's media callbacks (open, read, seek, close) reading ``endless``. They run on
+    libVLC's input thread and make no libVLC call; a failure ends the stream, never raises."""
+    vlc = load_vlc()
+    decorators = vlc.CallbackDecorators
+
+    @decorators.MediaOpenCb  # type: ignore[untyped-decorator]
+    def open_cb(opaque: Any, datap: Any, sizep: Any) -> int:
+        if not endless.open():
+            return -1
+        datap.contents.value = opaque
+        sizep.contents.value = endless.size
+        return 0
+
+    @decorators.MediaReadCb  # type: ignore[untyped-decorator]
+    def read_cb(_opaque: Any, buf: Any, length: int) -> int:
+        try:
+            data = endless.read(length)
+        except OSError:
+            return -1
+        ctypes.memmove(buf, data, len(data))
+        return len(data)
+
+    @decorators.MediaSeekCb  # type: ignore[untyped-decorator]
+    def seek_cb(_opaque: Any, offset: int) -> int:
+        return 0 if endless.seek(offset) else -1
+
+    @decorators.MediaCloseCb  # type: ignore[untyped-decorator]
+    def close_cb(_opaque: Any) -> None:
+        endless.close()
+
+    return open_cb, read_cb, seek_cb, close_cb
 
 
 class VlcUnavailableError(RuntimeError):
@@ -333,6 +373,10 @@ class VlcBackend(PlaybackBackend):
         # kept under SleepPlayer's own app id (measured: module-stream-restore.id).
         self._player.set_role(self._vlc.MediaPlayerRole._None)
         self._media: Any = None
+        #: A looping WAV read as one endless file (``endless_wav``), and the ctypes callbacks
+        #: libVLC reads it through (kept alive as long as the media is).
+        self._endless: EndlessWav | None = None
+        self._endless_callbacks: tuple[Any, ...] = ()
         self._uri: str | None = None
         self._loop = False
         self._state = PlayerState.IDLE
@@ -510,12 +554,12 @@ class VlcBackend(PlaybackBackend):
             return 0
         if self._guard.active and player.is_seekable():
             return self._guard.start_ms  # the guarded pre-roll is replayed from there
-        return max(0, int(player.get_time()))
+        return self._player_time(player)
 
     def length_ms(self) -> int:
         player = self._libvlc("length_ms")
         if self._length_ms <= 0 and self._state in (PlayerState.PLAYING, PlayerState.PAUSED):
-            self._length_ms = max(0, int(player.get_length()))
+            self._length_ms = self._player_length(player)
         return self._length_ms
 
     def is_seekable(self) -> bool:
@@ -612,13 +656,36 @@ class VlcBackend(PlaybackBackend):
     # --- internals
 
     def _set_media(self, player: Any, uri: str, options: list[str]) -> None:
-        """Give libVLC a new media; the player must be stopped."""
-        media = self._instance.media_new(uri, *options)
+        """Give libVLC a new media; the player must be stopped. A looping local WAV (the
+        built-in sounds' copies among them) is read as one endless file: no seam gap."""
+        path = _local_path(uri) if REPEAT_OPTION in options else None
+        endless = EndlessWav.of(Path(path)) if path and path.lower().endswith(".wav") else None
+        callbacks: tuple[Any, ...] = ()
+        if endless is not None:
+            callbacks = _endless_callbacks(endless)
+            media = self._instance.media_new_callbacks(*callbacks, None)
+            for option in options:
+                media.add_option(option)  # input-repeat still, for the rare end (3 h)
+        else:
+            media = self._instance.media_new(uri, *options)
         old, self._media = self._media, media
         player.set_media(media)
         if old is not None:
             old.release()
+        self._endless, self._endless_callbacks = endless, callbacks
         self._media_uri = uri
+
+    def _player_time(self, player: Any) -> int:
+        """libVLC's time, within the loop for an endless WAV."""
+        time_ms = max(0, int(player.get_time()))
+        loop_ms = self._endless.loop_ms if self._endless is not None else 0
+        return time_ms % loop_ms if loop_ms > 0 else time_ms
+
+    def _player_length(self, player: Any) -> int:
+        """libVLC's length; one pass of the loop for an endless WAV (not its 3 hours)."""
+        if self._endless is not None:
+            return self._endless.loop_ms
+        return max(0, int(player.get_length()))
 
     def _on_loop_copy_start_now(self) -> None:
         if not self._released:
@@ -654,10 +721,10 @@ class VlcBackend(PlaybackBackend):
             return
         player = self._libvlc("park")
         local = _local_path(self._uri or "") is not None
-        self._length_ms = max(self._length_ms, int(player.get_length()))
+        self._length_ms = max(self._length_ms, self._player_length(player))
         if not player.is_seekable() or not (local or self._length_ms > 0):
             return  # a live stream: it could not continue where it paused
-        position = max(0, int(player.get_time()))
+        position = self._player_time(player)
         self._stop_engine(player)  # closes the audio output; its Stopped event is stale
         self._parking.park(position)
 
@@ -827,6 +894,8 @@ class VlcBackend(PlaybackBackend):
             self._set_state(PlayerState.PAUSED)
             self._parking.paused()
         elif code == _Ev.LENGTH:
+            if self._endless is not None:
+                payload = self._endless.loop_ms
             if payload > 0 and payload != self._length_ms:
                 self._length_ms = payload
                 self.length_changed.emit(payload)
