@@ -50,6 +50,12 @@ def _is_clock(text: str) -> bool:
 _QUIET_VOLUME = 20
 
 
+def unusable_settings() -> Settings:
+    """What a settings file that could not be read at all gives: the defaults, at a quiet
+    volume (playing on after a restart may start by itself, in the night)."""
+    return Settings(volume=_QUIET_VOLUME)
+
+
 @dataclass
 class Settings:
     """Everything the user can set, with its default. Window states are base64 Qt blobs."""

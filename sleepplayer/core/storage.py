@@ -312,8 +312,10 @@ def _rename_no_overwrite(src: Path, dst: Path) -> None:
 
 def _copy_no_overwrite(src: Path, dst: Path) -> None:
     data = src.read_bytes()
-    # "x" creates exclusively: an existing backup is never truncated.
-    with open(dst, "xb") as fh:
+    # O_EXCL: an existing backup is never truncated. The copy keeps the original's permission
+    # bits (a private 0600 file stays private; the umask would make it world-readable).
+    fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL, src.stat().st_mode & 0o777)
+    with os.fdopen(fd, "wb") as fh:
         fh.write(data)
 
 
@@ -328,6 +330,7 @@ def load_document(
     now: Callable[[], datetime] = datetime.now,
     instead: str = DEFAULTS_USED,
     describe_cut: Callable[[dict[str, Any], tuple[str | int, ...]], str | None] | None = None,
+    if_unusable: Callable[[], T] | None = None,
 ) -> tuple[T, str | None, Path | None]:
     """Load ``path`` and parse it leniently: (value, one message for the user or None, backup).
 
@@ -335,12 +338,14 @@ def load_document(
     (wrong types, a newer schema, skipped entries) gives what ``parse`` could use, and a copy
     of the original is kept, because the next save will rewrite it without the bad parts.
     A damaged file gives what comes before the damage; ``describe_cut`` words what the damage
-    cut short (from the data read and ``LoadResult.cut_in``), for the message.
+    cut short (from the data read and ``LoadResult.cut_in``), for the message. A file there but
+    unusable as a whole gives ``if_unusable()`` where given (no file at all: ``default()``).
     """
     path = Path(path)
     result = load_json(path, now=now, instead=instead)
     if result.data is None:
-        return default(), result.problem, result.backup
+        fallback = if_unusable if result.problem and if_unusable is not None else default
+        return fallback(), result.problem, result.backup
     value, problems = parse(result.data)
     if result.problem:  # damaged, and what came before the damage is used
         cut = None

@@ -16,7 +16,12 @@ from sleepplayer.core.library_io import describe_library_cut, library_from_dict,
 from sleepplayer.core.model import Library
 from sleepplayer.core.paths import AppPaths
 from sleepplayer.core.session_state import ResumeState
-from sleepplayer.core.settings import Settings, settings_from_dict, settings_to_dict
+from sleepplayer.core.settings import (
+    Settings,
+    settings_from_dict,
+    settings_to_dict,
+    unusable_settings,
+)
 from sleepplayer.core.storage import StorageError, atomic_write_json, load_document
 
 #: Quiet period before a save: a burst of changes (a drag, adding a folder) costs one write.
@@ -36,7 +41,13 @@ class LoadedState:
 
 def load_state(paths: AppPaths) -> LoadedState:
     """Read everything that can be read; never raises for bad files."""
-    settings, settings_problem, _ = load_document(paths.settings_file, settings_from_dict, Settings)
+    settings, settings_problem, _ = load_document(
+        paths.settings_file,
+        settings_from_dict,
+        Settings,
+        if_unusable=unusable_settings,
+        instead="defaults are used, at a quiet volume",
+    )
     library, library_problem, _ = load_document(
         paths.library_file,
         library_from_dict,

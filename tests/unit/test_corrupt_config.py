@@ -15,8 +15,10 @@ import pytest
 
 from sleepplayer.core.library_io import describe_library_cut, library_from_dict, library_to_dict
 from sleepplayer.core.model import Library, Playlist, Track
+from sleepplayer.core.paths import AppPaths
 from sleepplayer.core.settings import Settings, settings_from_dict
 from sleepplayer.core.storage import load_document
+from sleepplayer.services.persistence import load_state
 
 STAMP = "20240501-233005"
 VALID = json.dumps({"schema_version": 1, "volume": 20, "theme": "dark"}).encode()
@@ -148,3 +150,30 @@ def test_a_library_cut_between_playlists_names_none_as_short() -> None:
     assert describe_library_cut(raw, ("playlists", 1)) == (
         "The damage cut playlist 'Playlist 2' short: none of its tracks could be read"
     )
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"nonsense", b"\x00" * 64], ids=["empty", "text", "zeros"]
+)
+def test_a_settings_file_unusable_as_a_whole_plays_quietly(tmp_path: Path, content: bytes) -> None:
+    # The trial: at volume 10, a settings.json of zero bytes or "nonsense" started the next
+    # night at the default 50, 42 dB louder, perhaps by itself. A damaged volume gives 20;
+    # so does a file that cannot be read at all. No file (a first start) is the default 50.
+    paths = AppPaths.resolve(str(tmp_path / "home"))
+    assert load_state(paths).settings.volume == Settings().volume
+    paths.ensure()
+    paths.settings_file.write_bytes(content)
+    loaded = load_state(paths)
+    assert loaded.settings.volume == 20
+    assert loaded.settings == Settings(volume=20)
+    assert any(p.endswith("defaults are used, at a quiet volume.") for p in loaded.problems)
+
+
+def test_a_kept_copy_is_as_private_as_the_original(tmp_path: Path) -> None:
+    # The trial: the original settings were 0600, the .corrupt copy 0644 (the umask's).
+    target = tmp_path / "settings.json"
+    target.write_bytes(b'{"schema_version": 1, "volume": "loud"}')
+    target.chmod(0o600)
+    _, _, backup = load_document(target, settings_from_dict, Settings, now=fixed_now)
+    assert backup is not None and target.exists()  # copied, not moved
+    assert backup.stat().st_mode & 0o777 == 0o600
