@@ -30,6 +30,8 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 UNDECODABLE = re.compile(r"[\ud800-\udfff]")
 
 NETWORK_PATH = "network paths are not allowed"
+CONTROL_CHARACTERS = "contains control characters"
+NOT_VALID_TEXT = "not valid text"
 LOCAL_FROM_WEB = "local files are not allowed in a playlist from the web"
 
 
@@ -45,9 +47,9 @@ def check_uri(uri: str, *, remote: bool) -> str | None:
     if len(text) > MAX_URI_CHARS:
         return f"longer than {MAX_URI_CHARS:,} characters"
     if CONTROL.search(text):
-        return "contains control characters"
+        return CONTROL_CHARACTERS
     if UNDECODABLE.search(text):
-        return "not valid text"
+        return NOT_VALID_TEXT
     if text.startswith(("\\\\.\\", "\\\\?\\", "//./", "//?/")):
         return "Windows device paths are not allowed"
     if text.startswith(("\\\\", "//")):

@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sleepplayer.core.links import OpenItems
+from sleepplayer.core.links import OpenItems, has_scheme
 from sleepplayer.core.model import Track
 from sleepplayer.core.text import listed, shorten
-from sleepplayer.core.url_policy import SCHEME, check_uri
+from sleepplayer.core.url_policy import CONTROL_CHARACTERS, NOT_VALID_TEXT, check_uri
 from sleepplayer.services.playlist_files import PlaylistFileError, load_playlist_file, local_file
 
 #: The reason given for an item that names nothing there.
@@ -55,7 +55,9 @@ def split_by_policy(items: Sequence[str]) -> tuple[list[str], list[Unusable]]:
     allowed: list[str] = []
     refused: list[Unusable] = []
     for item in items:
-        reason = check_uri(_as_checked(item), remote=False)
+        reason = check_uri(item, remote=False)
+        if reason in (CONTROL_CHARACTERS, NOT_VALID_TEXT) and _is_odd_name_of_a_file(item):
+            reason = None
         if reason is None:
             allowed.append(item)
         else:
@@ -63,13 +65,18 @@ def split_by_policy(items: Sequence[str]) -> tuple[list[str], list[Unusable]]:
     return allowed, refused
 
 
-def _as_checked(item: str) -> str:
-    """A file or folder that is there is checked as its ``file:`` URI: its name may hold any
-    character the file system allows (a newline, bytes that are not UTF-8), and Add Folder
-    takes such a file too. Text with no file behind it is checked as it was typed."""
-    if SCHEME.match(item) is None and os.path.exists(item):
-        return Path(item).absolute().as_uri()
-    return item
+def _is_odd_name_of_a_file(item: str) -> bool:
+    """A plain path to a file that is there, whose name holds what typed text may not (a
+    newline, bytes that are not UTF-8): the name is the file's own, and Add Folder takes such a
+    file too. Its ``file:`` URI must pass the policy first, so that a network or device path is
+    never touched."""
+    if has_scheme(item):
+        return False
+    try:
+        uri = Path(item).absolute().as_uri()
+    except ValueError:
+        return False
+    return check_uri(uri, remote=False) is None and os.path.exists(item)
 
 
 def set_aside_unusable(items: OpenItems) -> Checked:

@@ -186,3 +186,15 @@ def test_a_file_with_an_odd_name_opens_like_any_other(tmp_path: Path) -> None:
     checked = check_items(odd, Library())
     assert checked.unusable == []
     assert checked.usable.paths == odd
+
+
+def test_an_odd_name_on_a_network_path_is_refused_without_touching_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Looking for the file would connect to the other machine (on Windows, with the user's
+    # login): the policy on its address comes first.
+    looked: list[str] = []
+    monkeypatch.setattr(os.path, "exists", lambda p: looked.append(p) or True)
+    allowed, refused = split_by_policy(["//nas/share/rain\nnight.wav"])
+    assert allowed == [] and looked == []
+    assert [u.reason for u in refused] == ["contains control characters"]
