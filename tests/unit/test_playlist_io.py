@@ -656,6 +656,12 @@ def test_a_damaged_xspf_keeps_the_tracks_before_the_damage() -> None:
     assert junk.refused[0].startswith("line 1: broken XML (")
     # A location cut short is not guessed at.
     assert len(read_text(head + "<track><location>5.o", "xspf").entries) == 2
+    # Named first: a message lists only the first refusals (the review: 12 refused smb:
+    # entries before the damage pushed it into "and 3 more").
+    refusals = "".join(f"<track><location>smb://nas/{n}.ogg</location></track>" for n in range(12))
+    many = read_text(head + refusals + "<track><loc", "xspf")
+    assert len(many.entries) == 2 and len(many.refused) == 13
+    assert "broken XML" in many.refused[0]
 
 
 # --- hostile input -----------------------------------------------------------------------------

@@ -61,6 +61,7 @@ class Collector:
         self._unlisted = 0
         self._not_loaded = 0
         self._notes: list[str] = []
+        self._broken: str | None = None
 
     def add(
         self,
@@ -103,12 +104,16 @@ class Collector:
     def refuse_long_line(self, lineno: int, line: str) -> None:
         self.refuse(f"line {lineno}", line, f"line longer than {MAX_LOCATION_CHARS:,} characters")
 
+    def broken_off(self, where: str, reason: str) -> None:
+        """The file breaks off here: listed first (a long list of refusals must not hide it)."""
+        self._broken = f"{where}: {reason}"
+
     def note(self, text: str) -> None:
         """A summary line, always listed (e.g. "3 #EXTVLCOPT lines ignored")."""
         self._notes.append(text)
 
     def result(self, name: str | None = None) -> ImportResult:
-        refused = list(self._refused)
+        refused = ([self._broken] if self._broken else []) + self._refused
         if self._unlisted:
             more = plural(self._unlisted, "entry")
             refused.append(f"… and {self._unlisted:,} more {more} refused")

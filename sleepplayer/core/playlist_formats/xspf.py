@@ -149,7 +149,7 @@ def read_xspf(data: bytes, *, base: str | None, remote: bool) -> ImportResult:
                 f"Not a playlist: broken XML ({reason}, line {exc.lineno})"
             ) from exc
         # Like a damaged M3U: what came before the damage is kept, and the cut is named.
-        out.refuse(f"line {exc.lineno}", None, f"broken XML ({reason}); the rest was not read")
+        out.broken_off(f"line {exc.lineno}", f"broken XML ({reason}); the rest was not read")
     except (LookupError, ValueError, UnicodeError) as exc:  # e.g. an unknown encoding
         raise PlaylistError("Not a playlist: the XML's text encoding cannot be read") from exc
     if reader.options:
