@@ -30,7 +30,8 @@ PROBLEM_READING_MS = 6000
 _MS_PER_CHAR = 50
 MIN_READING_MS = 1500
 MAX_READING_MS = 5000
-#: Messages waiting beyond this many are dropped, the oldest first (something keeps talking).
+#: Messages waiting beyond this many are dropped (something keeps talking): the oldest
+#: routine one first, a problem only when all that wait are problems.
 _MAX_WAITING = 5
 #: Room kept free beside the text (the bar's own margins and spacing).
 _SPARE_PX = 24
@@ -64,7 +65,8 @@ class StatusMessages(QObject):
         self._clock = clock
         self._reading = reading
         self._problem_reading_ms = problem_reading_ms
-        self._waiting: deque[tuple[str, bool]] = deque(maxlen=_MAX_WAITING)
+        self._waiting: deque[tuple[str, bool]] = deque()
+        self._shown_problem = False  # the message on show is a problem
         self._text = ""  # the whole text of the message on show
         self._free_at = 0.0  # when the next message may replace it
         self._turn = QTimer(self)
@@ -76,13 +78,28 @@ class StatusMessages(QObject):
         """Show ``text`` now, or once the message before it has been read. A ``problem``
         holds the bar longer (see the module docstring)."""
         same = _gist(text)
-        if self._bar.currentMessage() and any(
-            same == _gist(t) for t in (self._text, *(w for w, _ in self._waiting))
-        ):
+        if self._bar.currentMessage() and self._repeats(same, problem):
             return  # the same news again, perhaps without its full stop, from two places
         self._waiting.append((text, problem))
+        if len(self._waiting) > _MAX_WAITING:
+            routine = [i for i, (_, p) in enumerate(self._waiting) if not p]
+            del self._waiting[routine[0] if routine else 0]
         if not self._turn.isActive():
             self._show_next()
+
+    def _repeats(self, same: str, problem: bool) -> bool:
+        """``same`` is on show or waiting; a problem said again as routine news stays one,
+        and routine news said again as a problem becomes one."""
+        if same == _gist(self._text):
+            if problem and not self._shown_problem:
+                self._shown_problem = True
+                self._free_at = max(self._free_at, self._clock() + self._problem_reading_ms / 1000)
+            return True
+        for i, (waiting, was_problem) in enumerate(self._waiting):
+            if same == _gist(waiting):
+                self._waiting[i] = (waiting, was_problem or problem)
+                return True
+        return False
 
     def _show_next(self) -> None:
         wait_ms = int((self._free_at - self._clock()) * 1000)
@@ -92,7 +109,7 @@ class StatusMessages(QObject):
         if not self._waiting:
             return
         text, problem = self._waiting.popleft()
-        self._text = text
+        self._text, self._shown_problem = text, problem
         hold_ms = self._reading(text)
         if problem:
             hold_ms = max(hold_ms, self._problem_reading_ms)

@@ -114,3 +114,34 @@ def test_a_problem_holds_the_bar_before_routine_news_takes_it(
     clock.now += 0.2
     messages.show("Duplicated “Rain”.")
     assert bar.currentMessage() == "Duplicated “Rain”."
+
+
+def test_when_too_many_wait_routine_news_goes_first(qtbot: QtBot, window: QMainWindow) -> None:
+    # Start-up alone may queue seven problems; none of them should give way to "Added 1 track."
+    messages = StatusMessages(
+        window.statusBar(), reading=lambda _text: READ_MS, problem_reading_ms=READ_MS
+    )
+    seen = _record(window)
+    problems = [f"Problem {n}." for n in range(7)]
+    messages.show(problems[0], problem=True)  # on show
+    for text in problems[1:6]:
+        messages.show(text, problem=True)  # five wait
+    messages.show("Added 1 track.")  # a sixth: routine news gives way
+    messages.show(problems[6], problem=True)  # all problems now: the oldest waiting goes
+    qtbot.waitUntil(lambda: seen[-1:] == [problems[6]], timeout=5000)
+    assert seen == [problems[0], *problems[2:]]
+
+
+def test_news_said_again_as_a_problem_holds_the_bar_as_one(
+    qtbot: QtBot, window: QMainWindow
+) -> None:
+    clock = FakeClock()
+    messages = StatusMessages(
+        window.statusBar(), clock=clock, reading=lambda _text: READ_MS, problem_reading_ms=400
+    )
+    bar = window.statusBar()
+    messages.show("Not found: rain.mp3.")
+    messages.show("Not found: rain.mp3", problem=True)  # the same, from the other place
+    clock.now += 0.2
+    messages.show("Added 1 track.")
+    assert bar.currentMessage() == "Not found: rain.mp3."
