@@ -138,6 +138,9 @@ class SleepPlayerApp:
         if unused_shortcuts:  # a hand-edited settings file
             problems.append(f"Shortcuts in the settings: {listed(unused_shortcuts)}.")
         for problem in problems:  # each in turn: the status bar lets each be read
+            # Also on stderr, where it can be read again (the status bar's goes by, unseen
+            # when the app starts in the tray).
+            print(f"sleepplayer: {problem}", file=sys.stderr)
             QTimer.singleShot(0, lambda problem=problem: self.window.show_problem(problem))
         self.now_playing: NowPlayingService | None = None
         self._shut_down = False

@@ -457,3 +457,15 @@ def test_every_quit_the_user_asks_for_asks_and_no_other(
     app.quit()  # what the timer, MPRIS and a second launch call
     app.timer.quit_requested.emit()
     assert len(asked) == 3
+
+
+def test_start_up_problems_are_also_written_to_stderr(
+    make_app: MakeApp, paths: AppPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The trial: three damaged files were named in the status bar, each gone in seconds and
+    # never to be read again (unseen altogether when starting in the tray).
+    paths.ensure()
+    paths.settings_file.write_bytes(b"nonsense")
+    make_app()
+    err = capsys.readouterr().err
+    assert "sleepplayer: " in err and "settings.json is not valid JSON" in err
