@@ -347,6 +347,8 @@ class PlaylistPanel(QWidget):
         ):  # fmt: skip
             signal.connect(self._count_timer.start)
         self.filter.textChanged.connect(self.proxy.set_filter_text)
+        # After the proxy: the view shows the new results from their first row.
+        self.filter.textChanged.connect(self._on_filter_text_changed)
         # The empty table names the filter: a new one that matches nothing changes no rows.
         self.filter.textChanged.connect(self.table.viewport().update)
         # Filled on focus, not on the first keystroke, which then only compares.
@@ -422,6 +424,15 @@ class PlaylistPanel(QWidget):
         if uid is not None and index.isValid():
             track = self.model.track(self.proxy.mapToSource(index).row())
             self._controller.play_track(uid, track.uid)
+
+    def _on_filter_text_changed(self, text: str) -> None:
+        """Results from the top (the view kept its old offset, and showed the last matches of
+        10,000 rows); with the filter cleared, back to the selected track, if any."""
+        current = self.table.currentIndex()
+        if not text and current.isValid():
+            self.table.scrollTo(current, QAbstractItemView.ScrollHint.PositionAtCenter)
+        else:
+            self.table.scrollToTop()
 
     def _on_filter_leave_requested(self) -> None:
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -189,6 +189,23 @@ def test_a_filter_that_matches_nothing_says_so(qtbot: QtBot, window: MainWindow)
     assert table.empty_text() == table.property("emptyText")
 
 
+def test_filtered_results_show_from_the_top(qtbot: QtBot, window: MainWindow) -> None:
+    # The trial: scrolled down a 10,000-track list, a filter's results showed their end,
+    # the first matches hidden above. Cleared, the list goes back to the selected track.
+    table = window.panel.table
+    window.resize(800, 400)
+    bar = table.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    table.selectRow(35)
+    table.scrollToBottom()
+    window.panel.filter.setText("Whisper")  # all 40 match
+    assert bar.value() == 0
+    window.panel.filter.clear()
+    row_top = table.visualRect(table.currentIndex()).top()
+    assert 0 <= row_top < table.viewport().height(), "the selected track is in view"
+    assert bar.value() > 0
+
+
 def test_the_hints_name_the_keys_the_user_has(
     window: MainWindow, controller: FakeController
 ) -> None:
