@@ -6,6 +6,7 @@ a reinstall; the file URIs are refreshed on every start because the install loca
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib import resources
 from pathlib import Path
@@ -43,6 +44,17 @@ def builtin_tracks() -> list[Track]:
             )
         )
     return tracks
+
+
+@functools.cache
+def _sound_uris() -> frozenset[str]:
+    return frozenset(track.uri for track in builtin_tracks())
+
+
+def is_builtin_sound(track: Track) -> bool:
+    """One of the shipped sounds, which loop until another is chosen, in whatever playlist
+    (a copy of "Sleep sounds" too); a file of the user's in "Sleep sounds" plays as a track."""
+    return track.is_local and track.uri in _sound_uris()
 
 
 def ensure_builtin_playlist(library: Library) -> None:

@@ -46,6 +46,7 @@ from sleepplayer.core.queue import PlayQueue
 from sleepplayer.core.url_policy import check_uri
 from sleepplayer.core.web_media import ResolvedMedia
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
+from sleepplayer.services.builtin_sounds import is_builtin_sound
 from sleepplayer.services.library import LibraryService
 from sleepplayer.services.retry_schedule import RetrySchedule
 from sleepplayer.services.stream_watchdog import StreamWatchdog
@@ -634,21 +635,17 @@ class PlaybackController(QObject):
     def _wants_loop(self, track: Track | None) -> bool:
         """Repeat-one loops inside the engine, for local files only (a stream reconnects).
 
-        A built-in sound always loops: rain or brown noise is an ambience, not a 29 s track,
-        and it must not stop (or turn into another sound) after half a minute of sleep.
+        A built-in sound always loops, in whatever playlist: rain or brown noise is an
+        ambience, not a 29 s track, and it must not stop (or turn into another sound) after
+        half a minute of sleep. A file of the user's plays as a track, in "Sleep sounds" too.
         """
         if track is None or not track.is_local:
             return False
-        return self._queue.repeat == RepeatMode.ONE or self._in_builtin_playlist()
+        return self._queue.repeat == RepeatMode.ONE or is_builtin_sound(track)
 
     def loops_by_itself(self) -> bool:
         """The current track loops whatever the repeat mode says: a built-in sound."""
-        track = self._track
-        return track is not None and track.is_local and self._in_builtin_playlist()
-
-    def _in_builtin_playlist(self) -> bool:
-        playlist = self._library.playlist(self._playlist_uid) if self._playlist_uid else None
-        return playlist is not None and playlist.builtin
+        return self._track is not None and is_builtin_sound(self._track)
 
     def _set_track(self, track: Track | None) -> None:
         changed = (track is None) != (self._track is None) or (

@@ -31,6 +31,7 @@ from PySide6.QtGui import QFont, QGuiApplication, QIcon, QPalette
 from sleepplayer.core.links import Links, local_path, split_links
 from sleepplayer.core.model import Track, TrackKind
 from sleepplayer.core.text import format_ms
+from sleepplayer.services.builtin_sounds import is_builtin_sound
 from sleepplayer.services.item_loader import add_in_order
 from sleepplayer.services.library import LibraryService
 from sleepplayer.ui import icons
@@ -200,15 +201,14 @@ class TrackTableModel(QAbstractTableModel):
         return all(word in text for word in words)
 
     def total_duration_ms(self) -> int:
-        """The playlist's playing time; 0 for the built-in one, whose sounds loop."""
-        if self._loops:
-            return 0
-        return sum(track.duration_ms or 0 for track in self._tracks)
+        """The playing time of the tracks that end (a built-in sound loops: no length)."""
+        return sum(t.duration_ms or 0 for t in self._tracks if not is_builtin_sound(t))
 
     @property
     def loops(self) -> bool:
-        """Its sounds loop until another is chosen (the built-in playlist, see
-        ``PlaybackController._wants_loop``): a length means nothing there."""
+        """All its sounds loop until another is chosen (built-in sounds, see
+        ``PlaybackController._wants_loop``; an empty built-in playlist too): a length means
+        nothing there."""
         return self._loops
 
     def row_of(self, track_uid: str) -> int:
@@ -242,7 +242,7 @@ class TrackTableModel(QAbstractTableModel):
             if col == COL_ARTIST:
                 return track.artist
             if col == COL_DURATION:
-                if self._loops and track.is_local:
+                if is_builtin_sound(track):
                     return LOOP_TEXT
                 return format_duration(track.duration_ms, track.kind)
             return str(row + 1)
@@ -374,7 +374,9 @@ class TrackTableModel(QAbstractTableModel):
         playlist = self._library.playlist(self._uid) if self._uid else None
         self._tracks = list(playlist.tracks) if playlist else []
         self._search = [None] * len(self._tracks)
-        self._loops = playlist is not None and playlist.builtin
+        self._loops = playlist is not None and (
+            all(is_builtin_sound(t) for t in self._tracks) if self._tracks else playlist.builtin
+        )
         self.endResetModel()
 
     def _check_in_step(self, expected: int) -> None:

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from sleepplayer.core.fade import engine_volume
 from sleepplayer.core.model import Library, Playlist, RepeatMode, Track
 from sleepplayer.playback.backend import PlayerState
+from sleepplayer.services.builtin_sounds import builtin_tracks
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from tests.helpers.fake_backend import FakeBackend
@@ -95,15 +96,32 @@ def test_repeat_one_loops_inside_the_engine(
 
 
 def test_a_built_in_sound_loops_whatever_the_repeat_mode(backend: FakeBackend) -> None:
-    sounds = Playlist("Sleep sounds", _tracks(2), uid="builtin", builtin=True)
+    sounds = Playlist("Sleep sounds", builtin_tracks()[:2], uid="builtin", builtin=True)
     library = LibraryService(Library([sounds], current_uid="builtin"))
     controller = PlaybackController(backend, library)
     assert controller.repeat is RepeatMode.OFF
     controller.play()
-    assert ("load", ("file:///music/t0.ogg", True)) in backend.calls
+    first = sounds.tracks[0].uri
+    assert ("load", (first, True)) in backend.calls
     backend.advance(60_000 * 3)  # three laps of rain: no end, no change of sound
-    assert _loaded(backend) == ["file:///music/t0.ogg"]
-    assert controller.state == PlayerState.PLAYING
+    assert _loaded(backend) == [first]
+    assert controller.state == PlayerState.PLAYING and controller.loops_by_itself()
+
+
+def test_a_sound_loops_in_any_playlist_and_a_users_file_nowhere_by_itself(
+    backend: FakeBackend,
+) -> None:
+    # The trial: files of the user's added to "Sleep sounds" looped for ever, and a copy of
+    # "Sleep sounds" went from Brown noise to Pink noise after 29 s, and stopped at the end.
+    sound = builtin_tracks()[0]
+    mine = _tracks(1)[0]
+    sounds = Playlist("Sleep sounds", [mine], uid="builtin", builtin=True)
+    copy = Playlist("Sleep sounds copy", [sound.with_changes(uid="c")], uid="copy")
+    controller = PlaybackController(backend, LibraryService(Library([sounds, copy], "builtin")))
+    controller.play()
+    assert ("load", (mine.uri, False)) in backend.calls and not controller.loops_by_itself()
+    controller.play_playlist("copy")
+    assert ("load", (sound.uri, True)) in backend.calls and controller.loops_by_itself()
 
 
 def test_switching_repeat_one_reloads_at_the_same_position(

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from sleepplayer.core.model import Library, Playlist
 from sleepplayer.core.settings import Settings
+from sleepplayer.services.builtin_sounds import builtin_tracks
 from sleepplayer.ui.actions import ActionRegistry
 from sleepplayer.ui.main_window import MainWindow
 from sleepplayer.ui.theme import apply_theme
@@ -28,7 +29,7 @@ from tests.helpers.fake_services import (
 @pytest.fixture
 def playlists() -> list[Playlist]:
     return [
-        Playlist("Sleep sounds", make_tracks(5, "Loop"), builtin=True),
+        Playlist("Sleep sounds", builtin_tracks(), builtin=True),
         Playlist("Evening", make_tracks(40, "Whisper")),
         Playlist("Empty"),
     ]

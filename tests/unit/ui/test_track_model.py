@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.core.model import Library, Playlist, Track, TrackKind
+from sleepplayer.services.builtin_sounds import builtin_tracks
 from sleepplayer.ui.track_model import (
     COL_ARTIST,
     COL_DURATION,
@@ -220,3 +221,22 @@ def test_file_drop_adds_paths_at_row(
     # The link was dropped after the files: it goes in after them (3 + 2 rows).
     assert big_library.calls[-1] == ("add_urls", big.uid, ["https://x.example/s"], 5)
     assert cell(model, 3, COL_TITLE) == "a"
+
+
+def test_loop_is_shown_for_the_built_in_sounds_wherever_they_are(qtbot: QtBot) -> None:
+    # A sound loops in any playlist; a file of the user's in "Sleep sounds" plays as a track
+    # and shows its length (the trial: "15 sounds · each loops", every row "loop").
+    sounds = builtin_tracks()
+    mine = make_tracks(1)[0].with_changes(duration_ms=61_000)
+    builtin = Playlist("Sleep sounds", [*sounds, mine], uid="b", builtin=True)
+    copy = Playlist("Copy", [s.with_changes(uid=f"c{i}") for i, s in enumerate(sounds)], uid="c")
+    empty = Playlist("Sleep sounds", uid="e", builtin=True)
+    model = TrackTableModel(FakeLibraryService(Library([builtin, copy, empty], "b")))
+    model.set_playlist("b")
+    assert cell(model, 0, COL_DURATION) == "loop"
+    assert cell(model, len(sounds), COL_DURATION) == "1:01"
+    assert not model.loops and model.total_duration_ms() == 61_000
+    model.set_playlist("c")
+    assert model.loops and all(cell(model, r, COL_DURATION) == "loop" for r in range(5))
+    model.set_playlist("e")
+    assert model.loops  # its empty hint says the sounds loop
