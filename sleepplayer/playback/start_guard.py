@@ -85,7 +85,10 @@ class StartGuard:
         self._since = self._clock()
         self._asked = None
         self._reported_since_ask = False
-        self._reports_volume = False
+        # Not forgotten: the output stays the same kind. A track change may end its guard
+        # before this stream's first report, reading the last stream's volume (the target),
+        # and must still take the two steps (the app's recording: one 10 ms block 45 dB loud
+        # in eight quick track changes at volume 10).
         self.restarted = False
 
     def end(self) -> None:
