@@ -155,7 +155,7 @@ class SleepPlayerApp:
         c.track_changed.connect(lambda _t: store.mark_dirty(RESUME))
         c.state_changed.connect(self._on_state)
         self.opened_files.replaced.connect(self.window.offer_to_undo_replacing)
-        store.message.connect(self.window.show_problem)
+        store.problem.connect(self.window.show_problem)
         self.window.settings_changed.connect(self._on_settings_changed)
         self.timer.quit_requested.connect(self.qapp.quit)
         self.qapp.aboutToQuit.connect(self.shutdown)

@@ -201,7 +201,7 @@ def run_headless(args: argparse.Namespace) -> int:
     end_with_the_timer(timer, controller, lambda: quit_with(EXIT_OK))
     timer.quit_requested.connect(lambda: quit_with(EXIT_OK))
     timer.changed.connect(status.update)
-    said = (timer.message, timer.auto_armed, library.message, library.problem, controller.message)
+    said = (timer.message, timer.auto_armed, library.message, library.problem, controller.problem)
     for messages in said:
         messages.connect(lambda text: status.note(text, sys.stderr))
     controller.track_finished.connect(on_track_finished)

@@ -121,7 +121,7 @@ class PlaybackController(QObject):
     repeat_changed = Signal(str)
     shuffle_changed = Signal(bool)
     #: A problem for the status bar (skipped items, nothing playable); never routine news.
-    message = Signal(str)
+    problem = Signal(str)
     #: The queue ran out (repeat off): playback stopped by itself.
     queue_finished = Signal()
     #: The user asked to play (play, play_track, play_playlist): bedtime auto-arm listens.
@@ -564,7 +564,7 @@ class PlaybackController(QObject):
             uid = self._queue.next(auto=auto, playable=playable)
         if skipped:
             more = f" and {len(skipped) - 1} more" if len(skipped) > 1 else ""
-            self.message.emit(f"Skipped {skipped[0]}{more}.")
+            self.problem.emit(f"Skipped {skipped[0]}{more}.")
         return uid
 
     def _is_playable(self, track_uid: str) -> bool:
@@ -688,7 +688,7 @@ class PlaybackController(QObject):
         if self._go_back(reload=False):
             return
         self.stop()
-        self.message.emit(f"Nothing playable in “{name}”.")
+        self.problem.emit(f"Nothing playable in “{name}”.")
         self.queue_finished.emit()
 
     def _go_back(self, *, reload: bool = True) -> bool:
@@ -709,7 +709,7 @@ class PlaybackController(QObject):
             self._library.add_tracks(back_uid, [track])
         failed = self._library.playlist(self._playlist_uid) if self._playlist_uid else None
         what = f"“{failed.name}”" if failed else "what was opened"
-        self.message.emit(f"Nothing in {what} could play; “{track.display_title}” plays on.")
+        self.problem.emit(f"Nothing in {what} could play; “{track.display_title}” plays on.")
         if not reload:
             self._use_playlist(back_uid)
             self._queue.set_current(track.uid)
@@ -822,7 +822,7 @@ class PlaybackController(QObject):
         if track is not None and self._playlist_uid is not None:
             why = reason.rstrip(".")
             self._library.update_track(self._playlist_uid, track.with_changes(unavailable=why))
-            self.message.emit(f"Skipped “{track.display_title}”: {why}.")
+            self.problem.emit(f"Skipped “{track.display_title}”: {why}.")
         # Skip forward like a manual "next", so repeat-one does not retry the broken item.
         uid = self._step(auto=False)
         if uid is None or (track is not None and uid == track.uid):

@@ -65,8 +65,8 @@ def load_state(paths: AppPaths) -> LoadedState:
 class Store(QObject):
     """Saves what changed, after a quiet period, atomically; ``flush`` saves at once."""
 
-    #: A message for the status bar (a save failed; sent once until a save succeeds again).
-    message = Signal(str)
+    #: A problem for the status bar (a save failed; sent once until a save succeeds again).
+    problem = Signal(str)
 
     def __init__(
         self,
@@ -116,7 +116,7 @@ class Store(QObject):
                 continue
             self._dirty.discard(what)
         if failed and not self._failing:
-            self.message.emit(
+            self.problem.emit(
                 f"{failed[0]}. Playback keeps working; SleepPlayer will try again on the next "
                 "change (is the disk full, or the folder read-only?)."
             )

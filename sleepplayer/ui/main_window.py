@@ -228,7 +228,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._wire_actions()
         controller.track_changed.connect(self._on_controller_track_changed)
-        controller.message.connect(self.show_problem)  # skips and failures only
+        controller.problem.connect(self.show_problem)
         library.message.connect(self.show_message)
         library.problem.connect(self.show_problem)
         library.undoable.connect(self._push_undo)
@@ -492,7 +492,7 @@ class MainWindow(QMainWindow):
             if self._library.restore_rows(uid, removed):
                 self.panel.select_tracks(uid, [track.uid for _, track in removed])
             else:
-                self.show_message("The playlist they were in is gone.")
+                self.show_problem("The playlist they were in is gone.")
 
         self._push_undo(UndoStep(what, done, restore))
 

@@ -114,7 +114,7 @@ def test_corrupt_file_is_skipped_marked_and_reported(
     ]
     controller, library = _controller(backend, uris)
     messages: list[str] = []
-    controller.message.connect(messages.append)
+    controller.problem.connect(messages.append)
     started: list[str] = []
     controller.track_changed.connect(lambda t: started.append(t.uid))
     with qtbot.waitSignal(controller.queue_finished, timeout=20_000):
@@ -138,7 +138,7 @@ def test_a_corrupt_file_that_took_over_gives_back_what_played_where_it_was(
         controller.play()
     qtbot.waitUntil(lambda: backend.position_ms() > 1_500, timeout=10_000)
     messages: list[str] = []
-    controller.message.connect(messages.append)
+    controller.problem.connect(messages.append)
     at_ms = controller.position_ms()
     controller.play_playlist("o", back_if_unplayable=True)
     qtbot.waitUntil(lambda: any("plays on" in m for m in messages), timeout=10_000)

@@ -146,7 +146,7 @@ def test_a_long_pause_closes_the_stream_and_play_continues_where_it_paused(
         controller.track_changed,
         controller.track_finished,
         controller.queue_finished,
-        controller.message,
+        controller.problem,
     ):
         signal.connect(seen.append)
 

@@ -106,7 +106,7 @@ class Run:
             lambda text: self.statuses.append((time.monotonic(), text))
         )
         self.messages: list[str] = []
-        self.controller.message.connect(self.messages.append)
+        self.controller.problem.connect(self.messages.append)
         self.started: list[str] = []
         self.controller.track_changed.connect(
             lambda t: self.started.append(t.uid) if t and t.uid not in self.started[-1:] else None

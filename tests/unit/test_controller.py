@@ -152,7 +152,7 @@ def test_broken_track_is_skipped_marked_and_reported(
 ) -> None:
     backend.broken_uris.add("file:///music/t1.ogg")
     controller.play()
-    with qtbot.waitSignal(controller.message, timeout=1000) as message:
+    with qtbot.waitSignal(controller.problem, timeout=1000) as message:
         backend.simulate_end()
     # Named once, by its title; the engine says only why.
     assert message.args[0] == "Skipped “T1”: cannot open or decode it."
@@ -168,7 +168,7 @@ def test_an_address_no_way_in_allows_is_never_handed_to_the_engine(
 ) -> None:
     library.add_tracks("p", [Track("smb://nas/share/a.mp3", "NAS", uid="smb")], 0)
     messages: list[str] = []
-    controller.message.connect(messages.append)
+    controller.problem.connect(messages.append)
     controller.play_track("p", "smb")
     assert "smb://nas/share/a.mp3" not in _loaded(backend)
     assert messages == ["Skipped “NAS”: not played: smb: addresses are not allowed."]

@@ -237,7 +237,7 @@ def test_an_open_that_cannot_play_at_all_leaves_the_sound_where_it_was(
     broken = _wav(tmp_path / "broken.wav")
     backend.broken_uris.add(Path(broken).as_uri())
     messages: list[str] = []
-    app.controller.message.connect(messages.append)
+    app.controller.problem.connect(messages.append)
     app.open_items([broken])
     _settle(qtbot, app)
     qtbot.waitUntil(lambda: _loads(app)[-1:] == [Path(playing.uri).stem], timeout=WAIT_MS)

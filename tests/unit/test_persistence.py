@@ -70,7 +70,7 @@ def test_unwritable_folder_is_reported_once_and_kept_in_memory(
     paths = AppPaths.resolve(str(blocker), env={})
     store = _store(paths, Settings(), Library(), ResumeState())
     messages: list[str] = []
-    store.message.connect(messages.append)
+    store.problem.connect(messages.append)
     store.mark_dirty(SETTINGS)
     assert not store.flush()
     store.mark_dirty(SETTINGS)

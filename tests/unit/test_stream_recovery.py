@@ -49,7 +49,7 @@ class Rig:
         self.statuses: list[str] = []
         self.controller.status_text_changed.connect(self.statuses.append)
         self.messages: list[str] = []
-        self.controller.message.connect(self.messages.append)
+        self.controller.problem.connect(self.messages.append)
         self.finished: list[str] = []
         self.controller.track_finished.connect(self.finished.append)
         self.qtbot = qtbot
