@@ -139,6 +139,8 @@ INSTANCE_ARGS = ("--no-video", "--quiet", "--no-sub-autodetect-file", "--equaliz
 REPEAT_OPTION = ":input-repeat=65535"
 #: Containers whose demuxer ignores input-repeat (see the module docstring).
 _AVFORMAT_LOOP_SUFFIXES = frozenset({".ogg", ".oga", ".opus", ".spx"})
+#: Ogg files libVLC cannot seek by time (``_seek_engine``); Opus (``.opus``) seeks exactly.
+_OGG_SUFFIXES = frozenset({".ogg", ".oga"})
 _GUARD_POLL_MS = 25
 #: How long stopping a paused player waits for the output to report volume 0 (``_silence``).
 _SILENCE_WAIT_S = 0.1
@@ -544,7 +546,7 @@ class VlcBackend(PlaybackBackend):
             # Nothing heard yet: the guard's end seeks there.
             self._guard.start_ms = max(0, int(position_ms))
         elif self._state in (PlayerState.PLAYING, PlayerState.PAUSED) and player.is_seekable():
-            player.set_time(max(0, int(position_ms)))
+            self._seek_engine(player, max(0, int(position_ms)))
 
     def position_ms(self) -> int:
         player = self._libvlc("position_ms")
@@ -674,6 +676,18 @@ class VlcBackend(PlaybackBackend):
             old.release()
         self._endless, self._endless_callbacks = endless, callbacks
         self._media_uri = uri
+
+    def _seek_engine(self, player: Any, position_ms: int) -> None:
+        """``set_time``, but by position in an Ogg file: libVLC 3.0.24's ``set_time`` on Ogg
+        Vorbis ended the file (State Ended at once) or landed tens of seconds off (92.8 s
+        asked, 138 s heard), where ``set_position`` landed within 1.2 s (measured at a null
+        sink, tones changing every 10 s)."""
+        path = _local_path(self._media_uri or "")
+        length = self._player_length(player)
+        if path is not None and PurePath(path).suffix.lower() in _OGG_SUFFIXES and length > 0:
+            player.set_position(min(position_ms / length, _READ_TO_END))
+        else:
+            player.set_time(position_ms)
 
     def _player_time(self, player: Any) -> int:
         """libVLC's time, within the loop for an endless WAV."""
@@ -817,14 +831,16 @@ class VlcBackend(PlaybackBackend):
             # once that stream reports it.
             player.set_equalizer(None)
             if seekable:
-                player.set_time(self._parking.position_ms if reopening else guard.start_ms)
+                self._seek_engine(
+                    player, self._parking.position_ms if reopening else guard.start_ms
+                )
             guard.restarting()
             return False
         if seekable:
             # The seek at the moment the guard ends flushes the guarded pre-roll, so the first
             # sound is the start (or the paused position) at this volume; without it PulseAudio
             # plays ~1.2 s of zeros when the equalizer goes. A live stream cannot seek.
-            player.set_time(self._parking.position_ms if reopening else guard.start_ms)
+            self._seek_engine(player, self._parking.position_ms if reopening else guard.start_ms)
         self._parking.reopened()
         if not guard.restarted:
             player.set_equalizer(None)
