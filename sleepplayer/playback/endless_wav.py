@@ -22,6 +22,9 @@ from typing import BinaryIO
 VIRTUAL_DATA_BYTES = 0x7FFF0000
 _RIFF_HEADER = 12
 _CHUNK_HEADER = 8
+_MAX_FMT_BYTES = 64
+#: Chunks before the data (tags, a cue list) beyond this: not a plain WAV to loop this way.
+_MAX_HEADER_BYTES = 1 << 20
 
 
 class EndlessWav:
@@ -54,6 +57,8 @@ class EndlessWav:
         """The endless reading of ``path``, or None when it is not a RIFF WAV with a fmt and
         a data chunk (libVLC's own ``:input-repeat`` is the fallback)."""
         try:
+            if not path.is_file():  # a FIFO named .wav would block the caller
+                return None
             with path.open("rb") as f:
                 head = f.read(_RIFF_HEADER)
                 if len(head) < _RIFF_HEADER or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
@@ -70,14 +75,22 @@ class EndlessWav:
                         data_at = f.tell()
                         size = min(size, path.stat().st_size - data_at)
                         size -= size % align if align else 0
-                        if rate <= 0 or align <= 0 or size <= 0:
-                            return None
+                        if rate <= 0 or align <= 0 or not 0 < size <= VIRTUAL_DATA_BYTES // 2:
+                            return None  # bigger: libVLC's own input-repeat loops it
                         return cls(path, bytes(header), data_at, size, rate)
-                    body = f.read(size + (size & 1))  # chunks are padded to even sizes
-                    if kind == b"fmt " and len(body) >= 16:
-                        rate, align = struct.unpack("<IH", body[8:14])
+                    padded = size + (size & 1)  # chunks are padded to even sizes
+                    if kind == b"fmt ":
+                        if size > _MAX_FMT_BYTES:
+                            return None
+                        body = f.read(padded)
+                        if len(body) >= 16:
+                            rate, align = struct.unpack("<IH", body[8:14])
+                    else:  # LIST and the like: copied without reading a claimed size at once
+                        if len(header) + padded > _MAX_HEADER_BYTES:
+                            return None
+                        body = f.read(padded)
                     header += chunk + body
-        except OSError:
+        except (OSError, ValueError, struct.error):
             return None
 
     # --- libVLC's media callbacks (its input thread) ---

@@ -76,6 +76,8 @@ class StartGuard:
         #: volume before the guard's seek lets the sound through.
         self.restarted = False
         self._restarted_at = 0.0
+        #: This start's output reported its device (PulseAudio does at each new stream).
+        self._device_reported = False
 
     def begin(self, start_ms: int = 0) -> None:
         """play() is about to be called behind the equalizer."""
@@ -90,6 +92,7 @@ class StartGuard:
         # and must still take the two steps (the app's recording: one 10 ms block 45 dB loud
         # in eight quick track changes at volume 10).
         self.restarted = False
+        self._device_reported = False
 
     def end(self) -> None:
         self.active = False
@@ -130,15 +133,27 @@ class StartGuard:
         wait_ms = VOLUME_REPORT_WAIT_MS if self._reports_volume else VOLUME_CONFIRM_MS
         return (self._clock() - self._asked_at) * 1000 >= wait_ms
 
+    def device_reported(self) -> None:
+        """The output reported its device: a new stream exists (the first, or the restart's)."""
+        self.stream_exists = True
+        self._device_reported = True
+
     def restart_first(self) -> bool:
         """Remove the equalizer before the end, and wait for the new stream: the output has a
-        volume of its own, which a new stream may not start at."""
-        return not self.restarted and self._reports_volume and not self.volume_at_once
+        volume of its own, which a new stream may not start at, and tells of each new stream
+        (its device). Outputs that do not (ALSA, amem) end in one step, as before."""
+        return (
+            not self.restarted
+            and self._device_reported
+            and self._reports_volume
+            and not self.volume_at_once
+        )
 
     def restarting(self) -> None:
         """The equalizer was removed: a new stream comes, and is asked for the volume anew."""
         self.restarted = True
         self.stream_exists = False
+        self._device_reported = False
         self._asked = None
         self._reported_since_ask = False
         self._restarted_at = self._clock()

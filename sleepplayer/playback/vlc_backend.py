@@ -141,6 +141,7 @@ REPEAT_OPTION = ":input-repeat=65535"
 _AVFORMAT_LOOP_SUFFIXES = frozenset({".ogg", ".oga", ".opus", ".spx"})
 #: Ogg files libVLC cannot seek by time (``_seek_engine``); Opus (``.opus``) seeks exactly.
 _OGG_SUFFIXES = frozenset({".ogg", ".oga"})
+_OGG_END_MARGIN_MS = 500
 _GUARD_POLL_MS = 25
 #: How long stopping a paused player waits for the output to report volume 0 (``_silence``).
 _SILENCE_WAIT_S = 0.1
@@ -685,7 +686,8 @@ class VlcBackend(PlaybackBackend):
         path = _local_path(self._media_uri or "")
         length = self._player_length(player)
         if path is not None and PurePath(path).suffix.lower() in _OGG_SUFFIXES and length > 0:
-            player.set_position(min(position_ms / length, _READ_TO_END))
+            # Short of the very end, where a position seek would end the file.
+            player.set_position(max(0, min(position_ms, length - _OGG_END_MARGIN_MS)) / length)
         else:
             player.set_time(position_ms)
 
@@ -738,7 +740,9 @@ class VlcBackend(PlaybackBackend):
         self._length_ms = max(self._length_ms, self._player_length(player))
         if not player.is_seekable() or not (local or self._length_ms > 0):
             return  # a live stream: it could not continue where it paused
-        position = self._player_time(player)
+        guarded = self._guard.active and player.is_seekable()
+        # Paused while guarded: nothing was heard yet; the start (or a seek meanwhile) stands.
+        position = self._guard.start_ms if guarded else self._player_time(player)
         self._stop_engine(player)  # closes the audio output; its Stopped event is stale
         self._parking.park(position)
 
@@ -912,7 +916,7 @@ class VlcBackend(PlaybackBackend):
             self._set_state(PlayerState.PAUSED)
             self._parking.paused()
         elif code == _Ev.LENGTH:
-            if self._endless is not None:
+            if self._endless is not None and payload > 0:
                 payload = self._endless.loop_ms
             if payload > 0 and payload != self._length_ms:
                 self._length_ms = payload
@@ -932,7 +936,7 @@ class VlcBackend(PlaybackBackend):
             else:
                 self._on_output_volume()
         elif code == _Ev.DEVICE:
-            self._guard.stream_exists = True
+            self._guard.device_reported()
             self._retry_guard()
         # BUFFERING and ES_ADDED: libVLC sends Buffering while playing local files too;
         # nothing to do with either.

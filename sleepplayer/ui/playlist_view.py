@@ -347,6 +347,7 @@ class PlaylistPanel(QWidget):
         ):  # fmt: skip
             signal.connect(self._count_timer.start)
         self.filter.textChanged.connect(self.proxy.set_filter_text)
+        self._filter_words: list[str] = []
         # After the proxy: the view shows the new results from their first row.
         self.filter.textChanged.connect(self._on_filter_text_changed)
         # The empty table names the filter: a new one that matches nothing changes no rows.
@@ -428,8 +429,12 @@ class PlaylistPanel(QWidget):
     def _on_filter_text_changed(self, text: str) -> None:
         """Results from the top (the view kept its old offset, and showed the last matches of
         10,000 rows); with the filter cleared, back to the selected track, if any."""
+        words = text.split()
+        if words == self._filter_words:
+            return  # a space typed: the same results, and the view stays
+        self._filter_words = words
         current = self.table.currentIndex()
-        if not text and current.isValid():
+        if not words and current.isValid():
             self.table.scrollTo(current, QAbstractItemView.ScrollHint.PositionAtCenter)
         else:
             self.table.scrollToTop()

@@ -94,6 +94,7 @@ class StatusMessages(QObject):
             if problem and not self._shown_problem:
                 self._shown_problem = True
                 self._free_at = max(self._free_at, self._clock() + self._problem_reading_ms / 1000)
+                self._bar.showMessage(self._bar.currentMessage(), PROBLEM_SHOWN_MS)
             return True
         for i, (waiting, was_problem) in enumerate(self._waiting):
             if same == _gist(waiting):

@@ -90,3 +90,13 @@ def test_a_data_chunk_claiming_more_than_the_file_holds_loops_what_is_there(
     endless.read(44)
     assert endless.read(296 + 4) == (bytes(range(200)) * 2)[:296] + bytes(range(4))
     endless.close()
+
+
+def test_a_chunk_claiming_gigabytes_is_refused_without_reading_it(tmp_path: Path) -> None:
+    # Reading a claimed size at once would ask for gigabytes of memory (MemoryError).
+    head = b"RIFF" + struct.pack("<I", 100) + b"WAVE"
+    (tmp_path / "bogus.wav").write_bytes(head + b"LIST" + struct.pack("<I", 0xFFFFFFF0) + b"x")
+    (tmp_path / "fmt.wav").write_bytes(head + b"fmt " + struct.pack("<I", 0xFFFFFFF0) + b"x")
+    assert EndlessWav.of(tmp_path / "bogus.wav") is None
+    assert EndlessWav.of(tmp_path / "fmt.wav") is None
+    assert EndlessWav.of(tmp_path) is None  # a folder named like a file

@@ -144,7 +144,9 @@ def test_an_output_with_its_own_volume_restarts_first_and_asks_the_new_stream() 
     guard = started(clock)
     assert not guard.restart_first()  # nothing reported yet: an output without a volume
     guard.output_reported_volume()
-    assert guard.restart_first()
+    assert not guard.restart_first(), "no device reported: an output that may not restart"
+    guard.device_reported()
+    assert guard.restart_first() and guard.stream_exists
     guard.asked(60)
     guard.restarting()
     assert guard.restarted and not guard.restart_first() and not guard.stream_exists
@@ -159,7 +161,8 @@ def test_an_output_with_its_own_volume_restarts_first_and_asks_the_new_stream() 
     guard.begin()
     assert not guard.restarted
     # The next start (a track change) takes the two steps too, even before its stream's first
-    # report: it may end on the last stream's volume, read as if it were this one's.
+    # volume report: it may end on the last stream's volume, read as if it were this one's.
+    guard.device_reported()
     assert guard.restart_first()
 
 

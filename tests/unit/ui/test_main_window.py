@@ -200,6 +200,9 @@ def test_filtered_results_show_from_the_top(qtbot: QtBot, window: MainWindow) ->
     table.scrollToBottom()
     window.panel.filter.setText("Whisper")  # all 40 match
     assert bar.value() == 0
+    table.scrollToBottom()
+    window.panel.filter.setText("Whisper ")  # a space: the same results, the view stays
+    assert bar.value() == bar.maximum()
     window.panel.filter.clear()
     row_top = table.visualRect(table.currentIndex()).top()
     assert 0 <= row_top < table.viewport().height(), "the selected track is in view"
