@@ -25,10 +25,13 @@ WAIT_MS = 15_000
 
 
 def _segment_heard(samples: np.ndarray) -> float:
-    """Which segment's tone the last 0.2 s hold (segment n is 300 + 100 n Hz)."""
-    left = samples[: len(samples) // 2 * 2].reshape(-1, 2)[-9600:, 0]
-    spectrum = np.abs(np.fft.rfft(left * np.hanning(len(left))))
-    freq = float(np.argmax(spectrum)) * 48_000 / len(left)
+    """Which segment's tone was heard (segment n is 300 + 100 n Hz), in the loudest 0.2 s of
+    the recording: under load the sound server may play a moment of zeros after a seek."""
+    left = samples[: len(samples) // 2 * 2].reshape(-1, 2)[:, 0]
+    windows = [left[i : i + 9600] for i in range(0, len(left) - 9600 + 1, 4800)]
+    loudest = max(windows, key=lambda w: float(np.mean(w**2)))
+    spectrum = np.abs(np.fft.rfft(loudest * np.hanning(len(loudest))))
+    freq = float(np.argmax(spectrum)) * 48_000 / len(loudest)
     return (freq - 300) / 100
 
 
@@ -73,6 +76,6 @@ def test_a_seek_in_an_ogg_vorbis_file_lands_where_asked(
         target = segment * SEGMENT_S * 1000 + 1500
         backend.seek(target)
         _wait_past(qtbot, backend, target + 300)
-        heard = _segment_heard(_record(qtbot, pulse, 0.6))
+        heard = _segment_heard(_record(qtbot, pulse, 1.5))
         assert backend.state() == PlayerState.PLAYING, f"seek to segment {segment}: ended"
         assert abs(heard - segment) < 0.3, f"seek to segment {segment}: heard {heard:.1f}"
