@@ -6,11 +6,9 @@ engine reads a looping WAV as one endless file instead (``playback.endless_wav``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.playback.backend import PlayerState
@@ -28,35 +26,23 @@ SETTLE_S = 3.0
 SILENT_DB = -60.0
 
 
-@pytest.fixture
-def backend(
-    qapp: QApplication, pulse: PulseAudio, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Iterator[VlcBackend]:
-    for key, value in pulse.env.items():
-        monkeypatch.setenv(key, value)
-    engine = VlcBackend(aout="pulse", loop_cache_dir=tmp_path / "loops")
-    yield engine
-    engine.release()
-    assert engine.thread_violations == []
-
-
 def test_a_loop_has_no_hole_at_its_seam(
-    qtbot: QtBot, pulse: PulseAudio, backend: VlcBackend, tmp_path: Path
+    qtbot: QtBot, pulse: PulseAudio, pulse_backend: VlcBackend, tmp_path: Path
 ) -> None:
     tone = make_tone(tmp_path / "loop.wav", LOOP_S, 500)  # whole periods: seamless content
     recording = Recording(pulse)
     qtbot.waitUntil(lambda: recording.recorded_s() > 0.3, timeout=WAIT_MS)
     mark = recording.recorded_s()
-    backend.set_volume(60)
-    backend.load(tone.as_uri(), loop=True)
-    backend.play()
+    pulse_backend.set_volume(60)
+    pulse_backend.load(tone.as_uri(), loop=True)
+    pulse_backend.play()
     qtbot.waitUntil(
         lambda: recording.recorded_s() > mark + 1 + SETTLE_S + 4 * LOOP_S, timeout=WAIT_MS
     )
     # The position and length are those of one pass, though libVLC reads one long file.
-    assert backend.state() == PlayerState.PLAYING
-    assert backend.length_ms() == LOOP_S * 1000
-    assert 0 <= backend.position_ms() < LOOP_S * 1000
+    assert pulse_backend.state() == PlayerState.PLAYING
+    assert pulse_backend.length_ms() == LOOP_S * 1000
+    assert 0 <= pulse_backend.position_ms() < LOOP_S * 1000
     samples = recording.stop_after(0)
     levels = block_db(samples, 10)
     heard = [i for i, db in enumerate(levels) if db > SILENT_DB]

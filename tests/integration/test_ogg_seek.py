@@ -4,12 +4,10 @@ sink. libVLC 3.0.24's seek by time ended such a file at once, or landed tens of 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.playback.backend import PlayerState
@@ -35,8 +33,8 @@ def _segment_heard(samples: np.ndarray) -> float:
     return (freq - 300) / 100
 
 
-def _wait_past(qtbot: QtBot, backend: VlcBackend, position_ms: int) -> None:
-    qtbot.waitUntil(lambda: backend.position_ms() > position_ms, timeout=WAIT_MS)
+def _wait_past(qtbot: QtBot, pulse_backend: VlcBackend, position_ms: int) -> None:
+    qtbot.waitUntil(lambda: pulse_backend.position_ms() > position_ms, timeout=WAIT_MS)
 
 
 def _record(qtbot: QtBot, pulse: PulseAudio, seconds: float) -> np.ndarray:
@@ -53,29 +51,17 @@ def tones(tmp_path: Path) -> Path:
     return encode_vorbis(wav, tmp_path / "tones.ogg")
 
 
-@pytest.fixture
-def backend(
-    qapp: QApplication, pulse: PulseAudio, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Iterator[VlcBackend]:
-    for key, value in pulse.env.items():
-        monkeypatch.setenv(key, value)
-    engine = VlcBackend(aout="pulse", loop_cache_dir=tmp_path / "loops")
-    yield engine
-    engine.release()
-    assert engine.thread_violations == []
-
-
 def test_a_seek_in_an_ogg_vorbis_file_lands_where_asked(
-    qtbot: QtBot, pulse: PulseAudio, backend: VlcBackend, tones: Path
+    qtbot: QtBot, pulse: PulseAudio, pulse_backend: VlcBackend, tones: Path
 ) -> None:
-    backend.set_volume(100)
-    backend.load(tones.as_uri())
-    backend.play()
-    qtbot.waitUntil(lambda: backend.position_ms() > 500, timeout=WAIT_MS)
+    pulse_backend.set_volume(100)
+    pulse_backend.load(tones.as_uri())
+    pulse_backend.play()
+    qtbot.waitUntil(lambda: pulse_backend.position_ms() > 500, timeout=WAIT_MS)
     for segment in (6, 3, 1):
         target = segment * SEGMENT_S * 1000 + 1500
-        backend.seek(target)
-        _wait_past(qtbot, backend, target + 300)
+        pulse_backend.seek(target)
+        _wait_past(qtbot, pulse_backend, target + 300)
         heard = _segment_heard(_record(qtbot, pulse, 1.5))
-        assert backend.state() == PlayerState.PLAYING, f"seek to segment {segment}: ended"
+        assert pulse_backend.state() == PlayerState.PLAYING, f"seek to segment {segment}: ended"
         assert abs(heard - segment) < 0.3, f"seek to segment {segment}: heard {heard:.1f}"
