@@ -16,7 +16,7 @@ RUNTIME_DEBS := libvlc5 libvlc-bin vlc-plugin-base libegl1 libgl1 libglx0 libfon
 	libdbus-1-3 fonts-dejavu-core
 # Real display, tray host, sound server, session bus and MPRIS client for the test tiers.
 TEST_DEBS := xvfb xdotool x11-utils trayer pulseaudio pulseaudio-utils dbus playerctl \
-	sox libsox-fmt-mp3 opus-tools vorbis-tools imagemagick desktop-file-utils appstream
+	sox libsox-fmt-mp3 lame opus-tools vorbis-tools imagemagick desktop-file-utils appstream
 
 .PHONY: run venv system-deps test-deps test-system-deps lint test test-unit test-contract \
 	test-integration test-e2e bench sounds screenshots icons package install-desktop \

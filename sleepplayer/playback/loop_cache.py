@@ -1,4 +1,4 @@
-"""Sample-exact WAV copies of Ogg/Opus loops, so libVLC can repeat them without a seam.
+"""Sample-exact WAV copies of loops in compressed formats, so they repeat without a seam.
 
 Why: libVLC 3.0.24 cannot loop Ogg/Opus seamlessly (measured, see ``vlc_backend``): its Ogg
 demuxer ignores ``:input-repeat``, and through the avformat demuxer every restart drops the first
@@ -6,11 +6,14 @@ Opus packet (960 samples, of which 312 are pre-skip) and restarts the decoder co
 loses 648 samples and decodes the next ~100 ms with a transient. libVLC also cannot make the
 exact copy itself: a ``#transcode`` of the file to WAV comes out 1608 (avformat) or 4488 (Ogg
 demuxer) samples short, missing its first packet(s) and its last one. WAV, on the other hand,
-loops bit-exactly with ``:input-repeat``.
+loops bit-exactly (``endless_wav``).
 
 So the loop is decoded here, once, with libopus through ctypes (the library libVLC's own Opus
 plugin uses; ``vlc-plugin-base`` depends on ``libopus0``), following RFC 7845: pre-skip removed,
 end trimmed to the last granule position, output gain applied. The result equals ``opusdec``'s.
+Other formats (FLAC, Ogg Vorbis, MP3, AIFF) are copied by libsndfile (``sndfile_copy``), which
+is exact for them where libVLC is not: ``:input-repeat`` leaves a hole at each seam of a FLAC
+loop too, and libVLC keeps an MP3's encoder delay and padding.
 Nothing here imports or calls libVLC, so ``decode_to_cache`` may run on a worker thread.
 
 The copy is named after the SHA-256 of the source bytes, written to a temporary name and renamed
@@ -23,7 +26,6 @@ from __future__ import annotations
 import array
 import contextlib
 import ctypes
-import ctypes.util
 import os
 import struct
 import sys
@@ -36,12 +38,15 @@ from pathlib import Path
 import platformdirs
 
 from sleepplayer import APP_NAME
+from sleepplayer.playback import sndfile_copy
+from sleepplayer.playback.native_lib import load_first
 
 RATE = 48_000  # Opus always decodes at 48 kHz here
-#: Sources larger than this are not cached (loops are short; this is ~15 min at 128 kbit/s).
-MAX_SOURCE_BYTES = 16 * 1024 * 1024
-#: Longest loop cached: 10 minutes (a stereo copy of that is 115 MB).
-MAX_FRAMES = 10 * 60 * RATE
+#: Sources larger than this are not cached: each load of a loop hashes its file on the GUI
+#: thread (about 30 ms for this much), and loops are short (this is a 5-minute FLAC).
+MAX_SOURCE_BYTES = 48 * 1024 * 1024
+#: Largest copy: 10 minutes of 48 kHz stereo (115 MB).
+MAX_COPY_BYTES = 10 * 60 * RATE * 4
 #: The cache directory is trimmed to this size after every new copy.
 MAX_CACHE_BYTES = 512 * 1024 * 1024
 #: Bump when the decoded output could change, so stale copies are not reused.
@@ -159,39 +164,28 @@ def _load_libopus() -> ctypes.CDLL:
     with _libopus_lock:
         if _libopus is not None:
             return _libopus
-        names = [
-            ctypes.util.find_library("opus"),
-            "libopus.so.0",
-            "libopus-0.dll",
-            "libopus.0.dylib",
+        lib = load_first("opus", ("libopus.so.0", "libopus-0.dll", "libopus.0.dylib"))
+        if lib is None:
+            raise LoopCacheError(f"libopus not found on {sys.platform}")
+        lib.opus_decoder_create.restype = ctypes.c_void_p
+        lib.opus_decoder_create.argtypes = [
+            ctypes.c_int32,
+            ctypes.c_int,
+            ctypes.POINTER(ctypes.c_int),
         ]
-        for name in names:
-            if not name:
-                continue
-            try:
-                lib = ctypes.CDLL(name)
-            except OSError:
-                continue
-            lib.opus_decoder_create.restype = ctypes.c_void_p
-            lib.opus_decoder_create.argtypes = [
-                ctypes.c_int32,
-                ctypes.c_int,
-                ctypes.POINTER(ctypes.c_int),
-            ]
-            lib.opus_decode.restype = ctypes.c_int
-            lib.opus_decode.argtypes = [
-                ctypes.c_void_p,
-                ctypes.c_char_p,
-                ctypes.c_int32,
-                ctypes.POINTER(ctypes.c_int16),
-                ctypes.c_int,
-                ctypes.c_int,
-            ]
-            lib.opus_decoder_destroy.restype = None
-            lib.opus_decoder_destroy.argtypes = [ctypes.c_void_p]
-            _libopus = lib
-            return lib
-        raise LoopCacheError(f"libopus not found on {sys.platform}")
+        lib.opus_decode.restype = ctypes.c_int
+        lib.opus_decode.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_char_p,
+            ctypes.c_int32,
+            ctypes.POINTER(ctypes.c_int16),
+            ctypes.c_int,
+            ctypes.c_int,
+        ]
+        lib.opus_decoder_destroy.restype = None
+        lib.opus_decoder_destroy.argtypes = [ctypes.c_void_p]
+        _libopus = lib
+        return lib
 
 
 def decode_opus(stream: OpusStream) -> bytes:
@@ -206,14 +200,14 @@ def decode_opus(stream: OpusStream) -> bytes:
             lib.opus_decoder_ctl(decoder, _OPUS_SET_GAIN, ctypes.c_int(stream.output_gain_q8))
         buffer = (ctypes.c_int16 * (_MAX_PACKET_FRAMES * stream.channels))()
         frame_bytes = 2 * stream.channels
-        limit = MAX_FRAMES + stream.pre_skip
+        limit = MAX_COPY_BYTES + stream.pre_skip * frame_bytes
         out = bytearray()
         for packet in stream.packets:
             frames = lib.opus_decode(decoder, packet, len(packet), buffer, _MAX_PACKET_FRAMES, 0)
             if frames < 0:
                 raise LoopCacheError(f"opus_decode failed ({frames})")
             out += ctypes.string_at(buffer, frames * frame_bytes)
-            if len(out) > limit * frame_bytes:
+            if len(out) > limit:
                 raise LoopCacheError("loop too long to cache")
     finally:
         lib.opus_decoder_destroy(decoder)
@@ -221,15 +215,27 @@ def decode_opus(stream: OpusStream) -> bytes:
     pcm = bytes(out[stream.pre_skip * frame_bytes : (stream.pre_skip + total) * frame_bytes])
     if len(pcm) != total * frame_bytes:
         raise LoopCacheError("the stream holds fewer samples than its end position says")
+    return pcm
+
+
+def _opus_pcm(source: Path) -> tuple[OpusStream, bytes] | None:
+    """The stream and 16-bit little-endian samples of an Ogg/Opus ``source``; None for any
+    other format."""
+    with source.open("rb") as f:
+        head = f.read(4096)
+    if not (head.startswith(b"OggS") and b"OpusHead" in head):
+        return None
+    stream = read_ogg_opus(source.read_bytes())
+    pcm = decode_opus(stream)
     if sys.byteorder == "big":
         samples = array.array("h", pcm)
         samples.byteswap()
         pcm = samples.tobytes()
-    return pcm
+    return stream, pcm
 
 
 def decode_to_cache(source: Path, cache_dir: Path) -> Path:
-    """Decode ``source`` (Ogg/Opus) into its cache WAV and return the WAV's path.
+    """Decode ``source`` (see :func:`decode`) into its cache WAV and return the WAV's path.
 
     Blocking (about 0.1 s for a 30 s stereo loop) and free of libVLC: run it on a worker thread.
     Raises ``LoopCacheError`` (or ``OSError``) when no exact copy can be made.
@@ -237,16 +243,19 @@ def decode_to_cache(source: Path, cache_dir: Path) -> Path:
     target = cache_path(source, cache_dir)
     if target.is_file():
         return target
-    stream = read_ogg_opus(source.read_bytes())
-    pcm = decode_opus(stream)
+    opus = _opus_pcm(source)
     cache_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=cache_dir, prefix=".partial-", suffix=".wav")
     try:
-        with os.fdopen(fd, "wb") as raw, wave.open(raw, "wb") as out:
-            out.setnchannels(stream.channels)
-            out.setsampwidth(2)
-            out.setframerate(RATE)
-            out.writeframes(pcm)
+        with os.fdopen(fd, "wb") as raw:
+            if opus is not None:
+                with wave.open(raw, "wb") as out:
+                    out.setnchannels(opus[0].channels)
+                    out.setsampwidth(2)
+                    out.setframerate(RATE)
+                    out.writeframes(opus[1])
+        if opus is None:
+            _copy_with_libsndfile(source, Path(tmp_name))
         os.replace(tmp_name, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -254,6 +263,13 @@ def decode_to_cache(source: Path, cache_dir: Path) -> Path:
         raise
     _trim(cache_dir, keep=target)
     return target
+
+
+def _copy_with_libsndfile(source: Path, target: Path) -> None:
+    try:
+        sndfile_copy.write_wav_copy(source, target, MAX_COPY_BYTES)
+    except sndfile_copy.SndfileError as error:
+        raise LoopCacheError(f"{source.name}: {error}") from error
 
 
 def _trim(cache_dir: Path, keep: Path) -> None:

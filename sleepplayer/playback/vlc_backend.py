@@ -54,15 +54,17 @@ Measured on libVLC 3.0.24 (Debian), which shaped this module:
 * So a looping local Ogg file plays from a sample-exact WAV copy in the user cache
   (``loop_cache``: libopus through ctypes on a worker thread, no libVLC; ~0.07 s for a 30 s
   loop; equal to ``opusdec`` within 0.5 LSB). Measured on the built-in sounds: each seam
-  matches the decoded file within 1 LSB, no skipped sample.
+  matches the decoded file within 1 LSB, no skipped sample. FLAC, MP3 and AIFF loops get such a
+  copy too, from libsndfile (``sndfile_copy``): through PulseAudio input-repeat left 70 ms of
+  silence at each seam of a FLAC loop. Until their copy exists they loop with input-repeat.
 * A looping WAV (such a copy, or a user's WAV on repeat one) is not looped with
   ``:input-repeat`` but read as one endless file through libVLC's media callbacks
   (``endless_wav``): input-repeat restarts the input at each pass, and through PulseAudio that
   left 50-70 ms of silence at every seam (measured at a null sink), where amem showed none.
   The reported time and length are those of one pass. ``play()``
-  waits for the copy (state Opening, at most ``loop_copy.WAIT_MS``). Without a copy (not
-  Opus, no separate libopus as is usual on Windows/macOS, a timeout) the avformat demuxer is the
-  fallback, and if a looping media ends anyway it is restarted here (with a gap) rather than
+  waits for the copy (state Opening, at most ``loop_copy.WAIT_MS``). Without a copy of an Ogg
+  file (no libopus or libsndfile, as is usual on Windows/macOS, a timeout) the avformat demuxer
+  is the fallback, and if a looping media ends anyway it is restarted here (with a gap) rather than
   reported as ended. What remains at a seam is the file's own wrap: brown-noise.opus has a
   small Opus cold-start step at its decoded frame 1->2, in every exact decoder (opusdec too).
 * A corrupt file reaches Playing and then EndReached within ms, with no error, no length and no
@@ -113,17 +115,17 @@ import ctypes
 import enum
 import os
 import re
-import sys
 import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path, PurePath
 from typing import Any, Protocol
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from sleepplayer import APP_ID, APP_NAME, __version__
+from sleepplayer.core.links import local_path
 from sleepplayer.core.text import one_line
 from sleepplayer.playback import loop_cache
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
@@ -139,6 +141,8 @@ INSTANCE_ARGS = ("--no-video", "--quiet", "--no-sub-autodetect-file", "--equaliz
 REPEAT_OPTION = ":input-repeat=65535"
 #: Containers whose demuxer ignores input-repeat (see the module docstring).
 _AVFORMAT_LOOP_SUFFIXES = frozenset({".ogg", ".oga", ".opus", ".spx"})
+#: Loops played from a sample-exact WAV copy (``loop_cache``) once it exists.
+_COPIED_LOOP_SUFFIXES = _AVFORMAT_LOOP_SUFFIXES | {".flac", ".mp3", ".aif", ".aiff", ".aifc"}
 #: Ogg files libVLC cannot seek by time (``_seek_engine``); Opus (``.opus``) seeks exactly.
 _OGG_SUFFIXES = frozenset({".ogg", ".oga"})
 _OGG_END_MARGIN_MS = 500
@@ -330,15 +334,6 @@ def header_options(headers: Mapping[str, str]) -> list[str]:
     return options
 
 
-def _local_path(uri: str) -> str | None:
-    parts = urlsplit(uri)
-    if parts.scheme == "file":
-        return unquote(parts.path)
-    if parts.scheme == "" or (len(parts.scheme) == 1 and sys.platform.startswith("win")):
-        return uri
-    return None
-
-
 class VlcBackend(PlaybackBackend):
     """``PlaybackBackend`` on libVLC. Create and use it on one thread (the Qt main thread).
 
@@ -482,12 +477,13 @@ class VlcBackend(PlaybackBackend):
         media_uri = uri
         options = [REPEAT_OPTION] if loop else []
         options += header_options(headers or {})
-        path = _local_path(uri)
-        if loop and path is not None and PurePath(path).suffix.lower() in _AVFORMAT_LOOP_SUFFIXES:
+        path = local_path(uri)
+        suffix = PurePath(path or "").suffix.lower()
+        if loop and path is not None and suffix in _COPIED_LOOP_SUFFIXES:
             cached = self._loop_copy.ask(Path(path))
             if cached is not None:
-                media_uri = cached.as_uri()  # a WAV: input-repeat loops it bit-exactly
-            else:
+                media_uri = cached.as_uri()  # a WAV: read as one endless file
+            elif suffix in _AVFORMAT_LOOP_SUFFIXES:
                 options.append(":demux=avformat")  # the fallback until the copy exists
         self._set_media(player, media_uri, options)
         self._uri = uri
@@ -661,7 +657,7 @@ class VlcBackend(PlaybackBackend):
     def _set_media(self, player: Any, uri: str, options: list[str]) -> None:
         """Give libVLC a new media; the player must be stopped. A looping local WAV (the
         built-in sounds' copies among them) is read as one endless file: no seam gap."""
-        path = _local_path(uri) if REPEAT_OPTION in options else None
+        path = local_path(uri) if REPEAT_OPTION in options else None
         endless = EndlessWav.of(Path(path)) if path and path.lower().endswith(".wav") else None
         callbacks: tuple[Any, ...] = ()
         if endless is not None:
@@ -683,7 +679,7 @@ class VlcBackend(PlaybackBackend):
         Vorbis ended the file (State Ended at once) or landed tens of seconds off (92.8 s
         asked, 138 s heard), where ``set_position`` landed within 1.2 s (measured at a null
         sink, tones changing every 10 s)."""
-        path = _local_path(self._media_uri or "")
+        path = local_path(self._media_uri or "")
         length = self._player_length(player)
         if path is not None and PurePath(path).suffix.lower() in _OGG_SUFFIXES and length > 0:
             # Short of the very end, where a position seek would end the file.
@@ -736,7 +732,7 @@ class VlcBackend(PlaybackBackend):
         if self._released or self._state != PlayerState.PAUSED or self._parking.engaged:
             return
         player = self._libvlc("park")
-        local = _local_path(self._uri or "") is not None
+        local = local_path(self._uri or "") is not None
         self._length_ms = max(self._length_ms, self._player_length(player))
         if not player.is_seekable() or not (local or self._length_ms > 0):
             return  # a live stream: it could not continue where it paused
@@ -875,7 +871,7 @@ class VlcBackend(PlaybackBackend):
 
     def _error_reason(self) -> str:
         uri = self._uri or ""
-        path = _local_path(uri)
+        path = local_path(uri)
         if path is not None and not os.path.exists(path):
             return "file not found"  # the words the scan uses for it
         if urlsplit(uri).scheme in ("http", "https"):
@@ -904,7 +900,7 @@ class VlcBackend(PlaybackBackend):
         if self._released or self._delivered_generation != self._generation:
             return  # queued before the media was replaced or stopped
         if code == _Ev.OPENING:
-            if not self._parking.engaged or _local_path(self._uri or "") is None:
+            if not self._parking.engaged or local_path(self._uri or "") is None:
                 # A local file reopens within milliseconds: Opening would only flicker. A
                 # stream may take long, and the owner's watchdog watches a start it can see.
                 self._set_state(PlayerState.OPENING)

@@ -80,27 +80,34 @@ def make_tone(
     return write_wav(path, tone(seconds, freq, amplitude, rate, channels), rate)
 
 
+def _encode(tool: str, package: str, args: list[str], out: Path) -> Path:
+    exe = shutil.which(tool)
+    if exe is None:
+        raise RuntimeError(f"{tool} not found: install {package} (make test-deps)")
+    subprocess.run([exe, *args], check=True, capture_output=True, timeout=60)
+    return out
+
+
 def encode_opus(wav: Path, out: Path, bitrate_kbps: int = 96) -> Path:
     """Encode a WAV to Ogg/Opus with ``opusenc``."""
-    exe = shutil.which("opusenc")
-    if exe is None:
-        raise RuntimeError("opusenc not found: install opus-tools (make test-deps)")
-    subprocess.run(
-        [exe, "--quiet", "--bitrate", str(bitrate_kbps), str(wav), str(out)],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    return out
+    args = ["--quiet", "--bitrate", str(bitrate_kbps), str(wav), str(out)]
+    return _encode("opusenc", "opus-tools", args, out)
 
 
 def encode_vorbis(wav: Path, out: Path) -> Path:
     """Encode a WAV to Ogg/Vorbis with ``oggenc``."""
-    exe = shutil.which("oggenc")
-    if exe is None:
-        raise RuntimeError("oggenc not found: install vorbis-tools (make test-deps)")
-    subprocess.run([exe, "--quiet", "-o", str(out), str(wav)], check=True, timeout=60)
-    return out
+    return _encode("oggenc", "vorbis-tools", ["--quiet", "-o", str(out), str(wav)], out)
+
+
+def encode_flac(wav: Path, out: Path) -> Path:
+    """Encode a WAV to FLAC with ``sox``."""
+    return _encode("sox", "sox", [str(wav), str(out)], out)
+
+
+def encode_mp3(wav: Path, out: Path) -> Path:
+    """Encode a WAV to MP3 with ``lame``, which writes the gapless header (encoder delay and
+    padding) as most encoders do; sox's MP3s have none."""
+    return _encode("lame", "lame", ["--quiet", "-b", "128", str(wav), str(out)], out)
 
 
 def decode_opus_reference(path: Path, work: Path) -> FloatArray:
