@@ -66,7 +66,11 @@ def library_from_dict(d: Mapping[str, Any]) -> tuple[Library, list[str]]:
         problems.append(f"Library: schema_version {version!r} is not valid; loading anyway.")
 
     raw_playlists = d.get("playlists", [])
-    if not isinstance(raw_playlists, list):
+    if "playlists" not in d:
+        # Every library written holds the list, empty or not: without it this is some other
+        # document (a trial's library.json of ``{}`` was taken silently as an empty library).
+        problems.append("Library: the file holds no list of playlists; none could be loaded.")
+    elif not isinstance(raw_playlists, list):
         problems.append("Library: 'playlists' is not a list; no playlists could be loaded.")
         raw_playlists = []
 

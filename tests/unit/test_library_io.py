@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from sleepplayer.core.library_io import LIBRARY_SCHEMA_VERSION, library_from_dict, library_to_dict
 from sleepplayer.core.model import Library, Playlist, Track, TrackKind
 
@@ -27,10 +29,6 @@ def test_round_trip_through_json() -> None:
     d = json.loads(json.dumps(library_to_dict(lib)))
     assert d["schema_version"] == LIBRARY_SCHEMA_VERSION
     assert library_from_dict(d) == (lib, [])
-
-
-def test_empty_dict_is_an_empty_library() -> None:
-    assert library_from_dict({}) == (Library(), [])
 
 
 def bad_library() -> dict[str, Any]:
@@ -115,6 +113,13 @@ def test_bad_top_level_fields() -> None:
     assert any("newer SleepPlayer" in p for p in problems)
     assert any("'playlists' is not a list" in p for p in problems)
     assert any("current_uid 5" in p for p in problems)
+
+
+@pytest.mark.parametrize("raw", [{}, {"schema_version": 1}, {"playlist": []}])
+def test_a_document_with_no_playlists_list_is_a_problem(raw: dict[str, object]) -> None:
+    lib, problems = library_from_dict(raw)
+    assert lib == Library()
+    assert problems == ["Library: the file holds no list of playlists; none could be loaded."]
 
 
 def test_an_address_no_way_in_would_take_is_kept_but_never_played() -> None:
