@@ -108,9 +108,12 @@ def format_remaining(seconds: float) -> str:
 
 
 def left_words(remaining_s: float) -> str:
-    """Remaining time in whole minutes rounded up: "23 min left", "1 h 05 min left".
+    """Remaining time in whole minutes rounded up: "23 min left", "1 h 05 min left", and in the
+    last minute "under 1 min left" (a trial read "1 min left" with 9 s to go as wrong).
     Minutes keep a title or a status line still: they change once a minute at most."""
     minutes = max(1, math.ceil(remaining_s / 60))
+    if minutes == 1:
+        return "under 1 min left"
     if minutes < 60:
         return f"{minutes} min left"
     hours, rest = divmod(minutes, 60)

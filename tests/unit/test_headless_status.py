@@ -50,8 +50,8 @@ def test_timer_status_says_time_left_and_the_end(timer: FakeSleepTimer) -> None:
     arm(timer, 23 * 60 - 10)
     assert timer_status(timer) == "23 min left · pauses at 22:45"
     timer.set_state(TimerPhase.FADING, remaining_s=50, gain=0.4)
-    assert timer_status(timer) == "fading 40% · 1 min left · pauses at 22:45"
-    assert timer_status(timer, with_gain=False) == "fading · 1 min left · pauses at 22:45"
+    assert timer_status(timer) == "fading 40% · under 1 min left · pauses at 22:45"
+    assert timer_status(timer, with_gain=False) == "fading · under 1 min left · pauses at 22:45"
 
 
 def test_timer_status_for_track_ends(timer: FakeSleepTimer) -> None:
@@ -98,7 +98,7 @@ def test_a_terminal_gets_one_write_per_second_and_only_changes(
     with qtbot.waitSignal(status.written, timeout=int(3000 * MIN_INTERVAL_S)) as blocker:
         clock.now += MIN_INTERVAL_S
     assert blocker.args == [
-        "▶ Rain  0:00 / 1:00:00  vol 40%  ☾ fading 70% · 1 min left · pauses at 22:45"
+        "▶ Rain  0:00 / 1:00:00  vol 40%  ☾ fading 70% · under 1 min left · pauses at 22:45"
     ]
     assert out.getvalue().count("\r") == 2
 
@@ -106,7 +106,7 @@ def test_a_terminal_gets_one_write_per_second_and_only_changes(
     controller.set_position(61_000)
     status.update()  # a second later: written at once
     assert out.getvalue().endswith(
-        "1:01 / 1:00:00  vol 40%  ☾ fading 70% · 1 min left · pauses at 22:45"
+        "1:01 / 1:00:00  vol 40%  ☾ fading 70% · under 1 min left · pauses at 22:45"
     )
 
 
@@ -144,7 +144,7 @@ def test_a_log_gets_a_line_per_change_not_per_second(
     assert [line.split("vol 40%")[1] for line in lines] == [
         "",
         "  ☾ 23 min left · pauses at 22:45",
-        "  ☾ fading 90% · 1 min left · pauses at 22:45",
+        "  ☾ fading 90% · under 1 min left · pauses at 22:45",
     ]
 
 

@@ -111,7 +111,8 @@ def test_a_track_count_shows_how_many_tracks_are_to_go(
 
 def test_words() -> None:
     assert left_words(23 * 60 + 14) == "24 min left"
-    assert left_words(5) == "1 min left"
+    assert left_words(5) == left_words(60) == "under 1 min left"
+    assert left_words(61) == "2 min left"
     assert left_words(65 * 60) == "1 h 05 min left"
     assert end_verb(EndAction.PAUSE) == "pauses"
 

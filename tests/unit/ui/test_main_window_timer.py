@@ -50,7 +50,7 @@ def test_title_shows_minutes_left(
     sleep_timer.arm(SleepPlan(duration_s=23 * 60))
     assert timer_window.windowTitle() == "Whisper 2 \u2014 23 min left \u2014 SleepPlayer"
     sleep_timer.set_state(TimerPhase.FADING, remaining_s=40, gain=0.5)
-    assert timer_window.windowTitle() == "Whisper 2 \u2014 1 min left \u2014 SleepPlayer"
+    assert timer_window.windowTitle() == "Whisper 2 \u2014 under 1 min left \u2014 SleepPlayer"
     sleep_timer.cancel()
     assert timer_window.windowTitle() == "Whisper 2 \u2014 SleepPlayer"
     sleep_timer.arm(SleepPlan(mode=SleepMode.END_OF_TRACK))
@@ -73,7 +73,7 @@ def test_dial_beside_now_playing_while_armed(
     assert timer_window.timer_detail.text() == "pauses 23:45"
     sleep_timer.set_state(TimerPhase.FADING, remaining_s=30, gain=0.25)
     # Time left, not a bare percentage; the level is in the tooltip.
-    assert timer_window.timer_label.text() == "fading out \u00b7 1 min left"
+    assert timer_window.timer_label.text() == "fading out \u00b7 under 1 min left"
     assert "25 %" in timer_window.timer_label.toolTip()
     assert timer_window.timer_dial.state().gain_pct == 25
     sleep_timer.set_state(TimerPhase.GRACE)
