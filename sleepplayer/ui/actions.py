@@ -97,8 +97,9 @@ _NO_TIMER_PHASES = (TimerPhase.IDLE,)
 
 
 _P, _V, _L, _T, _A = "Playback", "Volume", "Playlists", "Sleep Timer", "Application"
-#: Timer commands that need a running timer.
-_WHILE_ARMED = ("timer_plus_5", "timer_plus_15", "timer_minus_5", "timer_cancel")
+#: Timer commands that need a running timer. (+5 and +15 min with none set one for that
+#: long: disabled, Ctrl+T did nothing at all while idle.)
+_WHILE_ARMED = ("timer_minus_5", "timer_cancel")
 # After the end (grace minute, suspend countdown) +5/+15 resume for that long and Cancel turns
 # the timer off, but there is nothing left to shorten.
 _WHILE_COUNTING = ("timer_minus_5",)

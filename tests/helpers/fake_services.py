@@ -430,6 +430,10 @@ class FakeSleepTimer(SleepTimer):
 
     def extend(self, seconds: float) -> None:
         self.calls.append(("extend", seconds))
+        if self._phase is TimerPhase.IDLE:  # as the real one: more time arms one for that long
+            if seconds > 0:
+                self.arm(SleepPlan(duration_s=seconds))
+            return
         if self._remaining is not None:
             self._remaining = max(0.0, self._remaining + seconds)
         if self._deadline is not None:

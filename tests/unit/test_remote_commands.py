@@ -118,7 +118,7 @@ def test_pause_and_stop_are_quiet_activity_and_play_is_activity(rig: Rig) -> Non
 def test_timer_verbs_reach_the_sleep_timer(rig: Rig) -> None:
     rig.commands.apply(RemoteRequest(verb=Verb.EXTEND, extend_s=600.0))
     rig.commands.apply(RemoteRequest(verb=Verb.CANCEL_SLEEP))
-    assert rig.timer.calls == [("extend", 600.0), ("cancel",)]
+    assert [c for c in rig.timer.calls if c[0] != "arm"] == [("extend", 600.0), ("cancel",)]
 
 
 def test_sleep_options_arm_a_plan_with_the_users_defaults(rig: Rig) -> None:

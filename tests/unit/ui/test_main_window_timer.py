@@ -211,16 +211,19 @@ def test_timer_actions_follow_the_phase(
 ) -> None:
     assert not registry["timer_plus_5"].isEnabled()  # no timer bound yet
     registry.bind_sleep_timer(sleep_timer)
-    assert not registry["timer_plus_5"].isEnabled()  # bound, but idle
+    # Idle: +5/+15 min set a timer for that long (Ctrl+T did nothing); nothing to shorten.
+    assert registry["timer_plus_5"].isEnabled() and registry["timer_plus_15"].isEnabled()
+    assert not registry["timer_minus_5"].isEnabled() and not registry["timer_cancel"].isEnabled()
     assert not registry["timer_resume"].isEnabled()
-    sleep_timer.arm(SleepPlan())
+    registry["timer_plus_5"].trigger()
+    assert sleep_timer.calls == [("extend", 300), ("arm", SleepPlan(duration_s=300))]
     for action_id in ("timer_plus_5", "timer_plus_15", "timer_minus_5", "timer_cancel"):
         assert registry[action_id].isEnabled(), action_id
     registry["timer_plus_15"].trigger()
     registry["timer_minus_5"].trigger()
     registry["timer_cancel"].trigger()
     assert [c for c in sleep_timer.calls if c[0] != "arm"] == [
-        ("extend", 900), ("extend", -300), ("cancel",),
+        ("extend", 300), ("extend", 900), ("extend", -300), ("cancel",),
     ]  # fmt: skip
     assert not registry["timer_cancel"].isEnabled()
     sleep_timer.set_fell_asleep(("pl", "tr", 60_000))
