@@ -31,6 +31,7 @@ class Colours:
     accent: str
     accent_text: str
     soft_accent: str
+    on_ring: str  # the frame of a button that is on (repeat, shuffle): 3:1 or more on base
     scroll: str
     border: str
 
@@ -46,6 +47,7 @@ DARK = Colours(
     accent="#444a85",
     accent_text="#dfe0ea",
     soft_accent="#2c3053",
+    on_ring="#666fc7",  # 4.0:1 on base; the accent itself is 2.2:1
     scroll="#363a47",
     border="#2a2d36",
 )
@@ -61,6 +63,7 @@ LIGHT = Colours(
     accent="#5a62a8",
     accent_text="#f7f8fa",
     soft_accent="#d8daf0",
+    on_ring="#5a62a8",
     scroll="#c3c6d0",
     border="#d3d6de",
 )
@@ -125,10 +128,14 @@ QHeaderView::section {{
     background: {c.base}; color: {c.dim_text}; border: none;
     border-bottom: 1px solid {c.border}; padding: 4px 12px 4px 6px;
 }}
-QToolButton {{ border: none; border-radius: 5px; padding: 4px; }}
+QToolButton {{ border: 1px solid transparent; border-radius: 5px; padding: 3px; }}
 QToolButton:hover {{ background: {c.button}; }}
-QToolButton:checked {{ background: {c.button}; }}
-QToolButton#playButton {{ background: {c.button}; border-radius: 19px; padding: 6px; }}
+/* Repeat, shuffle, mute when on: in the button colour alone a trial could not tell on from
+   off at night. */
+QToolButton:checked {{ background: {c.soft_accent}; border-color: {c.on_ring}; }}
+QToolButton#playButton {{
+    background: {c.button}; border: none; border-radius: 19px; padding: 6px;
+}}
 QToolButton#playButton:hover {{ background: {c.accent}; }}
 QSplitter::handle {{ background: {c.border}; }}
 QStatusBar {{ color: {c.dim_text}; }}

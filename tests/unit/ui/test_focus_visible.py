@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QTableWidget,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from sleepplayer.ui import icons
 from sleepplayer.ui.theme import DARK
 from tests.helpers.contrast import contrast
 
@@ -85,3 +87,22 @@ def _changed_colours(before: QImage, after: QImage) -> set[str]:
             if before.pixel(x, y) != after.pixel(x, y):
                 found.add(_hex(after.pixelColor(x, y)))
     return found
+
+
+@pytest.mark.usefixtures("dark")
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+def test_a_button_that_is_on_shows_it(qtbot: QtBot) -> None:
+    """Repeat and shuffle: on looks different from off by 3:1 against the night base (a trial
+    could not tell them apart in the button colour alone)."""
+    button = QToolButton()
+    button.setCheckable(True)
+    button.setIcon(icons.icon("repeat"))
+    qtbot.addWidget(button)
+    button.show()
+    qtbot.waitExposed(button)
+    edge = (0, button.height() // 2)  # the frame, away from the icon's blended edges
+    off = button.grab().toImage().pixelColor(*edge).name()
+    button.setChecked(True)
+    on = button.grab().toImage().pixelColor(*edge).name()
+    assert on != off
+    assert contrast(on, DARK.base) >= 3, (on, off)
