@@ -64,6 +64,13 @@ def _libsndfile() -> ctypes.CDLL:
                 raise SndfileError("libsndfile not found")
             lib.sf_open.restype = ctypes.c_void_p
             lib.sf_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(_Info)]
+            if os.name == "nt":  # sf_open takes the ANSI code page there, not UTF-8
+                lib.sf_wchar_open.restype = ctypes.c_void_p
+                lib.sf_wchar_open.argtypes = [
+                    ctypes.c_wchar_p,
+                    ctypes.c_int,
+                    ctypes.POINTER(_Info),
+                ]
             for name in ("sf_readf_float", "sf_writef_float"):
                 function = getattr(lib, name)
                 function.restype = ctypes.c_int64
@@ -79,7 +86,10 @@ def _libsndfile() -> ctypes.CDLL:
 
 
 def _open(lib: ctypes.CDLL, path: Path, mode: int, info: _Info) -> int:
-    handle: int | None = lib.sf_open(os.fsencode(path), mode, ctypes.byref(info))
+    if os.name == "nt":
+        handle: int | None = lib.sf_wchar_open(str(path), mode, ctypes.byref(info))
+    else:
+        handle = lib.sf_open(os.fsencode(path), mode, ctypes.byref(info))
     if not handle:
         reason = (lib.sf_strerror(None) or b"").decode("utf-8", "replace")
         raise SndfileError(f"libsndfile cannot open {path.name}: {reason}")
