@@ -50,6 +50,11 @@ VOLUME_REPORT_WAIT_MS = 1000
 #: The longest wait for the restarted output's new stream (its device event) once the
 #: equalizer is gone; past this the volume is asked of whatever stream there is.
 RESTART_WAIT_MS = 500
+#: A local file that has sent nothing to the output this long after play() holds no playable
+#: audio. Without a limit a corrupt file on Repeat one never ended: input-repeat restarts it at
+#: once, for ever (a trial heard silence all night, with no message). A sound file starts in
+#: well under a second, from a slow disk too.
+NO_SOUND_MS = 5000
 
 
 class StartGuard:
@@ -132,6 +137,10 @@ class StartGuard:
             return True
         wait_ms = VOLUME_REPORT_WAIT_MS if self._reports_volume else VOLUME_CONFIRM_MS
         return (self._clock() - self._asked_at) * 1000 >= wait_ms
+
+    def no_sound_overdue(self) -> bool:
+        """Nothing has reached the output ``NO_SOUND_MS`` after play()."""
+        return not self.stream_exists and (self._clock() - self._since) * 1000 >= NO_SOUND_MS
 
     def device_reported(self) -> None:
         """The output reported its device: a new stream exists (the first, or the restart's)."""

@@ -811,6 +811,9 @@ class VlcBackend(PlaybackBackend):
             else:
                 stats = self._vlc.MediaStats()
                 if not self._media.get_stats(stats) or stats.played_abuffers <= 0:
+                    if guard.no_sound_overdue() and local_path(self._uri or "") is not None:
+                        self._stop_engine(player)
+                        self._fail("it holds no playable audio")
                     return False
             guard.stream_exists = True
         target = self._target_volume

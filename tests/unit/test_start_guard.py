@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sleepplayer.playback.start_guard import (
+    NO_SOUND_MS,
     PREROLL_MS,
     RESTART_WAIT_MS,
     VOLUME_CONFIRM_MS,
@@ -171,3 +172,14 @@ def test_an_output_that_applies_the_volume_at_once_never_restarts_first() -> Non
     guard.begin()
     guard.output_reported_volume()
     assert not guard.restart_first()
+
+
+def test_a_start_that_sends_nothing_to_the_output_is_overdue_after_a_while() -> None:
+    clock = FakeClock()
+    guard = started(clock)
+    clock.now += (NO_SOUND_MS - 1) / 1000
+    assert not guard.no_sound_overdue()
+    clock.now += 0.002
+    assert guard.no_sound_overdue()
+    guard.device_reported()  # the stream exists: whatever it plays, it is not nothing
+    assert not guard.no_sound_overdue()
