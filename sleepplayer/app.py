@@ -134,6 +134,12 @@ class SleepPlayerApp:
             lambda: self.store.mark_dirty(SETTINGS),
         )
         self._connect()
+        if not dir_problem:
+            # What could be loaded replaces the damaged file (kept as a copy): left in place,
+            # it was found damaged, copied and named again at every start until some change
+            # was saved (a trial had two copies of each after two starts).
+            for what in loaded.damaged:
+                self.store.mark_dirty(what)
         problems = ([dir_problem] if dir_problem else []) + loaded.problems
         if unused_shortcuts:  # a hand-edited settings file
             problems.append(f"Shortcuts in the settings: {listed(unused_shortcuts)}.")

@@ -112,10 +112,13 @@ def describe_library_cut(raw: Mapping[str, Any], cut_in: tuple[str | int, ...]) 
     count = len(tracks) if isinstance(tracks, list) else 0
     if len(cut_in) > 3:
         count -= 1  # the cut is inside the last track read: it is not whole
+    # Whatever came after it in the file is gone too, and cannot be named: a trial's next
+    # playlist vanished without a word.
+    after = "; any playlists after it are only in the kept copy"
     if count == 0:
-        return f"The damage cut playlist '{name}' short: none of its tracks could be read"
+        return f"The damage cut playlist '{name}' short: none of its tracks could be read{after}"
     first = "first track" if count == 1 else f"first {count} tracks"
-    return f"The damage cut playlist '{name}' short: only its {first} could be read"
+    return f"The damage cut playlist '{name}' short: only its {first} could be read{after}"
 
 
 def _fresh_uid(raw: Any, seen: set[str]) -> tuple[str, bool]:

@@ -37,6 +37,9 @@ class LoadedState:
     resume: ResumeState
     #: Human-readable problems met while loading (already worded for the status bar).
     problems: list[str] = field(default_factory=list)
+    #: The documents (SETTINGS, LIBRARY, RESUME) loaded with a problem: their damaged file is
+    #: kept as a copy, and what was loaded is to be written in its place.
+    damaged: frozenset[str] = frozenset()
 
 
 def load_state(paths: AppPaths) -> LoadedState:
@@ -58,8 +61,10 @@ def load_state(paths: AppPaths) -> LoadedState:
     resume, resume_problem, _ = load_document(
         paths.resume_file, lambda d: (ResumeState.from_dict(d), []), ResumeState
     )
-    problems = [p for p in (settings_problem, library_problem, resume_problem) if p]
-    return LoadedState(settings, library, resume, problems)
+    found = {SETTINGS: settings_problem, LIBRARY: library_problem, RESUME: resume_problem}
+    problems = [p for p in found.values() if p]
+    damaged = frozenset(what for what, problem in found.items() if problem)
+    return LoadedState(settings, library, resume, problems, damaged)
 
 
 class Store(QObject):

@@ -140,15 +140,16 @@ def test_a_library_cut_short_keeps_the_playlists_before_the_cut(tmp_path: Path) 
 
 def test_a_library_cut_between_playlists_names_none_as_short() -> None:
     raw = {"playlists": [{"name": "Rain", "tracks": [{}]}, {"name": " ", "tracks": []}]}
+    after = "; any playlists after it are only in the kept copy"
     assert describe_library_cut(raw, ("playlists",)) is None  # every one read is whole
     assert describe_library_cut(raw, ("playlists", 0, "tracks")) == (
-        "The damage cut playlist 'Rain' short: only its first track could be read"
+        "The damage cut playlist 'Rain' short: only its first track could be read" + after
     )
     assert describe_library_cut(raw, ("playlists", 0, "tracks", 0)) == (
-        "The damage cut playlist 'Rain' short: none of its tracks could be read"
+        "The damage cut playlist 'Rain' short: none of its tracks could be read" + after
     )
     assert describe_library_cut(raw, ("playlists", 1)) == (
-        "The damage cut playlist 'Playlist 2' short: none of its tracks could be read"
+        "The damage cut playlist 'Playlist 2' short: none of its tracks could be read" + after
     )
 
 

@@ -469,3 +469,34 @@ def test_start_up_problems_are_also_written_to_stderr(
     make_app()
     err = capsys.readouterr().err
     assert "sleepplayer: " in err and "settings.json is not valid JSON" in err
+
+
+def test_a_damaged_file_is_replaced_by_what_was_loaded(
+    qtbot: QtBot, make_app: MakeApp, paths: AppPaths
+) -> None:
+    """Left in place, a damaged library was found, copied and named again at every start until
+    some change was saved (a trial had two copies of each file after two starts)."""
+    paths.ensure()
+    tracks = [
+        {"uri": f"file:///night/{n}.flac", "uid": f"t{n}", "title": f"T{n}"} for n in range(6)
+    ]
+    whole = json.dumps(
+        {"schema_version": 1, "playlists": [{"uid": "p", "name": "Rain", "tracks": tracks}]}
+    )
+    paths.library_file.write_text(whole[: len(whole) * 2 // 3])  # cut inside the track list
+    app = make_app()
+    assert any("Rain" == p.name for p in app.library.playlists())
+
+    def repaired() -> bool:
+        try:
+            return "Rain" in paths.library_file.read_text() and bool(
+                json.loads(paths.library_file.read_text())["playlists"]
+            )
+        except (OSError, ValueError):
+            return False
+
+    qtbot.waitUntil(repaired, timeout=5000)
+    copies = list(paths.library_file.parent.glob("library.json.corrupt-*"))
+    assert len(copies) == 1
+    make_app()  # the next start finds nothing wrong
+    assert list(paths.library_file.parent.glob("library.json.corrupt-*")) == copies
