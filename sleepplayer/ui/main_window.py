@@ -218,9 +218,11 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.work_progress)
         #: What Ctrl+Z takes back; the newest step is offered in the status bar.
         self.undo_history = UndoHistory(self)
-        self.undo_offer = UndoOffer(self.undo_history, self.action_registry["undo"], status)
-        status.setSizeGripEnabled(False)
         self.status_messages = StatusMessages(status)
+        self.undo_offer = UndoOffer(
+            self.undo_history, self.action_registry["undo"], status, self.status_messages
+        )
+        status.setSizeGripEnabled(False)
         # The bar stays, empty and the window's colour, while it has nothing to say: shown only
         # with a message, it pushed the transport bar up by its height under the user's
         # pointer each time.

@@ -87,6 +87,12 @@ class StatusMessages(QObject):
         if not self._turn.isActive():
             self._show_next()
 
+    def problem_hold_left_ms(self) -> int:
+        """How much longer the problem on show holds the bar (0 when none does)."""
+        if not (self._shown_problem and self._bar.currentMessage()):
+            return 0
+        return max(0, int((self._free_at - self._clock()) * 1000))
+
     def _repeats(self, same: str, problem: bool) -> bool:
         """``same`` is on show or waiting; a problem said again as routine news stays one,
         and routine news said again as a problem becomes one."""

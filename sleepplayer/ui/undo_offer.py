@@ -14,19 +14,27 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QWidget
 
 from sleepplayer.services.undo_history import UndoHistory, UndoStep
 from sleepplayer.ui.shortcut_keys import with_keys
-from sleepplayer.ui.status_messages import link_button
+from sleepplayer.ui.status_messages import StatusMessages, link_button
 
 #: How long the offer stays in the status bar (or until another message or offer).
 OFFER_MS = 20_000
 
 
 class UndoOffer(QWidget):
-    """A label and an Undo button, added to ``bar``; ``action`` is the app's Undo action."""
+    """A label and an Undo button, added to ``bar``; ``action`` is the app's Undo action.
+    It waits for a problem that ``messages`` shows to be read before it takes the bar."""
 
-    def __init__(self, history: UndoHistory, action: QAction, bar: QStatusBar) -> None:
+    def __init__(
+        self,
+        history: UndoHistory,
+        action: QAction,
+        bar: QStatusBar,
+        messages: StatusMessages | None = None,
+    ) -> None:
         super().__init__()
         self._history = history
         self._action = action
+        self._messages = messages
         self._offered: UndoStep | None = None
         self.label = QLabel()
         self.button = link_button("Undo", self._on_button_clicked)
@@ -43,6 +51,9 @@ class UndoOffer(QWidget):
         self._expiry.setSingleShot(True)
         self._expiry.setInterval(OFFER_MS)
         self._expiry.timeout.connect(self._on_expiry_timeout)
+        self._turn = QTimer(self)
+        self._turn.setSingleShot(True)
+        self._turn.timeout.connect(self._take_the_bar)
         history.changed.connect(self._on_history_changed)
         self._on_history_changed()
 
@@ -56,13 +67,25 @@ class UndoOffer(QWidget):
         if step is None:
             return
         self._offered = step
-        self._bar.clearMessage()
         self.label.setText(f"{step.done} \u2014")
         self.button.setToolTip(with_keys("Undo", self._action.shortcut()))
+        # A problem on show is read first: a second launch's "Not found: …" was wiped at
+        # once by the "Replaced the 5 tracks … — Undo" its other items brought.
+        wait_ms = self._messages.problem_hold_left_ms() if self._messages is not None else 0
+        if wait_ms > 0:
+            self._turn.start(wait_ms)
+        else:
+            self._take_the_bar()
+
+    def _take_the_bar(self) -> None:
+        if self._offered is None:
+            return
+        self._bar.clearMessage()
         self.show()
         self._expiry.start()
 
     def withdraw(self) -> None:
+        self._turn.stop()
         self._expiry.stop()
         self._offered = None
         self.hide()

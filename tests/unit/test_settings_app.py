@@ -485,7 +485,7 @@ def test_a_damaged_file_is_replaced_by_what_was_loaded(
     )
     paths.library_file.write_text(whole[: len(whole) * 2 // 3])  # cut inside the track list
     app = make_app()
-    assert any("Rain" == p.name for p in app.library.playlists())
+    assert any(p.name == "Rain" for p in app.library.playlists())
 
     def repaired() -> bool:
         try:

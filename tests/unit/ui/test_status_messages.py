@@ -6,15 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
+from sleepplayer.services.undo_history import UndoHistory, UndoStep
 from sleepplayer.ui.status_messages import (
     MAX_READING_MS,
     MIN_READING_MS,
     StatusMessages,
     reading_ms,
 )
+from sleepplayer.ui.undo_offer import UndoOffer
 from tests.helpers.fake_clock import FakeClock
 
 READ_MS = 150
@@ -145,3 +148,27 @@ def test_news_said_again_as_a_problem_holds_the_bar_as_one(
     clock.now += 0.2
     messages.show("Added 1 track.")
     assert bar.currentMessage() == "Not found: rain.mp3."
+
+
+def test_an_undo_offer_waits_for_a_problem_to_be_read(qtbot: QtBot, window: QMainWindow) -> None:
+    # The trial: a second launch's "Not found: …" was wiped at once by the "Replaced the 5
+    # tracks in “Opened files” — Undo" that its other items brought.
+    clock = FakeClock()
+    bar = window.statusBar()
+    messages = StatusMessages(
+        bar, clock=clock, reading=lambda _text: READ_MS, problem_reading_ms=400
+    )
+    history = UndoHistory(window)
+    offer = UndoOffer(history, QAction(window), bar, messages)
+    messages.show("Not found: /tmp/nope.mp3", problem=True)
+    history.push(UndoStep("Replace", "Replaced the 5 tracks", lambda: None))
+    offer.offer_newest()
+    assert bar.currentMessage() == "Not found: /tmp/nope.mp3"
+    assert offer.isHidden()
+    qtbot.waitUntil(lambda: not offer.isHidden(), timeout=3000)
+    assert bar.currentMessage() == ""
+    # Routine news gives way to the offer at once, as before.
+    messages.show("Added 1 track.")
+    history.push(UndoStep("Remove", "Removed 1 track", lambda: None))
+    offer.offer_newest()
+    assert bar.currentMessage() == "" and not offer.isHidden()
