@@ -108,7 +108,7 @@ _COUNTING_PHASES = (TimerPhase.ARMED, TimerPhase.FADING)
 # fmt: off
 SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("play_pause", "Play/Pause", _P, "controller.toggle", "Space", "play"),
-    ActionSpec("stop", "Stop", _P, "controller.stop", "", "stop"),
+    ActionSpec("stop", "Stop", _P, "controller.stop", "Shift+Space", "stop"),
     ActionSpec("play_selected", "Play Selected Track", _P, "window.play_selected", "Return",
                widget_scope=True),
     ActionSpec("next", "Next Track", _P, "controller.next", "Ctrl+Right", "next"),
@@ -117,8 +117,8 @@ SPECS: tuple[ActionSpec, ...] = (
                args=(SEEK_STEP_MS,)),
     ActionSpec("seek_back", "Back 10 s", _P, "controller.seek_relative", "Left",
                args=(-SEEK_STEP_MS,)),
-    ActionSpec("repeat", "Repeat", _P, "registry.cycle_repeat", "", "repeat", checkable=True),
-    ActionSpec("shuffle", "Shuffle", _P, "registry.toggle_shuffle", "", "shuffle",
+    ActionSpec("repeat", "Repeat", _P, "registry.cycle_repeat", "R", "repeat", checkable=True),
+    ActionSpec("shuffle", "Shuffle", _P, "registry.toggle_shuffle", "S", "shuffle",
                checkable=True),
     ActionSpec("volume_up", "Volume Up", _V, "controller.change_volume", "Up",
                args=(VOLUME_STEP,)),

@@ -9,6 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from sleepplayer.core.model import RepeatMode
 from sleepplayer.ui.main_window import MainWindow
 from tests.helpers.fake_services import FakeController, FakeLibraryService
 
@@ -268,3 +269,18 @@ def test_after_naming_a_playlist_the_focus_goes_back_where_it_was(
     qtbot.waitUntil(lambda: window.focusWidget() is window)
     QTest.keyClick(window, Key.Key_Up)
     assert ("change_volume", 5) in controller.calls
+
+
+def test_stop_repeat_and_shuffle_have_keys(
+    qtbot: QtBot, window: MainWindow, controller: FakeController
+) -> None:
+    # The trial: they had none, and Repeat took Alt+P and nine Downs.
+    seen = []
+    for _ in range(3):
+        QTest.keyClick(window, Key.Key_R)
+        seen.append(controller.repeat)
+    assert seen == [RepeatMode.ALL, RepeatMode.ONE, RepeatMode.OFF]
+    QTest.keyClick(window, Key.Key_S)
+    assert controller.shuffle
+    QTest.keyClick(window, Key.Key_Space, Qt.KeyboardModifier.ShiftModifier)
+    assert controller.calls[-1] == ("stop",)

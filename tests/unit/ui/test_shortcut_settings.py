@@ -27,7 +27,7 @@ Mod = Qt.KeyboardModifier
 def test_defaults_and_current_shortcuts(registry: ActionRegistry) -> None:
     assert registry.default_shortcut("play_pause") == "Space"
     assert registry.default_shortcut("settings") == "Ctrl+,"
-    assert registry.default_shortcut("stop") == ""
+    assert registry.default_shortcut("about") == ""
     assert registry.shortcut("next") == "Ctrl+Right"
     assert registry.shortcut_overrides() == {}
 
@@ -53,12 +53,12 @@ def test_set_shortcut_refuses_what_is_not_one_key(registry: ActionRegistry, text
 def test_overrides_ignore_unknown_ids_and_bad_keys(qtbot: QtBot, registry: ActionRegistry) -> None:
     with qtbot.waitSignal(registry.shortcuts_changed):
         problems = registry.apply_shortcut_overrides(
-            {"play_pause": "P", "no_such_action": "X", "mute": "not a key", "stop": "Ctrl+K, C"}
+            {"play_pause": "P", "no_such_action": "X", "mute": "not a key", "about": "Ctrl+K, C"}
         )
     assert len(problems) == 3 and "'no_such_action'" in problems[0]
     assert registry.shortcut("play_pause") == "P"
     assert registry.shortcut("mute") == "M"  # the default stays
-    assert registry.shortcut("stop") == ""
+    assert registry.shortcut("about") == ""
     assert registry.shortcut_overrides() == {"play_pause": "P"}
     with qtbot.assertNotEmitted(registry.shortcuts_changed):
         registry.apply_shortcut_overrides({"play_pause": "P"})
@@ -178,11 +178,11 @@ def test_choosing_another_action_drops_the_conflict(
 
 
 def test_tab_is_refused(page: ShortcutsPage, registry: ActionRegistry) -> None:
-    record(page, "stop", Key.Key_Tab)  # Qt's field does not record it...
-    assert registry.shortcut("stop") == ""
-    page.select("stop")
-    assert not page.assign("stop", QKeySequence("Shift+Tab"))  # ...nor does the page take it
-    assert registry.shortcut("stop") == ""
+    record(page, "about", Key.Key_Tab)  # Qt's field does not record it...
+    assert registry.shortcut("about") == ""
+    page.select("about")
+    assert not page.assign("about", QKeySequence("Shift+Tab"))  # ...nor does the page take it
+    assert registry.shortcut("about") == ""
     assert "Tab" in page.problem.text()
     assert page.use_here_button.isHidden()
 
