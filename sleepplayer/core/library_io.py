@@ -114,7 +114,7 @@ def describe_library_cut(raw: Mapping[str, Any], cut_in: tuple[str | int, ...]) 
         count -= 1  # the cut is inside the last track read: it is not whole
     # Whatever came after it in the file is gone too, and cannot be named: a trial's next
     # playlist vanished without a word.
-    after = "; any playlists after it are only in the kept copy"
+    after = "; no playlist after it could be read either"
     if count == 0:
         return f"The damage cut playlist '{name}' short: none of its tracks could be read{after}"
     first = "first track" if count == 1 else f"first {count} tracks"

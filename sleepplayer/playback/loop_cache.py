@@ -31,6 +31,7 @@ import struct
 import sys
 import tempfile
 import threading
+import time
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,9 @@ MAX_SOURCE_BYTES = 48 * 1024 * 1024
 MAX_COPY_BYTES = 10 * 60 * RATE * 4
 #: The cache directory is trimmed to this size after every new copy.
 MAX_CACHE_BYTES = 512 * 1024 * 1024
+#: A copy being made; one older than this was left by an app that quit meanwhile.
+_PARTIAL = ".partial-"
+_PARTIAL_MAX_AGE_S = 3600
 #: Bump when the decoded output could change, so stale copies are not reused.
 _FORMAT_TAG = b"sleepplayer-opus-wav-1"
 _OPUS_SET_GAIN = 4034
@@ -56,7 +60,8 @@ _MAX_PACKET_FRAMES = 5760  # 120 ms at 48 kHz, Opus's longest packet
 
 
 class LoopCacheError(Exception):
-    """The file cannot be turned into an exact WAV copy (not Opus, too big, no libopus...)."""
+    """The file cannot be turned into an exact WAV copy (a format or a file neither libopus
+    nor libsndfile reads, neither library there, too big...)."""
 
 
 def default_cache_dir() -> Path:
@@ -79,8 +84,8 @@ def cache_path(source: Path, cache_dir: Path) -> Path:
 
 
 def cached_copy(source: Path, cache_dir: Path) -> Path | None:
-    """The finished WAV copy of ``source``, or None. Cheap enough for the GUI thread (it hashes
-    the source: about 1 ms for a 300 KB loop)."""
+    """The finished WAV copy of ``source``, or None. It hashes the source: about 1 ms for a
+    300 KB loop, 30 ms for the largest (``loop_copy`` looks those up on its worker)."""
     try:
         path = cache_path(source, cache_dir)
         if not path.is_file():
@@ -235,7 +240,8 @@ def _opus_pcm(source: Path) -> tuple[OpusStream, bytes] | None:
 
 
 def decode_to_cache(source: Path, cache_dir: Path) -> Path:
-    """Decode ``source`` (see :func:`decode`) into its cache WAV and return the WAV's path.
+    """Decode ``source`` (Ogg/Opus through libopus, other formats through libsndfile) into its
+    cache WAV and return the WAV's path.
 
     Blocking (about 0.1 s for a 30 s stereo loop) and free of libVLC: run it on a worker thread.
     Raises ``LoopCacheError`` (or ``OSError``) when no exact copy can be made.
@@ -245,17 +251,18 @@ def decode_to_cache(source: Path, cache_dir: Path) -> Path:
         return target
     opus = _opus_pcm(source)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=cache_dir, prefix=".partial-", suffix=".wav")
+    fd, tmp_name = tempfile.mkstemp(dir=cache_dir, prefix=_PARTIAL, suffix=".wav")
     try:
-        with os.fdopen(fd, "wb") as raw:
-            if opus is not None:
-                with wave.open(raw, "wb") as out:
-                    out.setnchannels(opus[0].channels)
-                    out.setsampwidth(2)
-                    out.setframerate(RATE)
-                    out.writeframes(opus[1])
-        if opus is None:
+        if opus is not None:
+            with os.fdopen(fd, "wb") as raw, wave.open(raw, "wb") as out:
+                out.setnchannels(opus[0].channels)
+                out.setsampwidth(2)
+                out.setframerate(RATE)
+                out.writeframes(opus[1])
+        else:
+            os.close(fd)  # libsndfile writes it by name
             _copy_with_libsndfile(source, Path(tmp_name))
+        _flush_to_disk(tmp_name)  # a copy is reused for good: never a half-written one
         os.replace(tmp_name, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -263,6 +270,14 @@ def decode_to_cache(source: Path, cache_dir: Path) -> Path:
         raise
     _trim(cache_dir, keep=target)
     return target
+
+
+def _flush_to_disk(path: str) -> None:
+    fd = os.open(path, os.O_RDWR)  # Windows commits only handles open for writing
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _copy_with_libsndfile(source: Path, target: Path) -> None:
@@ -273,7 +288,13 @@ def _copy_with_libsndfile(source: Path, target: Path) -> None:
 
 
 def _trim(cache_dir: Path, keep: Path) -> None:
-    """Remove the least recently used copies beyond ``MAX_CACHE_BYTES``."""
+    """Remove the least recently used copies beyond ``MAX_CACHE_BYTES``, and copies left half
+    made (the app quit while a worker wrote one) once they are an hour old."""
+    stale = time.time() - _PARTIAL_MAX_AGE_S
+    for partial in cache_dir.glob(f"{_PARTIAL}*"):
+        with contextlib.suppress(OSError):
+            if partial.stat().st_mtime < stale:
+                partial.unlink()
     try:
         entries = [(p.stat().st_mtime, p.stat().st_size, p) for p in cache_dir.glob("*.wav")]
     except OSError:

@@ -62,27 +62,32 @@ def _libsndfile() -> ctypes.CDLL:
             lib = load_first("sndfile", ("libsndfile.so.1", "sndfile.dll", "libsndfile.1.dylib"))
             if lib is None:
                 raise SndfileError("libsndfile not found")
-            lib.sf_open.restype = ctypes.c_void_p
-            lib.sf_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(_Info)]
-            if os.name == "nt":  # sf_open takes the ANSI code page there, not UTF-8
-                lib.sf_wchar_open.restype = ctypes.c_void_p
-                lib.sf_wchar_open.argtypes = [
-                    ctypes.c_wchar_p,
-                    ctypes.c_int,
-                    ctypes.POINTER(_Info),
-                ]
-            for name in ("sf_readf_float", "sf_writef_float"):
-                function = getattr(lib, name)
-                function.restype = ctypes.c_int64
-                function.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64]
-            lib.sf_command.restype = ctypes.c_int
-            lib.sf_command.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_int]
-            lib.sf_close.restype = ctypes.c_int
-            lib.sf_close.argtypes = [ctypes.c_void_p]
-            lib.sf_strerror.restype = ctypes.c_char_p
-            lib.sf_strerror.argtypes = [ctypes.c_void_p]
+            try:
+                _declare(lib)
+            except AttributeError as error:  # a build without a function used here
+                raise SndfileError(f"libsndfile lacks {error}") from error
             _lib = lib
         return _lib
+
+
+def _declare(lib: ctypes.CDLL) -> None:
+    lib.sf_open.restype = ctypes.c_void_p
+    lib.sf_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(_Info)]
+    if os.name == "nt":  # sf_open takes the ANSI code page there, not UTF-8
+        lib.sf_wchar_open.restype = ctypes.c_void_p
+        lib.sf_wchar_open.argtypes = [ctypes.c_wchar_p, ctypes.c_int, ctypes.POINTER(_Info)]
+    for name in ("sf_readf_float", "sf_writef_float"):
+        function = getattr(lib, name)
+        function.restype = ctypes.c_int64
+        function.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64]
+    lib.sf_command.restype = ctypes.c_int
+    lib.sf_command.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_int]
+    for name in ("sf_close", "sf_error"):
+        function = getattr(lib, name)
+        function.restype = ctypes.c_int
+        function.argtypes = [ctypes.c_void_p]
+    lib.sf_strerror.restype = ctypes.c_char_p
+    lib.sf_strerror.argtypes = [ctypes.c_void_p]
 
 
 def _open(lib: ctypes.CDLL, path: Path, mode: int, info: _Info) -> int:
@@ -105,12 +110,20 @@ def write_wav_copy(source: Path, target: Path, max_bytes: int) -> None:
     try:
         if not 0 < info.channels <= _MAX_CHANNELS or info.samplerate <= 0:
             raise SndfileError(f"{source.name}: {info.channels} channels at {info.samplerate} Hz")
-        _copy_frames(lib, reader, info, target, max_bytes // (2 * info.channels))
+        limit = max_bytes // (2 * info.channels)
+        if info.frames > limit:  # known at once (an MP3 without its header: an estimate)
+            raise SndfileError("too long to cache")
+        total = _copy_frames(lib, reader, info, target, limit)
+        if lib.sf_error(reader) != 0:
+            # A read error ends the reading early: such a copy would be a shorter loop, reused
+            # for good.
+            reason = (lib.sf_strerror(reader) or b"").decode("utf-8", "replace")
+            raise SndfileError(f"read error after {total} frames: {reason}")
     finally:
         lib.sf_close(reader)
 
 
-def _copy_frames(lib: ctypes.CDLL, reader: int, info: _Info, target: Path, limit: int) -> None:
+def _copy_frames(lib: ctypes.CDLL, reader: int, info: _Info, target: Path, limit: int) -> int:
     spec = _Info(0, info.samplerate, info.channels, _SF_FORMAT_WAV_PCM_16, 0, 0)
     writer = _open(lib, target, _SFM_WRITE, spec)
     try:
@@ -124,6 +137,9 @@ def _copy_frames(lib: ctypes.CDLL, reader: int, info: _Info, target: Path, limit
             if lib.sf_writef_float(writer, buffer, frames) != frames:
                 raise SndfileError(f"libsndfile could not write {target.name}")
     finally:
-        lib.sf_close(writer)
+        closed = lib.sf_close(writer)  # writes the header's sizes
+    if closed != 0:
+        raise SndfileError(f"libsndfile could not finish {target.name}")
     if total == 0:
         raise SndfileError("it holds no sound")
+    return total

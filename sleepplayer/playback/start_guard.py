@@ -50,10 +50,10 @@ VOLUME_REPORT_WAIT_MS = 1000
 #: The longest wait for the restarted output's new stream (its device event) once the
 #: equalizer is gone; past this the volume is asked of whatever stream there is.
 RESTART_WAIT_MS = 500
-#: A local file that has sent nothing to the output this long after play() holds no playable
-#: audio. Without a limit a corrupt file on Repeat one never ended: input-repeat restarts it at
-#: once, for ever (a trial heard silence all night, with no message). A sound file starts in
-#: well under a second, from a slow disk too.
+#: A looping local file that has sent nothing to the output after playing this long holds no
+#: playable audio. Without a limit a corrupt file on Repeat one never ended: input-repeat
+#: restarts it at once, for ever (a trial heard silence all night, with no message). A sound
+#: file starts in well under a second, from a slow disk too.
 NO_SOUND_MS = 5000
 
 
@@ -73,6 +73,7 @@ class StartGuard:
         #: The audio stream exists (the output reported its device, or audio was played).
         self.stream_exists = False
         self._since = 0.0
+        self._playing_since = 0.0
         self._asked: int | None = None
         self._asked_at = 0.0
         self._reported_since_ask = False
@@ -89,7 +90,7 @@ class StartGuard:
         self.active = True
         self.start_ms = start_ms
         self.stream_exists = False
-        self._since = self._clock()
+        self._since = self._playing_since = self._clock()
         self._asked = None
         self._reported_since_ask = False
         # Not forgotten: the output stays the same kind. A track change may end its guard
@@ -138,9 +139,16 @@ class StartGuard:
         wait_ms = VOLUME_REPORT_WAIT_MS if self._reports_volume else VOLUME_CONFIRM_MS
         return (self._clock() - self._asked_at) * 1000 >= wait_ms
 
+    def playing(self) -> bool:
+        """libVLC says Playing (at the start, or on a resume): the time without sound counts
+        from here, so a pause at the very start does not count against the file."""
+        self._playing_since = self._clock()
+        return self.active
+
     def no_sound_overdue(self) -> bool:
-        """Nothing has reached the output ``NO_SOUND_MS`` after play()."""
-        return not self.stream_exists and (self._clock() - self._since) * 1000 >= NO_SOUND_MS
+        """Nothing has reached the output ``NO_SOUND_MS`` after the last Playing."""
+        elapsed_ms = (self._clock() - self._playing_since) * 1000
+        return not self.stream_exists and elapsed_ms >= NO_SOUND_MS
 
     def device_reported(self) -> None:
         """The output reported its device: a new stream exists (the first, or the restart's)."""

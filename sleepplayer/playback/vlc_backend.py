@@ -797,7 +797,8 @@ class VlcBackend(PlaybackBackend):
     def _release_guard(self) -> bool:
         """End the guard if it may end now (``start_guard``): once the audio stream exists, ask
         for the volume; once the output has it and a seekable media's preroll is done, seek,
-        and drop the equalizer. False while any of that is still to come."""
+        and drop the equalizer. False while any of that is still to come. A loop that has
+        sent no sound for ``start_guard.NO_SOUND_MS`` fails here instead (True: done)."""
         player = self._libvlc("release_guard")
         if self._media is None:
             return False
@@ -811,9 +812,12 @@ class VlcBackend(PlaybackBackend):
             else:
                 stats = self._vlc.MediaStats()
                 if not self._media.get_stats(stats) or stats.played_abuffers <= 0:
-                    if guard.no_sound_overdue() and local_path(self._uri or "") is not None:
+                    if self._loop and guard.no_sound_overdue() and local_path(self._uri or ""):
+                        # Input-repeat restarts a corrupt file for ever: no end ever comes.
+                        # (Played once, it ends, and ``_produced_audio`` judges it.)
                         self._stop_engine(player)
                         self._fail("it holds no playable audio")
+                        return True  # nothing left to guard
                     return False
             guard.stream_exists = True
         target = self._target_volume
@@ -965,7 +969,7 @@ class VlcBackend(PlaybackBackend):
         self._set_state(PlayerState.PLAYING)
         if generation != self._generation or self._state != PlayerState.PLAYING:
             return
-        if self._guard.active and not self._release_guard():
+        if self._guard.playing() and not self._release_guard():
             self._guard_timer.start()
 
     def _on_end_reached(self) -> None:

@@ -37,33 +37,34 @@ class LoadedState:
     resume: ResumeState
     #: Human-readable problems met while loading (already worded for the status bar).
     problems: list[str] = field(default_factory=list)
-    #: The documents (SETTINGS, LIBRARY, RESUME) loaded with a problem: their damaged file is
-    #: kept as a copy, and what was loaded is to be written in its place.
+    #: The documents (SETTINGS, LIBRARY, RESUME) loaded with a problem whose file was kept as
+    #: a copy: what was loaded may be written in its place. (Without a copy, the file is the
+    #: only one there is, and stays until the user changes something.)
     damaged: frozenset[str] = frozenset()
 
 
 def load_state(paths: AppPaths) -> LoadedState:
     """Read everything that can be read; never raises for bad files."""
-    settings, settings_problem, _ = load_document(
+    settings, settings_problem, settings_copy = load_document(
         paths.settings_file,
         settings_from_dict,
         Settings,
         if_unusable=unusable_settings,
         instead="defaults are used, at a quiet volume",
     )
-    library, library_problem, _ = load_document(
+    library, library_problem, library_copy = load_document(
         paths.library_file,
         library_from_dict,
         Library,
         instead="your playlists are not loaded",
         describe_cut=describe_library_cut,
     )
-    resume, resume_problem, _ = load_document(
+    resume, resume_problem, resume_copy = load_document(
         paths.resume_file, lambda d: (ResumeState.from_dict(d), []), ResumeState
     )
-    found = {SETTINGS: settings_problem, LIBRARY: library_problem, RESUME: resume_problem}
-    problems = [p for p in found.values() if p]
-    damaged = frozenset(what for what, problem in found.items() if problem)
+    problems = [p for p in (settings_problem, library_problem, resume_problem) if p]
+    copies = {SETTINGS: settings_copy, LIBRARY: library_copy, RESUME: resume_copy}
+    damaged = frozenset(what for what, copy in copies.items() if copy is not None)
     return LoadedState(settings, library, resume, problems, damaged)
 
 

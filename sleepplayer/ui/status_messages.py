@@ -88,10 +88,15 @@ class StatusMessages(QObject):
             self._show_next()
 
     def problem_hold_left_ms(self) -> int:
-        """How much longer the problem on show holds the bar (0 when none does)."""
-        if not (self._shown_problem and self._bar.currentMessage()):
-            return 0
-        return max(0, int((self._free_at - self._clock()) * 1000))
+        """How much longer problems hold the bar, the one on show and those waiting their turn
+        (about: ask again then); 0 when none does."""
+        shown_ms = 0
+        if self._bar.currentMessage():
+            shown_ms = max(0, int((self._free_at - self._clock()) * 1000))
+        waiting = sum(1 for _text, problem in self._waiting if problem)
+        if waiting:
+            return shown_ms + waiting * self._problem_reading_ms
+        return shown_ms if self._shown_problem else 0
 
     def _repeats(self, same: str, problem: bool) -> bool:
         """``same`` is on show or waiting; a problem said again as routine news stays one,

@@ -69,16 +69,16 @@ class UndoOffer(QWidget):
         self._offered = step
         self.label.setText(f"{step.done} \u2014")
         self.button.setToolTip(with_keys("Undo", self._action.shortcut()))
-        # A problem on show is read first: a second launch's "Not found: …" was wiped at
-        # once by the "Replaced the 5 tracks … — Undo" its other items brought.
-        wait_ms = self._messages.problem_hold_left_ms() if self._messages is not None else 0
-        if wait_ms > 0:
-            self._turn.start(wait_ms)
-        else:
-            self._take_the_bar()
+        self._take_the_bar()
 
     def _take_the_bar(self) -> None:
         if self._offered is None:
+            return
+        # Problems on show or waiting are read first: a second launch's "Not found: …" was
+        # wiped at once by the "Replaced the 5 tracks … — Undo" its other items brought.
+        wait_ms = self._messages.problem_hold_left_ms() if self._messages is not None else 0
+        if wait_ms > 0:
+            self._turn.start(wait_ms)  # and ask again then: another may have come
             return
         self._bar.clearMessage()
         self.show()

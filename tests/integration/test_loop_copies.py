@@ -4,6 +4,7 @@ libsndfile): as long as the loop, at its own rate, with no encoder padding and n
 from __future__ import annotations
 
 import os
+import time
 import wave
 from pathlib import Path
 
@@ -99,3 +100,26 @@ def test_the_engine_plays_a_looping_flac_from_its_copy(
 
 def _playing(state: PlayerState) -> bool:
     return state == PlayerState.PLAYING
+
+
+def test_a_loop_too_long_to_cache_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loop_cache, "MAX_COPY_BYTES", 44_100)  # a quarter second of stereo
+    source = encode_flac(make_tone(tmp_path / "loop.wav", 1.0, 441, rate=RATE), tmp_path / "l.flac")
+    with pytest.raises(loop_cache.LoopCacheError, match="too long"):
+        loop_cache.decode_to_cache(source, tmp_path / "cache")
+    assert list((tmp_path / "cache").iterdir()) == []
+
+
+def test_copies_half_made_by_an_app_that_quit_go_after_an_hour(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    old, new = cache / ".partial-old.wav", cache / ".partial-new.wav"
+    old.write_bytes(b"RIFF")
+    new.write_bytes(b"RIFF")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    source = encode_flac(make_tone(tmp_path / "loop.wav", 1.0, 441, rate=RATE), tmp_path / "l.flac")
+    loop_cache.decode_to_cache(source, cache)
+    assert not old.exists() and new.exists()  # the new one may be another copy being made

@@ -140,7 +140,7 @@ def test_a_library_cut_short_keeps_the_playlists_before_the_cut(tmp_path: Path) 
 
 def test_a_library_cut_between_playlists_names_none_as_short() -> None:
     raw = {"playlists": [{"name": "Rain", "tracks": [{}]}, {"name": " ", "tracks": []}]}
-    after = "; any playlists after it are only in the kept copy"
+    after = "; no playlist after it could be read either"
     assert describe_library_cut(raw, ("playlists",)) is None  # every one read is whole
     assert describe_library_cut(raw, ("playlists", 0, "tracks")) == (
         "The damage cut playlist 'Rain' short: only its first track could be read" + after

@@ -68,3 +68,33 @@ def test_a_play_starts_on_the_fallback_when_the_copy_is_late(
     with qtbot.assertNotEmitted(copies.start_now, wait=300):
         pass  # the failed copy changes nothing: the fallback plays on
     assert copies.take() is None
+
+
+def test_a_file_no_copy_can_be_made_of_is_not_tried_again(
+    qtbot: QtBot, copies: LoopCopy, tmp_path: Path
+) -> None:
+    # Each try held a play in Opening for up to WAIT_MS, at every load of the file.
+    source = tmp_path / "noise.flac"
+    source.write_bytes(bytes(range(256)) * 200)
+    assert copies.ask(source) is None
+    assert copies.wait_for_copy()
+    with qtbot.waitSignal(copies.start_now, timeout=10_000):
+        pass
+    assert copies.take() is None
+    copies.forget()  # the next load of the same file
+    assert copies.ask(source) is None
+    assert not copies.wait_for_copy()  # nothing is being made: play() starts at once
+
+
+def test_a_large_source_is_looked_up_on_the_worker(
+    qtbot: QtBot, copies: LoopCopy, tmp_path: Path
+) -> None:
+    # Hashing 48 MB on the GUI thread (from a network share, perhaps) would stall the window.
+    source = tmp_path / "big.opus"
+    source.write_bytes(SOURCE.read_bytes() + b"\0" * loop_copy.LOOKUP_HERE_BYTES)
+    made = loop_cache.decode_to_cache(source, tmp_path / "loops")
+    assert copies.ask(source) is None  # not hashed here...
+    assert copies.wait_for_copy()
+    with qtbot.waitSignal(copies.start_now, timeout=10_000):
+        pass
+    assert copies.take() == str(made)  # ...but found there at once

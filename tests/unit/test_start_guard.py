@@ -183,3 +183,16 @@ def test_a_start_that_sends_nothing_to_the_output_is_overdue_after_a_while() -> 
     assert guard.no_sound_overdue()
     guard.device_reported()  # the stream exists: whatever it plays, it is not nothing
     assert not guard.no_sound_overdue()
+
+
+def test_a_pause_at_the_start_does_not_count_as_time_without_sound() -> None:
+    # Paused before the first block played, resumed minutes later: not a file without sound.
+    clock = FakeClock()
+    guard = started(clock)
+    clock.now += 0.05
+    assert guard.playing()
+    clock.now += 120  # paused
+    assert guard.playing()  # the resume
+    assert not guard.no_sound_overdue()
+    clock.now += NO_SOUND_MS / 1000
+    assert guard.no_sound_overdue()

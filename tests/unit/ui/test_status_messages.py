@@ -165,6 +165,7 @@ def test_an_undo_offer_waits_for_a_problem_to_be_read(qtbot: QtBot, window: QMai
     offer.offer_newest()
     assert bar.currentMessage() == "Not found: /tmp/nope.mp3"
     assert offer.isHidden()
+    clock.now += 0.4  # read
     qtbot.waitUntil(lambda: not offer.isHidden(), timeout=3000)
     assert bar.currentMessage() == ""
     # Routine news gives way to the offer at once, as before.
@@ -172,3 +173,25 @@ def test_an_undo_offer_waits_for_a_problem_to_be_read(qtbot: QtBot, window: QMai
     history.push(UndoStep("Remove", "Removed 1 track", lambda: None))
     offer.offer_newest()
     assert bar.currentMessage() == "" and not offer.isHidden()
+
+
+def test_an_undo_offer_waits_for_problems_that_wait_their_turn(
+    qtbot: QtBot, window: QMainWindow
+) -> None:
+    clock = FakeClock()
+    bar = window.statusBar()
+    messages = StatusMessages(
+        bar, clock=clock, reading=lambda _text: READ_MS, problem_reading_ms=300
+    )
+    history = UndoHistory(window)
+    offer = UndoOffer(history, QAction(window), bar, messages)
+    messages.show("Not found: a.mp3", problem=True)
+    messages.show("Skipped in b.m3u: line 3.", problem=True)  # waits its turn
+    history.push(UndoStep("Replace", "Replaced the 5 tracks", lambda: None))
+    offer.offer_newest()
+    clock.now += 0.3  # the first was read: the second takes the bar
+    qtbot.waitUntil(lambda: bar.currentMessage() == "Skipped in b.m3u: line 3.", timeout=3000)
+    assert offer.isHidden()
+    clock.now += 0.3
+    qtbot.waitUntil(lambda: not offer.isHidden(), timeout=3000)
+    assert bar.currentMessage() == ""
