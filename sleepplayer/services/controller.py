@@ -35,12 +35,12 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from sleepplayer.core.backoff import RetryPolicy
 from sleepplayer.core.fade import engine_volume
+from sleepplayer.core.links import local_path
 from sleepplayer.core.model import RepeatMode, Track, TrackKind
 from sleepplayer.core.queue import PlayQueue
 from sleepplayer.core.url_policy import check_uri
@@ -86,8 +86,8 @@ class _WayBack:
 
 
 def _local_file_exists(uri: str) -> bool:
-    parts = urlsplit(uri)
-    return parts.scheme == "file" and os.path.exists(unquote(parts.path))
+    path = local_path(uri) if uri.lower().startswith("file:") else None
+    return path is not None and os.path.exists(path)
 
 
 class PlaybackController(QObject):
@@ -182,6 +182,10 @@ class PlaybackController(QObject):
         self._sent_titles = False
         self._queue_ran_out = False
         self._status = ""
+        #: Items that failed since the last sound: not tried again on the way round. (A file
+        #: marked unavailable that is there is tried again, as a drive may be back; two
+        #: corrupt files on Repeat One swapped every 5 s, in silence, for ever.)
+        self._failed_since_sound: set[str] = set()
         #: What played when a playlist took over with ``back_if_unplayable`` (see _WayBack).
         self._way_back: _WayBack | None = None
 
@@ -207,7 +211,7 @@ class PlaybackController(QObject):
         backend.end_reached.connect(self._on_backend_end)
         backend.error_occurred.connect(self._on_backend_error)
         backend.length_changed.connect(self._on_backend_length)
-        backend.audio_output_changed.connect(self._apply_volume)
+        backend.audio_output_changed.connect(self._on_backend_audio_output)
         library.tracks_inserted.connect(self._on_playlist_rows_changed)
         library.tracks_removed.connect(self._on_playlist_rows_changed)
         library.tracks_reset.connect(self._on_playlist_reset)
@@ -573,6 +577,8 @@ class PlaybackController(QObject):
             return False
         if track.unavailable is None:
             return True
+        if track_uid in self._failed_since_sound:
+            return False
         # A file that was missing may be back (a drive was plugged in): try it again.
         return track.is_local and _local_file_exists(track.uri)
 
@@ -667,6 +673,10 @@ class PlaybackController(QObject):
     def _anchor(self, position_ms: int) -> None:
         self._anchor_pos_ms = position_ms
         self._anchor_time = self._clock()
+
+    def _on_backend_audio_output(self) -> None:
+        self._failed_since_sound.clear()  # something plays: a way round may try them all again
+        self._apply_volume()
 
     def _apply_volume(self) -> None:
         if not self._loaded:
@@ -819,6 +829,8 @@ class PlaybackController(QObject):
         if self._loaded:
             self._stop_engine_quietly()
         self._loaded = False
+        if track is not None:
+            self._failed_since_sound.add(track.uid)
         if track is not None and self._playlist_uid is not None:
             why = reason.rstrip(".")
             self._library.update_track(self._playlist_uid, track.with_changes(unavailable=why))
