@@ -4,10 +4,11 @@ news is not repeated, and one that does not fit is cut with the whole text in th
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMainWindow, QStatusBar
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.services.undo_history import UndoHistory, UndoStep
@@ -150,48 +151,56 @@ def test_news_said_again_as_a_problem_holds_the_bar_as_one(
     assert bar.currentMessage() == "Not found: rain.mp3."
 
 
-def test_an_undo_offer_waits_for_a_problem_to_be_read(qtbot: QtBot, window: QMainWindow) -> None:
-    # The trial: a second launch's "Not found: …" was wiped at once by the "Replaced the 5
-    # tracks in “Opened files” — Undo" that its other items brought.
+@dataclass
+class OfferRig:
+    clock: FakeClock
+    bar: QStatusBar
+    messages: StatusMessages
+    offer: UndoOffer
+    history: UndoHistory
+
+    def push(self, done: str) -> None:
+        """An edit happened: its undo step is offered."""
+        self.history.push(UndoStep("Edit", done, lambda: None))
+        self.offer.offer_newest()
+
+
+@pytest.fixture
+def rig(window: QMainWindow) -> OfferRig:
     clock = FakeClock()
     bar = window.statusBar()
     messages = StatusMessages(
         bar, clock=clock, reading=lambda _text: READ_MS, problem_reading_ms=400
     )
     history = UndoHistory(window)
-    offer = UndoOffer(history, QAction(window), bar, messages)
-    messages.show("Not found: /tmp/nope.mp3", problem=True)
-    history.push(UndoStep("Replace", "Replaced the 5 tracks", lambda: None))
-    offer.offer_newest()
-    assert bar.currentMessage() == "Not found: /tmp/nope.mp3"
-    assert offer.isHidden()
-    clock.now += 0.4  # read
-    qtbot.waitUntil(lambda: not offer.isHidden(), timeout=3000)
-    assert bar.currentMessage() == ""
-    # Routine news gives way to the offer at once, as before.
-    messages.show("Added 1 track.")
-    history.push(UndoStep("Remove", "Removed 1 track", lambda: None))
-    offer.offer_newest()
-    assert bar.currentMessage() == "" and not offer.isHidden()
-
-
-def test_an_undo_offer_waits_for_problems_that_wait_their_turn(
-    qtbot: QtBot, window: QMainWindow
-) -> None:
-    clock = FakeClock()
-    bar = window.statusBar()
-    messages = StatusMessages(
-        bar, clock=clock, reading=lambda _text: READ_MS, problem_reading_ms=300
+    return OfferRig(
+        clock, bar, messages, UndoOffer(history, QAction(window), bar, messages), history
     )
-    history = UndoHistory(window)
-    offer = UndoOffer(history, QAction(window), bar, messages)
-    messages.show("Not found: a.mp3", problem=True)
-    messages.show("Skipped in b.m3u: line 3.", problem=True)  # waits its turn
-    history.push(UndoStep("Replace", "Replaced the 5 tracks", lambda: None))
-    offer.offer_newest()
-    clock.now += 0.3  # the first was read: the second takes the bar
-    qtbot.waitUntil(lambda: bar.currentMessage() == "Skipped in b.m3u: line 3.", timeout=3000)
-    assert offer.isHidden()
-    clock.now += 0.3
-    qtbot.waitUntil(lambda: not offer.isHidden(), timeout=3000)
-    assert bar.currentMessage() == ""
+
+
+def test_an_undo_offer_waits_for_a_problem_to_be_read(qtbot: QtBot, rig: OfferRig) -> None:
+    # The trial: a second launch's "Not found: …" was wiped at once by the "Replaced the 5
+    # tracks in “Opened files” — Undo" that its other items brought.
+    rig.messages.show("Not found: /tmp/nope.mp3", problem=True)
+    rig.push("Replaced the 5 tracks")
+    assert rig.bar.currentMessage() == "Not found: /tmp/nope.mp3"
+    assert rig.offer.isHidden()
+    rig.clock.now += 0.4  # read
+    qtbot.waitUntil(lambda: not rig.offer.isHidden(), timeout=3000)
+    assert rig.bar.currentMessage() == ""
+    # Routine news gives way to the offer at once, as before.
+    rig.messages.show("Added 1 track.")
+    rig.push("Removed 1 track")
+    assert rig.bar.currentMessage() == "" and not rig.offer.isHidden()
+
+
+def test_an_undo_offer_waits_for_problems_that_wait_their_turn(qtbot: QtBot, rig: OfferRig) -> None:
+    rig.messages.show("Not found: a.mp3", problem=True)
+    rig.messages.show("Skipped in b.m3u: line 3.", problem=True)  # waits its turn
+    rig.push("Replaced the 5 tracks")
+    rig.clock.now += 0.4  # the first was read: the second takes the bar
+    qtbot.waitUntil(lambda: rig.bar.currentMessage() == "Skipped in b.m3u: line 3.", timeout=3000)
+    assert rig.offer.isHidden()
+    rig.clock.now += 0.4
+    qtbot.waitUntil(lambda: not rig.offer.isHidden(), timeout=3000)
+    assert rig.bar.currentMessage() == ""
