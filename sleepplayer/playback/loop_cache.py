@@ -13,7 +13,8 @@ plugin uses; ``vlc-plugin-base`` depends on ``libopus0``), following RFC 7845: p
 end trimmed to the last granule position, output gain applied. The result equals ``opusdec``'s.
 Other formats (FLAC, Ogg Vorbis, MP3, AIFF) are copied by libsndfile (``sndfile_copy``), which
 is exact for them where libVLC is not: ``:input-repeat`` leaves a hole at each seam of a FLAC
-loop too, and libVLC keeps an MP3's encoder delay and padding.
+loop too, and libsndfile takes an MP3's encoder delay and padding off where its gapless header
+says how long they are.
 Nothing here imports or calls libVLC, so ``decode_to_cache`` may run on a worker thread.
 
 The copy is named after the SHA-256 of the source bytes, written to a temporary name and renamed

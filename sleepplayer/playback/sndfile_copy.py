@@ -1,13 +1,13 @@
 """FLAC, Ogg Vorbis, MP3 and AIFF loops copied to 16-bit WAV with libsndfile, for ``loop_cache``.
 
 Why not libVLC: ``:input-repeat`` restarts the input at each pass, which left 70 ms of silence
-at every seam of a FLAC loop through PulseAudio (tests/integration/test_loop_seam.py), and
-libVLC's own decode of an MP3 keeps the encoder's delay and padding (490 frames of silence before
-a 1 s tone, 46,080 frames in all). libsndfile decodes FLAC and Vorbis to exactly the source's
-frames, and an MP3 that carries the gapless header (LAME's, which LAME, ffmpeg and most encoders
-write) to exactly the encoded frames: 44,100 from that 1 s tone, its first sample the tone's
-(libsndfile 1.2.0, measured). An MP3 without the header keeps its padding: nothing says how long
-it is.
+at every seam of a FLAC loop through PulseAudio (tests/integration/test_loop_seam.py; a trial
+heard 60 ms at an MP3's and 100 ms at a Vorbis file's). libsndfile decodes FLAC and Vorbis to
+exactly the source's frames, and an MP3 that carries the gapless header (LAME's, which LAME,
+ffmpeg and most encoders write) to exactly the encoded frames: 44,100 from a 1 s tone, its first
+sample the tone's (libsndfile 1.2.0, measured). An MP3 without the header keeps the encoder's
+delay and padding, as any decoder must: 490 frames of silence first and 46,080 frames in all
+for the same tone (sox's MP3s have no header).
 
 The sound is read as floats and written as 16-bit with libsndfile's clipping: read as 16-bit
 directly, a Vorbis tone at full scale wrapped round at its peaks (+1 to -1, a click each period)

@@ -49,7 +49,8 @@ def test_a_flac_copy_is_bit_exact(tmp_path: Path) -> None:
 @pytest.mark.parametrize("encode", [encode_mp3, encode_vorbis], ids=["mp3", "vorbis"])
 def test_a_lossy_copy_has_the_loops_length_and_starts_at_once(encode, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """An MP3 from an encoder that writes the gapless header (as LAME does) loses its encoder
-    delay and padding: libVLC plays 490 frames of silence first and 1,980 more in all."""
+    delay and padding: without the header, 490 frames of silence came first and 1,980 more in
+    all."""
     wav = make_tone(tmp_path / "loop.wav", 1.0, 441, rate=RATE)
     copy, rate = _copy(encode(wav, tmp_path / "loop.lossy"), tmp_path)
     decoded, source = read_wav(copy), read_wav(wav)
