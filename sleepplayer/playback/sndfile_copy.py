@@ -96,9 +96,13 @@ def _open(lib: ctypes.CDLL, path: Path, mode: int, info: _Info) -> int:
     else:
         handle = lib.sf_open(os.fsencode(path), mode, ctypes.byref(info))
     if not handle:
-        reason = (lib.sf_strerror(None) or b"").decode("utf-8", "replace")
-        raise SndfileError(f"libsndfile cannot open {path.name}: {reason}")
+        raise SndfileError(f"libsndfile cannot open {path.name}: {_reason(lib, None)}")
     return handle
+
+
+def _reason(lib: ctypes.CDLL, handle: int | None) -> str:
+    """libsndfile's words for the last error of ``handle`` (None: of the last open)."""
+    return (lib.sf_strerror(handle) or b"").decode("utf-8", "replace")
 
 
 def write_wav_copy(source: Path, target: Path, max_bytes: int) -> None:
@@ -117,8 +121,7 @@ def write_wav_copy(source: Path, target: Path, max_bytes: int) -> None:
         if lib.sf_error(reader) != 0:
             # A read error ends the reading early: such a copy would be a shorter loop, reused
             # for good.
-            reason = (lib.sf_strerror(reader) or b"").decode("utf-8", "replace")
-            raise SndfileError(f"read error after {total} frames: {reason}")
+            raise SndfileError(f"read error after {total} frames: {_reason(lib, reader)}")
     finally:
         lib.sf_close(reader)
 

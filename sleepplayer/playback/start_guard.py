@@ -139,11 +139,10 @@ class StartGuard:
         wait_ms = VOLUME_REPORT_WAIT_MS if self._reports_volume else VOLUME_CONFIRM_MS
         return (self._clock() - self._asked_at) * 1000 >= wait_ms
 
-    def playing(self) -> bool:
+    def playing(self) -> None:
         """libVLC says Playing (at the start, or on a resume): the time without sound counts
         from here, so a pause at the very start does not count against the file."""
         self._playing_since = self._clock()
-        return self.active
 
     def no_sound_overdue(self) -> bool:
         """Nothing has reached the output ``NO_SOUND_MS`` after the last Playing."""

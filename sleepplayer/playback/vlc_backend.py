@@ -969,7 +969,8 @@ class VlcBackend(PlaybackBackend):
         self._set_state(PlayerState.PLAYING)
         if generation != self._generation or self._state != PlayerState.PLAYING:
             return
-        if self._guard.playing() and not self._release_guard():
+        self._guard.playing()
+        if self._guard.active and not self._release_guard():
             self._guard_timer.start()
 
     def _on_end_reached(self) -> None:

@@ -90,9 +90,7 @@ class StatusMessages(QObject):
     def problem_hold_left_ms(self) -> int:
         """How much longer problems hold the bar, the one on show and those waiting their turn
         (about: ask again then); 0 when none does."""
-        shown_ms = 0
-        if self._bar.currentMessage():
-            shown_ms = max(0, int((self._free_at - self._clock()) * 1000))
+        shown_ms = self._hold_left_ms() if self._bar.currentMessage() else 0
         waiting = sum(1 for _text, problem in self._waiting if problem)
         if waiting:
             return shown_ms + waiting * self._problem_reading_ms
@@ -113,8 +111,12 @@ class StatusMessages(QObject):
                 return True
         return False
 
+    def _hold_left_ms(self) -> int:
+        """How much longer the message on show holds the bar before the next may come."""
+        return max(0, int((self._free_at - self._clock()) * 1000))
+
     def _show_next(self) -> None:
-        wait_ms = int((self._free_at - self._clock()) * 1000)
+        wait_ms = self._hold_left_ms()
         if self._bar.currentMessage() and wait_ms > 0:
             self._turn.start(wait_ms)
             return
