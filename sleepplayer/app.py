@@ -23,6 +23,7 @@ from sleepplayer.desktop.instance_client import Claim
 from sleepplayer.desktop.instance_server import InstanceServer
 from sleepplayer.desktop.keep_awake import KeepAwake
 from sleepplayer.desktop.now_playing import NowPlayingDeps, NowPlayingService, create_now_playing
+from sleepplayer.desktop.page_release import PageRelease
 from sleepplayer.desktop.suspend import SystemSuspender
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from sleepplayer.second_launch import launch_raises_window
@@ -134,6 +135,8 @@ class SleepPlayerApp:
             lambda: self.store.mark_dirty(SETTINGS),
         )
         self._connect()
+        # Start-up's pages of Qt and Python code, resident all night though playing needs few.
+        self.page_release = PageRelease(qapp, parent=self.window)
         if not dir_problem:
             # What could be loaded replaces the damaged file (kept as a copy): left in place,
             # it was found damaged, copied and named again at every start until some change
