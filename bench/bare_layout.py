@@ -6,7 +6,8 @@ Run as ``python -m bench.bare_layout TITLE FILE``. It has what issue 2 asks the 
 QAbstractTableModel behind a filter proxy, a transport bar with buttons, seek and volume sliders,
 a status bar) and a tray icon with a menu, all filled with a few rows of text: the cost of the
 toolkit and the layout alone, which no amount of care in the app's own code can go below.
-Like the app, it gives back the pages its start-up ran once it has settled. It quits on WM_DELETE_WINDOW (the close button).
+Like the app, it gives back the pages its start-up ran once it has settled. It quits on
+WM_DELETE_WINDOW (the close button).
 """
 
 from __future__ import annotations
