@@ -23,7 +23,7 @@ from sleepplayer.desktop.instance_client import Claim
 from sleepplayer.desktop.instance_server import InstanceServer
 from sleepplayer.desktop.keep_awake import KeepAwake
 from sleepplayer.desktop.now_playing import NowPlayingDeps, NowPlayingService, create_now_playing
-from sleepplayer.desktop.page_release import PageRelease
+from sleepplayer.desktop.page_release import PageRelease, release_gui_stack
 from sleepplayer.desktop.suspend import SystemSuspender
 from sleepplayer.playback.backend import PlaybackBackend, PlayerState
 from sleepplayer.second_launch import launch_raises_window
@@ -67,8 +67,11 @@ class SleepPlayerApp:
         volume: int | None = None,
         suspender: Suspender | None = None,
         clock: Callable[[], float] = time.monotonic,
+        release_pages: Callable[[], int] | None = None,
     ) -> None:
-        """``clock`` (monotonic seconds) times the open window and the quiet start's ramp."""
+        """``clock`` (monotonic seconds) times the open window and the quiet start's ramp;
+        ``release_pages`` gives back the pages only start-up ran (``page_release``), none
+        without it."""
         self.qapp = qapp
         self.paths = paths
         self.backend = backend
@@ -135,8 +138,12 @@ class SleepPlayerApp:
             lambda: self.store.mark_dirty(SETTINGS),
         )
         self._connect()
-        # Start-up's pages of Qt and Python code, resident all night though playing needs few.
-        self.page_release = PageRelease(qapp, parent=self.window)
+        # Start-up's pages of Qt's drawing code, resident all night though playing needs few.
+        self.page_release: PageRelease | None = None
+        if release_pages is not None:
+            self.page_release = PageRelease(
+                qapp.applicationStateChanged, release_pages, parent=self.window
+            )
         if not dir_problem:
             # What could be loaded replaces the damaged file (kept as a copy): left in place,
             # it was found damaged, copied and named again at every start until some change
@@ -348,6 +355,8 @@ class SleepPlayerApp:
         if self.now_playing is not None:  # first: the desktop stops offering our controls
             self.now_playing.shutdown()
         self.timer.shutdown()
+        if self.page_release is not None:
+            self.page_release.stop()
         self.quiet_start.stop()
         self.keep_awake.shutdown()
         self._resume_timer.stop()
@@ -437,6 +446,7 @@ def run_app(args: argparse.Namespace, instance: Claim | None = None) -> int:
         backend,
         volume=args.volume,
         suspender=SystemSuspender(),
+        release_pages=release_gui_stack,
     )
     app.start_now_playing()
     try:

@@ -1,74 +1,85 @@
 """Asking Linux to reclaim the resident pages of some of the process's file mappings.
 
-Start-up runs a great deal of Qt, PySide and Python code once: loading and linking the
-libraries, creating the Python classes for the Qt types, building the window. The kernel keeps
-every page of code that ran resident in the process afterwards (it maps 16 pages around each one
-touched), so they count in its resident set all night, though playing runs a small part of them
-(measured: 92.6 MB resident 10 s after the start, 66 MB once the GUI stack's pages were reclaimed,
-still 66 MB 30 s later while playing with the window shown).
+Start-up runs a great deal of Qt code once: loading and linking the libraries, creating the
+Python classes for the Qt types, building the window. The kernel keeps every page of code that
+ran resident in the process afterwards (it maps 16 pages around each one touched), so they count
+in its resident set all night, though playing runs a small part of them.
 
 ``MADV_PAGEOUT`` (Linux 5.4) reclaims them at once, as memory pressure would later: pages this
-process alone maps leave memory, pages shared with other processes stay. A page needed again is
-read back on its first use, as after any reclaim. Older kernels answer EINVAL, and nothing
-happens. Other systems have no such call here: :func:`page_out` does nothing there.
+process alone maps leave memory, and a page needed again is read back from its file on first
+use, as after any reclaim. The kernel does this only for files the user owns or may write (a
+venv in the user's home, not a distribution's PySide6 under /usr: there the call does nothing,
+and :func:`page_out` does not count those files). Older kernels answer EINVAL, and nothing
+happens; other systems have no such call here, and :func:`page_out` does nothing there.
 
-Only the mappings the caller chooses, and only read-only ones: a writable mapping's pages may hold
-what the process wrote, and the caller keeps libVLC, its plugins and codecs and the sound server's
-library out, as a page of theirs read back from disk in the audio path could be heard.
+Only read-only mappings: a writable one holds the process's own data, which only swap can take.
+Which files is the caller's choice (:mod:`page_release`).
 """
 
 from __future__ import annotations
 
 import ctypes
+import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import PurePosixPath
 
 #: ``MADV_PAGEOUT`` from linux/mman.h.
 _MADV_PAGEOUT = 21
 _MAPS = "/proc/self/maps"
 
+_Madvise = Callable[[int, int, int], int]
+
 
 @dataclass(frozen=True)
-class Mapping:
-    """One line of /proc/PID/maps that maps a file read-only."""
+class FileMapping:
+    """One line of /proc/PID/maps that maps a file readable and not writable."""
 
     start: int
     end: int
     path: str
 
 
-def read_only_file_mappings(maps_text: str) -> list[Mapping]:
-    """The read-only mappings of files in ``maps_text`` (the format of /proc/PID/maps).
+def read_only_file_mappings(maps_text: str) -> list[FileMapping]:
+    """The readable, not writable mappings of files in ``maps_text`` (/proc/PID/maps).
 
-    Anonymous memory, the stack and heap, ``[vdso]``, memfd and deleted files are left out:
-    only a file still on disk can give its pages back and read them again."""
+    Anonymous memory, the stack and heap, ``[vdso]``, guard gaps (``---p``), memfd and deleted
+    files are left out: only a file still on disk can give its pages back and read them again."""
     found = []
     for line in maps_text.splitlines():
         fields = line.split(maxsplit=5)
-        if len(fields) < 6 or not fields[5].startswith("/") or "w" in fields[1]:
+        if len(fields) < 6 or not fields[5].startswith("/"):
             continue
-        path = fields[5]
+        perms, path = fields[1], fields[5]
+        if not perms.startswith("r") or "w" in perms:
+            continue
         if path.endswith(" (deleted)") or path.startswith("/memfd:"):
             continue
         start, _, end = fields[0].partition("-")
         try:
-            found.append(Mapping(int(start, 16), int(end, 16), path))
+            found.append(FileMapping(int(start, 16), int(end, 16), path))
         except ValueError:  # a line of some other shape: not ours to guess at
             continue
     return found
 
 
-def chosen(
-    mappings: Iterable[Mapping], folders: Sequence[str], name_prefixes: Sequence[str]
-) -> list[Mapping]:
-    """The mappings of files inside one of ``folders``, or whose name starts with one of
-    ``name_prefixes`` (libraries kept beside others, like libpython in /usr/lib)."""
+def select_mappings(
+    mappings: Iterable[FileMapping],
+    *,
+    folders: Sequence[str] = (),
+    name_prefixes: Sequence[str] = (),
+    never_prefixes: Sequence[str] = (),
+) -> list[FileMapping]:
+    """The mappings of files inside one of ``folders`` or whose name starts with one of
+    ``name_prefixes``, except those whose name starts with one of ``never_prefixes``."""
     roots = [PurePosixPath(folder) for folder in folders]
     picked = []
     for mapping in mappings:
         path = PurePosixPath(mapping.path)
+        if path.name.startswith(tuple(never_prefixes)):
+            continue
         if path.name.startswith(tuple(name_prefixes)) or any(
             path.is_relative_to(root) for root in roots
         ):
@@ -76,27 +87,54 @@ def chosen(
     return picked
 
 
-def own_mappings() -> list[Mapping]:
+def own_mappings() -> list[FileMapping]:
     """This process's read-only file mappings; none where /proc cannot be read."""
     try:
-        with open(_MAPS, encoding="utf-8", errors="replace") as maps:
+        with open(_MAPS, encoding="utf-8", errors="surrogateescape") as maps:
             return read_only_file_mappings(maps.read())
     except OSError:
         return []
 
 
-def page_out(mappings: Iterable[Mapping]) -> int:
-    """Ask the kernel to reclaim the pages of ``mappings`` in this process; the bytes asked
-    for without an error (0 where the call does not exist). A mapping gone since it was read
-    (a library unloaded by another thread) answers ENOMEM and is passed over."""
+@cache
+def _madvise() -> _Madvise | None:
+    """libc's madvise when this kernel knows MADV_PAGEOUT (asked once, with no range)."""
     if not sys.platform.startswith("linux"):
-        return 0
-    libc = ctypes.CDLL(None, use_errno=True)
-    madvise = libc.madvise
+        return None
+    try:
+        madvise = ctypes.CDLL(None).madvise
+    except (OSError, AttributeError):
+        return None
     madvise.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
     madvise.restype = ctypes.c_int
+    if madvise(None, 0, _MADV_PAGEOUT) != 0:
+        return None
+    return madvise
+
+
+def _reclaimable(path: str) -> bool:
+    """The kernel pages out a file's pages only for its owner or one who may write it."""
+    try:
+        return os.stat(path).st_uid == os.geteuid() or os.access(path, os.W_OK)
+    except OSError:
+        return False
+
+
+def page_out(mappings: Iterable[FileMapping]) -> int:
+    """Ask the kernel to reclaim the pages of ``mappings`` in this process; the bytes of the
+    mappings it may reclaim and took the request for (0 where it cannot: another system, an
+    older kernel). A mapping gone since it was read (a library unloaded by another thread)
+    answers ENOMEM and is passed over."""
+    madvise = _madvise()
+    if madvise is None:
+        return 0
     asked = 0
+    reclaimable: dict[str, bool] = {}  # a library is 4-5 mappings of one file
     for mapping in mappings:
+        if mapping.path not in reclaimable:
+            reclaimable[mapping.path] = _reclaimable(mapping.path)
+        if not reclaimable[mapping.path]:
+            continue
         size = mapping.end - mapping.start
         if madvise(mapping.start, size, _MADV_PAGEOUT) == 0:
             asked += size

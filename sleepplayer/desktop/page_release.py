@@ -1,12 +1,16 @@
-"""When the window app gives back the pages of its GUI stack that only start-up used.
+"""When the window app gives back the pages of drawing code that only start-up ran.
 
 Twice over: once start-up has settled, and again each time the app has been left for a minute
 (no window of its own active: minimised, in the tray, another app in front), which is how the
-night goes. A release costs a few milliseconds, and the pages the app needs come back on first
-use: after a release, the next menu or dialog opened may take a little longer to show, once.
+night goes. A release costs a few milliseconds; the pages the app needs come back on first use,
+so the first repaint, menu or dialog after each release may take a little longer.
 
-Which pages: the GUI stack's code, the Qt, PySide and Python files (see :mod:`page_out` for
-why never libVLC's).
+Which files: the ones only the main thread runs, the windowing and drawing half of Qt (QtGui,
+QtWidgets, QtSvg, QtDBus, the xcb platform plugin, ICU) with PySide's bindings to them. Never
+code that libVLC's threads run while the sound plays, where a page read back from a slow disk
+could be heard as a gap: libVLC, its plugins and codecs, the sound server's library, and also
+Python itself, ctypes, Qt Core, shiboken and PySide's core, which the engine's read callbacks
+(an endless WAV) and event callbacks (a queued signal) run on those threads.
 """
 
 from __future__ import annotations
@@ -15,11 +19,9 @@ import os
 from collections.abc import Callable
 
 import PySide6
-import shiboken6
-from PySide6.QtCore import QLibraryInfo, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QLibraryInfo, QObject, Qt, QTimer, Signal, SignalInstance
 
-from sleepplayer.desktop.page_out import Mapping, chosen, own_mappings, page_out
+from sleepplayer.desktop.page_out import FileMapping, own_mappings, page_out, select_mappings
 
 #: After the start, by when the window is built, the session restored and playback begun
 #: (about 1 s here); a slower machine has room to spare.
@@ -27,24 +29,42 @@ SETTLE_MS = 8_000
 #: How long the app must have been left before a release: longer than a glance elsewhere, so
 #: switching to another window and back costs nothing.
 AWAY_MS = 60_000
-#: Libraries of the GUI stack that may sit in a shared folder (/usr/lib) beside libVLC's.
-_GUI_LIBRARY_PREFIXES = ("libQt6", "libpyside6", "libshiboken6", "libpython3")
+#: Qt's libraries where they sit beside others (a distribution's /usr/lib).
+_QT_LIBRARY_PREFIXES = ("libQt6",)
+#: What libVLC's threads run during playback (see the module's docstring), and libVLC's own
+#: files should a layout ever put them beside Qt's: never chosen.
+AUDIO_THREAD_PREFIXES = (
+    "libQt6Core",
+    "QtCore.",
+    "libpyside6",
+    "libshiboken6",
+    "libpython",
+    "libvlc",
+    "libpulse",
+    "libav",
+    "libsw",
+)
 
 
 def gui_stack_folders() -> list[str]:
-    """Folders that hold only the GUI stack's files: PySide6 (with the Qt of a wheel),
-    shiboken6, Qt's plugins and Python's standard library (with its extension modules)."""
-    return [
+    """Folders that hold only Qt's files: the PySide6 package (with a wheel's or a bundle's
+    Qt) and Qt's plugins. As /proc names them: symbolic links resolved."""
+    folders = (
         os.path.dirname(PySide6.__file__),
-        os.path.dirname(shiboken6.__file__),
         QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath),
-        os.path.dirname(os.__file__),
-    ]
+    )
+    return [os.path.realpath(folder) for folder in folders if folder]
 
 
-def gui_stack_mappings() -> list[Mapping]:
-    """This process's read-only mappings of the GUI stack's files."""
-    return chosen(own_mappings(), gui_stack_folders(), _GUI_LIBRARY_PREFIXES)
+def gui_stack_mappings(mappings: list[FileMapping] | None = None) -> list[FileMapping]:
+    """Of ``mappings`` (this process's read-only file mappings by default), those of the
+    main thread's half of Qt."""
+    return select_mappings(
+        own_mappings() if mappings is None else mappings,
+        folders=gui_stack_folders(),
+        name_prefixes=_QT_LIBRARY_PREFIXES,
+        never_prefixes=AUDIO_THREAD_PREFIXES,
+    )
 
 
 def release_gui_stack() -> int:
@@ -54,14 +74,15 @@ def release_gui_stack() -> int:
 
 class PageRelease(QObject):
     """Calls ``release`` once ``settle_ms`` after it is made, and ``away_ms`` after each time
-    the application stops being the active one (unless it is active again before then)."""
+    the application stops being the active one (``state_changed``, the application's
+    ``applicationStateChanged``), unless it is active again before then."""
 
     #: A release happened: the bytes it asked for (0 where the system has no such call).
-    released = Signal(int)
+    released = Signal(object)
 
     def __init__(
         self,
-        qapp: QGuiApplication,
+        state_changed: SignalInstance,
         release: Callable[[], int] = release_gui_stack,
         *,
         settle_ms: int = SETTLE_MS,
@@ -70,10 +91,11 @@ class PageRelease(QObject):
     ) -> None:
         super().__init__(parent)
         self._release = release
+        self._stopped = False
         self._settle = self._single_shot(settle_ms)
         self._away = self._single_shot(away_ms)
         self._settle.start()
-        qapp.applicationStateChanged.connect(self._on_state)
+        state_changed.connect(self._on_application_state_changed)
 
     def _single_shot(self, ms: int) -> QTimer:
         timer = QTimer(self)
@@ -82,11 +104,20 @@ class PageRelease(QObject):
         timer.timeout.connect(self._run)
         return timer
 
-    def _on_state(self, state: Qt.ApplicationState) -> None:
+    def stop(self) -> None:
+        """No release from now on (the ordered quit)."""
+        self._stopped = True
+        self._settle.stop()
+        self._away.stop()
+
+    def _on_application_state_changed(self, state: Qt.ApplicationState) -> None:
+        if self._stopped:
+            return
         if state == Qt.ApplicationState.ApplicationActive:
             self._away.stop()
         elif not self._away.isActive():
             self._away.start()
 
     def _run(self) -> None:
-        self.released.emit(self._release())
+        if not self._stopped:
+            self.released.emit(self._release())
