@@ -12,8 +12,10 @@ venv in the user's home, not a distribution's PySide6 under /usr: there the call
 and :func:`page_out` does not count those files). Older kernels answer EINVAL, and nothing
 happens; other systems have no such call here, and :func:`page_out` does nothing there.
 
-Only read-only mappings: a writable one holds the process's own data, which only swap can take.
-Which files is the caller's choice (:mod:`page_release`).
+Only mappings that are readable and not writable: a writable one holds data the process is
+still writing. (The read-only part of a library holds the addresses the loader wrote into it
+once; with swap, those pages may go there.) Which files is the caller's choice
+(:mod:`page_release`).
 """
 
 from __future__ import annotations
@@ -112,10 +114,16 @@ def _madvise() -> _Madvise | None:
     return madvise
 
 
-def _reclaimable(path: str) -> bool:
+def supported() -> bool:
+    """Whether this system can page out (Linux 5.4 or later)."""
+    return _madvise() is not None
+
+
+def reclaimable(path: str) -> bool:
     """The kernel pages out a file's pages only for its owner or one who may write it."""
     try:
-        return os.stat(path).st_uid == os.geteuid() or os.access(path, os.W_OK)
+        owner = os.stat(path).st_uid
+        return owner == os.geteuid() or os.access(path, os.W_OK, effective_ids=True)
     except OSError:
         return False
 
@@ -129,11 +137,11 @@ def page_out(mappings: Iterable[FileMapping]) -> int:
     if madvise is None:
         return 0
     asked = 0
-    reclaimable: dict[str, bool] = {}  # a library is 4-5 mappings of one file
+    owned: dict[str, bool] = {}  # a library is 4-5 mappings of one file
     for mapping in mappings:
-        if mapping.path not in reclaimable:
-            reclaimable[mapping.path] = _reclaimable(mapping.path)
-        if not reclaimable[mapping.path]:
+        if mapping.path not in owned:
+            owned[mapping.path] = reclaimable(mapping.path)
+        if not owned[mapping.path]:
             continue
         size = mapping.end - mapping.start
         if madvise(mapping.start, size, _MADV_PAGEOUT) == 0:

@@ -5,18 +5,26 @@ Twice over: once start-up has settled, and again each time the app has been left
 night goes. A release costs a few milliseconds; the pages the app needs come back on first use,
 so the first repaint, menu or dialog after each release may take a little longer.
 
-Which files: the ones only the main thread runs, the windowing and drawing half of Qt (QtGui,
-QtWidgets, QtSvg, QtDBus, the xcb platform plugin, ICU) with PySide's bindings to them. Never
-code that libVLC's threads run while the sound plays, where a page read back from a slow disk
-could be heard as a gap: libVLC, its plugins and codecs, the sound server's library, and also
-Python itself, ctypes, Qt Core, shiboken and PySide's core, which the engine's read callbacks
-(an endless WAV) and event callbacks (a queued signal) run on those threads.
+Which files: the windowing and drawing half of Qt (QtGui, QtWidgets, QtSvg, QtDBus, the xcb
+platform plugin, ICU) with PySide's bindings to them, which only the GUI's own threads run.
+Never code that libVLC's threads run while the sound plays, where a page read back from a slow
+disk could be heard as a gap: libVLC, its plugins and codecs, the sound server's library, and
+also Python itself, ctypes, Qt Core, shiboken and PySide's core, which the engine's read
+callbacks (an endless WAV) and event callbacks (a queued signal) run on those threads.
+
+One link is left: those callbacks need Python's lock, which the main thread holds while it
+runs Qt, so while it reads a page back the engine's reader may wait. A page comes back from an
+SSD in well under a millisecond, from a spinning disk in about 10 ms (the resume point, saved
+each minute while playing, keeps it from spinning down): a few such waits stay well inside what
+libVLC has buffered. Not measured on a spinning disk.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
+from pathlib import PurePosixPath
 
 import PySide6
 from PySide6.QtCore import QLibraryInfo, QObject, Qt, QTimer, Signal, SignalInstance
@@ -48,23 +56,31 @@ AUDIO_THREAD_PREFIXES = (
 
 def gui_stack_folders() -> list[str]:
     """Folders that hold only Qt's files: the PySide6 package (with a wheel's or a bundle's
-    Qt) and Qt's plugins. As /proc names them: symbolic links resolved."""
+    Qt) and Qt's plugins. As /proc names them: symbolic links resolved. A folder that holds
+    Python's own (a ``qt.conf`` could name any) is no such folder."""
     folders = (
         os.path.dirname(PySide6.__file__),
         QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath),
     )
-    return [os.path.realpath(folder) for folder in folders if folder]
+    pythons = [PurePosixPath(os.path.realpath(p)) for p in (sys.prefix, sys.base_prefix)]
+    return [
+        real
+        for real in (os.path.realpath(folder) for folder in folders if folder)
+        if not any(python.is_relative_to(real) for python in pythons)
+    ]
 
 
 def gui_stack_mappings(mappings: list[FileMapping] | None = None) -> list[FileMapping]:
     """Of ``mappings`` (this process's read-only file mappings by default), those of the
     main thread's half of Qt."""
-    return select_mappings(
+    chosen = select_mappings(
         own_mappings() if mappings is None else mappings,
         folders=gui_stack_folders(),
         name_prefixes=_QT_LIBRARY_PREFIXES,
         never_prefixes=AUDIO_THREAD_PREFIXES,
     )
+    # libVLC's plugins (libopus_plugin.so...), should a layout ever put them in Qt's folders.
+    return [m for m in chosen if "/vlc/" not in m.path and "_plugin." not in m.path]
 
 
 def release_gui_stack() -> int:

@@ -22,6 +22,20 @@ def _qt_library_kb(pid: int, name: str) -> int:
     return resident_kb(pid, lambda path: path.startswith(f"{QT_LIB}/{name}"))
 
 
+def _others_mapping(pid: int, name: str) -> list[str]:
+    """Other processes that map this Qt library: the kernel gives back no page they map too."""
+    found = []
+    for maps in Path("/proc").glob("[0-9]*/maps"):
+        if maps.parent.name == str(pid):
+            continue
+        try:
+            if f"{QT_LIB}/{name}" in maps.read_text(errors="replace"):
+                found.append(maps.parent.name)
+        except OSError:  # gone, or not ours to read
+            continue
+    return found
+
+
 def test_start_up_pages_are_given_back_while_playing(
     launch_app: Callable[..., RunningApp], pulse: PulseAudio
 ) -> None:
@@ -30,6 +44,8 @@ def test_start_up_pages_are_given_back_while_playing(
     pid = app.process.pid
     # Qt's X11 library: this test process (offscreen) never maps it, and the kernel gives
     # back no page that another process maps too.
+    others = _others_mapping(pid, "libQt6XcbQpa")
+    assert not others, f"processes {others} map the same Qt (a SleepPlayer from this venv?)"
     xcb, core = _qt_library_kb(pid, "libQt6XcbQpa"), _qt_library_kb(pid, "libQt6Core")
     assert xcb > 200  # opening the display and the window ran much of it
     app.key("space")

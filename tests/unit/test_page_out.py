@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import mmap
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,9 @@ from sleepplayer.desktop.page_out import (
     own_mappings,
     page_out,
     read_only_file_mappings,
+    reclaimable,
     select_mappings,
+    supported,
 )
 from tests.helpers.smaps import resident_kb
 
@@ -69,7 +70,7 @@ def test_selected_by_folder_or_name_but_never_by_the_never_list() -> None:
     assert select_mappings(read_only_file_mappings(MAPS), folders=["/venv/PySide"]) == []
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="MADV_PAGEOUT is Linux's")
+@pytest.mark.skipif(not supported(), reason="MADV_PAGEOUT: Linux 5.4 or later")
 def test_the_kernel_takes_back_the_pages_of_a_selected_mapping(tmp_path: Path) -> None:
     data = tmp_path / "library.so"
     data.write_bytes(os.urandom(4 << 20))
@@ -94,3 +95,18 @@ def test_files_the_kernel_would_not_reclaim_are_not_counted(tmp_path: Path) -> N
     # /proc's maps of a file that no longer exists (or one not ours): nothing asked for.
     gone = FileMapping(0x7F0000000000, 0x7F0000100000, str(tmp_path / "gone.so"))
     assert page_out([gone]) == 0
+
+
+def test_only_files_the_kernel_reclaims_for_this_user_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The kernel's own rule: the file's owner, or one who may write it (root may, always).
+    mine = tmp_path / "mine.so"
+    mine.write_bytes(b"x")
+    owner = mine.stat().st_uid
+    assert reclaimable(str(mine))
+    monkeypatch.setattr(os, "geteuid", lambda: owner + 1)  # someone else ...
+    monkeypatch.setattr(os, "access", lambda *_args, **_kwargs: False)  # ... who may not write
+    assert not reclaimable(str(mine))
+    mapping = FileMapping(0x7F0000000000, 0x7F0000100000, str(mine))
+    assert page_out([mapping]) == 0

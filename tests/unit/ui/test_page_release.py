@@ -98,6 +98,9 @@ def test_a_wheels_drawing_half_of_qt_is_chosen_and_nothing_the_audio_threads_run
         f"{Path(pyside).parent}/shiboken6/libshiboken6.abi3.so.6.11",
         "/usr/lib/libpython3.11.so.1.0",
         "/usr/lib/python3.11/lib-dynload/_ctypes.cpython-311-x86_64-linux-gnu.so",
+        # libVLC's plugins, had a bundle put them in Qt's folder:
+        f"{pyside}/Qt/plugins/vlc/codec/libopus_plugin.so",
+        f"{pyside}/Qt/lib/libpulse_plugin.so",
     )
     assert _names(maps) == [
         "libQt6Gui.so.6",
