@@ -7,6 +7,7 @@ FLAC, MP3 or Ogg Vorbis file from its sample-exact WAV copy (``playback.loop_cac
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,29 @@ def test_a_loop_has_no_hole_at_its_seam(
     assert len(settled) >= 4 * LOOP_S * 100
     holes = [i * 10 for i, db in enumerate(settled) if db <= SILENT_DB]
     assert holes == [], f"silent 10 ms blocks at {holes[:10]} ms (4 seams in {len(settled)} blocks)"
+
+
+def _read_offset(path: Path) -> int:
+    """Where this process's open ``path`` is read up to (its file offset, from /proc)."""
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            if Path(os.readlink(fd)) == path:
+                info = (Path("/proc/self/fdinfo") / fd.name).read_text()
+                fields = dict(line.split(":", 1) for line in info.splitlines())
+                return int(fields["pos"])
+        except OSError:  # closed meanwhile
+            continue
+    raise AssertionError(f"{path} is not open")
+
+
+def test_an_endless_loop_is_read_a_few_seconds_ahead_not_a_minute(
+    qtbot: QtBot, pulse_backend: VlcBackend, tmp_path: Path
+) -> None:
+    # libVLC's prefetch filter read 16 MiB at a time (87 s of this WAV) into a 16 MiB buffer:
+    # 32 MB of memory all night for a built-in sound. Now at most 2 MiB (about 11 s) ahead.
+    tone = make_tone(tmp_path / "long.wav", 120.0, 500)  # 23 MB: no read wraps around it
+    pulse_backend.load(tone.as_uri(), loop=True)
+    pulse_backend.play()
+    qtbot.waitUntil(lambda: pulse_backend.position_ms() > 1000, timeout=WAIT_MS)
+    ahead_s = _read_offset(tone) / (48_000 * 4)
+    assert ahead_s < 20, f"read {ahead_s:.0f} s ahead of the start"
