@@ -72,15 +72,15 @@ def select_mappings(
     *,
     folders: Sequence[str] = (),
     name_prefixes: Sequence[str] = (),
-    never_prefixes: Sequence[str] = (),
+    never: Callable[[str], bool] = lambda _path: False,
 ) -> list[FileMapping]:
     """The mappings of files inside one of ``folders`` or whose name starts with one of
-    ``name_prefixes``, except those whose name starts with one of ``never_prefixes``."""
+    ``name_prefixes``, except those whose path ``never`` accepts."""
     roots = [PurePosixPath(folder) for folder in folders]
     picked = []
     for mapping in mappings:
         path = PurePosixPath(mapping.path)
-        if path.name.startswith(tuple(never_prefixes)):
+        if never(mapping.path):
             continue
         if path.name.startswith(tuple(name_prefixes)) or any(
             path.is_relative_to(root) for root in roots

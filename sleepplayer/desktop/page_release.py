@@ -73,14 +73,19 @@ def gui_stack_folders() -> list[str]:
 def gui_stack_mappings(mappings: list[FileMapping] | None = None) -> list[FileMapping]:
     """Of ``mappings`` (this process's read-only file mappings by default), those of the
     main thread's half of Qt."""
-    chosen = select_mappings(
+    return select_mappings(
         own_mappings() if mappings is None else mappings,
         folders=gui_stack_folders(),
         name_prefixes=_QT_LIBRARY_PREFIXES,
-        never_prefixes=AUDIO_THREAD_PREFIXES,
+        never=_run_by_audio_threads,
     )
-    # libVLC's plugins (libopus_plugin.so...), should a layout ever put them in Qt's folders.
-    return [m for m in chosen if "/vlc/" not in m.path and "_plugin." not in m.path]
+
+
+def _run_by_audio_threads(path: str) -> bool:
+    """A file libVLC's threads may run: by name, and libVLC's plugins (libopus_plugin.so...)
+    should a layout ever put them in Qt's folders."""
+    name = os.path.basename(path)
+    return name.startswith(AUDIO_THREAD_PREFIXES) or "/vlc/" in path or "_plugin." in name
 
 
 def release_gui_stack() -> int:

@@ -58,7 +58,7 @@ def test_selected_by_folder_or_name_but_never_by_the_never_list() -> None:
         read_only_file_mappings(MAPS),
         folders=["/venv/PySide6"],
         name_prefixes=["libQt6"],
-        never_prefixes=["libQt6Core"],
+        never=lambda path: path.endswith("/libQt6Core.so.6"),
     )
     assert [m.path.rsplit("/", 1)[1] for m in picked] == [
         "libQt6Gui.so.6",
