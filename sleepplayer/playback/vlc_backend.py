@@ -22,17 +22,19 @@ Measured on libVLC 3.0.24 (Debian), which shaped this module:
   exists (the output reports its device, MediaPlayerAudioDevice, 4-8 ms after play() on
   PulseAudio; else the media's statistics show played buffers, polled every 25 ms), the
   requested volume is applied, the media is sought to where it should be (0, a position asked
-  for meanwhile, or a parked position) and then the equalizer removed. Never above the
-  requested volume.
-* That seek is what makes the start audible at once (PulseAudio, null sink, measured with
-  ``tests/integration/test_start_gap.py`` and a probe script): removing the equalizer *without*
-  a seek restarts libVLC's audio filters and PulseAudio played 1.0-1.9 s of zeros with the
-  stream corked, so the first sound came 1.46-1.56 s after play() for a built-in loop (WAV copy)
-  and after a track change, and 1.86-2.87 s for a directly played Opus file (its statistics
-  show nothing for ~0.82 s, so the guard also ended later). With the seek (and the device
-  event) the first sound comes 0.16-0.28 s after play() in all three cases, with no silence
-  after it, and the muted pre-roll is replayed, so nothing of the start is lost. Statistics
-  alone for Ogg would still leave 0.86 s.
+  for meanwhile, or a parked position) and the equalizer set to pass the sound through
+  unchanged (bit-exact). Never above the requested volume.
+* The equalizer is never removed: that changes libVLC's audio filters, which restarts its
+  output, and on PulseAudio (null sink, ``tests/integration/test_start_gap.py``) that made a
+  *new* stream, at 100 % on a server without ``module-stream-restore``, and 1.0-1.9 s of
+  zeros, corked, unless a seek came with it. Two steps around that restart (the volume asked
+  of the new stream, a second seek once it reported it) still let one 10 ms block in 50-100
+  track changes through 3-9 dB above the set level, and under load a second seek sometimes
+  cut the first sound. Changing only the equalizer's levels keeps the stream. The cost is the
+  filter running all the time: 0.16-0.23 % of a core for 48 kHz stereo (a probe: bare
+  python-vlc with and without it), 0.3-0.37 % in ``make bench``.
+* The seek replays the muted pre-roll, so nothing of the start is lost; the first sound
+  comes 0.16-0.28 s after play().
 * The seek comes no earlier than ``start_guard.PREROLL_MS`` after play() (seeks right after
   play() made PulseAudio play zeros). A position the owner asks for while guarded (the
   controller's restore at Playing) is not sought at once but becomes the guard's seek target.
@@ -113,6 +115,7 @@ from __future__ import annotations
 
 import ctypes
 import enum
+import math
 import os
 import re
 import threading
@@ -161,6 +164,9 @@ _PAUSE_WAIT_MS = 1000
 #: The position (a fraction) at which an ended media was read to its end.
 _READ_TO_END = 0.99
 _GUARD_DB = -20.0  # the equalizer's limit, for the preamp and each band
+#: With every band at 0 dB each of the equalizer's two passes scales the sound by 1/4; this
+#: preamp (20 log10 4) makes the two the identity: captured through amem, bit-exact.
+_PASS_THROUGH_PREAMP_DB = 20 * math.log10(4)
 
 #: HTTP headers libVLC can send, as media options (anything else is dropped).
 _HEADER_OPTIONS = {"user-agent": ":http-user-agent=", "referer": ":http-referrer="}
@@ -402,7 +408,8 @@ class VlcBackend(PlaybackBackend):
         # amem applies the volume inside libVLC, to the next block, and reports nothing.
         self._guard = StartGuard(volume_at_once=pcm_sink is not None)
         self._released = False
-        self._guard_eq = self._make_guard_equalizer()
+        self._guard_eq = self._make_equalizer(_GUARD_DB, _GUARD_DB)
+        self._pass_through_eq = self._make_equalizer(_PASS_THROUGH_PREAMP_DB, 0.0)
         self._guard_timer = QTimer(self)
         self._guard_timer.setInterval(_GUARD_POLL_MS)
         self._guard_timer.timeout.connect(self._on_guard_timer_timeout)
@@ -418,12 +425,12 @@ class VlcBackend(PlaybackBackend):
 
     # --- setup
 
-    def _make_guard_equalizer(self) -> Any:
+    def _make_equalizer(self, preamp_db: float, band_db: float) -> Any:
         vlc = self._vlc
         eq = vlc.libvlc_audio_equalizer_new()
-        vlc.libvlc_audio_equalizer_set_preamp(eq, _GUARD_DB)
+        vlc.libvlc_audio_equalizer_set_preamp(eq, preamp_db)
         for band in range(vlc.libvlc_audio_equalizer_get_band_count()):
-            vlc.libvlc_audio_equalizer_set_amp_at_index(eq, _GUARD_DB, band)
+            vlc.libvlc_audio_equalizer_set_amp_at_index(eq, band_db, band)
         return eq
 
     def _attach_pcm_sink(self, sink: PcmSink) -> None:
@@ -655,6 +662,7 @@ class VlcBackend(PlaybackBackend):
             self._media.release()
             self._media = None
         self._vlc.libvlc_audio_equalizer_release(self._guard_eq)
+        self._vlc.libvlc_audio_equalizer_release(self._pass_through_eq)
         self._released = True
         self._state = PlayerState.IDLE
         _SharedInstance.release()
@@ -730,6 +738,7 @@ class VlcBackend(PlaybackBackend):
         self._output_ready = False
         self._reported_volume = None
         self._guard.begin(start_ms)
+        # Only its levels change while a stream plays: it stays in the chain from here on.
         player.set_equalizer(self._guard_eq)
         if player.play() != 0:
             self._fail("libVLC refused to start it")
@@ -805,28 +814,23 @@ class VlcBackend(PlaybackBackend):
     def _release_guard(self) -> bool:
         """End the guard if it may end now (``start_guard``): once the audio stream exists, ask
         for the volume; once the output has it and a seekable media's preroll is done, seek,
-        and drop the equalizer. False while any of that is still to come. A loop that has
-        sent no sound for ``start_guard.NO_SOUND_MS`` fails here instead (True: done)."""
+        and let the equalizer pass the sound. False while any of that is still to come. A loop
+        that has sent no sound for ``start_guard.NO_SOUND_MS`` fails here instead (True:
+        done)."""
         player = self._libvlc("release_guard")
         if self._media is None:
             return False
         guard = self._guard
         if not guard.stream_exists:
-            if guard.restarted:
-                # The played buffers count on from the old stream: only the device event
-                # tells of the new one, or the wait runs out.
-                if not guard.restart_overdue():
-                    return False
-            else:
-                stats = self._vlc.MediaStats()
-                if not self._media.get_stats(stats) or stats.played_abuffers <= 0:
-                    if self._loop and guard.no_sound_overdue() and local_path(self._uri or ""):
-                        # Input-repeat restarts a corrupt file for ever: no end ever comes.
-                        # (Played once, it ends, and ``_produced_audio`` judges it.)
-                        self._stop_engine(player)
-                        self._fail("it holds no playable audio")
-                        return True  # nothing left to guard
-                    return False
+            stats = self._vlc.MediaStats()
+            if not self._media.get_stats(stats) or stats.played_abuffers <= 0:
+                if self._loop and guard.no_sound_overdue() and local_path(self._uri or ""):
+                    # Input-repeat restarts a corrupt file for ever: no end ever comes.
+                    # (Played once, it ends, and ``_produced_audio`` judges it.)
+                    self._stop_engine(player)
+                    self._fail("it holds no playable audio")
+                    return True  # nothing left to guard
+                return False
             guard.stream_exists = True
         target = self._target_volume
         if target is not None:
@@ -840,25 +844,15 @@ class VlcBackend(PlaybackBackend):
         if seekable and not guard.preroll_done():
             return False
         reopening = self._parking.phase is ParkPhase.REOPENING
-        if guard.restart_first():
-            # The first of two steps (start_guard): the output restarts now, playing zeros;
-            # its new stream is asked for the volume, and the seek below ends the zeros only
-            # once that stream reports it.
-            player.set_equalizer(None)
-            if seekable:
-                self._seek_engine(
-                    player, self._parking.position_ms if reopening else guard.start_ms
-                )
-            guard.restarting()
-            return False
         if seekable:
             # The seek at the moment the guard ends flushes the guarded pre-roll, so the first
-            # sound is the start (or the paused position) at this volume; without it PulseAudio
-            # plays ~1.2 s of zeros when the equalizer goes. A live stream cannot seek.
+            # sound is the start (or the paused position) at this volume. A live stream cannot
+            # seek.
             self._seek_engine(player, self._parking.position_ms if reopening else guard.start_ms)
         self._parking.reopened()
-        if not guard.restarted:
-            player.set_equalizer(None)
+        # Not removed: that restarts libVLC's output, which makes a new stream (module
+        # docstring). Only the equalizer's levels change, on the same stream.
+        player.set_equalizer(self._pass_through_eq)
         guard.end()
         self._guard_timer.stop()
         self._output_ready = True

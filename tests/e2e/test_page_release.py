@@ -52,7 +52,11 @@ def test_start_up_pages_are_given_back_while_playing(
     wait_until(lambda: "Brown noise" in app.title(), 15, "playback to start")
     # What a listener hears through the release: the built-in loop is read by Python
     # callbacks on libVLC's thread, which wait for Python's lock while the release runs.
+    # From a settled start on: the start's own glitch (test_start_gap's LONGEST_SILENCE_MS;
+    # here 180-190 ms of zeros 20-120 ms into the sound, in 3 of 8 runs) is not the release's.
+    Recording(pulse).stop_after_audio(1.5)
     recording = Recording(pulse)
+    assert _qt_library_kb(pid, "libQt6XcbQpa") >= xcb * 0.75, "given back before it was heard"
     # Measured: 708 kB after the start, 392 kB after the release with the window shown (the
     # X11 code its repaints run comes back at once); without a release it stays.
     wait_until(

@@ -29,7 +29,7 @@ def _wait_for(predicate: Callable[[], bool], timeout_s: float, what: str) -> Non
     raise RuntimeError(f"{what} did not come up within {timeout_s} s")
 
 
-def _stop_process(process: subprocess.Popen[bytes]) -> None:
+def _stop_process(process: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
     """Ask a server to end; kill it when it does not within 5 s."""
     process.terminate()
     try:
@@ -258,6 +258,66 @@ class Recording:
         assert self._proc.stdout is not None
         self._proc.stdout.close()
         return self.samples()
+
+
+class StreamLog:
+    """The playback streams (sink inputs) the sound server makes, as ``pactl subscribe`` tells
+    of them, from now until stopped."""
+
+    def __init__(self, pulse: PulseAudio) -> None:
+        self._pulse = pulse
+        self._proc = subprocess.Popen(
+            ["pactl", "subscribe"],
+            env={**os.environ, **pulse.env},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self._lines: list[str] = []
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.catch_up()  # subscribed: nothing made from here on is missed
+
+    def _read(self) -> None:
+        assert self._proc.stdout is not None
+        for line in self._proc.stdout:
+            with self._lock:
+                self._lines.append(line.strip())
+
+    def catch_up(self, timeout_s: float = 10.0) -> None:
+        """Return once every event the server sent before this call has been read: the server
+        sends them in order, and the client a ``pactl`` call connects as comes after them.
+        (Until ``pactl subscribe`` has subscribed there is no answer: it is asked again.)"""
+        with self._lock:
+            seen = len(self._lines)
+        deadline = time.monotonic() + timeout_s
+        while True:
+            self._pulse.pactl("info")
+            asked = time.monotonic()
+            while time.monotonic() - asked < 0.5:
+                with self._lock:
+                    if any("on client #" in line for line in self._lines[seen:]):
+                        return
+                time.sleep(0.01)  # an outside process; no Qt loop to wait on
+            if time.monotonic() >= deadline:
+                self.stop()
+                raise AssertionError("pactl subscribe told of nothing")
+
+    def made(self) -> list[str]:
+        """The sink inputs made so far (``#N``), in order."""
+        self.catch_up()
+        with self._lock:
+            return [
+                line.rsplit(" ", 1)[-1]
+                for line in self._lines
+                if line.startswith("Event 'new' on sink-input")
+            ]
+
+    def stop(self) -> None:
+        _stop_process(self._proc)
+        self._reader.join(5)
+        assert self._proc.stdout is not None
+        self._proc.stdout.close()
 
 
 def level_db(samples: npt.NDArray[np.float64]) -> float:

@@ -26,7 +26,7 @@ from sleepplayer.playback.vlc_backend import VlcBackend
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from tests.helpers.audio import encode_opus, make_tone
-from tests.helpers.desktop_env import PulseAudio, Recording, level_db
+from tests.helpers.desktop_env import PulseAudio, Recording, StreamLog, level_db
 
 pytestmark = pytest.mark.integration
 
@@ -116,9 +116,9 @@ def tones(tmp_path: Path) -> list[Path]:
 
 @pytest.fixture(params=["stream-restore", "no stream-restore"])
 def pulse_env(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> PulseAudio:
-    """A desktop's server, and one without stream-restore, where each new stream (libVLC's
-    output restarts when the guard's equalizer goes) starts at 100 %: the trial heard 5-15 ms
-    at full level at a third of the track changes there."""
+    """A desktop's server, and one without stream-restore, where each new stream starts at
+    100 %: when the guard's end restarted libVLC's output (a second stream), a trial heard
+    5-15 ms at full level at a third of the track changes there."""
     fixture = "pulse" if request.param == "stream-restore" else "bare_pulse"
     pulse: PulseAudio = request.getfixturevalue(fixture)
     for key, value in pulse.env.items():
@@ -181,6 +181,26 @@ def test_a_start_at_a_position_begins_there_at_once(
     controller.play()
     check_start(heard_after(qtbot, recording, mark), 500, "restored start")
     assert 14_000 <= backend.position_ms() <= 17_000, backend.position_ms()
+
+
+@pytest.mark.parametrize("pulse_env", ["no stream-restore"], indirect=True)
+def test_each_start_makes_one_stream_and_the_guards_end_keeps_it(
+    qtbot: QtBot, pulse_env: PulseAudio, player: tuple[PlaybackController, VlcBackend]
+) -> None:
+    # A second stream would start at 100 % on this server: the volume would then race the
+    # sound. Removing the guard's equalizer made one at every start (restarting libVLC's
+    # output), and one 10 ms block in 50-100 track changes was heard 3-9 dB too loud.
+    controller, backend = player
+    streams = StreamLog(pulse_env)
+    try:
+        with qtbot.waitSignal(backend.audio_output_changed, timeout=WAIT_MS):  # the guard's end
+            controller.play()
+        assert len(streams.made()) == 1, streams.made()
+        with qtbot.waitSignal(backend.audio_output_changed, timeout=WAIT_MS):
+            controller.next()
+        assert len(streams.made()) == 2, streams.made()
+    finally:
+        streams.stop()
 
 
 @pytest.mark.parametrize("pulse_env", ["no stream-restore"], indirect=True)

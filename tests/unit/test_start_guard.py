@@ -5,7 +5,6 @@ from __future__ import annotations
 from sleepplayer.playback.start_guard import (
     NO_SOUND_MS,
     PREROLL_MS,
-    RESTART_WAIT_MS,
     VOLUME_CONFIRM_MS,
     VOLUME_REPORT_WAIT_MS,
     StartGuard,
@@ -138,40 +137,42 @@ def test_an_output_known_to_apply_the_volume_at_once_does_not_wait() -> None:
     assert guard.volume_applied(0)
 
 
-def test_an_output_with_its_own_volume_restarts_first_and_asks_the_new_stream() -> None:
-    # A server without stream-restore starts the restarted output's new stream at 100 %: the
-    # guard ends in two steps there, and the old stream's volume does not count for the new.
+def test_after_a_track_change_only_the_new_streams_report_counts() -> None:
+    # PulseAudio makes a new stream at each start; libVLC reads the last stream's volume (the
+    # target, after a track change) until the new one reports its own (100 % on a server
+    # without stream-restore). Ending on that reading let a block through 45 dB loud.
     clock = FakeClock()
     guard = started(clock)
-    assert not guard.restart_first()  # nothing reported yet: an output without a volume
-    guard.output_reported_volume()
-    assert not guard.restart_first(), "no device reported: an output that may not restart"
+    guard.output_reported_volume()  # the last stream's, queued before this start's device
     guard.device_reported()
-    assert guard.restart_first() and guard.stream_exists
     guard.asked(60)
-    guard.restarting()
-    assert guard.restarted and not guard.restart_first() and not guard.stream_exists
-    assert guard.must_ask(60), "the new stream is asked anew"
-    guard.asked(60)
-    assert not guard.volume_applied(60), "libVLC still reads the old stream's 60"
-    guard.output_reported_volume()
+    assert not guard.volume_applied(60), "libVLC still reads the last stream's 60"
+    guard.output_reported_volume()  # this stream: at 100 % first, then 60
+    assert not guard.volume_applied(100)
     assert guard.volume_applied(60)
-    assert not guard.restart_overdue()
-    clock.now += RESTART_WAIT_MS / 1000
-    assert guard.restart_overdue()
-    guard.begin()
-    assert not guard.restarted
-    # The next start (a track change) takes the two steps too, even before its stream's first
-    # volume report: it may end on the last stream's volume, read as if it were this one's.
+
+
+def test_a_new_stream_that_starts_at_the_target_needs_no_second_report() -> None:
+    # stream-restore: the new stream starts at the volume the last one ended with, and asking
+    # for that same volume changes nothing, so nothing more is reported.
+    clock = FakeClock()
+    guard = started(clock)
     guard.device_reported()
-    assert guard.restart_first()
+    guard.output_reported_volume()  # this stream's first: the restored 60
+    guard.asked(60)
+    assert guard.volume_applied(60)
 
 
-def test_an_output_that_applies_the_volume_at_once_never_restarts_first() -> None:
-    guard = StartGuard(FakeClock(), volume_at_once=True)
+def test_an_output_that_tells_of_no_stream_takes_a_reading_above_1() -> None:
+    # ALSA's software volume: reported within the call, no device event.
+    clock = FakeClock()
+    guard = started(clock)
+    guard.asked(60)
+    assert guard.volume_applied(60)
+    assert not guard.volume_applied(100)
     guard.begin()
-    guard.output_reported_volume()
-    assert not guard.restart_first()
+    guard.asked(1)
+    assert not guard.volume_applied(1), "1 is what an output that reported nothing reads"
 
 
 def test_a_start_that_sends_nothing_to_the_output_is_overdue_after_a_while() -> None:
