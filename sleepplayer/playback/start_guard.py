@@ -70,8 +70,11 @@ class StartGuard:
         self._asked: int | None = None
         self._asked_at = 0.0
         self._reported_since_ask = False
+        #: The output has reported a volume, and its device (PulseAudio does at each new
+        #: stream), since the engine began: kept across starts, the output stays the same kind.
         self._reports_volume = False
-        #: This start's output reported its device (PulseAudio does at each new stream).
+        self._reports_device = False
+        #: This start's output reported its device.
         self._device_reported = False
         #: This start's stream has reported a volume (after its device): what libVLC reads
         #: from then on is this stream's, not the previous one's.
@@ -85,7 +88,6 @@ class StartGuard:
         self._since = self._playing_since = self._clock()
         self._asked = None
         self._reported_since_ask = False
-        # Not forgotten: the output stays the same kind.
         self._device_reported = False
         self._stream_reported = False
 
@@ -122,13 +124,12 @@ class StartGuard:
             return False
         if self.volume_at_once:
             return True
-        # Once the output told of a new stream, what libVLC reads may still be the previous
-        # stream's volume until this one reports.
-        fresh = (
-            self._reported_since_ask
-            or self._stream_reported
-            or (self._asked > 1 and not self._device_reported)
-        )
+        if self._reports_device:
+            # What libVLC reads may still be the previous stream's volume until this one
+            # reports, also when the played buffers told of it before its device event did.
+            fresh = self._stream_reported
+        else:
+            fresh = self._reported_since_ask or self._asked > 1
         if abs(reported - self._asked) <= 1 and fresh:
             return True
         wait_ms = VOLUME_REPORT_WAIT_MS if self._reports_volume else VOLUME_CONFIRM_MS
@@ -147,6 +148,7 @@ class StartGuard:
     def device_reported(self) -> None:
         """The output reported its device: this start's stream exists."""
         self.stream_exists = True
+        self._reports_device = True
         self._device_reported = True
 
     def preroll_done(self) -> bool:

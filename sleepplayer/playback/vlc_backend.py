@@ -23,7 +23,7 @@ Measured on libVLC 3.0.24 (Debian), which shaped this module:
   PulseAudio; else the media's statistics show played buffers, polled every 25 ms), the
   requested volume is applied, the media is sought to where it should be (0, a position asked
   for meanwhile, or a parked position) and the equalizer set to pass the sound through
-  unchanged (bit-exact). Never above the requested volume.
+  unchanged (bit-exact in a 16-bit amem capture). Never above the requested volume.
 * The equalizer is never removed: that changes libVLC's audio filters, which restarts its
   output, and on PulseAudio (null sink, ``tests/integration/test_start_gap.py``) that made a
   *new* stream, at 100 % on a server without ``module-stream-restore``, and 1.0-1.9 s of
@@ -32,7 +32,7 @@ Measured on libVLC 3.0.24 (Debian), which shaped this module:
   track changes through 3-9 dB above the set level, and under load a second seek sometimes
   cut the first sound. Changing only the equalizer's levels keeps the stream. The cost is the
   filter running all the time: 0.16-0.23 % of a core for 48 kHz stereo (a probe: bare
-  python-vlc with and without it), 0.3-0.37 % in ``make bench``.
+  python-vlc with and without it), 0.3-0.6 % in two ``make bench`` runs.
 * The seek replays the muted pre-roll, so nothing of the start is lost; the first sound
   comes 0.16-0.28 s after play().
 * The seek comes no earlier than ``start_guard.PREROLL_MS`` after play() (seeks right after
@@ -165,7 +165,7 @@ _PAUSE_WAIT_MS = 1000
 _READ_TO_END = 0.99
 _GUARD_DB = -20.0  # the equalizer's limit, for the preamp and each band
 #: With every band at 0 dB each of the equalizer's two passes scales the sound by 1/4; this
-#: preamp (20 log10 4) makes the two the identity: captured through amem, bit-exact.
+#: preamp (20 log10 4) makes the two the identity: bit-exact in a 16-bit amem capture.
 _PASS_THROUGH_PREAMP_DB = 20 * math.log10(4)
 
 #: HTTP headers libVLC can send, as media options (anything else is dropped).

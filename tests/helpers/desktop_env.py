@@ -276,7 +276,11 @@ class StreamLog:
         self._lock = threading.Lock()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        self.catch_up()  # subscribed: nothing made from here on is missed
+        try:
+            self.catch_up()  # subscribed: nothing made from here on is missed
+        except BaseException:
+            self.stop()
+            raise
 
     def _read(self) -> None:
         assert self._proc.stdout is not None
@@ -286,7 +290,8 @@ class StreamLog:
 
     def catch_up(self, timeout_s: float = 10.0) -> None:
         """Return once every event the server sent before this call has been read: the server
-        sends them in order, and the client a ``pactl`` call connects as comes after them.
+        sends them in order, and the client a ``pactl`` call connects as goes after them (its
+        removal: libVLC's own client may connect meanwhile, but stays).
         (Until ``pactl subscribe`` has subscribed there is no answer: it is asked again.)"""
         with self._lock:
             seen = len(self._lines)
@@ -296,11 +301,10 @@ class StreamLog:
             asked = time.monotonic()
             while time.monotonic() - asked < 0.5:
                 with self._lock:
-                    if any("on client #" in line for line in self._lines[seen:]):
+                    if any("'remove' on client #" in line for line in self._lines[seen:]):
                         return
                 time.sleep(0.01)  # an outside process; no Qt loop to wait on
             if time.monotonic() >= deadline:
-                self.stop()
                 raise AssertionError("pactl subscribe told of nothing")
 
     def made(self) -> list[str]:

@@ -152,6 +152,23 @@ def test_after_a_track_change_only_the_new_streams_report_counts() -> None:
     assert guard.volume_applied(60)
 
 
+def test_an_output_that_tells_of_its_streams_waits_for_this_ones_report() -> None:
+    # The played buffers may tell of the new stream before its device event is handled:
+    # until this stream reports, the reading is the last stream's (the target too).
+    clock = FakeClock()
+    guard = started(clock)
+    guard.device_reported()
+    guard.output_reported_volume()  # the last start's stream
+    guard.begin()
+    guard.stream_exists = True  # from the statistics
+    guard.asked(60)
+    guard.output_reported_volume()  # queued before this stream's device event
+    assert not guard.volume_applied(60)
+    guard.device_reported()
+    guard.output_reported_volume()
+    assert guard.volume_applied(60)
+
+
 def test_a_new_stream_that_starts_at_the_target_needs_no_second_report() -> None:
     # stream-restore: the new stream starts at the volume the last one ended with, and asking
     # for that same volume changes nothing, so nothing more is reported.
