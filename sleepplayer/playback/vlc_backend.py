@@ -9,37 +9,45 @@ queue, and events queued before it are stale.
 
 Measured on libVLC 3.0.24 (Debian), which shaped this module:
 
-* Volume does not survive a new start. Every new audio stream (``set_media``+``play``, or
-  ``stop``+``play``) begins at volume 100, and ``audio_set_volume`` before the stream exists
-  returns 0 but is lost. The stream is created on a decoder thread a few ms after ``play()``,
-  and by the time a queued event reaches the main thread libVLC may already have mixed over a
-  second of audio at 100 (amem, captured: 1.15 s at full level on a switch from volume 40).
-  ``:start-paused``, muting before the switch and setting the volume while paused all lose too.
-* What persists is the equalizer: ``set_equalizer`` is copied into the player and applied to
-  every new stream from its first sample. So each fresh start is *guarded*: the equalizer is set
-  to its deepest attenuation (preamp and all bands at -20 dB, run twice with
-  ``--equalizer-2pass``: about -83 dB, inaudible) before ``play()``; once the audio stream
-  exists (the output reports its device, MediaPlayerAudioDevice, 4-8 ms after play() on
-  PulseAudio; else the media's statistics show played buffers, polled every 25 ms), the
-  requested volume is applied, the media is sought to where it should be (0, a position asked
-  for meanwhile, or a parked position) and the equalizer set to pass the sound through
-  unchanged (bit-exact in a 16-bit amem capture). Never above the requested volume.
+* Volume does not survive a new start, unless it is given between streams. A stream made by
+  ``set_media``+``play`` begins at the volume the output holds: a volume set while the
+  previous stream still played is not kept for it, and ``stop()`` closes the output object,
+  after which ``audio_set_volume`` returns -1 (the next output starts at 100). By the time a
+  queued event reaches the main thread libVLC may already have mixed over a second of audio
+  at 100 (amem, captured: 1.15 s at full level on a switch from volume 40). ``:start-paused``,
+  muting before the switch and setting the volume while paused all lose too.
+* A volume set while the output object exists but no stream does (after ``set_media``, which
+  ends the input and keeps the output) is what PulseAudio makes the next stream with: the sink
+  input appears at that volume, with or without ``module-stream-restore`` (measured at a null
+  sink). So an input is ended with ``set_media(None)``, never ``stop()``, and each fresh start
+  on such an output is *guarded by volume*: it is made at 0; once the stream exists and a
+  seekable media's preroll is done the media is sought to where it should be (0, a position
+  asked for meanwhile, or a parked position), and one guard poll later, when the seek has
+  flushed the pre-roll, the volume is set on that same stream.
+* amem reads back 0 whatever volume it is given and plays the next stream at full level. What
+  persists there is the equalizer: ``set_equalizer`` is copied into the player and applied to
+  every new stream from its first sample. So where the output does not read back the volume
+  given between streams, a start is *guarded by the equalizer*, set to its deepest
+  attenuation (preamp and all bands at -20 dB, run twice with ``--equalizer-2pass``: about
+  -83 dB, inaudible) before ``play()``; once the audio stream exists (the output reports its
+  device, MediaPlayerAudioDevice, 4-8 ms after play() on PulseAudio; else the media's
+  statistics show played buffers, polled every 25 ms), the requested volume is applied, the
+  media is sought and the equalizer set to pass the sound through unchanged (bit-exact in a
+  16-bit amem capture). Never above the requested volume.
 * The equalizer is never removed: that changes libVLC's audio filters, which restarts its
   output, and on PulseAudio (null sink, ``tests/integration/test_start_gap.py``) that made a
   *new* stream, at 100 % on a server without ``module-stream-restore``, and 1.0-1.9 s of
-  zeros, corked, unless a seek came with it. Two steps around that restart (the volume asked
-  of the new stream, a second seek once it reported it) still let one 10 ms block in 50-100
-  track changes through 3-9 dB above the set level, and under load a second seek sometimes
-  cut the first sound. Changing only the equalizer's levels keeps the stream. The cost is the
-  filter running all the time: 0.16-0.23 % of a core for 48 kHz stereo (a probe: bare
-  python-vlc with and without it), 0.3-0.6 % in two ``make bench`` runs.
+  zeros, corked, unless a seek came with it. Changing only the equalizer's levels keeps the
+  stream. The cost is the filter running all the time: 0.16-0.23 % of a core for 48 kHz
+  stereo (a probe: bare python-vlc with and without it), 0.3-0.6 % in two ``make bench``
+  runs; the guard by volume costs nothing while playing.
 * The seek replays the muted pre-roll, so nothing of the start is lost; the first sound
-  comes 0.16-0.28 s after play().
+  comes 0.16-0.28 s after play() (guarded by volume: 0.18-0.21 s, at a null sink).
 * The seek comes no earlier than ``start_guard.PREROLL_MS`` after play() (seeks right after
   play() made PulseAudio play zeros). A position the owner asks for while guarded (the
   controller's restore at Playing) is not sought at once but becomes the guard's seek target.
-* The volume is asked for as soon as the stream exists, and the guard ends only once an output
-  with a volume of its own (PulseAudio) reports it, or after a time limit
+* Guarded by the equalizer, the volume is asked for as soon as the stream exists, and the
+  guard ends only once an output with a volume of its own reports it, or after a time limit
   (``start_guard`` has the measurements and the limits).
 * A live (not seekable) stream cannot be sought: its guard ends without the seek, as before,
   and on PulseAudio its first ~1.2 s after the guard are zeros (the stream itself goes on).
@@ -93,7 +101,7 @@ every libVLC call stays on the owner (GUI) thread with no worker and no abandone
   Referer (``:http-referrer``) only; other headers of a resolved stream cannot be passed.
 
 A long pause lets go of the sound device (``pause_release``): after ``PAUSE_RELEASE_MS`` of
-pause the player is stopped, the engine *parks* and keeps reporting PAUSED at the same position,
+pause the input is ended (the stream goes), the engine *parks* and keeps reporting PAUSED at the same position,
 and play reopens the media behind the start guard. Measured on PulseAudio (a null sink):
 
 * Paused, the player keeps a corked stream and libpulse's "threaded-ml" thread wakes 1.4 times
@@ -163,6 +171,8 @@ _SILENCE_WAIT_S = 0.1
 _PAUSE_WAIT_MS = 1000
 #: The position (a fraction) at which an ended media was read to its end.
 _READ_TO_END = 0.99
+#: What ``_preset_silence`` gives the output first, to learn whether it keeps a volume.
+_PRESET_PROBE = 1
 _GUARD_DB = -20.0  # the equalizer's limit, for the preamp and each band
 #: With every band at 0 dB each of the equalizer's two passes scales the sound by 1/4; this
 #: preamp (20 log10 4) makes the two the identity: bit-exact in a 16-bit amem capture.
@@ -408,6 +418,10 @@ class VlcBackend(PlaybackBackend):
         # amem applies the volume inside libVLC, to the next block, and reports nothing.
         self._guard = StartGuard(volume_at_once=pcm_sink is not None)
         self._released = False
+        #: libVLC's input was ended with the output kept (``_end_input``): the media is set again.
+        self._input_ended = False
+        #: The guard's equalizer is in libVLC's audio chain (it is never taken out again).
+        self._equalized = False
         self._guard_eq = self._make_equalizer(_GUARD_DB, _GUARD_DB)
         self._pass_through_eq = self._make_equalizer(_PASS_THROUGH_PREAMP_DB, 0.0)
         self._guard_timer = QTimer(self)
@@ -555,7 +569,7 @@ class VlcBackend(PlaybackBackend):
             self._parking.move_to(min(position, self._length_ms) if self._length_ms else position)
         elif self._guard.active:
             # Nothing heard yet: the guard's end seeks there.
-            self._guard.start_ms = max(0, int(position_ms))
+            self._guard.move_start(max(0, int(position_ms)))
         elif self._state in (PlayerState.PLAYING, PlayerState.PAUSED) and player.is_seekable():
             self._seek_engine(player, max(0, int(position_ms)))
 
@@ -685,6 +699,7 @@ class VlcBackend(PlaybackBackend):
             media = self._instance.media_new(uri, *options)
         old, self._media = self._media, media
         player.set_media(media)
+        self._input_ended = False
         if old is not None:
             old.release()
         self._endless, self._endless_callbacks = endless, callbacks
@@ -733,15 +748,40 @@ class VlcBackend(PlaybackBackend):
         self._bump_generation()  # anything set_media queued is stale
 
     def _start_fresh(self, player: Any, start_ms: int = 0) -> None:
-        """Start behind the volume guard; its end seeks to ``start_ms`` (module docstring)."""
+        """Start behind the guard; its end seeks to ``start_ms`` (module docstring)."""
         self._swap_to_cached_copy(player)
+        if self._input_ended:
+            player.set_media(self._media)
+            self._input_ended = False
         self._output_ready = False
         self._reported_volume = None
-        self._guard.begin(start_ms)
-        # Only its levels change while a stream plays: it stays in the chain from here on.
-        player.set_equalizer(self._guard_eq)
+        by_volume = not self._equalized and self._preset_silence(player)
+        self._guard.begin(start_ms, by_volume=by_volume)
+        if not by_volume:
+            # Only its levels change while a stream plays: it stays in the chain from here on.
+            player.set_equalizer(self._guard_eq)
+            self._equalized = True
         if player.play() != 0:
             self._fail("libVLC refused to start it")
+
+    def _preset_silence(self, player: Any) -> bool:
+        """Give the output volume 0 for the stream play() will make. True if it keeps it.
+
+        PulseAudio makes the next stream with a volume given while none exists, stream-restore
+        or not (measured: the sink input appears at 0 %). An output that reads back the
+        volume it was given between streams keeps it (PulseAudio, libVLC's software volume);
+        amem reads back 0 whatever it was given and plays the next stream at full level."""
+        if player.audio_set_volume(_PRESET_PROBE) != 0:
+            return False  # no output object (libVLC makes it at play())
+        if int(player.audio_get_volume()) != _PRESET_PROBE:
+            return False
+        return player.audio_set_volume(0) == 0 and int(player.audio_get_volume()) == 0
+
+    def _end_input(self, player: Any) -> None:
+        """Stop libVLC's input but keep its audio output: ``stop()`` closes the output too,
+        and the next stream can be given its volume only while the output object exists."""
+        player.set_media(None)
+        self._input_ended = True
 
     @Slot()
     def _on_parking_due(self) -> None:
@@ -793,7 +833,7 @@ class VlcBackend(PlaybackBackend):
         self._loop_copy.cancel_wait()
         self._output_ready = False
         self._reported_volume = None
-        player.stop()
+        self._end_input(player)
         self._bump_generation()
 
     def _bump_generation(self) -> None:
@@ -832,6 +872,8 @@ class VlcBackend(PlaybackBackend):
                     return True  # nothing left to guard
                 return False
             guard.stream_exists = True
+        if guard.by_volume:
+            return self._release_volume_guard(player)
         target = self._target_volume
         if target is not None:
             if guard.must_ask(target):
@@ -853,11 +895,34 @@ class VlcBackend(PlaybackBackend):
         # Not removed: that restarts libVLC's output, which makes a new stream (module
         # docstring). Only the equalizer's levels change, on the same stream.
         player.set_equalizer(self._pass_through_eq)
-        guard.end()
+        self._guard_ended()
+        return True
+
+    def _release_volume_guard(self, player: Any) -> bool:
+        """``_release_guard`` for a stream made at volume 0 (``start_guard``): seek once the
+        preroll is done, then set the volume once the seek has flushed the pre-roll."""
+        guard = self._guard
+        seekable = bool(player.is_seekable())
+        if seekable and not guard.has_sought:
+            if not guard.preroll_done():
+                return False
+            reopening = self._parking.phase is ParkPhase.REOPENING
+            self._seek_engine(player, self._parking.position_ms if reopening else guard.start_ms)
+            guard.sought()
+        if seekable and not guard.seek_settled():
+            return False
+        target = self._target_volume
+        if player.audio_set_volume(100 if target is None else target) != 0:
+            return False
+        self._parking.reopened()
+        self._guard_ended()
+        return True
+
+    def _guard_ended(self) -> None:
+        self._guard.end()
         self._guard_timer.stop()
         self._output_ready = True
         self.audio_output_changed.emit()
-        return True
 
     def _produced_audio(self) -> bool:
         self._libvlc("produced_audio")
@@ -985,7 +1050,7 @@ class VlcBackend(PlaybackBackend):
             return
         if self._loop:
             # input-repeat did not hold (a container that ignores it): restart, with a gap.
-            player.stop()
+            self._end_input(player)
             self._bump_generation()
             self._start_fresh(player)
             return

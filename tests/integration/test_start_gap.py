@@ -184,12 +184,14 @@ def test_a_start_at_a_position_begins_there_at_once(
 
 
 @pytest.mark.parametrize("pulse_env", ["no stream-restore"], indirect=True)
-def test_each_start_makes_one_stream_and_the_guards_end_keeps_it(
+def test_each_start_makes_one_stream_silent_and_the_guards_end_raises_it(
     qtbot: QtBot, pulse_env: PulseAudio, player: tuple[PlaybackController, VlcBackend]
 ) -> None:
     # A second stream would start at 100 % on this server: the volume would then race the
     # sound. Removing the guard's equalizer made one at every start (restarting libVLC's
     # output), and one 10 ms block in 50-100 track changes was heard 3-9 dB too loud.
+    # PulseAudio makes a stream with the volume given before it: each one is made at 0 (no
+    # equalizer in libVLC's chain all night) and the guard's end sets the volume on it.
     controller, backend = player
     streams = StreamLog(pulse_env)
     try:
@@ -198,7 +200,10 @@ def test_each_start_makes_one_stream_and_the_guards_end_keeps_it(
         assert len(streams.made()) == 1, streams.made()
         with qtbot.waitSignal(backend.audio_output_changed, timeout=WAIT_MS):
             controller.next()
-        assert len(streams.made()) == 2, streams.made()
+        made = streams.made()
+        assert len(made) == 2, made
+        assert [streams.volume_when_made(stream) for stream in made] == [0, 0]
+        assert f"{VOLUME}%" in pulse_env.pactl("list", "sink-inputs")
     finally:
         streams.stop()
 
