@@ -101,11 +101,13 @@ every libVLC call stays on the owner (GUI) thread with no worker and no abandone
   Referer (``:http-referrer``) only; other headers of a resolved stream cannot be passed.
 
 A long pause lets go of the sound device (``pause_release``): after ``PAUSE_RELEASE_MS`` of
-pause the input is ended (the stream goes), the engine *parks* and keeps reporting PAUSED at the same position,
-and play reopens the media behind the start guard. Measured on PulseAudio (a null sink):
+pause the input is ended (its stream goes), the engine *parks* and keeps reporting PAUSED at
+the same position, and play reopens the media behind the start guard. Measured on PulseAudio
+(a null sink):
 
 * Paused, the player keeps a corked stream and libpulse's "threaded-ml" thread wakes 1.4 times
-  a second; stopped, the sink-input is gone and that thread has no wake-ups.
+  a second; with the input ended (``_end_input``) the sink-input is gone and no thread of
+  the process wakes (5 s counted, the output object kept).
 * ``set_pause(1)`` returns before the input thread has paused: a volume raised right after it
   reached the still uncorked stream (in 1 of 5 tries, 10 ms at -16 dBFS). Sent after the
   Paused event, it follows the cork on libpulse's connection and is never heard.
