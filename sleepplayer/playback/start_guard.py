@@ -59,7 +59,9 @@ NO_SOUND_MS = 5000
 #: Held by the output's volume: how long after the guard's seek the volume is set. The seek is
 #: carried out on libVLC's input thread, which then flushes the pre-roll from the output; a
 #: volume sent before that flush would let the pre-roll be heard (at the set level) for the
-#: moment in between. One poll of the engine's guard timer.
+#: moment in between. A time, not a sign of the flush: an input thread slower than this (a
+#: loaded machine, a slow server) lets a moment of the pre-roll through, never louder. The
+#: engine's guard timer (every 25 ms) sets the volume at its next poll after this.
 SEEK_SETTLE_MS = 20
 
 
@@ -174,12 +176,12 @@ class StartGuard:
         self.start_ms = start_ms
         self._sought_at = None
 
-    def sought(self) -> None:
+    def seek_asked(self) -> None:
         """Held by volume: the guard's seek was asked for; the volume follows it."""
         self._sought_at = self._clock()
 
     @property
-    def has_sought(self) -> bool:
+    def seek_was_asked(self) -> bool:
         return self._sought_at is not None
 
     def seek_settled(self) -> bool:

@@ -125,9 +125,11 @@ from __future__ import annotations
 
 import ctypes
 import enum
+import logging
 import math
 import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -148,6 +150,8 @@ from sleepplayer.playback.pause_release import PAUSE_RELEASE_MS, ParkPhase, Paus
 from sleepplayer.playback.start_guard import StartGuard
 from sleepplayer.playback.vlc_install import install_help
 
+log = logging.getLogger(__name__)
+
 #: libVLC options for the shared instance.
 INSTANCE_ARGS = ("--no-video", "--quiet", "--no-sub-autodetect-file", "--equalizer-2pass")
 #: input-repeat's maximum is 65535 passes; at a 10 s loop that is a week.
@@ -167,14 +171,12 @@ _COPIED_LOOP_SUFFIXES = _AVFORMAT_LOOP_SUFFIXES | {".flac", ".mp3", ".aif", ".ai
 _OGG_SUFFIXES = frozenset({".ogg", ".oga"})
 _OGG_END_MARGIN_MS = 500
 _GUARD_POLL_MS = 25
-#: How long stopping a paused player waits for the output to report volume 0 (``_silence``).
+#: How long ending a paused input waits for the output to report volume 0 (``_silence``).
 _SILENCE_WAIT_S = 0.1
 #: A pause is in effect within a few ms; a volume held for it waits at most this long.
 _PAUSE_WAIT_MS = 1000
 #: The position (a fraction) at which an ended media was read to its end.
 _READ_TO_END = 0.99
-#: What ``_preset_silence`` gives the output first, to learn whether it keeps a volume.
-_PRESET_PROBE = 1
 _GUARD_DB = -20.0  # the equalizer's limit, for the preamp and each band
 #: With every band at 0 dB each of the equalizer's two passes scales the sound by 1/4; this
 #: preamp (20 log10 4) makes the two the identity: bit-exact in a 16-bit amem capture.
@@ -313,6 +315,21 @@ def versions() -> tuple[str, str]:
     return vlc.libvlc_get_version().decode(errors="replace"), str(vlc.__version__)
 
 
+def default_output(
+    platform: str = sys.platform, environ: Mapping[str, str] = os.environ
+) -> str | None:
+    """PulseAudio (or PipeWire's server for it) when one is there on Linux: named, so the
+    engine knows its output makes a stream at a volume given beforehand (the start guard by
+    volume, measured on PulseAudio only). Elsewhere libVLC picks, and starts are guarded by the
+    equalizer."""
+    if not platform.startswith("linux"):
+        return None
+    runtime = environ.get("XDG_RUNTIME_DIR")
+    if environ.get("PULSE_SERVER") or (runtime and Path(runtime, "pulse", "native").exists()):
+        return "pulse"
+    return None
+
+
 def create_vlc_backend(**kwargs: Any) -> VlcBackend:
     """A ``VlcBackend``, or ``VlcUnavailableError`` with install instructions."""
     load_vlc()
@@ -420,8 +437,6 @@ class VlcBackend(PlaybackBackend):
         # amem applies the volume inside libVLC, to the next block, and reports nothing.
         self._guard = StartGuard(volume_at_once=pcm_sink is not None)
         self._released = False
-        #: libVLC's input was ended with the output kept (``_end_input``): the media is set again.
-        self._input_ended = False
         #: The guard's equalizer is in libVLC's audio chain (it is never taken out again).
         self._equalized = False
         self._guard_eq = self._make_equalizer(_GUARD_DB, _GUARD_DB)
@@ -432,6 +447,10 @@ class VlcBackend(PlaybackBackend):
         self._parking = PauseRelease(pause_release_ms, parent=self)
         self._parking.due.connect(self._on_parking_due)
         self._audio_callbacks: tuple[Any, ...] = ()
+        if pcm_sink is None and aout is None:
+            aout = default_output()
+        #: The output makes each stream at the volume given before it (``_silent_next_stream``).
+        self._volume_guards = pcm_sink is None and aout == "pulse"
         if pcm_sink is not None:
             self._attach_pcm_sink(pcm_sink)
         elif aout is not None:
@@ -566,9 +585,12 @@ class VlcBackend(PlaybackBackend):
     def seek(self, position_ms: int) -> None:
         player = self._libvlc("seek")
         if self._parking.engaged:
-            # Parked: where play continues. Reopening: the position is restored from this.
+            # Parked: where play continues. Reopening: the guard's end seeks there.
             position = max(0, int(position_ms))
-            self._parking.move_to(min(position, self._length_ms) if self._length_ms else position)
+            position = min(position, self._length_ms) if self._length_ms else position
+            self._parking.move_to(position)
+            if self._guard.active:
+                self._guard.move_start(position)
         elif self._guard.active:
             # Nothing heard yet: the guard's end seeks there.
             self._guard.move_start(max(0, int(position_ms)))
@@ -686,7 +708,7 @@ class VlcBackend(PlaybackBackend):
     # --- internals
 
     def _set_media(self, player: Any, uri: str, options: list[str]) -> None:
-        """Give libVLC a new media; the player must be stopped. A looping local WAV (the
+        """Give libVLC a new media; its input must have ended. A looping local WAV (the
         built-in sounds' copies among them) is read as one endless file: no seam gap."""
         path = local_path(uri) if REPEAT_OPTION in options else None
         endless = EndlessWav.of(Path(path)) if path and path.lower().endswith(".wav") else None
@@ -701,7 +723,6 @@ class VlcBackend(PlaybackBackend):
             media = self._instance.media_new(uri, *options)
         old, self._media = self._media, media
         player.set_media(media)
-        self._input_ended = False
         if old is not None:
             old.release()
         self._endless, self._endless_callbacks = endless, callbacks
@@ -752,12 +773,15 @@ class VlcBackend(PlaybackBackend):
     def _start_fresh(self, player: Any, start_ms: int = 0) -> None:
         """Start behind the guard; its end seeks to ``start_ms`` (module docstring)."""
         self._swap_to_cached_copy(player)
-        if self._input_ended:
-            player.set_media(self._media)
-            self._input_ended = False
+        # From no stream (an ended or failed input may still hold one): the media again.
+        self._end_input(player)
+        player.set_media(self._media)
         self._output_ready = False
         self._reported_volume = None
-        by_volume = not self._equalized and self._preset_silence(player)
+        by_volume = self._volume_guards and not self._equalized
+        if by_volume and not self._silent_next_stream(player):
+            log.info("The sound output took no volume before its stream: equalizer guard")
+            by_volume = False
         self._guard.begin(start_ms, by_volume=by_volume)
         if not by_volume:
             # Only its levels change while a stream plays: it stays in the chain from here on.
@@ -766,24 +790,18 @@ class VlcBackend(PlaybackBackend):
         if player.play() != 0:
             self._fail("libVLC refused to start it")
 
-    def _preset_silence(self, player: Any) -> bool:
-        """Give the output volume 0 for the stream play() will make. True if it keeps it.
+    def _silent_next_stream(self, player: Any) -> bool:
+        """Give PulseAudio volume 0 for the stream play() will make; False if it was not taken.
 
         PulseAudio makes the next stream with a volume given while none exists, stream-restore
-        or not (measured: the sink input appears at 0 %). An output that reads back the
-        volume it was given between streams keeps it (PulseAudio, libVLC's software volume);
-        amem reads back 0 whatever it was given and plays the next stream at full level."""
-        if player.audio_set_volume(_PRESET_PROBE) != 0:
-            return False  # no output object (libVLC makes it at play())
-        if int(player.audio_get_volume()) != _PRESET_PROBE:
-            return False
+        or not (measured: the sink input appears at 0 %). The output reads it back then; one
+        that does not (no output object yet) has not taken it."""
         return player.audio_set_volume(0) == 0 and int(player.audio_get_volume()) == 0
 
     def _end_input(self, player: Any) -> None:
         """Stop libVLC's input but keep its audio output: ``stop()`` closes the output too,
         and the next stream can be given its volume only while the output object exists."""
         player.set_media(None)
-        self._input_ended = True
 
     @Slot()
     def _on_parking_due(self) -> None:
@@ -798,7 +816,7 @@ class VlcBackend(PlaybackBackend):
         guarded = self._guard.active and player.is_seekable()
         # Paused while guarded: nothing was heard yet; the start (or a seek meanwhile) stands.
         position = self._guard.start_ms if guarded else self._player_time(player)
-        self._stop_engine(player)  # closes the audio output; its Stopped event is stale
+        self._stop_engine(player)  # ends the input (the stream goes); its events are stale
         self._parking.park(position)
 
     def _reopen(self, player: Any) -> None:
@@ -807,12 +825,12 @@ class VlcBackend(PlaybackBackend):
         self._start_fresh(player, self._parking.position_ms)
 
     def _silence(self, player: Any) -> None:
-        """Before a paused player stops: stopping makes PulseAudio play what the corked stream
-        holds, 10-20 ms at the playing level (measured at a null sink, at the park 20 s into a
-        pause, i.e. in the night after the sleep timer paused). So the volume goes to 0 first,
-        and the stop waits, at most ``_SILENCE_WAIT_S`` (usually 1-2 ms), for the output to
-        report it. The owner never hears of that 0 (the output is no longer ready), and the
-        next start sets the volume again behind its guard."""
+        """Before a paused player's input ends: ending it makes PulseAudio play what the corked
+        stream holds, 10-20 ms at the playing level (measured at a null sink with ``stop()``, at
+        the park 20 s into a pause, i.e. in the night after the sleep timer paused). So the
+        volume goes to 0 first, and the end waits, at most ``_SILENCE_WAIT_S`` (usually 1-2 ms),
+        for the output to report it. The owner never hears of that 0 (the output is no longer
+        ready), and the next start sets the volume again behind its guard."""
         if (
             self._state != PlayerState.PAUSED
             or not self._output_ready
@@ -854,9 +872,10 @@ class VlcBackend(PlaybackBackend):
             self.state_changed.emit(int(state))
 
     def _release_guard(self) -> bool:
-        """End the guard if it may end now (``start_guard``): once the audio stream exists, ask
-        for the volume; once the output has it and a seekable media's preroll is done, seek,
-        and let the equalizer pass the sound. False while any of that is still to come. A loop
+        """End the guard if it may end now (``start_guard``). Held by the equalizer: once the
+        audio stream exists, ask for the volume; once the output has it and a seekable media's
+        preroll is done, seek, and let the equalizer pass the sound. Held by volume: see
+        ``_release_volume_guard``. False while any of that is still to come. A loop
         that has sent no sound for ``start_guard.NO_SOUND_MS`` fails here instead (True:
         done)."""
         player = self._libvlc("release_guard")
@@ -887,12 +906,11 @@ class VlcBackend(PlaybackBackend):
         seekable = bool(player.is_seekable())
         if seekable and not guard.preroll_done():
             return False
-        reopening = self._parking.phase is ParkPhase.REOPENING
         if seekable:
             # The seek at the moment the guard ends flushes the guarded pre-roll, so the first
             # sound is the start (or the paused position) at this volume. A live stream cannot
             # seek.
-            self._seek_engine(player, self._parking.position_ms if reopening else guard.start_ms)
+            self._seek_engine(player, guard.start_ms)
         self._parking.reopened()
         # Not removed: that restarts libVLC's output, which makes a new stream (module
         # docstring). Only the equalizer's levels change, on the same stream.
@@ -905,12 +923,11 @@ class VlcBackend(PlaybackBackend):
         preroll is done, then set the volume once the seek has flushed the pre-roll."""
         guard = self._guard
         seekable = bool(player.is_seekable())
-        if seekable and not guard.has_sought:
+        if seekable and not guard.seek_was_asked:
             if not guard.preroll_done():
                 return False
-            reopening = self._parking.phase is ParkPhase.REOPENING
-            self._seek_engine(player, self._parking.position_ms if reopening else guard.start_ms)
-            guard.sought()
+            self._seek_engine(player, guard.start_ms)
+            guard.seek_asked()
         if seekable and not guard.seek_settled():
             return False
         target = self._target_volume

@@ -182,6 +182,15 @@ class PulseAudio:
         )
         return result.stdout
 
+    def stream_volume(self, stream: str) -> int | None:
+        """A sink input's volume (``#N``, as ``StreamLog.made`` names it; its first channel's),
+        in percent; None when there is no such stream."""
+        _, found, block = self.pactl("list", "sink-inputs").partition(f"Sink Input {stream}\n")
+        for line in block.splitlines() if found else []:
+            if line.strip().startswith("Volume:"):  # "Volume: front-left: 0 /   0% / -inf dB, ..."
+                return int(line.split("/", 2)[1].strip().rstrip("%"))
+        return None
+
     def stop(self) -> None:
         _stop_process(self.process)
         shutil.rmtree(self.directory, ignore_errors=True)
@@ -273,7 +282,6 @@ class StreamLog:
             text=True,
         )
         self._lines: list[str] = []
-        self._volumes: dict[str, int] = {}
         self._lock = threading.Lock()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -286,22 +294,8 @@ class StreamLog:
     def _read(self) -> None:
         assert self._proc.stdout is not None
         for line in self._proc.stdout:
-            made = line.startswith("Event 'new' on sink-input")
-            # Read at once: within milliseconds of its making, before any volume is set on it.
-            volume = self._volume_of(line.rsplit(" ", 1)[-1].strip()) if made else None
             with self._lock:
                 self._lines.append(line.strip())
-                if volume is not None:
-                    self._volumes[line.rsplit(" ", 1)[-1].strip()] = volume
-
-    def _volume_of(self, stream: str) -> int | None:
-        """A sink input's volume (its first channel's), in percent; None once it is gone."""
-        listing = self._pulse.pactl("list", "sink-inputs")
-        _, found, block = listing.partition(f"Sink Input {stream}\n")
-        for line in block.splitlines() if found else []:
-            if line.strip().startswith("Volume:"):  # "Volume: front-left: 0 /   0% / -inf dB, ..."
-                return int(line.split("/", 2)[1].strip().rstrip("%"))
-        return None
 
     def catch_up(self, timeout_s: float = 10.0) -> None:
         """Return once every event the server sent before this call has been read: the server
@@ -331,11 +325,6 @@ class StreamLog:
                 for line in self._lines
                 if line.startswith("Event 'new' on sink-input")
             ]
-
-    def volume_when_made(self, stream: str) -> int | None:
-        """The volume a sink input (``#N``, from ``made``) had as soon as it was told of."""
-        with self._lock:
-            return self._volumes.get(stream)
 
     def stop(self) -> None:
         _stop_process(self._proc)

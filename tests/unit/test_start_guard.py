@@ -124,10 +124,10 @@ def test_held_by_volume_the_volume_waits_for_the_seek_to_settle() -> None:
     clock = FakeClock()
     guard = StartGuard(clock)
     guard.begin(by_volume=True)
-    assert guard.by_volume and not guard.has_sought and not guard.seek_settled()
-    guard.sought()
+    assert guard.by_volume and not guard.seek_was_asked and not guard.seek_settled()
+    guard.seek_asked()
     clock.now += (SEEK_SETTLE_MS - 1) / 1000
-    assert guard.has_sought and not guard.seek_settled()
+    assert guard.seek_was_asked and not guard.seek_settled()
     clock.now += 0.002
     assert guard.seek_settled()
 
@@ -135,17 +135,17 @@ def test_held_by_volume_the_volume_waits_for_the_seek_to_settle() -> None:
 def test_a_position_asked_for_after_the_guards_seek_is_sought_again() -> None:
     guard = started(FakeClock())
     guard.begin(by_volume=True)
-    guard.sought()
+    guard.seek_asked()
     guard.move_start(7000)
-    assert guard.start_ms == 7000 and not guard.has_sought
+    assert guard.start_ms == 7000 and not guard.seek_was_asked
 
 
 def test_a_new_start_forgets_the_last_ones_seek_and_how_it_was_held() -> None:
     guard = StartGuard(FakeClock())
     guard.begin(by_volume=True)
-    guard.sought()
+    guard.seek_asked()
     guard.begin()
-    assert not guard.by_volume and not guard.has_sought
+    assert not guard.by_volume and not guard.seek_was_asked
 
 
 def test_a_new_start_forgets_the_last_ones_volume() -> None:
