@@ -3,11 +3,10 @@
 A paused libVLC player keeps its audio output, and with it the sound server's stream (corked)
 and the client thread that serves it: PulseAudio's threaded main loop inside libVLC wakes 1.2-1.5
 times a second while paused (measured, bare libVLC just the same), all night long when the sleep
-timer ended in a pause. Once the player's input has ended (its stream is gone), that thread
-sleeps (measured: no wake-ups).
+timer ended in a pause. Once the player is stopped, that thread sleeps (measured: no wake-ups).
 
-So when a pause has lasted ``PAUSE_RELEASE_MS`` the engine *parks*: it ends its player's input,
-which ends the stream, and remembers where it was, while it keeps reporting PAUSED, the position,
+So when a pause has lasted ``PAUSE_RELEASE_MS`` the engine *parks*: it stops its player, which
+closes the output, and remembers where it was, while it keeps reporting PAUSED, the position,
 the length and the volume as before. Play *reopens* the same media behind the start guard, and
 the position is restored before the guard lets any sound through. Nobody above the engine sees
 the difference. This class holds the timer, the phase and the position; ``vlc_backend`` makes

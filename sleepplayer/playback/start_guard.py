@@ -1,20 +1,12 @@
 """When a guarded start may let its sound through: the bookkeeping, no libVLC.
 
-Every fresh start is held inaudible until libVLC's audio stream exists (``vlc_backend``'s
-docstring has the measurements), in one of two ways:
-
-* **By the output's volume**, where the output keeps a volume given between streams and makes
-  the next stream with it (PulseAudio does; ``by_volume``). The stream is made at 0. Ending the
-  guard seeks the media to where it should be and, ``SEEK_SETTLE_MS`` later (once the seek has
-  flushed the pre-roll), sets the volume on that same stream.
-* **By the equalizer** elsewhere (amem, the tests' capture, which reads back no volume): it
-  holds the sound at about -83 dB. Ending the guard sets the volume, waits until the output has
-  it, seeks, and sets the equalizer to pass the sound through.
-
-This class decides *when*; the engine makes the libVLC calls.
+Every fresh start plays behind the equalizer at about -83 dB until libVLC's audio stream exists
+(``vlc_backend``'s docstring has the measurements). Ending the guard sets the volume, seeks the
+media to where it should be, and sets the equalizer to pass the sound through. This class
+decides *when*; the engine makes the libVLC calls.
 
 An output with a volume of its own applies a new volume later than libVLC accepts it. Measured
-on PulseAudio (null sink), with a stream *not* made at a volume given beforehand:
+on PulseAudio (null sink):
 
 * Each start makes a new stream. It starts at the volume the app's previous stream ended with
   (``module-stream-restore``), or at 100 % on a server without that module, and the output
@@ -23,11 +15,11 @@ on PulseAudio (null sink), with a stream *not* made at a volume given beforehand
   object is reused), which after a track change is the target too. Ending on that reading
   let one 10 ms block through 45 dB loud in eight quick track changes at volume 10.
 
-So behind the equalizer the volume is asked for as soon as the stream exists, and the guard
-ends only once this stream reports it; a seekable media then still waits out ``PREROLL_MS``.
-The end never restarts the output (the engine keeps the equalizer, set to pass the sound
-through): a restarted output made a new stream, at 100 % on a server without stream-restore,
-and one 10 ms block in 50-100 track changes came 3-9 dB above the set level.
+So the volume is asked for as soon as the stream exists, and the guard ends only once this
+stream reports it; a seekable media then still waits out ``PREROLL_MS``. The end never
+restarts the output (the engine keeps the equalizer, set to pass the sound through): a
+restarted output made a new stream, at 100 % on a server without stream-restore, and one
+10 ms block in 50-100 track changes came 3-9 dB above the set level.
 
 An output that has reported a volume since the start gets up to ``VOLUME_REPORT_WAIT_MS`` for
 it (a loaded machine). One that applies the volume inside libVLC either reports it within the
@@ -56,13 +48,6 @@ VOLUME_REPORT_WAIT_MS = 1000
 #: restarts it at once, for ever (a trial heard silence all night, with no message). A sound
 #: file starts in well under a second, from a slow disk too.
 NO_SOUND_MS = 5000
-#: Held by the output's volume: how long after the guard's seek the volume is set. The seek is
-#: carried out on libVLC's input thread, which then flushes the pre-roll from the output; a
-#: volume sent before that flush would let the pre-roll be heard (at the set level) for the
-#: moment in between. A time, not a sign of the flush: an input thread slower than this (a
-#: loaded machine, a slow server) lets a moment of the pre-roll through, never louder. The
-#: engine's guard timer (every 25 ms) sets the volume at its next poll after this.
-SEEK_SETTLE_MS = 20
 
 
 class StartGuard:
@@ -80,9 +65,6 @@ class StartGuard:
         self.start_ms = 0
         #: The audio stream exists (the output reported its device, or audio was played).
         self.stream_exists = False
-        #: This start is held by the output's volume (made at 0), not by the equalizer.
-        self.by_volume = False
-        self._sought_at: float | None = None
         self._since = 0.0
         self._playing_since = 0.0
         self._asked: int | None = None
@@ -98,12 +80,10 @@ class StartGuard:
         #: from then on is this stream's, not the previous one's.
         self._stream_reported = False
 
-    def begin(self, start_ms: int = 0, *, by_volume: bool = False) -> None:
-        """play() is about to be called, held by the output's volume or by the equalizer."""
+    def begin(self, start_ms: int = 0) -> None:
+        """play() is about to be called behind the equalizer."""
         self.active = True
         self.start_ms = start_ms
-        self.by_volume = by_volume
-        self._sought_at = None
         self.stream_exists = False
         self._since = self._playing_since = self._clock()
         self._asked = None
@@ -170,25 +150,6 @@ class StartGuard:
         self.stream_exists = True
         self._reports_device = True
         self._device_reported = True
-
-    def move_start(self, start_ms: int) -> None:
-        """The owner asked for a position while guarded: the guard's seek goes there (again)."""
-        self.start_ms = start_ms
-        self._sought_at = None
-
-    def seek_asked(self) -> None:
-        """Held by volume: the guard's seek was asked for; the volume follows it."""
-        self._sought_at = self._clock()
-
-    @property
-    def seek_was_asked(self) -> bool:
-        return self._sought_at is not None
-
-    def seek_settled(self) -> bool:
-        """The guard's seek has had ``SEEK_SETTLE_MS`` to flush the pre-roll."""
-        if self._sought_at is None:
-            return False
-        return (self._clock() - self._sought_at) * 1000 >= SEEK_SETTLE_MS
 
     def preroll_done(self) -> bool:
         return (self._clock() - self._since) * 1000 >= PREROLL_MS

@@ -9,45 +9,48 @@ queue, and events queued before it are stale.
 
 Measured on libVLC 3.0.24 (Debian), which shaped this module:
 
-* Volume does not survive a new start, unless it is given between streams. A stream made by
-  ``set_media``+``play`` begins at the volume the output holds: a volume set while the
-  previous stream still played is not kept for it, and ``stop()`` closes the output object,
-  after which ``audio_set_volume`` returns -1 (the next output starts at 100). By the time a
-  queued event reaches the main thread libVLC may already have mixed over a second of audio
-  at 100 (amem, captured: 1.15 s at full level on a switch from volume 40). ``:start-paused``,
-  muting before the switch and setting the volume while paused all lose too.
-* A volume set while the output object exists but no stream does (after ``set_media``, which
-  ends the input and keeps the output) is what PulseAudio makes the next stream with: the sink
-  input appears at that volume, with or without ``module-stream-restore`` (measured at a null
-  sink). So an input is ended with ``set_media(None)``, never ``stop()``, and each fresh start
-  on such an output is *guarded by volume*: it is made at 0; once the stream exists and a
-  seekable media's preroll is done the media is sought to where it should be (0, a position
-  asked for meanwhile, or a parked position), and one guard poll later, when the seek has
-  flushed the pre-roll, the volume is set on that same stream.
-* amem reads back 0 whatever volume it is given and plays the next stream at full level. What
-  persists there is the equalizer: ``set_equalizer`` is copied into the player and applied to
-  every new stream from its first sample. So where the output does not read back the volume
-  given between streams, a start is *guarded by the equalizer*, set to its deepest
-  attenuation (preamp and all bands at -20 dB, run twice with ``--equalizer-2pass``: about
-  -83 dB, inaudible) before ``play()``; once the audio stream exists (the output reports its
-  device, MediaPlayerAudioDevice, 4-8 ms after play() on PulseAudio; else the media's
-  statistics show played buffers, polled every 25 ms), the requested volume is applied, the
-  media is sought and the equalizer set to pass the sound through unchanged (bit-exact in a
-  16-bit amem capture). Never above the requested volume.
+* Volume does not survive a new start. Every new audio stream (``set_media``+``play``, or
+  ``stop``+``play``) begins at volume 100, and ``audio_set_volume`` before the stream exists
+  returns 0 but is lost. The stream is created on a decoder thread a few ms after ``play()``,
+  and by the time a queued event reaches the main thread libVLC may already have mixed over a
+  second of audio at 100 (amem, captured: 1.15 s at full level on a switch from volume 40).
+  ``:start-paused``, muting before the switch and setting the volume while paused all lose too.
+* What persists is the equalizer: ``set_equalizer`` is copied into the player and applied to
+  every new stream from its first sample. So each fresh start is *guarded*: the equalizer is set
+  to its deepest attenuation (preamp and all bands at -20 dB, run twice with
+  ``--equalizer-2pass``: about -83 dB, inaudible) before ``play()``; once the audio stream
+  exists (the output reports its device, MediaPlayerAudioDevice, 4-8 ms after play() on
+  PulseAudio; else the media's statistics show played buffers, polled every 25 ms), the
+  requested volume is applied, the media is sought to where it should be (0, a position asked
+  for meanwhile, or a parked position) and the equalizer set to pass the sound through
+  unchanged (bit-exact in a 16-bit amem capture). Never above the requested volume.
 * The equalizer is never removed: that changes libVLC's audio filters, which restarts its
   output, and on PulseAudio (null sink, ``tests/integration/test_start_gap.py``) that made a
   *new* stream, at 100 % on a server without ``module-stream-restore``, and 1.0-1.9 s of
-  zeros, corked, unless a seek came with it. Changing only the equalizer's levels keeps the
-  stream. The cost is the filter running all the time: 0.16-0.23 % of a core for 48 kHz
-  stereo (a probe: bare python-vlc with and without it), 0.3-0.6 % in two ``make bench``
-  runs; the guard by volume costs nothing while playing.
+  zeros, corked, unless a seek came with it. Two steps around that restart (the volume asked
+  of the new stream, a second seek once it reported it) still let one 10 ms block in 50-100
+  track changes through 3-9 dB above the set level, and under load a second seek sometimes
+  cut the first sound. Changing only the equalizer's levels keeps the stream. The cost is the
+  filter running all the time: 0.16-0.23 % of a core for 48 kHz stereo (a probe: bare
+  python-vlc with and without it), 0.3-0.6 % in two ``make bench`` runs.
+* Not used, measured: the stream's own volume as the guard. PulseAudio makes a new stream at
+  a volume set while libVLC's output object exists but no stream does (after
+  ``set_media(None)``; ``stop()`` closes the output object, and the volume call returns -1),
+  with or without stream-restore. A start made at 0 and raised after the guard's seek costs
+  nothing while playing (bench: 1.00x bare libVLC's CPU, against 1.25x with the equalizer).
+  But the server applies a volume to what it has not played yet, so the raise must come after
+  the seek's flush (set at once, the pre-roll was heard in 6 of 10 reopens) and before the
+  server plays on: raised one guard poll (25 ms) after the seek, a reopen after a long pause
+  was heard 20-40 ms late and 5 of 30 reopens lost 0.1-1.1 s (the equalizer: 4-18 ms late, 1
+  of 22 lost 0.8 s). Waiting for ``get_time`` to show the seek, plus 5 ms, was as good as the
+  equalizer in 10 reopens, but a start at 0 gives no such sign.
 * The seek replays the muted pre-roll, so nothing of the start is lost; the first sound
-  comes 0.16-0.28 s after play() (guarded by volume: 0.18-0.21 s, at a null sink).
+  comes 0.16-0.28 s after play().
 * The seek comes no earlier than ``start_guard.PREROLL_MS`` after play() (seeks right after
   play() made PulseAudio play zeros). A position the owner asks for while guarded (the
   controller's restore at Playing) is not sought at once but becomes the guard's seek target.
-* Guarded by the equalizer, the volume is asked for as soon as the stream exists, and the
-  guard ends only once an output with a volume of its own reports it, or after a time limit
+* The volume is asked for as soon as the stream exists, and the guard ends only once an output
+  with a volume of its own (PulseAudio) reports it, or after a time limit
   (``start_guard`` has the measurements and the limits).
 * A live (not seekable) stream cannot be sought: its guard ends without the seek, as before,
   and on PulseAudio its first ~1.2 s after the guard are zeros (the stream itself goes on).
@@ -101,13 +104,11 @@ every libVLC call stays on the owner (GUI) thread with no worker and no abandone
   Referer (``:http-referrer``) only; other headers of a resolved stream cannot be passed.
 
 A long pause lets go of the sound device (``pause_release``): after ``PAUSE_RELEASE_MS`` of
-pause the input is ended (its stream goes), the engine *parks* and keeps reporting PAUSED at
-the same position, and play reopens the media behind the start guard. Measured on PulseAudio
-(a null sink):
+pause the player is stopped, the engine *parks* and keeps reporting PAUSED at the same position,
+and play reopens the media behind the start guard. Measured on PulseAudio (a null sink):
 
 * Paused, the player keeps a corked stream and libpulse's "threaded-ml" thread wakes 1.4 times
-  a second; with the input ended (``_end_input``) the sink-input is gone and no thread of
-  the process wakes (5 s counted, the output object kept).
+  a second; stopped, the sink-input is gone and that thread has no wake-ups.
 * ``set_pause(1)`` returns before the input thread has paused: a volume raised right after it
   reached the still uncorked stream (in 1 of 5 tries, 10 ms at -16 dBFS). Sent after the
   Paused event, it follows the cork on libpulse's connection and is never heard.
@@ -125,11 +126,9 @@ from __future__ import annotations
 
 import ctypes
 import enum
-import logging
 import math
 import os
 import re
-import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -150,8 +149,6 @@ from sleepplayer.playback.pause_release import PAUSE_RELEASE_MS, ParkPhase, Paus
 from sleepplayer.playback.start_guard import StartGuard
 from sleepplayer.playback.vlc_install import install_help
 
-log = logging.getLogger(__name__)
-
 #: libVLC options for the shared instance.
 INSTANCE_ARGS = ("--no-video", "--quiet", "--no-sub-autodetect-file", "--equalizer-2pass")
 #: input-repeat's maximum is 65535 passes; at a 10 s loop that is a week.
@@ -171,7 +168,7 @@ _COPIED_LOOP_SUFFIXES = _AVFORMAT_LOOP_SUFFIXES | {".flac", ".mp3", ".aif", ".ai
 _OGG_SUFFIXES = frozenset({".ogg", ".oga"})
 _OGG_END_MARGIN_MS = 500
 _GUARD_POLL_MS = 25
-#: How long ending a paused input waits for the output to report volume 0 (``_silence``).
+#: How long stopping a paused player waits for the output to report volume 0 (``_silence``).
 _SILENCE_WAIT_S = 0.1
 #: A pause is in effect within a few ms; a volume held for it waits at most this long.
 _PAUSE_WAIT_MS = 1000
@@ -315,21 +312,6 @@ def versions() -> tuple[str, str]:
     return vlc.libvlc_get_version().decode(errors="replace"), str(vlc.__version__)
 
 
-def default_output(
-    platform: str = sys.platform, environ: Mapping[str, str] = os.environ
-) -> str | None:
-    """PulseAudio (or PipeWire's server for it) when one is there on Linux: named, so the
-    engine knows its output makes a stream at a volume given beforehand (the start guard by
-    volume, measured on PulseAudio only). Elsewhere libVLC picks, and starts are guarded by the
-    equalizer."""
-    if not platform.startswith("linux"):
-        return None
-    runtime = environ.get("XDG_RUNTIME_DIR")
-    if environ.get("PULSE_SERVER") or (runtime and Path(runtime, "pulse", "native").exists()):
-        return "pulse"
-    return None
-
-
 def create_vlc_backend(**kwargs: Any) -> VlcBackend:
     """A ``VlcBackend``, or ``VlcUnavailableError`` with install instructions."""
     load_vlc()
@@ -437,8 +419,6 @@ class VlcBackend(PlaybackBackend):
         # amem applies the volume inside libVLC, to the next block, and reports nothing.
         self._guard = StartGuard(volume_at_once=pcm_sink is not None)
         self._released = False
-        #: The guard's equalizer is in libVLC's audio chain (it is never taken out again).
-        self._equalized = False
         self._guard_eq = self._make_equalizer(_GUARD_DB, _GUARD_DB)
         self._pass_through_eq = self._make_equalizer(_PASS_THROUGH_PREAMP_DB, 0.0)
         self._guard_timer = QTimer(self)
@@ -447,10 +427,6 @@ class VlcBackend(PlaybackBackend):
         self._parking = PauseRelease(pause_release_ms, parent=self)
         self._parking.due.connect(self._on_parking_due)
         self._audio_callbacks: tuple[Any, ...] = ()
-        if pcm_sink is None and aout is None:
-            aout = default_output()
-        #: The output makes each stream at the volume given before it (``_silent_next_stream``).
-        self._volume_guards = pcm_sink is None and aout == "pulse"
         if pcm_sink is not None:
             self._attach_pcm_sink(pcm_sink)
         elif aout is not None:
@@ -585,15 +561,12 @@ class VlcBackend(PlaybackBackend):
     def seek(self, position_ms: int) -> None:
         player = self._libvlc("seek")
         if self._parking.engaged:
-            # Parked: where play continues. Reopening: the guard's end seeks there.
+            # Parked: where play continues. Reopening: the position is restored from this.
             position = max(0, int(position_ms))
-            position = min(position, self._length_ms) if self._length_ms else position
-            self._parking.move_to(position)
-            if self._guard.active:
-                self._guard.move_start(position)
+            self._parking.move_to(min(position, self._length_ms) if self._length_ms else position)
         elif self._guard.active:
             # Nothing heard yet: the guard's end seeks there.
-            self._guard.move_start(max(0, int(position_ms)))
+            self._guard.start_ms = max(0, int(position_ms))
         elif self._state in (PlayerState.PLAYING, PlayerState.PAUSED) and player.is_seekable():
             self._seek_engine(player, max(0, int(position_ms)))
 
@@ -708,7 +681,7 @@ class VlcBackend(PlaybackBackend):
     # --- internals
 
     def _set_media(self, player: Any, uri: str, options: list[str]) -> None:
-        """Give libVLC a new media; its input must have ended. A looping local WAV (the
+        """Give libVLC a new media; the player must be stopped. A looping local WAV (the
         built-in sounds' copies among them) is read as one endless file: no seam gap."""
         path = local_path(uri) if REPEAT_OPTION in options else None
         endless = EndlessWav.of(Path(path)) if path and path.lower().endswith(".wav") else None
@@ -771,37 +744,15 @@ class VlcBackend(PlaybackBackend):
         self._bump_generation()  # anything set_media queued is stale
 
     def _start_fresh(self, player: Any, start_ms: int = 0) -> None:
-        """Start behind the guard; its end seeks to ``start_ms`` (module docstring)."""
+        """Start behind the volume guard; its end seeks to ``start_ms`` (module docstring)."""
         self._swap_to_cached_copy(player)
-        # From no stream (an ended or failed input may still hold one): the media again.
-        self._end_input(player)
-        player.set_media(self._media)
         self._output_ready = False
         self._reported_volume = None
-        by_volume = self._volume_guards and not self._equalized
-        if by_volume and not self._silent_next_stream(player):
-            log.info("The sound output took no volume before its stream: equalizer guard")
-            by_volume = False
-        self._guard.begin(start_ms, by_volume=by_volume)
-        if not by_volume:
-            # Only its levels change while a stream plays: it stays in the chain from here on.
-            player.set_equalizer(self._guard_eq)
-            self._equalized = True
+        self._guard.begin(start_ms)
+        # Only its levels change while a stream plays: it stays in the chain from here on.
+        player.set_equalizer(self._guard_eq)
         if player.play() != 0:
             self._fail("libVLC refused to start it")
-
-    def _silent_next_stream(self, player: Any) -> bool:
-        """Give PulseAudio volume 0 for the stream play() will make; False if it was not taken.
-
-        PulseAudio makes the next stream with a volume given while none exists, stream-restore
-        or not (measured: the sink input appears at 0 %). The output reads it back then; one
-        that does not (no output object yet) has not taken it."""
-        return player.audio_set_volume(0) == 0 and int(player.audio_get_volume()) == 0
-
-    def _end_input(self, player: Any) -> None:
-        """Stop libVLC's input but keep its audio output: ``stop()`` closes the output too,
-        and the next stream can be given its volume only while the output object exists."""
-        player.set_media(None)
 
     @Slot()
     def _on_parking_due(self) -> None:
@@ -816,7 +767,7 @@ class VlcBackend(PlaybackBackend):
         guarded = self._guard.active and player.is_seekable()
         # Paused while guarded: nothing was heard yet; the start (or a seek meanwhile) stands.
         position = self._guard.start_ms if guarded else self._player_time(player)
-        self._stop_engine(player)  # ends the input (the stream goes); its events are stale
+        self._stop_engine(player)  # closes the audio output; its Stopped event is stale
         self._parking.park(position)
 
     def _reopen(self, player: Any) -> None:
@@ -825,12 +776,12 @@ class VlcBackend(PlaybackBackend):
         self._start_fresh(player, self._parking.position_ms)
 
     def _silence(self, player: Any) -> None:
-        """Before a paused player's input ends: ending it makes PulseAudio play what the corked
-        stream holds, 10-20 ms at the playing level (measured at a null sink with ``stop()``, at
-        the park 20 s into a pause, i.e. in the night after the sleep timer paused). So the
-        volume goes to 0 first, and the end waits, at most ``_SILENCE_WAIT_S`` (usually 1-2 ms),
-        for the output to report it. The owner never hears of that 0 (the output is no longer
-        ready), and the next start sets the volume again behind its guard."""
+        """Before a paused player stops: stopping makes PulseAudio play what the corked stream
+        holds, 10-20 ms at the playing level (measured at a null sink, at the park 20 s into a
+        pause, i.e. in the night after the sleep timer paused). So the volume goes to 0 first,
+        and the stop waits, at most ``_SILENCE_WAIT_S`` (usually 1-2 ms), for the output to
+        report it. The owner never hears of that 0 (the output is no longer ready), and the
+        next start sets the volume again behind its guard."""
         if (
             self._state != PlayerState.PAUSED
             or not self._output_ready
@@ -853,7 +804,7 @@ class VlcBackend(PlaybackBackend):
         self._loop_copy.cancel_wait()
         self._output_ready = False
         self._reported_volume = None
-        self._end_input(player)
+        player.stop()
         self._bump_generation()
 
     def _bump_generation(self) -> None:
@@ -872,10 +823,9 @@ class VlcBackend(PlaybackBackend):
             self.state_changed.emit(int(state))
 
     def _release_guard(self) -> bool:
-        """End the guard if it may end now (``start_guard``). Held by the equalizer: once the
-        audio stream exists, ask for the volume; once the output has it and a seekable media's
-        preroll is done, seek, and let the equalizer pass the sound. Held by volume: see
-        ``_release_volume_guard``. False while any of that is still to come. A loop
+        """End the guard if it may end now (``start_guard``): once the audio stream exists, ask
+        for the volume; once the output has it and a seekable media's preroll is done, seek,
+        and let the equalizer pass the sound. False while any of that is still to come. A loop
         that has sent no sound for ``start_guard.NO_SOUND_MS`` fails here instead (True:
         done)."""
         player = self._libvlc("release_guard")
@@ -893,8 +843,6 @@ class VlcBackend(PlaybackBackend):
                     return True  # nothing left to guard
                 return False
             guard.stream_exists = True
-        if guard.by_volume:
-            return self._release_volume_guard(player)
         target = self._target_volume
         if target is not None:
             if guard.must_ask(target):
@@ -906,42 +854,21 @@ class VlcBackend(PlaybackBackend):
         seekable = bool(player.is_seekable())
         if seekable and not guard.preroll_done():
             return False
+        reopening = self._parking.phase is ParkPhase.REOPENING
         if seekable:
             # The seek at the moment the guard ends flushes the guarded pre-roll, so the first
             # sound is the start (or the paused position) at this volume. A live stream cannot
             # seek.
-            self._seek_engine(player, guard.start_ms)
+            self._seek_engine(player, self._parking.position_ms if reopening else guard.start_ms)
         self._parking.reopened()
         # Not removed: that restarts libVLC's output, which makes a new stream (module
         # docstring). Only the equalizer's levels change, on the same stream.
         player.set_equalizer(self._pass_through_eq)
-        self._guard_ended()
-        return True
-
-    def _release_volume_guard(self, player: Any) -> bool:
-        """``_release_guard`` for a stream made at volume 0 (``start_guard``): seek once the
-        preroll is done, then set the volume once the seek has flushed the pre-roll."""
-        guard = self._guard
-        seekable = bool(player.is_seekable())
-        if seekable and not guard.seek_was_asked:
-            if not guard.preroll_done():
-                return False
-            self._seek_engine(player, guard.start_ms)
-            guard.seek_asked()
-        if seekable and not guard.seek_settled():
-            return False
-        target = self._target_volume
-        if player.audio_set_volume(100 if target is None else target) != 0:
-            return False
-        self._parking.reopened()
-        self._guard_ended()
-        return True
-
-    def _guard_ended(self) -> None:
-        self._guard.end()
+        guard.end()
         self._guard_timer.stop()
         self._output_ready = True
         self.audio_output_changed.emit()
+        return True
 
     def _produced_audio(self) -> bool:
         self._libvlc("produced_audio")
@@ -1069,7 +996,7 @@ class VlcBackend(PlaybackBackend):
             return
         if self._loop:
             # input-repeat did not hold (a container that ignores it): restart, with a gap.
-            self._end_input(player)
+            player.stop()
             self._bump_generation()
             self._start_fresh(player)
             return

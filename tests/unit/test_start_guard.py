@@ -5,7 +5,6 @@ from __future__ import annotations
 from sleepplayer.playback.start_guard import (
     NO_SOUND_MS,
     PREROLL_MS,
-    SEEK_SETTLE_MS,
     VOLUME_CONFIRM_MS,
     VOLUME_REPORT_WAIT_MS,
     StartGuard,
@@ -117,35 +116,6 @@ def test_the_preroll_and_the_start_position() -> None:
     assert guard.preroll_done()
     guard.end()
     assert not guard.active
-
-
-def test_held_by_volume_the_volume_waits_for_the_seek_to_settle() -> None:
-    # A volume sent before libVLC's input thread has flushed the pre-roll lets it be heard.
-    clock = FakeClock()
-    guard = StartGuard(clock)
-    guard.begin(by_volume=True)
-    assert guard.by_volume and not guard.seek_was_asked and not guard.seek_settled()
-    guard.seek_asked()
-    clock.now += (SEEK_SETTLE_MS - 1) / 1000
-    assert guard.seek_was_asked and not guard.seek_settled()
-    clock.now += 0.002
-    assert guard.seek_settled()
-
-
-def test_a_position_asked_for_after_the_guards_seek_is_sought_again() -> None:
-    guard = started(FakeClock())
-    guard.begin(by_volume=True)
-    guard.seek_asked()
-    guard.move_start(7000)
-    assert guard.start_ms == 7000 and not guard.seek_was_asked
-
-
-def test_a_new_start_forgets_the_last_ones_seek_and_how_it_was_held() -> None:
-    guard = StartGuard(FakeClock())
-    guard.begin(by_volume=True)
-    guard.seek_asked()
-    guard.begin()
-    assert not guard.by_volume and not guard.seek_was_asked
 
 
 def test_a_new_start_forgets_the_last_ones_volume() -> None:
