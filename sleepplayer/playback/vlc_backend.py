@@ -42,8 +42,10 @@ Measured on libVLC 3.0.24 (Debian), which shaped this module:
   the seek's flush (set at once, the pre-roll was heard in 6 of 10 reopens) and before the
   server plays on: raised one guard poll (25 ms) after the seek, a reopen after a long pause
   was heard 20-40 ms late and 5 of 30 reopens lost 0.1-1.1 s (the equalizer: 4-18 ms late, 1
-  of 22 lost 0.8 s). Waiting for ``get_time`` to show the seek, plus 5 ms, was as good as the
-  equalizer in 10 reopens, but a start at 0 gives no such sign.
+  of 22 lost 0.8 s). Raised 5 ms after the seek call (a blocking wait) it was as good as the
+  equalizer: 12 reopens 3-18 ms late (one 61 ms), and three ``test_start_gap`` runs passed.
+  ``get_time`` shows no sign of the seek's flush (it reads the target at once, and 0 through
+  a pre-roll), so under load a seek slower than the wait would let the pre-roll through.
 * The seek replays the muted pre-roll, so nothing of the start is lost; the first sound
   comes 0.16-0.28 s after play().
 * The seek comes no earlier than ``start_guard.PREROLL_MS`` after play() (seeks right after
