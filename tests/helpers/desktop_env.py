@@ -29,7 +29,7 @@ def _wait_for(predicate: Callable[[], bool], timeout_s: float, what: str) -> Non
     raise RuntimeError(f"{what} did not come up within {timeout_s} s")
 
 
-def _stop_process(process: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
+def _stop_process(process: subprocess.Popen[bytes]) -> None:
     """Ask a server to end; kill it when it does not within 5 s."""
     process.terminate()
     try:
@@ -187,30 +187,13 @@ class PulseAudio:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-class Recording:
-    """parec on the null sink's monitor: what a listener would hear, from now until stopped.
+class _Collected:
+    """An outside process run against the private sound server, its output collected by a
+    thread as it arrives. Without the thread the pipe fills (parec's within a third of a
+    second), the process stalls, and the sound server drops what it cannot deliver."""
 
-    A thread drains parec's pipe as the audio arrives. Without it the pipe fills within
-    a third of a second, parec stalls, and the sound server drops what it cannot deliver.
-    """
-
-    def __init__(self, pulse: PulseAudio) -> None:
-        self._proc = subprocess.Popen(
-            [
-                "parec",
-                # Small fragments: parec otherwise holds up to seconds of audio and loses
-                # them when it is stopped.
-                "--latency-msec=20",
-                "-d",
-                "nullsink.monitor",
-                "--format=s16le",
-                "--rate=48000",
-                "--channels=2",
-                "--raw",
-            ],
-            env={**os.environ, **pulse.env},
-            stdout=subprocess.PIPE,
-        )
+    def __init__(self, args: list[str], pulse: PulseAudio) -> None:
+        self._proc = subprocess.Popen(args, env={**os.environ, **pulse.env}, stdout=subprocess.PIPE)
         self._chunks: list[bytes] = []
         self._lock = threading.Lock()
         self._reader = threading.Thread(target=self._drain, daemon=True)
@@ -223,16 +206,49 @@ class Recording:
             with self._lock:
                 self._chunks.append(chunk)
 
+    def _collected(self) -> bytes:
+        with self._lock:
+            return b"".join(self._chunks)
+
+    def _collected_size(self) -> int:
+        with self._lock:
+            return sum(len(c) for c in self._chunks)
+
+    def _stop(self) -> None:
+        _stop_process(self._proc)
+        self._reader.join(5)
+        assert self._proc.stdout is not None
+        self._proc.stdout.close()
+
+
+class Recording(_Collected):
+    """parec on the null sink's monitor: what a listener would hear, from now until stopped."""
+
+    def __init__(self, pulse: PulseAudio) -> None:
+        super().__init__(
+            [
+                "parec",
+                # Small fragments: parec otherwise holds up to seconds of audio and loses
+                # them when it is stopped.
+                "--latency-msec=20",
+                "-d",
+                "nullsink.monitor",
+                "--format=s16le",
+                "--rate=48000",
+                "--channels=2",
+                "--raw",
+            ],
+            pulse,
+        )
+
     def samples(self) -> npt.NDArray[np.float64]:
         """Everything recorded so far, interleaved stereo, scaled to [-1, 1]."""
-        with self._lock:
-            raw = b"".join(self._chunks)
+        raw = self._collected()
         raw = raw[: len(raw) // 4 * 4]
         return np.frombuffer(raw, dtype="<i2").astype(np.float64) / 32768.0
 
     def recorded_s(self) -> float:
-        with self._lock:
-            return sum(len(c) for c in self._chunks) / (48_000 * 4)
+        return self._collected_size() / (48_000 * 4)
 
     def wait_live(self, timeout_s: float = 10.0) -> None:
         """Return once parec delivers (the null sink's silence counts): a sound that starts
@@ -252,57 +268,39 @@ class Recording:
     def stop_after(self, seconds: float) -> npt.NDArray[np.float64]:
         """Record ``seconds`` more (the test waits on an outside process), then stop."""
         time.sleep(seconds)
-        self._proc.terminate()
-        self._proc.wait(5)
-        self._reader.join(5)
-        assert self._proc.stdout is not None
-        self._proc.stdout.close()
+        self._stop()
         return self.samples()
 
 
-class StreamLog:
+class StreamLog(_Collected):
     """The playback streams (sink inputs) the sound server makes, as ``pactl subscribe`` tells
     of them, from now until stopped."""
 
     def __init__(self, pulse: PulseAudio) -> None:
+        super().__init__(["pactl", "subscribe"], pulse)
         self._pulse = pulse
-        self._proc = subprocess.Popen(
-            ["pactl", "subscribe"],
-            env={**os.environ, **pulse.env},
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        self._lines: list[str] = []
-        self._lock = threading.Lock()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
         try:
             self.catch_up()  # subscribed: nothing made from here on is missed
         except BaseException:
             self.stop()
             raise
 
-    def _read(self) -> None:
-        assert self._proc.stdout is not None
-        for line in self._proc.stdout:
-            with self._lock:
-                self._lines.append(line.strip())
+    def _lines(self) -> list[str]:
+        return self._collected().decode(errors="replace").splitlines()
 
     def catch_up(self, timeout_s: float = 10.0) -> None:
         """Return once every event the server sent before this call has been read: the server
         sends them in order, and the client a ``pactl`` call connects as goes after them (its
         removal: libVLC's own client may connect meanwhile, but stays).
         (Until ``pactl subscribe`` has subscribed there is no answer: it is asked again.)"""
-        with self._lock:
-            seen = len(self._lines)
+        seen = len(self._lines())
         deadline = time.monotonic() + timeout_s
         while True:
             self._pulse.pactl("info")
             asked = time.monotonic()
             while time.monotonic() - asked < 0.5:
-                with self._lock:
-                    if any("'remove' on client #" in line for line in self._lines[seen:]):
-                        return
+                if any("'remove' on client #" in line for line in self._lines()[seen:]):
+                    return
                 time.sleep(0.01)  # an outside process; no Qt loop to wait on
             if time.monotonic() >= deadline:
                 raise AssertionError("pactl subscribe told of nothing")
@@ -310,18 +308,14 @@ class StreamLog:
     def made(self) -> list[str]:
         """The sink inputs made so far (``#N``), in order."""
         self.catch_up()
-        with self._lock:
-            return [
-                line.rsplit(" ", 1)[-1]
-                for line in self._lines
-                if line.startswith("Event 'new' on sink-input")
-            ]
+        return [
+            line.rsplit(" ", 1)[-1]
+            for line in self._lines()
+            if line.startswith("Event 'new' on sink-input")
+        ]
 
     def stop(self) -> None:
-        _stop_process(self._proc)
-        self._reader.join(5)
-        assert self._proc.stdout is not None
-        self._proc.stdout.close()
+        self._stop()
 
 
 def level_db(samples: npt.NDArray[np.float64]) -> float:
