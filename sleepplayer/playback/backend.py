@@ -54,12 +54,20 @@ class PlaybackBackend(QObject):
     audio_output_changed = Signal()
 
     def load(
-        self, uri: str, *, loop: bool = False, headers: Mapping[str, str] | None = None
+        self,
+        uri: str,
+        *,
+        loop: bool = False,
+        headers: Mapping[str, str] | None = None,
+        start_ms: int = 0,
     ) -> None:
         """Replace the current media. ``loop`` repeats it seamlessly inside the engine.
 
         ``headers`` are HTTP headers a resolved stream needs (``ResolvedMedia.http_headers``).
         An engine passes those it can (libVLC: User-Agent and Referer) and ignores the rest.
+        ``start_ms``: where the next play() begins a seekable media (a restored position), so
+        nothing before it is heard; a later play() (after a stop or the end) begins at 0.
+        A seek to that position once it plays changes nothing.
         """
         raise NotImplementedError
 

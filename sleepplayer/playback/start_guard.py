@@ -1,8 +1,10 @@
 """When a guarded start may let its sound through: the bookkeeping, no libVLC.
 
-Every fresh start plays behind the equalizer at about -83 dB until libVLC's audio stream exists
-(``vlc_backend``'s docstring has the measurements). Ending the guard sets the volume, seeks the
-media to where it should be, and sets the equalizer to pass the sound through. This class
+Off PulseAudio every fresh start plays behind the equalizer at about -83 dB until libVLC's
+audio stream exists (``vlc_backend``'s docstring has the measurements). Ending the guard sets
+the volume, seeks the media to where it should be, and sets the equalizer to pass the sound
+through. On PulseAudio the stream is made at the volume asked for (``born``): nothing is held,
+and the guard only waits for the stream, to send it a volume changed since play(). This class
 decides *when*; the engine makes the libVLC calls.
 
 An output with a volume of its own applies a new volume later than libVLC accepts it. Measured
@@ -65,6 +67,12 @@ class StartGuard:
         self.start_ms = 0
         #: The audio stream exists (the output reported its device, or audio was played).
         self.stream_exists = False
+        #: This start's stream is made at the volume asked for (PulseAudio): nothing is held,
+        #: the guard only waits for the stream to exist, to send a volume changed since.
+        self.born = False
+        #: The input starts paused, to seek to ``start_ms`` before it plays anything: its
+        #: first pause is the engine's own.
+        self.held = False
         self._since = 0.0
         self._playing_since = 0.0
         self._asked: int | None = None
@@ -80,9 +88,11 @@ class StartGuard:
         #: from then on is this stream's, not the previous one's.
         self._stream_reported = False
 
-    def begin(self, start_ms: int = 0) -> None:
-        """play() is about to be called behind the equalizer."""
+    def begin(self, start_ms: int = 0, *, born: bool = False, held: bool = False) -> None:
+        """play() is about to be called, behind the equalizer or (``born``) not."""
         self.active = True
+        self.born = born
+        self.held = held
         self.start_ms = start_ms
         self.stream_exists = False
         self._since = self._playing_since = self._clock()
@@ -93,6 +103,8 @@ class StartGuard:
 
     def end(self) -> None:
         self.active = False
+        self.born = False
+        self.held = False
 
     def output_reported_volume(self) -> None:
         """The output reported a volume (libVLC's MediaPlayerAudioVolume event)."""

@@ -9,45 +9,47 @@ queue, and events queued before it are stale.
 
 Measured on libVLC 3.0.24 (Debian), which shaped this module:
 
-* Volume does not survive a new start. Every new audio stream (``set_media``+``play``, or
-  ``stop``+``play``) begins at volume 100, and ``audio_set_volume`` before the stream exists
-  returns 0 but is lost. The stream is created on a decoder thread a few ms after ``play()``,
-  and by the time a queued event reaches the main thread libVLC may already have mixed over a
-  second of audio at 100 (amem, captured: 1.15 s at full level on a switch from volume 40).
-  ``:start-paused``, muting before the switch and setting the volume while paused all lose too.
-* What persists is the equalizer: ``set_equalizer`` is copied into the player and applied to
-  every new stream from its first sample. So each fresh start is *guarded*: the equalizer is set
-  to its deepest attenuation (preamp and all bands at -20 dB, run twice with
-  ``--equalizer-2pass``: about -83 dB, inaudible) before ``play()``; once the audio stream
-  exists (the output reports its device, MediaPlayerAudioDevice, 4-8 ms after play() on
-  PulseAudio; else the media's statistics show played buffers, polled every 25 ms), the
-  requested volume is applied, the media is sought to where it should be (0, a position asked
-  for meanwhile, or a parked position) and the equalizer set to pass the sound through
-  unchanged (bit-exact in a 16-bit amem capture). Never above the requested volume.
+* Volume does not survive a new start, with amem and after ``stop()``. Every new audio stream
+  (``set_media``+``play``, or ``stop``+``play``) begins at volume 100, and
+  ``audio_set_volume`` before the stream exists returns 0 but is lost. The stream is created
+  on a decoder thread a few ms after ``play()``, and by the time a queued event reaches the
+  main thread libVLC may already have mixed over a second of audio at 100 (amem, captured:
+  1.15 s at full level on a switch from volume 40). ``:start-paused``, muting before the
+  switch and setting the volume while paused all lose too.
+* On PulseAudio a start needs no guard: the server makes a stream at a volume set while
+  libVLC's output object exists but no stream does (after ``set_media``, which ends the input
+  and keeps the output; ``stop()`` closes the output object, after which
+  ``audio_set_volume`` returns -1), with or without ``module-stream-restore``. So there an
+  input is ended with ``set_media(None)``, and each start gets the volume asked for just
+  before ``play()`` (``_give_next_stream``). Measured at a null sink, 40 track changes between
+  volumes 30 and 70: every stream at the set level from its first block (never above it by
+  more than 0.01 dB), the first sound 10-20 ms after play(). No equalizer runs: its filter
+  cost 0.16-0.23 % of a core all night (a probe: bare python-vlc with and without it), 0.3-0.6
+  % in two ``make bench`` runs. A start at a position (a restored or parked one) gives the
+  input that position (``_set_media``). PulseAudio is named by ``default_output``; the
+  engine falls back to the equalizer if the output does not read the volume back.
+* Elsewhere (amem reads back 0 whatever volume it is given and plays the next stream at full
+  level; Windows and macOS outputs are unmeasured) what persists is the equalizer:
+  ``set_equalizer`` is copied into the player and applied to every new stream from its first
+  sample. So each fresh start there is *guarded*: the equalizer is set to its deepest
+  attenuation (preamp and all bands at -20 dB, run twice with ``--equalizer-2pass``: about
+  -83 dB, inaudible) before ``play()``; once the audio stream exists (the output reports its
+  device, MediaPlayerAudioDevice, 4-8 ms after play() on PulseAudio; else the media's
+  statistics show played buffers, polled every 25 ms), the requested volume is applied, the
+  media is sought to where it should be (0, a position asked for meanwhile, or a parked
+  position) and the equalizer set to pass the sound through unchanged (bit-exact in a 16-bit
+  amem capture). Never above the requested volume.
 * The equalizer is never removed: that changes libVLC's audio filters, which restarts its
   output, and on PulseAudio (null sink, ``tests/integration/test_start_gap.py``) that made a
   *new* stream, at 100 % on a server without ``module-stream-restore``, and 1.0-1.9 s of
-  zeros, corked, unless a seek came with it. Two steps around that restart (the volume asked
-  of the new stream, a second seek once it reported it) still let one 10 ms block in 50-100
-  track changes through 3-9 dB above the set level, and under load a second seek sometimes
-  cut the first sound. Changing only the equalizer's levels keeps the stream. The cost is the
-  filter running all the time: 0.16-0.23 % of a core for 48 kHz stereo (a probe: bare
-  python-vlc with and without it), 0.3-0.6 % in two ``make bench`` runs.
-* Not used, measured: the stream's own volume as the guard. PulseAudio makes a new stream at
-  a volume set while libVLC's output object exists but no stream does (after
-  ``set_media(None)``; ``stop()`` closes the output object, and the volume call returns -1),
-  with or without stream-restore. A start made at 0 and raised after the guard's seek costs
-  nothing while playing (bench: 1.00x bare libVLC's CPU, against 1.25x with the equalizer).
-  But the server applies a volume to what it has not played yet, so the raise must come after
-  the seek's flush (set at once, the pre-roll was heard in 6 of 10 reopens) and before the
-  server plays on: raised one guard poll (25 ms) after the seek, a reopen after a long pause
-  was heard 20-40 ms late and 5 of 30 reopens lost 0.1-1.1 s (the equalizer: 4-18 ms late, 1
-  of 22 lost 0.8 s). Raised 5 ms after the seek call (a blocking wait) it was as good as the
-  equalizer: 12 reopens 3-18 ms late (one 61 ms), and three ``test_start_gap`` runs passed.
-  ``get_time`` shows no sign of the seek's flush (it reads the target at once, and 0 through
-  a pre-roll), so under load a seek slower than the wait would let the pre-roll through.
-* The seek replays the muted pre-roll, so nothing of the start is lost; the first sound
-  comes 0.16-0.28 s after play().
+  zeros, corked, unless a seek came with it. Changing only the equalizer's levels keeps the
+  stream.
+* Not used, measured (session 15): on PulseAudio, a stream made at volume 0 and raised after
+  the guard's seek. The server applies a volume to what it has not played yet, so the raise
+  had to come after the seek's flush and before the server played on, and ``get_time`` shows
+  no sign of the flush: a reopen was heard 20-40 ms late, 5 of 30 lost 0.1-1.1 s.
+* The equalizer guard's seek replays the muted pre-roll, so nothing of the start is lost;
+  the first sound comes 0.16-0.28 s after play().
 * The seek comes no earlier than ``start_guard.PREROLL_MS`` after play() (seeks right after
   play() made PulseAudio play zeros). A position the owner asks for while guarded (the
   controller's restore at Playing) is not sought at once but becomes the guard's seek target.
@@ -114,9 +116,11 @@ and play reopens the media behind the start guard. Measured on PulseAudio (a nul
 * ``set_pause(1)`` returns before the input thread has paused: a volume raised right after it
   reached the still uncorked stream (in 1 of 5 tries, 10 ms at -16 dBFS). Sent after the
   Paused event, it follows the cork on libpulse's connection and is never heard.
-* A restart of the same media is guarded as any fresh start; its guard's seek goes to the
-  paused position, so the first audible sound is the paused position + 15-30 ms, at the set
-  volume (every one of 30-odd runs; the pre-roll stays at about -95 dBFS).
+* A restart of the same media is started as any fresh start, at the paused position. On
+  PulseAudio the first audible sound is the paused position + 7-19 ms, at the set volume, in
+  10 runs of ``test_pause_release`` (with ``:start-time`` alone, before the input was made to
+  start paused: 7 of 12 began with 10-25 ms from the file's start). Behind the equalizer, its
+  seek's first sound was the paused position + 15-30 ms (the pre-roll at about -95 dBFS).
 * ``get_time`` moves in steps (about 250 ms for WAV and MP3): the position a pause reports, and
   so where a reopen continues, trails what was heard (measured: 45-250 ms, never ahead), so a
   reopen repeats a fraction of a second and never skips any.
@@ -128,9 +132,11 @@ from __future__ import annotations
 
 import ctypes
 import enum
+import logging
 import math
 import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -150,6 +156,8 @@ from sleepplayer.playback.loop_copy import LoopCopy
 from sleepplayer.playback.pause_release import PAUSE_RELEASE_MS, ParkPhase, PauseRelease
 from sleepplayer.playback.start_guard import StartGuard
 from sleepplayer.playback.vlc_install import install_help
+
+log = logging.getLogger(__name__)
 
 #: libVLC options for the shared instance.
 INSTANCE_ARGS = ("--no-video", "--quiet", "--no-sub-autodetect-file", "--equalizer-2pass")
@@ -314,6 +322,20 @@ def versions() -> tuple[str, str]:
     return vlc.libvlc_get_version().decode(errors="replace"), str(vlc.__version__)
 
 
+def default_output(
+    platform: str = sys.platform, environ: Mapping[str, str] = os.environ
+) -> str | None:
+    """PulseAudio (or PipeWire's server for it) when one is there on Linux: named, so the
+    engine knows its output makes a stream at the volume given before it (measured on
+    PulseAudio only). Elsewhere libVLC picks, and starts are guarded by the equalizer."""
+    if not platform.startswith("linux"):
+        return None
+    runtime = environ.get("XDG_RUNTIME_DIR")
+    if environ.get("PULSE_SERVER") or (runtime and Path(runtime, "pulse", "native").exists()):
+        return "pulse"
+    return None
+
+
 def create_vlc_backend(**kwargs: Any) -> VlcBackend:
     """A ``VlcBackend``, or ``VlcUnavailableError`` with install instructions."""
     load_vlc()
@@ -429,6 +451,17 @@ class VlcBackend(PlaybackBackend):
         self._parking = PauseRelease(pause_release_ms, parent=self)
         self._parking.due.connect(self._on_parking_due)
         self._audio_callbacks: tuple[Any, ...] = ()
+        if pcm_sink is None and aout is None:
+            aout = default_output()
+        #: The output makes each stream at the volume given before it (PulseAudio): a start
+        #: is made at the volume asked for, with no equalizer in the chain (``_start_fresh``).
+        self._born_at_volume = pcm_sink is None and aout == "pulse"
+        #: The guard's equalizer has been in libVLC's audio chain: it stays (module docstring).
+        self._equalized = False
+        #: Where the loaded media's first start begins (``load``'s ``start_ms``).
+        self._load_start_ms = 0
+        #: The loaded media's options, for the fresh media each start on PulseAudio is given.
+        self._media_options: list[str] = []
         if pcm_sink is not None:
             self._attach_pcm_sink(pcm_sink)
         elif aout is not None:
@@ -495,7 +528,12 @@ class VlcBackend(PlaybackBackend):
     # --- commands
 
     def load(
-        self, uri: str, *, loop: bool = False, headers: Mapping[str, str] | None = None
+        self,
+        uri: str,
+        *,
+        loop: bool = False,
+        headers: Mapping[str, str] | None = None,
+        start_ms: int = 0,
     ) -> None:
         player = self._libvlc("load")
         self._stop_engine(player)
@@ -515,6 +553,7 @@ class VlcBackend(PlaybackBackend):
         self._set_media(player, media_uri, options)
         self._uri = uri
         self._loop = loop
+        self._load_start_ms = max(0, int(start_ms))
         self._length_ms = 0
         self._set_state(PlayerState.IDLE)
 
@@ -536,7 +575,7 @@ class VlcBackend(PlaybackBackend):
             # The loop's WAV copy is being made (about 0.1 s): start on it, not on the fallback.
             self._set_state(PlayerState.OPENING)
             return
-        self._start_fresh(player)
+        self._start_fresh(player, self._take_load_start())
 
     def pause(self) -> None:
         player = self._libvlc("pause")
@@ -546,6 +585,7 @@ class VlcBackend(PlaybackBackend):
             self._parking.back_to_parked()
             self._set_state(PlayerState.PAUSED)
         elif self._state == PlayerState.PLAYING:
+            self._guard.held = False  # the input's pause at the start is the owner's now
             if self._output_ready and self._pausing_volume is None:
                 target = self._target_volume
                 self._pausing_volume = 100 if target is None else target  # libVLC's default
@@ -562,15 +602,23 @@ class VlcBackend(PlaybackBackend):
 
     def seek(self, position_ms: int) -> None:
         player = self._libvlc("seek")
+        position = max(0, int(position_ms))
         if self._parking.engaged:
             # Parked: where play continues. Reopening: the position is restored from this.
-            position = max(0, int(position_ms))
-            self._parking.move_to(min(position, self._length_ms) if self._length_ms else position)
-        elif self._guard.active:
+            position = min(position, self._length_ms) if self._length_ms else position
+            self._parking.move_to(position)
+            if self._guard.born and position != self._guard.start_ms:
+                self._start_fresh(player, position)  # reopened at once: again, there
+        elif self._guard.born and self._state != PlayerState.PAUSED:
+            # Heard already, at the volume asked for. A seek this close to play() made
+            # PulseAudio play zeros (``start_guard``): start again there instead.
+            if position != self._guard.start_ms:
+                self._start_fresh(player, position)
+        elif self._guard.active and not self._guard.born:
             # Nothing heard yet: the guard's end seeks there.
-            self._guard.start_ms = max(0, int(position_ms))
+            self._guard.start_ms = position
         elif self._state in (PlayerState.PLAYING, PlayerState.PAUSED) and player.is_seekable():
-            self._seek_engine(player, max(0, int(position_ms)))
+            self._seek_engine(player, position)
 
     def position_ms(self) -> int:
         player = self._libvlc("position_ms")
@@ -682,9 +730,16 @@ class VlcBackend(PlaybackBackend):
 
     # --- internals
 
-    def _set_media(self, player: Any, uri: str, options: list[str]) -> None:
-        """Give libVLC a new media; the player must be stopped. A looping local WAV (the
-        built-in sounds' copies among them) is read as one endless file: no seam gap."""
+    def _set_media(self, player: Any, uri: str, options: list[str], start_ms: int = 0) -> None:
+        """Give libVLC a new media; its input must have ended. A looping local WAV (the
+        built-in sounds' copies among them) is read as one endless file: no seam gap.
+        ``start_ms``: where its input begins (``:start-time``). libVLC reads a first block
+        before it seeks there, and under load 10-25 ms of it from 0 were heard (a raw
+        python-vlc probe, 5 of 8 starts); so the input also starts paused, and the engine
+        lets it play on at that pause (``_on_vlc_event``): heard from there, 8 of 8."""
+        self._media_options = list(options)
+        if start_ms > 0:
+            options = [*options, f":start-time={start_ms / 1000:.3f}", ":start-paused"]
         path = local_path(uri) if REPEAT_OPTION in options else None
         endless = EndlessWav.of(Path(path)) if path and path.lower().endswith(".wav") else None
         callbacks: tuple[Any, ...] = ()
@@ -730,7 +785,12 @@ class VlcBackend(PlaybackBackend):
 
     def _on_loop_copy_start_now(self) -> None:
         if not self._released:
-            self._start_fresh(self._libvlc("loop_copy_start"))
+            self._start_fresh(self._libvlc("loop_copy_start"), self._take_load_start())
+
+    def _take_load_start(self) -> int:
+        """``load``'s start position, for the media's first start only (a replay begins at 0)."""
+        start_ms, self._load_start_ms = self._load_start_ms, 0
+        return start_ms
 
     def _on_loop_copy_copy_ready(self) -> None:
         if not self._released and self._state in (PlayerState.IDLE, PlayerState.STOPPED):
@@ -746,15 +806,60 @@ class VlcBackend(PlaybackBackend):
         self._bump_generation()  # anything set_media queued is stale
 
     def _start_fresh(self, player: Any, start_ms: int = 0) -> None:
-        """Start behind the volume guard; its end seeks to ``start_ms`` (module docstring)."""
+        """Start at ``start_ms``: on PulseAudio with the stream made at the volume asked for,
+        elsewhere behind the equalizer, whose end seeks there (module docstring)."""
         self._swap_to_cached_copy(player)
         self._output_ready = False
         self._reported_volume = None
-        self._guard.begin(start_ms)
-        # Only its levels change while a stream plays: it stays in the chain from here on.
-        player.set_equalizer(self._guard_eq)
+        born = False
+        if self._born_at_volume:
+            # From no stream (an ended or failed input may hold one), with the output kept.
+            self._end_input(player)
+            born = (
+                not self._equalized
+                and self._starts_exactly_at(start_ms)
+                and self._give_next_stream(player)
+            )
+            media_uri = self._media_uri or ""
+            self._set_media(player, media_uri, self._media_options, start_ms if born else 0)
+            self._bump_generation()  # what the ended input still queued is stale
+        self._guard.begin(start_ms, born=born, held=born and start_ms > 0)
+        if not born:
+            # Only its levels change while a stream plays: it stays in the chain from here on.
+            player.set_equalizer(self._guard_eq)
+            self._equalized = True
         if player.play() != 0:
             self._fail("libVLC refused to start it")
+
+    def _starts_exactly_at(self, start_ms: int) -> bool:
+        """Whether the media's input can begin at ``start_ms`` (``_set_media``): a local file
+        (a stream that cannot pause would not hold at the start), not looped by input-repeat
+        (each pass would restart there; an endless WAV repeats only after its 3 hours)."""
+        if start_ms == 0:
+            return True
+        looped = REPEAT_OPTION in self._media_options and self._endless is None
+        return local_path(self._uri or "") is not None and not looped
+
+    def _give_next_stream(self, player: Any) -> bool:
+        """Give PulseAudio the volume for the stream play() will make; False if not taken.
+
+        It makes a stream with the volume given while none exists, stream-restore or not
+        (measured: the sink input appears at that volume, and its first block is heard at it).
+        The output reads it back then; with no output object (``stop()`` closed it) it did
+        not take it, and the equalizer guards that start."""
+        target = 100 if self._target_volume is None else self._target_volume
+        if player.audio_set_volume(target) == 0 and int(player.audio_get_volume()) == target:
+            return True
+        log.info("The sound output took no volume before its stream: equalizer guard")
+        return False
+
+    def _end_input(self, player: Any) -> None:
+        """Stop libVLC's input. On PulseAudio keep its audio output: ``stop()`` closes that
+        too, and a volume can be given to the next stream only while the output object exists."""
+        if self._born_at_volume:
+            player.set_media(None)
+        else:
+            player.stop()
 
     @Slot()
     def _on_parking_due(self) -> None:
@@ -806,7 +911,7 @@ class VlcBackend(PlaybackBackend):
         self._loop_copy.cancel_wait()
         self._output_ready = False
         self._reported_volume = None
-        player.stop()
+        self._end_input(player)
         self._bump_generation()
 
     def _bump_generation(self) -> None:
@@ -845,6 +950,13 @@ class VlcBackend(PlaybackBackend):
                     return True  # nothing left to guard
                 return False
             guard.stream_exists = True
+        if guard.born:
+            # Made at the volume asked for before play(): only a change since then is sent.
+            target = self._target_volume
+            if target is not None and int(player.audio_get_volume()) != target:
+                player.audio_set_volume(target)
+            self._end_guard()
+            return True
         target = self._target_volume
         if target is not None:
             if guard.must_ask(target):
@@ -862,15 +974,18 @@ class VlcBackend(PlaybackBackend):
             # sound is the start (or the paused position) at this volume. A live stream cannot
             # seek.
             self._seek_engine(player, self._parking.position_ms if reopening else guard.start_ms)
-        self._parking.reopened()
         # Not removed: that restarts libVLC's output, which makes a new stream (module
         # docstring). Only the equalizer's levels change, on the same stream.
         player.set_equalizer(self._pass_through_eq)
-        guard.end()
+        self._end_guard()
+        return True
+
+    def _end_guard(self) -> None:
+        self._parking.reopened()
+        self._guard.end()
         self._guard_timer.stop()
         self._output_ready = True
         self.audio_output_changed.emit()
-        return True
 
     def _produced_audio(self) -> bool:
         self._libvlc("produced_audio")
@@ -929,6 +1044,12 @@ class VlcBackend(PlaybackBackend):
         elif code == _Ev.PLAYING:
             self._on_playing()
         elif code == _Ev.PAUSED:
+            if self._guard.held:
+                # The input's own pause at a start at a position (``_set_media``): its seek
+                # there was asked for before, and is done before this play on.
+                self._guard.held = False
+                self._libvlc("play_on").set_pause(0)
+                return
             self._guard_timer.stop()
             self._apply_volume_held_for_pause()
             self._set_state(PlayerState.PAUSED)
@@ -998,7 +1119,7 @@ class VlcBackend(PlaybackBackend):
             return
         if self._loop:
             # input-repeat did not hold (a container that ignores it): restart, with a gap.
-            player.stop()
+            self._end_input(player)
             self._bump_generation()
             self._start_fresh(player)
             return

@@ -630,7 +630,9 @@ class PlaybackController(QObject):
         track = self._track
         self._loaded_loop = self._wants_loop(track)
         self._watchdog.disarm()  # a fresh baseline for the new media
-        self._backend.load(uri, loop=self._loaded_loop, headers=headers)
+        # From a position to restore at once: nothing of the track's start is heard first.
+        start_ms = self._pending_seek_ms or 0
+        self._backend.load(uri, loop=self._loaded_loop, headers=headers, start_ms=start_ms)
         self._loaded = True
         # The engine refuses a volume before its output exists; it is applied again, and
         # verified, once the output appears. Never start above the target.

@@ -149,6 +149,20 @@ def test_seek(harness: Harness, qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: b.position_ms() >= 1900, timeout=WAIT_MS)
 
 
+def test_load_can_begin_the_first_play_at_a_position(harness: Harness, qtbot: QtBot) -> None:
+    b = harness.backend
+    with qtbot.waitSignal(b.audio_output_changed, timeout=WAIT_MS):
+        b.load(harness.long, start_ms=20_000)
+        b.play()
+    assert 20_000 <= b.position_ms() < 25_000
+    stopped = _is(PlayerState.STOPPED)
+    with qtbot.waitSignal(b.state_changed, timeout=WAIT_MS, check_params_cb=stopped):
+        b.stop()
+    with qtbot.waitSignal(b.audio_output_changed, timeout=WAIT_MS):
+        b.play()  # a replay begins at the start
+    assert b.position_ms() < 5_000
+
+
 def test_end_reached_at_the_end(harness: Harness, qtbot: QtBot) -> None:
     b = harness.backend
     start(harness, qtbot, harness.short, output=False)

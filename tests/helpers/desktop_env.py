@@ -182,6 +182,15 @@ class PulseAudio:
         )
         return result.stdout
 
+    def stream_volume(self, stream: str) -> int | None:
+        """A sink input's volume (``#N``, as ``StreamLog.made`` names it; its first channel's),
+        in percent; None when there is no such stream."""
+        _, found, block = self.pactl("list", "sink-inputs").partition(f"Sink Input {stream}\n")
+        for line in block.splitlines() if found else []:
+            if line.strip().startswith("Volume:"):  # "Volume: front-left: 0 /   0% / -inf dB, ..."
+                return int(line.split("/", 2)[1].strip().rstrip("%"))
+        return None
+
     def stop(self) -> None:
         _stop_process(self.process)
         shutil.rmtree(self.directory, ignore_errors=True)

@@ -74,6 +74,8 @@ class FakeBackend(PlaybackBackend):
         self._state = PlayerState.IDLE
         self._position_ms = 0
         self._length_ms = 0
+        #: Where the next start begins (load's ``start_ms``), for the first start only.
+        self._start_ms = 0
         self._volume = -1
         #: Bumped by load(); lets a signal sequence notice that a listener replaced the media.
         self._generation = 0
@@ -118,9 +120,15 @@ class FakeBackend(PlaybackBackend):
     # --- the contract
 
     def load(
-        self, uri: str, *, loop: bool = False, headers: Mapping[str, str] | None = None
+        self,
+        uri: str,
+        *,
+        loop: bool = False,
+        headers: Mapping[str, str] | None = None,
+        start_ms: int = 0,
     ) -> None:
         self._record("load", uri, loop)
+        self._start_ms = max(0, start_ms)
         self._generation += 1
         self.uri = uri
         self.looping = loop
@@ -166,6 +174,8 @@ class FakeBackend(PlaybackBackend):
             self.length_changed.emit(length)
             if generation != self._generation:
                 return
+        start_ms, self._start_ms = self._start_ms, 0
+        self._position_ms = min(start_ms, length) if length > 0 else 0
         if not self.hold_opening:
             self._finish_opening()
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sleepplayer.core.model import Library, Playlist, RepeatMode, Track
+from sleepplayer.playback import start_guard
 from sleepplayer.playback.backend import PlayerState
 from sleepplayer.playback.vlc_backend import VlcBackend
 from sleepplayer.services.controller import PlaybackController
@@ -199,6 +200,33 @@ def test_each_start_makes_one_stream_and_the_guards_end_keeps_it(
         with qtbot.waitSignal(backend.audio_output_changed, timeout=WAIT_MS):
             controller.next()
         assert len(streams.made()) == 2, streams.made()
+    finally:
+        streams.stop()
+
+
+@pytest.mark.parametrize("pulse_env", ["no stream-restore"], indirect=True)
+def test_each_stream_is_made_at_the_set_volume_and_heard_at_once(
+    qtbot: QtBot,
+    pulse_env: PulseAudio,
+    player: tuple[PlaybackController, VlcBackend],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # PulseAudio makes a stream with the volume given before it, so nothing needs to hold the
+    # start (the equalizer guard elsewhere holds it for start_guard.PREROLL_MS, made long
+    # here), and libVLC's equalizer never runs on PulseAudio: it cost 0.2-0.6 % of a core
+    # all night.
+    monkeypatch.setattr(start_guard, "PREROLL_MS", 2000)
+    controller, _ = player
+    streams = StreamLog(pulse_env)
+    try:
+        for command, freq, count in ((controller.play, 500, 1), (controller.next, 600, 2)):
+            recording = start_recording(qtbot, pulse_env)
+            mark = recording.recorded_s()
+            command()
+            qtbot.waitUntil(lambda: len(streams.made()) == count, timeout=WAIT_MS)  # noqa: B023
+            assert pulse_env.stream_volume(streams.made()[-1]) == VOLUME
+            # Heard within FIRST_SOUND_MS, at the set volume from its first block.
+            check_start(heard_after(qtbot, recording, mark), freq, f"start {count}")
     finally:
         streams.stop()
 

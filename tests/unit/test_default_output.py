@@ -1,0 +1,30 @@
+"""Which libVLC output the engine names itself: PulseAudio's when one is there on Linux.
+
+Named, the engine knows each stream is made at the volume given before it (measured on
+PulseAudio only); left to libVLC elsewhere, starts are guarded by the equalizer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sleepplayer.playback.vlc_backend import default_output
+
+
+def test_a_pulse_server_in_the_environment_is_named() -> None:
+    assert default_output("linux", {"PULSE_SERVER": "unix:/run/pa/native"}) == "pulse"
+
+
+def test_the_desktops_pulse_socket_is_named(tmp_path: Path) -> None:
+    (tmp_path / "pulse").mkdir()
+    (tmp_path / "pulse" / "native").touch()
+    assert default_output("linux", {"XDG_RUNTIME_DIR": str(tmp_path)}) == "pulse"
+
+
+def test_without_a_pulse_server_libvlc_picks(tmp_path: Path) -> None:
+    assert default_output("linux", {"XDG_RUNTIME_DIR": str(tmp_path)}) is None
+    assert default_output("linux", {}) is None
+
+
+def test_other_systems_leave_it_to_libvlc() -> None:
+    for platform in ("win32", "darwin"):
+        assert default_output(platform, {"PULSE_SERVER": "unix:/run/pa/native"}) is None
