@@ -5,10 +5,10 @@ and the client thread that serves it: PulseAudio's threaded main loop inside lib
 times a second while paused (measured, bare libVLC just the same), all night long when the sleep
 timer ended in a pause. Once the player is stopped, that thread sleeps (measured: no wake-ups).
 
-So when a pause has lasted ``PAUSE_RELEASE_MS`` the engine *parks*: it stops its player, which
-closes the output, and remembers where it was, while it keeps reporting PAUSED, the position,
-the length and the volume as before. Play *reopens* the same media behind the start guard, and
-the position is restored before the guard lets any sound through. Nobody above the engine sees
+So when a pause has lasted ``PAUSE_RELEASE_MS`` the engine *parks*: it ends its player's input,
+which closes the stream, and remembers where it was, while it keeps reporting PAUSED, the
+position, the length and the volume as before. Play *reopens* the same media as a fresh start
+at that position, and nothing before it is heard. Nobody above the engine sees
 the difference. This class holds the timer, the phase and the position; ``vlc_backend`` makes
 the libVLC calls.
 """

@@ -3,12 +3,13 @@
 Off PulseAudio every fresh start plays behind the equalizer at about -83 dB until libVLC's
 audio stream exists (``vlc_backend``'s docstring has the measurements). Ending the guard sets
 the volume, seeks the media to where it should be, and sets the equalizer to pass the sound
-through. On PulseAudio the stream is made at the volume asked for (``born``): nothing is held,
-and the guard only waits for the stream, to send it a volume changed since play(). This class
+through. On PulseAudio the stream is made at the volume asked for (``born``): no sound is held
+back, and the guard only waits for the stream, to send it a volume changed since play() (and,
+for a start at a position, for the input's own pause at its start, ``held``). This class
 decides *when*; the engine makes the libVLC calls.
 
-An output with a volume of its own applies a new volume later than libVLC accepts it. Measured
-on PulseAudio (null sink):
+Behind the equalizer, an output with a volume of its own applies a new volume later than libVLC
+accepts it. Measured on PulseAudio (null sink), with each input stopped (``stop()``):
 
 * Each start makes a new stream. It starts at the volume the app's previous stream ended with
   (``module-stream-restore``), or at 100 % on a server without that module, and the output

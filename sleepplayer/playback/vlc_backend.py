@@ -25,9 +25,13 @@ Measured on libVLC 3.0.24 (Debian), which shaped this module:
   volumes 30 and 70: every stream at the set level from its first block (never above it by
   more than 0.01 dB), the first sound 10-20 ms after play(). No equalizer runs: its filter
   cost 0.16-0.23 % of a core all night (a probe: bare python-vlc with and without it), 0.3-0.6
-  % in two ``make bench`` runs. A start at a position (a restored or parked one) gives the
-  input that position (``_set_media``). PulseAudio is named by ``default_output``; the
-  engine falls back to the equalizer if the output does not read the volume back.
+  % in two ``make bench`` runs. A start at a position (a restored or parked one) of a local
+  file holds the input at its own start and seeks it there before it plays (``_set_media``,
+  ``_on_vlc_event``). PulseAudio is named by ``default_output``. The equalizer guards a start
+  there too when the output does not read the volume back, or a stream starts at a position
+  (it could not be held), and from then on all starts of that engine: taken out between
+  streams (``set_equalizer(None)``, then a start by volume), 3 of 8 streams in a probe still
+  played at the guard's -83 dB.
 * Elsewhere (amem reads back 0 whatever volume it is given and plays the next stream at full
   level; Windows and macOS outputs are unmeasured) what persists is the equalizer:
   ``set_equalizer`` is copied into the player and applied to every new stream from its first
@@ -50,14 +54,15 @@ Measured on libVLC 3.0.24 (Debian), which shaped this module:
   no sign of the flush: a reopen was heard 20-40 ms late, 5 of 30 lost 0.1-1.1 s.
 * The equalizer guard's seek replays the muted pre-roll, so nothing of the start is lost;
   the first sound comes 0.16-0.28 s after play().
-* The seek comes no earlier than ``start_guard.PREROLL_MS`` after play() (seeks right after
-  play() made PulseAudio play zeros). A position the owner asks for while guarded (the
-  controller's restore at Playing) is not sought at once but becomes the guard's seek target.
-* The volume is asked for as soon as the stream exists, and the guard ends only once an output
-  with a volume of its own (PulseAudio) reports it, or after a time limit
-  (``start_guard`` has the measurements and the limits).
-* A live (not seekable) stream cannot be sought: its guard ends without the seek, as before,
-  and on PulseAudio its first ~1.2 s after the guard are zeros (the stream itself goes on).
+* That seek comes no earlier than ``start_guard.PREROLL_MS`` after play() (seeks right after
+  play() made PulseAudio play zeros). A position the owner asks for while guarded (a seek
+  right after play()) is not sought at once but becomes the guard's seek target; in a start by
+  volume the start is made again at that position instead.
+* Behind the equalizer the volume is asked for as soon as the stream exists, and the guard
+  ends only once an output with a volume of its own (PulseAudio) reports it, or after a time
+  limit (``start_guard`` has the measurements and the limits).
+* A live (not seekable) stream cannot be sought: the equalizer's guard ends without the seek,
+  and on PulseAudio its first ~1.2 s after the guard were zeros (the stream itself goes on).
 * ``:input-repeat`` loops WAV seamlessly (bit-exact: the captured seam equals the file's last
   and first samples), FLAC with a click, and does **not loop Ogg at all** (Vorbis and Opus end
   after one pass with EndReached, with the Ogg demuxer whatever the options: ``:codec=``,
@@ -108,11 +113,13 @@ every libVLC call stays on the owner (GUI) thread with no worker and no abandone
   Referer (``:http-referrer``) only; other headers of a resolved stream cannot be passed.
 
 A long pause lets go of the sound device (``pause_release``): after ``PAUSE_RELEASE_MS`` of
-pause the player is stopped, the engine *parks* and keeps reporting PAUSED at the same position,
-and play reopens the media behind the start guard. Measured on PulseAudio (a null sink):
+pause the input is ended, the engine *parks* and keeps reporting PAUSED at the same position,
+and play reopens the media as a fresh start. Measured on PulseAudio (a null sink):
 
 * Paused, the player keeps a corked stream and libpulse's "threaded-ml" thread wakes 1.4 times
-  a second; stopped, the sink-input is gone and that thread has no wake-ups.
+  a second; stopped, the sink-input is gone and that thread has no wake-ups. With the input
+  ended by ``set_media(None)`` (the output object kept) the same: no thread of the process
+  woke in 5 s, and ``make bench``'s idle figure is 0.30 wake-ups a second, all threads.
 * ``set_pause(1)`` returns before the input thread has paused: a volume raised right after it
   reached the still uncorked stream (in 1 of 5 tries, 10 ms at -16 dBFS). Sent after the
   Paused event, it follows the cork on libpulse's connection and is never heard.
@@ -193,6 +200,9 @@ _PASS_THROUGH_PREAMP_DB = 20 * math.log10(4)
 _HEADER_OPTIONS = {"user-agent": ":http-user-agent=", "referer": ":http-referrer="}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _MAX_NOW_PLAYING = 300
+
+#: States in which the input is starting or playing (not paused, ended or stopped).
+_STARTING = (PlayerState.PLAYING, PlayerState.OPENING, PlayerState.BUFFERING)
 
 _PCM_RATE = 48_000
 _PCM_CHANNELS = 2
@@ -325,15 +335,18 @@ def versions() -> tuple[str, str]:
 def default_output(
     platform: str = sys.platform, environ: Mapping[str, str] = os.environ
 ) -> str | None:
-    """PulseAudio (or PipeWire's server for it) when one is there on Linux: named, so the
-    engine knows its output makes a stream at the volume given before it (measured on
-    PulseAudio only). Elsewhere libVLC picks, and starts are guarded by the equalizer."""
+    """PulseAudio when its server is there on Linux: named, so the engine knows its output
+    makes a stream at the volume given before it (measured on PulseAudio). Not PipeWire's
+    server for it (unmeasured: its session manager may restore a stream's volume over the one
+    given), nor elsewhere: libVLC picks, and starts are guarded by the equalizer."""
     if not platform.startswith("linux"):
         return None
-    runtime = environ.get("XDG_RUNTIME_DIR")
-    if environ.get("PULSE_SERVER") or (runtime and Path(runtime, "pulse", "native").exists()):
+    if environ.get("PULSE_SERVER"):
         return "pulse"
-    return None
+    runtime = environ.get("XDG_RUNTIME_DIR")
+    if not runtime or Path(runtime, "pipewire-0").exists():
+        return None
+    return "pulse" if Path(runtime, "pulse", "native").exists() else None
 
 
 def create_vlc_backend(**kwargs: Any) -> VlcBackend:
@@ -559,11 +572,7 @@ class VlcBackend(PlaybackBackend):
 
     def play(self) -> None:
         player = self._libvlc("play")
-        if self._media is None or self._state in (
-            PlayerState.PLAYING,
-            PlayerState.OPENING,
-            PlayerState.BUFFERING,
-        ):
+        if self._media is None or self._state in _STARTING:
             return
         if self._state == PlayerState.PAUSED:
             if self._parking.phase is ParkPhase.PARKED:
@@ -585,7 +594,11 @@ class VlcBackend(PlaybackBackend):
             self._parking.back_to_parked()
             self._set_state(PlayerState.PAUSED)
         elif self._state == PlayerState.PLAYING:
-            self._guard.held = False  # the input's pause at the start is the owner's now
+            if self._guard.held:
+                # Paused at its own start: the input's pause is the owner's now, and the seek
+                # it waits for is asked for at once.
+                self._guard.held = False
+                self._seek_engine(player, self._guard.start_ms)
             if self._output_ready and self._pausing_volume is None:
                 target = self._target_volume
                 self._pausing_volume = 100 if target is None else target  # libVLC's default
@@ -594,6 +607,7 @@ class VlcBackend(PlaybackBackend):
 
     def stop(self) -> None:
         player = self._libvlc("stop")
+        self._load_start_ms = 0  # a later play() begins at the start
         if self._media is None:
             return
         self._stop_engine(player)
@@ -603,20 +617,24 @@ class VlcBackend(PlaybackBackend):
     def seek(self, position_ms: int) -> None:
         player = self._libvlc("seek")
         position = max(0, int(position_ms))
+        guard = self._guard
         if self._parking.engaged:
             # Parked: where play continues. Reopening: the position is restored from this.
             position = min(position, self._length_ms) if self._length_ms else position
             self._parking.move_to(position)
-            if self._guard.born and position != self._guard.start_ms:
-                self._start_fresh(player, position)  # reopened at once: again, there
-        elif self._guard.born and self._state != PlayerState.PAUSED:
-            # Heard already, at the volume asked for. A seek this close to play() made
-            # PulseAudio play zeros (``start_guard``): start again there instead.
-            if position != self._guard.start_ms:
+            if not guard.born:
+                return
+        if guard.born and (self._parking.engaged or self._state in _STARTING):
+            # Heard already (or about to be), at the volume asked for. A seek this close to
+            # play() made PulseAudio play zeros (``start_guard``): start again there instead.
+            if position != guard.start_ms:
                 self._start_fresh(player, position)
-        elif self._guard.active and not self._guard.born:
-            # Nothing heard yet: the guard's end seeks there.
-            self._guard.start_ms = position
+        elif guard.active:
+            # The equalizer's guard seeks there at its end; paused in a start on PulseAudio,
+            # the input is sought now and the guard's start follows it.
+            guard.start_ms = position
+            if guard.born and player.is_seekable():
+                self._seek_engine(player, position)
         elif self._state in (PlayerState.PLAYING, PlayerState.PAUSED) and player.is_seekable():
             self._seek_engine(player, position)
 
@@ -730,16 +748,14 @@ class VlcBackend(PlaybackBackend):
 
     # --- internals
 
-    def _set_media(self, player: Any, uri: str, options: list[str], start_ms: int = 0) -> None:
+    def _set_media(self, player: Any, uri: str, options: list[str], *, held: bool = False) -> None:
         """Give libVLC a new media; its input must have ended. A looping local WAV (the
         built-in sounds' copies among them) is read as one endless file: no seam gap.
-        ``start_ms``: where its input begins (``:start-time``). libVLC reads a first block
-        before it seeks there, and under load 10-25 ms of it from 0 were heard (a raw
-        python-vlc probe, 5 of 8 starts); so the input also starts paused, and the engine
-        lets it play on at that pause (``_on_vlc_event``): heard from there, 8 of 8."""
+        ``held``: its input starts paused (``:start-paused``), before it has read anything,
+        so that a start at a position is sought there first (``_on_vlc_event``)."""
         self._media_options = list(options)
-        if start_ms > 0:
-            options = [*options, f":start-time={start_ms / 1000:.3f}", ":start-paused"]
+        if held:
+            options = [*options, ":start-paused"]
         path = local_path(uri) if REPEAT_OPTION in options else None
         endless = EndlessWav.of(Path(path)) if path and path.lower().endswith(".wav") else None
         callbacks: tuple[Any, ...] = ()
@@ -821,7 +837,8 @@ class VlcBackend(PlaybackBackend):
                 and self._give_next_stream(player)
             )
             media_uri = self._media_uri or ""
-            self._set_media(player, media_uri, self._media_options, start_ms if born else 0)
+            held = born and start_ms > 0
+            self._set_media(player, media_uri, self._media_options, held=held)
             self._bump_generation()  # what the ended input still queued is stale
         self._guard.begin(start_ms, born=born, held=born and start_ms > 0)
         if not born:
@@ -832,13 +849,10 @@ class VlcBackend(PlaybackBackend):
             self._fail("libVLC refused to start it")
 
     def _starts_exactly_at(self, start_ms: int) -> bool:
-        """Whether the media's input can begin at ``start_ms`` (``_set_media``): a local file
-        (a stream that cannot pause would not hold at the start), not looped by input-repeat
-        (each pass would restart there; an endless WAV repeats only after its 3 hours)."""
-        if start_ms == 0:
-            return True
-        looped = REPEAT_OPTION in self._media_options and self._endless is None
-        return local_path(self._uri or "") is not None and not looped
+        """Whether a start at ``start_ms`` can be held at the input's own pause and sought
+        there before it plays (``_on_vlc_event``): a local file. An input that cannot pause (a
+        live stream) would play from its start at once, with the seek never asked for."""
+        return start_ms == 0 or local_path(self._uri or "") is not None
 
     def _give_next_stream(self, player: Any) -> bool:
         """Give PulseAudio the volume for the stream play() will make; False if not taken.
@@ -874,7 +888,7 @@ class VlcBackend(PlaybackBackend):
         guarded = self._guard.active and player.is_seekable()
         # Paused while guarded: nothing was heard yet; the start (or a seek meanwhile) stands.
         position = self._guard.start_ms if guarded else self._player_time(player)
-        self._stop_engine(player)  # closes the audio output; its Stopped event is stale
+        self._stop_engine(player)  # ends the input (and its stream); its events are stale
         self._parking.park(position)
 
     def _reopen(self, player: Any) -> None:
@@ -930,15 +944,18 @@ class VlcBackend(PlaybackBackend):
             self.state_changed.emit(int(state))
 
     def _release_guard(self) -> bool:
-        """End the guard if it may end now (``start_guard``): once the audio stream exists, ask
-        for the volume; once the output has it and a seekable media's preroll is done, seek,
-        and let the equalizer pass the sound. False while any of that is still to come. A loop
-        that has sent no sound for ``start_guard.NO_SOUND_MS`` fails here instead (True:
-        done)."""
+        """End the guard if it may end now (``start_guard``). A start by volume: once its input
+        has played on and the stream exists, with a volume changed since play() sent. Behind
+        the equalizer: once the audio stream exists, ask for the volume; once the output has it
+        and a seekable media's preroll is done, seek, and let the equalizer pass the sound.
+        False while any of that is still to come. A loop that has sent no sound for
+        ``start_guard.NO_SOUND_MS`` fails here instead (True: done)."""
         player = self._libvlc("release_guard")
         if self._media is None:
             return False
         guard = self._guard
+        if guard.held:
+            return False  # the input has not sought and played on yet
         if not guard.stream_exists:
             stats = self._vlc.MediaStats()
             if not self._media.get_stats(stats) or stats.played_abuffers <= 0:
@@ -1045,10 +1062,14 @@ class VlcBackend(PlaybackBackend):
             self._on_playing()
         elif code == _Ev.PAUSED:
             if self._guard.held:
-                # The input's own pause at a start at a position (``_set_media``): its seek
-                # there was asked for before, and is done before this play on.
+                # The input's own pause at a start at a position (``_set_media``): it has read
+                # nothing yet. It is sought there, and plays on after that seek. Measured with
+                # ``:start-time`` instead (the input seeks after reading a first block): under
+                # load 10-25 ms of the file's start were heard first, in 5 of 8 starts.
                 self._guard.held = False
-                self._libvlc("play_on").set_pause(0)
+                player = self._libvlc("play_on")
+                self._seek_engine(player, self._guard.start_ms)
+                player.set_pause(0)
                 return
             self._guard_timer.stop()
             self._apply_volume_held_for_pause()
@@ -1110,11 +1131,14 @@ class VlcBackend(PlaybackBackend):
             self._guard_timer.start()
 
     def _on_end_reached(self) -> None:
+        # Started at a position past what the file holds: it ends having decoded nothing.
+        started_late = self._guard.born and self._guard.start_ms > 0
+        self._guard.end()
         self._guard_timer.stop()
         self._parking.forget()
         self._output_ready = False
         player = self._libvlc("end_reached")
-        if not self._produced_audio():
+        if not self._produced_audio() and not started_late:
             self._fail("it holds no playable audio")
             return
         if self._loop:

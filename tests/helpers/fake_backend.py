@@ -186,6 +186,7 @@ class FakeBackend(PlaybackBackend):
 
     def stop(self) -> None:
         self._record("stop")
+        self._start_ms = 0
         if self.uri is None:
             return
         self._position_ms = 0

@@ -65,3 +65,18 @@ def test_a_seek_in_an_ogg_vorbis_file_lands_where_asked(
         heard = _segment_heard(_record(qtbot, pulse, 1.5))
         assert pulse_backend.state() == PlayerState.PLAYING, f"seek to segment {segment}: ended"
         assert abs(heard - segment) < 0.3, f"seek to segment {segment}: heard {heard:.1f}"
+
+
+def test_a_start_at_a_position_in_an_ogg_vorbis_file_lands_there(
+    qtbot: QtBot, pulse: PulseAudio, pulse_backend: VlcBackend, tones: Path
+) -> None:
+    # A restored or parked position: the input is held at its start and sought like any seek
+    # (libVLC's :start-time is the same seek by time that ends such a file or lands far off).
+    pulse_backend.set_volume(100)
+    target = 5 * SEGMENT_S * 1000 + 1500
+    pulse_backend.load(tones.as_uri(), start_ms=target)
+    pulse_backend.play()
+    _wait_past(qtbot, pulse_backend, target + 300)
+    heard = _segment_heard(_record(qtbot, pulse, 1.5))
+    assert pulse_backend.state() == PlayerState.PLAYING, "ended"
+    assert abs(heard - 5) < 0.3, f"heard segment {heard:.1f}"

@@ -1,8 +1,9 @@
 """A fresh start and a track change are heard at once, through a real PulseAudio null sink.
 
-Each start is guarded (the equalizer holds the sound at about -83 dB until libVLC has taken the
-volume). Ending that guard without a seek made PulseAudio play over a second of zeros (the
-stream corked), so users heard nothing for 1.5-2.9 s after play or a track change. The tracks
+On PulseAudio each start's stream is made at the set volume (elsewhere the equalizer holds the
+sound at about -83 dB until libVLC has taken the volume). Ending that equalizer guard without a
+seek made PulseAudio play over a second of zeros (the stream corked), so users heard nothing
+for 1.5-2.9 s after play or a track change. The tracks
 here are steady Opus tones (whole periods in every 10 ms block), played as a built-in sound
 (a looped WAV copy) and as a user's file (the Opus itself), so any gap, any jump in level and
 any sound above the set volume shows in the recording.
@@ -213,8 +214,7 @@ def test_each_stream_is_made_at_the_set_volume_and_heard_at_once(
 ) -> None:
     # PulseAudio makes a stream with the volume given before it, so nothing needs to hold the
     # start (the equalizer guard elsewhere holds it for start_guard.PREROLL_MS, made long
-    # here), and libVLC's equalizer never runs on PulseAudio: it cost 0.2-0.6 % of a core
-    # all night.
+    # here), and libVLC's equalizer does not run: it cost 0.2-0.6 % of a core all night.
     monkeypatch.setattr(start_guard, "PREROLL_MS", 2000)
     controller, _ = player
     streams = StreamLog(pulse_env)

@@ -28,3 +28,12 @@ def test_without_a_pulse_server_libvlc_picks(tmp_path: Path) -> None:
 def test_other_systems_leave_it_to_libvlc() -> None:
     for platform in ("win32", "darwin"):
         assert default_output(platform, {"PULSE_SERVER": "unix:/run/pa/native"}) is None
+
+
+def test_pipewire_is_left_to_libvlc(tmp_path: Path) -> None:
+    # Its PulseAudio server is unmeasured: its session manager may restore a stream's volume
+    # over the one given before the stream, so starts there keep the equalizer's guard.
+    (tmp_path / "pulse").mkdir()
+    (tmp_path / "pulse" / "native").touch()
+    (tmp_path / "pipewire-0").touch()
+    assert default_output("linux", {"XDG_RUNTIME_DIR": str(tmp_path)}) is None
