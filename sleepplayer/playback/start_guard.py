@@ -1,12 +1,13 @@
 """When a guarded start may let its sound through: the bookkeeping, no libVLC.
 
-Off PulseAudio every fresh start plays behind the equalizer at about -83 dB until libVLC's
-audio stream exists (``vlc_backend``'s docstring has the measurements). Ending the guard sets
-the volume, seeks the media to where it should be, and sets the equalizer to pass the sound
-through. On PulseAudio the stream is made at the volume asked for (``born``): no sound is held
-back, and the guard only waits for the stream, to send it a volume changed since play() (and,
-for a start at a position, for the input's own pause at its start, ``held``). This class
-decides *when*; the engine makes the libVLC calls.
+Off PulseAudio (and there, once an output did not take the volume before its stream, or a
+web stream started at a position) every fresh start plays behind the equalizer at about
+-83 dB until libVLC's audio stream exists (``vlc_backend``'s docstring has the measurements).
+Ending the guard sets the volume, seeks the media to where it should be, and sets the
+equalizer to pass the sound through. On PulseAudio the stream is made at the volume asked for
+(``born``): no sound is held back, and the guard only waits for the stream, to send it a
+volume changed since play() (and, for a start at a position, for the input's own pause at its
+start, ``held``). This class decides *when*; the engine makes the libVLC calls.
 
 Behind the equalizer, an output with a volume of its own applies a new volume later than libVLC
 accepts it. Measured on PulseAudio (null sink), with each input stopped (``stop()``):
@@ -46,6 +47,9 @@ VOLUME_CONFIRM_MS = 150
 #: The longest wait for an output that does report volumes (it did, since the start) to
 #: report the one asked for: past this the sound starts anyway, rather than never.
 VOLUME_REPORT_WAIT_MS = 1000
+#: The longest wait for a start at a position to reach the input's own pause (it comes within
+#: ~12 ms of play(), measured): past this it plays on from where it is.
+HELD_WAIT_MS = 1000
 #: A looping local file that has sent nothing to the output after playing this long holds no
 #: playable audio. Without a limit a corrupt file on Repeat one never ended: input-repeat
 #: restarts it at once, for ever (a trial heard silence all night, with no message). A sound
@@ -163,6 +167,10 @@ class StartGuard:
         self.stream_exists = True
         self._reports_device = True
         self._device_reported = True
+
+    def held_overdue(self) -> bool:
+        """A start still waits for its input's own pause ``HELD_WAIT_MS`` after play()."""
+        return self.held and (self._clock() - self._since) * 1000 >= HELD_WAIT_MS
 
     def preroll_done(self) -> bool:
         return (self._clock() - self._since) * 1000 >= PREROLL_MS

@@ -56,8 +56,8 @@ Measured on libVLC 3.0.24 (Debian), which shaped this module:
   the first sound comes 0.16-0.28 s after play().
 * That seek comes no earlier than ``start_guard.PREROLL_MS`` after play() (seeks right after
   play() made PulseAudio play zeros). A position the owner asks for while guarded (a seek
-  right after play()) is not sought at once but becomes the guard's seek target; in a start by
-  volume the start is made again at that position instead.
+  right after play()) is not sought at once but becomes the guard's seek target. In a start by
+  volume the start is made again at that position instead (or, paused, sought at once).
 * Behind the equalizer the volume is asked for as soon as the stream exists, and the guard
   ends only once an output with a volume of its own (PulseAudio) reports it, or after a time
   limit (``start_guard`` has the measurements and the limits).
@@ -624,7 +624,7 @@ class VlcBackend(PlaybackBackend):
             self._parking.move_to(position)
             if not guard.born:
                 return
-        if guard.born and (self._parking.engaged or self._state in _STARTING):
+        if guard.born and (self._parking.engaged or self._state != PlayerState.PAUSED):
             # Heard already (or about to be), at the volume asked for. A seek this close to
             # play() made PulseAudio play zeros (``start_guard``): start again there instead.
             if position != guard.start_ms:
@@ -751,8 +751,8 @@ class VlcBackend(PlaybackBackend):
     def _set_media(self, player: Any, uri: str, options: list[str], *, held: bool = False) -> None:
         """Give libVLC a new media; its input must have ended. A looping local WAV (the
         built-in sounds' copies among them) is read as one endless file: no seam gap.
-        ``held``: its input starts paused (``:start-paused``), before it has read anything,
-        so that a start at a position is sought there first (``_on_vlc_event``)."""
+        ``held``: its input starts paused (``:start-paused``), before anything is decoded or
+        played, so that a start at a position is sought there first (``_on_vlc_event``)."""
         self._media_options = list(options)
         if held:
             options = [*options, ":start-paused"]
@@ -955,7 +955,12 @@ class VlcBackend(PlaybackBackend):
             return False
         guard = self._guard
         if guard.held:
-            return False  # the input has not sought and played on yet
+            if not guard.held_overdue():
+                return False  # the input has not sought and played on yet
+            # An input that could not pause plays on from its start: never louder, but never
+            # given its volume either, were this waited for all night.
+            log.warning("The input did not pause at its start: it plays from there")
+            guard.held = False
         if not guard.stream_exists:
             stats = self._vlc.MediaStats()
             if not self._media.get_stats(stats) or stats.played_abuffers <= 0:
@@ -1138,7 +1143,14 @@ class VlcBackend(PlaybackBackend):
         self._parking.forget()
         self._output_ready = False
         player = self._libvlc("end_reached")
-        if not self._produced_audio() and not started_late:
+        if not self._produced_audio():
+            if started_late:
+                # Started past what the file holds, or it holds nothing: once more from its
+                # start, where a damaged file fails with its message.
+                self._end_input(player)
+                self._bump_generation()
+                self._start_fresh(player)
+                return
             self._fail("it holds no playable audio")
             return
         if self._loop:

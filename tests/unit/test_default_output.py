@@ -37,3 +37,9 @@ def test_pipewire_is_left_to_libvlc(tmp_path: Path) -> None:
     (tmp_path / "pulse" / "native").touch()
     (tmp_path / "pipewire-0").touch()
     assert default_output("linux", {"XDG_RUNTIME_DIR": str(tmp_path)}) is None
+
+
+def test_a_named_pulse_server_is_taken_at_its_word(tmp_path: Path) -> None:
+    (tmp_path / "pipewire-0").touch()
+    env = {"XDG_RUNTIME_DIR": str(tmp_path), "PULSE_SERVER": "unix:/run/pa/native"}
+    assert default_output("linux", env) == "pulse"

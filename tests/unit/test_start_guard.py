@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sleepplayer.playback.start_guard import (
+    HELD_WAIT_MS,
     NO_SOUND_MS,
     PREROLL_MS,
     VOLUME_CONFIRM_MS,
@@ -214,3 +215,20 @@ def test_a_pause_at_the_start_does_not_count_as_time_without_sound() -> None:
     assert not guard.no_sound_overdue()
     clock.now += NO_SOUND_MS / 1000
     assert guard.no_sound_overdue()
+
+
+def test_a_start_held_at_its_inputs_pause_waits_for_it_only_so_long() -> None:
+    # An input that cannot pause never sends that pause: it plays on, and the guard must end
+    # (with the volume) rather than wait all night.
+    clock = FakeClock()
+    guard = StartGuard(clock)
+    guard.begin(20_000, born=True, held=True)
+    clock.now += HELD_WAIT_MS / 1000 - 0.001
+    assert not guard.held_overdue()
+    clock.now += 0.002
+    assert guard.held_overdue()
+    guard.held = False  # the pause came: nothing is overdue any more
+    assert not guard.held_overdue()
+    guard.begin(0, born=True)
+    clock.now += 10
+    assert not guard.held_overdue()  # a start at 0 is never held
