@@ -89,6 +89,19 @@ def our_volume(pulse: PulseAudio) -> int | None:
     return None
 
 
+def check_heard_from(heard: list[tuple[float, float]], position_ms: int) -> int:
+    """The first sound is the file at ``position_ms`` and it goes on from there, without a jump;
+    returns the first audible block."""
+    audible = [i for i, (level, _) in enumerate(heard) if level > AUDIBLE_DB]
+    assert audible, "no sound after play"
+    first = audible[0]
+    assert position_ms - 50 <= heard[first][1] <= position_ms + 100, (position_ms, heard[first])
+    positions = [heard[i][1] for i in audible[1:150]]
+    steps = np.diff(positions)
+    assert np.all(np.abs(steps - 10) < 5), steps
+    return first
+
+
 def play_until_heard(qtbot: QtBot, pulse: PulseAudio, controller: PlaybackController) -> None:
     controller.play()
     qtbot.waitUntil(lambda: controller.state == PlayerState.PLAYING, timeout=WAIT_MS)
@@ -166,18 +179,11 @@ def test_a_long_pause_closes_the_stream_and_play_continues_where_it_paused(
     assert our_stream(pulse) == "no"
     assert seen == [PlayerState.PLAYING]
 
-    audible = [i for i, (level, _) in enumerate(heard) if level > AUDIBLE_DB]
-    assert audible, "no sound after play"
-    first = audible[0]
-    # The first sound is the paused position (libVLC's; the guard's pre-roll never shows) ...
-    assert paused_at - 50 <= heard[first][1] <= paused_at + 100, (paused_at, heard[first])
-    # ... never louder than before the pause (the first block may be partly silent) ...
+    # The paused position (libVLC's), and on from there ...
+    check_heard_from(heard, paused_at)
+    # ... never louder than before the pause (the first block may be partly silent).
     loudest = max(level for level, _ in heard)
     assert loudest <= playing_db + 0.5, (loudest, playing_db)
-    # ... and it goes on from there, without a jump.
-    positions = [heard[i][1] for i in audible[1:150]]
-    steps = np.diff(positions)
-    assert np.all(np.abs(steps - 10) < 5), steps
 
 
 def test_a_restored_position_is_heard_from_there_and_nothing_before_it(
@@ -193,12 +199,8 @@ def test_a_restored_position_is_heard_from_there_and_nothing_before_it(
     controller.play()
     qtbot.waitUntil(lambda: recording.recorded_s() > mark + 2.5, timeout=WAIT_MS)
     heard = blocks(recording.stop_after(0))[int(mark * 100) :]
-    audible = [i for i, (level, _) in enumerate(heard) if level > AUDIBLE_DB]
-    assert audible, "no sound after play"
-    assert audible[0] * 10 <= 600, f"first sound {audible[0] * 10} ms after play"
-    assert 20_000 - 50 <= heard[audible[0]][1] <= 20_000 + 100, heard[audible[0]]
-    positions = [heard[i][1] for i in audible[1:150]]
-    assert np.all(np.abs(np.diff(positions) - 10) < 5), positions
+    first = check_heard_from(heard, 20_000)
+    assert first * 10 <= 600, f"first sound {first * 10} ms after play"
 
 
 def test_the_sound_server_keeps_sleepplayers_volume_under_its_own_name(

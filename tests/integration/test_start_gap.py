@@ -175,7 +175,7 @@ def test_a_fresh_start_and_a_track_change_are_heard_at_once(
 def test_a_start_at_a_position_begins_there_at_once(
     qtbot: QtBot, pulse_env: PulseAudio, player: tuple[PlaybackController, VlcBackend]
 ) -> None:
-    """The last session's position: the controller's seek at Playing waits for the guard."""
+    """The last session's position: the controller hands it to the engine with the media."""
     controller, backend = player
     controller.restore("p", "500", 12_000)
     recording = start_recording(qtbot, pulse_env)
