@@ -824,23 +824,28 @@ class VlcBackend(PlaybackBackend):
     def _start_fresh(self, player: Any, start_ms: int = 0) -> None:
         """Start at ``start_ms``: on PulseAudio with the stream made at the volume asked for,
         elsewhere behind the equalizer, whose end seeks there (module docstring)."""
-        self._swap_to_cached_copy(player)
         self._output_ready = False
         self._reported_volume = None
-        born = False
+        born = held = False
         if self._born_at_volume:
-            # From no stream (an ended or failed input may hold one), with the output kept.
+            # From no stream (an ended or failed input may hold one), with the output kept,
+            # and a media made for this start (the loop's WAV copy once it exists).
             self._end_input(player)
             born = (
                 not self._equalized
                 and self._starts_exactly_at(start_ms)
                 and self._give_next_stream(player)
             )
-            media_uri = self._media_uri or ""
             held = born and start_ms > 0
-            self._set_media(player, media_uri, self._media_options, held=held)
+            wav = self._loop_copy.take()
+            uri, options = (self._media_uri or "", self._media_options)
+            if wav is not None:
+                uri, options = Path(wav).as_uri(), [REPEAT_OPTION]
+            self._set_media(player, uri, options, held=held)
             self._bump_generation()  # what the ended input still queued is stale
-        self._guard.begin(start_ms, born=born, held=born and start_ms > 0)
+        else:
+            self._swap_to_cached_copy(player)
+        self._guard.begin(start_ms, born=born, held=held)
         if not born:
             # Only its levels change while a stream plays: it stays in the chain from here on.
             player.set_equalizer(self._guard_eq)
@@ -1143,18 +1148,14 @@ class VlcBackend(PlaybackBackend):
         self._parking.forget()
         self._output_ready = False
         player = self._libvlc("end_reached")
-        if not self._produced_audio():
-            if started_late:
-                # Started past what the file holds, or it holds nothing: once more from its
-                # start, where a damaged file fails with its message.
-                self._end_input(player)
-                self._bump_generation()
-                self._start_fresh(player)
-                return
+        produced = self._produced_audio()
+        if not produced and not started_late:
             self._fail("it holds no playable audio")
             return
-        if self._loop:
+        if self._loop or not produced:
             # input-repeat did not hold (a container that ignores it): restart, with a gap.
+            # Or it started past what the file holds, or it holds nothing: once more from its
+            # start, where a damaged file fails with its message.
             self._end_input(player)
             self._bump_generation()
             self._start_fresh(player)
