@@ -4,7 +4,7 @@ Figures only: nothing here passes or fails on timing. The "within" column just s
 figure is inside the target of issue 2 (or 3, the sleep timer), to save the reader the arithmetic.
 
     python -m bench                # full run, about 12 minutes
-    python -m bench --only steady  # CPU and RSS while playing: 3 rounds, about 8 minutes
+    python -m bench --only steady  # CPU and RSS while playing: 3 rounds, about 10 minutes
     python -m bench --quick        # 5 s warm-up, 10 s measure, 3 runs, 1 steady round,
                                    # shorter fades: about 4 minutes
     python -m bench --only timer   # the sleep timer alone: about 2.5 minutes (--quick: 1.5)
@@ -153,11 +153,19 @@ def _paired_ratio(app: steady.SteadyResult, bare: steady.SteadyResult) -> float 
     return app.cpu_pct / bare.cpu_pct
 
 
+def app_vlc_options() -> tuple[str, ...]:
+    """The options the app gives libVLC (its engine's module imports python-vlc, so only here)."""
+    from sleepplayer.playback.vlc_backend import INSTANCE_ARGS
+
+    return INSTANCE_ARGS
+
+
 def steady_rows(
     bare: steady.SteadyResult,
     shown: steady.SteadyResult,
     mini: steady.SteadyResult,
     layout: steady.SteadyResult | None = None,
+    floor: steady.SteadyResult | None = None,
 ) -> list[Row]:
     rows: list[Row] = []
     bare_rss = bare.memory.rss_mb if bare.memory else None
@@ -219,6 +227,18 @@ def steady_rows(
             for s_, m_, b_ in zip(shown.rounds, mini.rounds, bare.rounds, strict=False)
         ]
         rows.append(Row("  each round's ratio (shown/minimised)", "  ".join(per_round), ""))
+    if floor is not None and floor.cpu_pct is not None:
+        # The app's libVLC options change what libVLC itself costs (its resampler): against
+        # bare libVLC with the same options, what is left is the app's own cost.
+        own = [_paired_ratio(r, floor) for r in (shown, mini)]
+        rows.append(
+            Row(
+                "  bare libVLC with the app's libVLC options",
+                _fmt(floor.cpu_pct, "% core"),
+                "the app over it, shown / minimised",
+                "/".join("n/a" if x is None else f"{x:.2f}x" for x in own),
+            )
+        )
     rows.append(
         Row(
             "  the app's main (Qt) thread, shown / minimised",
@@ -533,22 +553,24 @@ def main(argv: list[str]) -> int:
                 ]
             if "steady" in parts:
                 each = f"{warmup:.0f} s warm-up + {seconds:.0f} s"
-                bares, showns, minis, layouts = [], [], [], []
+                bares, showns, minis, layouts, tuned = [], [], [], [], []
                 for k in range(1, rounds + 1):
                     _log(f"steady {k}/{rounds}: bare libVLC, {each}")
                     bares.append(steady.measure_bare(env, warmup, seconds))
+                    _log(f"steady {k}/{rounds}: bare libVLC with the app's options, {each}")
+                    tuned.append(steady.measure_bare(env, warmup, seconds, app_vlc_options()))
                     _log(f"steady {k}/{rounds}: SleepPlayer shown, {each}")
                     showns.append(steady.measure_app(env, warmup, seconds, minimised=False))
                     _log(f"steady {k}/{rounds}: SleepPlayer minimised, {each}")
                     minis.append(steady.measure_app(env, warmup, seconds, minimised=True))
                     _log(f"steady {k}/{rounds}: the layout in stock widgets + libVLC, {each}")
                     layouts.append(steady.measure_layout(env, warmup, seconds))
-                bare, shown, mini, layout = (
-                    steady.median_of(x) for x in (bares, showns, minis, layouts)
+                bare, shown, mini, layout, floor = (
+                    steady.median_of(x) for x in (bares, showns, minis, layouts, tuned)
                 )
                 title = f"playing {env.audio_file.name} to a PulseAudio null sink"
-                sections.append((title, steady_rows(bare, shown, mini, layout)))
-                for r in (bare, shown, mini, layout):
+                sections.append((title, steady_rows(bare, shown, mini, layout, floor)))
+                for r in (bare, shown, mini, layout, floor):
                     problems += [f"{r.label}: {p}" for p in r.problems]
                     notes += [f"{r.label}: {n}" for n in r.notes]
             if "timer" in parts:

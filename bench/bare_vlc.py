@@ -1,8 +1,9 @@
 """Child process: python-vlc alone plays a file to the default output (the private PulseAudio).
 
-Run as ``python -m bench.bare_vlc FILE``. Prints ``PLAYING`` once libVLC reports Playing, then
-sleeps until SIGTERM; SIGUSR1 pauses or resumes. This is the reference the app's CPU and memory
-are compared with.
+Run as ``python -m bench.bare_vlc FILE [OPTION...]``. Prints ``PLAYING`` once libVLC reports
+Playing, then sleeps until SIGTERM; SIGUSR1 pauses or resumes. This is the reference the app's CPU
+and memory are compared with. OPTIONs are more libVLC options (the bench passes the app's own,
+for a second reference: what the app costs beyond the libVLC it configures).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import vlc
 
 
 @contextlib.contextmanager
-def bare_player(path: str) -> Iterator[Any]:
+def bare_player(path: str, options: tuple[str, ...] = ()) -> Iterator[Any]:
     """python-vlc playing ``path`` as anyone would start it (one Instance, one player, no
-    options of the app's), released at the end: the reference every bench subject shares."""
-    instance = vlc.Instance(["--no-video", "--quiet"])
+    options of the app's unless given), released at the end: the reference every bench subject
+    shares."""
+    instance = vlc.Instance(["--no-video", "--quiet", *options])
     player = instance.media_player_new()
     player.set_media(instance.media_new_path(path))
     player.play()
@@ -34,11 +36,11 @@ def bare_player(path: str) -> Iterator[Any]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python -m bench.bare_vlc FILE", file=sys.stderr)
+    if not argv:
+        print("usage: python -m bench.bare_vlc FILE [OPTION...]", file=sys.stderr)
         return 2
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    with bare_player(argv[0]) as player:
+    with bare_player(argv[0], tuple(argv[1:])) as player:
         deadline = time.monotonic() + 10
         # Start-up only: a short poll until Playing. Nothing polls while the figures are taken.
         while player.get_state() != vlc.State.Playing:

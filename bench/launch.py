@@ -31,8 +31,8 @@ def bare_layout_argv(audio: Path) -> list[str]:
     return [python(), "-m", "bench.bare_layout", BARE_LAYOUT_TITLE, str(audio)]
 
 
-def bare_vlc_argv(audio: Path) -> list[str]:
-    return [python(), "-m", "bench.bare_vlc", str(audio)]
+def bare_vlc_argv(audio: Path, options: tuple[str, ...] = ()) -> list[str]:
+    return [python(), "-m", "bench.bare_vlc", str(audio), *options]
 
 
 @dataclass

@@ -122,9 +122,16 @@ def _take(
         r.problems.append("was no longer playing at the end of the measurement")
 
 
-def measure_bare(env: BenchEnv, warmup: float, seconds: float) -> SteadyResult:
-    r = SteadyResult("bare python-vlc")
-    launched = spawn(env, bare_vlc_argv(env.audio_file), "steady-bare", stdout_pipe=True)
+def measure_bare(
+    env: BenchEnv, warmup: float, seconds: float, options: tuple[str, ...] = ()
+) -> SteadyResult:
+    """python-vlc alone; with ``options`` (the app's libVLC options), the floor under the app:
+    what it costs beyond the libVLC it configures."""
+    r = SteadyResult("bare python-vlc" + (", the app's libVLC options" if options else ""))
+    argv = bare_vlc_argv(env.audio_file, options)
+    launched = spawn(
+        env, argv, "steady-bare-options" if options else "steady-bare", stdout_pipe=True
+    )
     try:
         if not wait_line(launched, "PLAYING", START_TIMEOUT_S) or not wait_playing(
             env, launched.pid, START_TIMEOUT_S

@@ -104,6 +104,12 @@ def encode_flac(wav: Path, out: Path) -> Path:
     return _encode("sox", "sox", [str(wav), str(out)], out)
 
 
+def encode_float_wav(wav: Path, out: Path) -> Path:
+    """The same samples as 32-bit float WAV with ``sox``: decoded to floats, as Opus, Vorbis
+    and MP3 are, where a 16-bit WAV stays in integers all the way."""
+    return _encode("sox", "sox", [str(wav), "-e", "floating-point", "-b", "32", str(out)], out)
+
+
 def encode_mp3(wav: Path, out: Path) -> Path:
     """Encode a WAV to MP3 with ``lame``, which writes the gapless header (encoder delay and
     padding) as most encoders do; sox's MP3s have none."""
