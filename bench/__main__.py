@@ -3,7 +3,7 @@
 Figures only: nothing here passes or fails on timing. The "within" column just says whether a
 figure is inside the target of issue 2 (or 3, the sleep timer), to save the reader the arithmetic.
 
-    python -m bench                # full run, about 12 minutes
+    python -m bench                # full run, about 14 minutes
     python -m bench --only steady  # CPU and RSS while playing: 3 rounds, about 10 minutes
     python -m bench --quick        # 5 s warm-up, 10 s measure, 3 runs, 1 steady round,
                                    # shorter fades: about 4 minutes
