@@ -154,7 +154,8 @@ def _paired_ratio(app: steady.SteadyResult, bare: steady.SteadyResult) -> float 
 
 
 def app_vlc_options() -> tuple[str, ...]:
-    """The options the app gives libVLC (its engine's module imports python-vlc, so only here)."""
+    """The options the app gives libVLC. Imported here, not at the top: the engine's module
+    pulls in PySide6, which the bench's own process needs for nothing else."""
     from sleepplayer.playback.vlc_backend import INSTANCE_ARGS
 
     return INSTANCE_ARGS
@@ -553,12 +554,12 @@ def main(argv: list[str]) -> int:
                 ]
             if "steady" in parts:
                 each = f"{warmup:.0f} s warm-up + {seconds:.0f} s"
-                bares, showns, minis, layouts, tuned = [], [], [], [], []
+                bares, showns, minis, layouts, floors = [], [], [], [], []
                 for k in range(1, rounds + 1):
                     _log(f"steady {k}/{rounds}: bare libVLC, {each}")
                     bares.append(steady.measure_bare(env, warmup, seconds))
                     _log(f"steady {k}/{rounds}: bare libVLC with the app's options, {each}")
-                    tuned.append(steady.measure_bare(env, warmup, seconds, app_vlc_options()))
+                    floors.append(steady.measure_bare(env, warmup, seconds, app_vlc_options()))
                     _log(f"steady {k}/{rounds}: SleepPlayer shown, {each}")
                     showns.append(steady.measure_app(env, warmup, seconds, minimised=False))
                     _log(f"steady {k}/{rounds}: SleepPlayer minimised, {each}")
@@ -566,7 +567,7 @@ def main(argv: list[str]) -> int:
                     _log(f"steady {k}/{rounds}: the layout in stock widgets + libVLC, {each}")
                     layouts.append(steady.measure_layout(env, warmup, seconds))
                 bare, shown, mini, layout, floor = (
-                    steady.median_of(x) for x in (bares, showns, minis, layouts, tuned)
+                    steady.median_of(x) for x in (bares, showns, minis, layouts, floors)
                 )
                 title = f"playing {env.audio_file.name} to a PulseAudio null sink"
                 sections.append((title, steady_rows(bare, shown, mini, layout, floor)))

@@ -93,6 +93,9 @@ Measured on libVLC 3.0.24 (Debian), which shaped this module:
   decoded audio; that is reported as an error. A missing file gives EncounteredError.
 * With the amem output (``pcm_sink``) libVLC runs ahead of real time and ``audio_get_volume``
   reads 0, so ``volume()`` reports the last volume applied unless the output reported one.
+* libVLC's default resampler filtered every float sample even with no rate to change, a third
+  of its CPU; SoX's is asked for instead (``RESAMPLER_ARG``), and a file at the output's rate
+  then reaches PulseAudio sample for sample (``tests/integration/test_output_exact.py``).
 
 Network streams, measured on loopback servers (``tests/helpers/http_servers.py``), which is why
 every libVLC call stays on the owner (GUI) thread with no worker and no abandoned players:
@@ -166,13 +169,14 @@ from sleepplayer.playback.vlc_install import install_help
 
 log = logging.getLogger(__name__)
 
-#: The resampler libVLC puts at the end of every audio chain. It runs on every block, even when
-#: the file's rate is the output's (as on PulseAudio, which takes each stream at the file's rate
-#: and corrects clock drift itself): libVLC's default there, libsamplerate, still filters every
-#: sample, measured at 35 % of bare python-vlc's CPU playing Opus (perf). SoX's resampler
-#: passes the samples through untouched when the rates match and resamples otherwise (libVLC's
-#: default quality for it, 16-bit medium); ``any`` falls back to the default where the plugin
-#: is missing.
+#: The resampler at the end of libVLC's audio chain runs on every block, also when the file's
+#: rate is the output's (PulseAudio takes each stream at the file's rate). libVLC's default
+#: for float audio, libsamplerate, then still filters every sample: 35 % of bare python-vlc's
+#: CPU playing Opus to PulseAudio (perf; 1.23 -> 0.63 % of a core in ``make bench``). SoX's
+#: resampler passes the samples through untouched while the rates match, resamples at 16-bit
+#: medium quality when they differ, and only while libVLC corrects a clock drift (it shifts
+#: the resampler's input rate by a few Hz) uses its low-quality variable-rate engine. It has
+#: priority 0, so it must be named; ``any`` falls back to the default where it is missing.
 RESAMPLER_ARG = "--audio-resampler=soxr,any"
 #: libVLC options for the shared instance.
 INSTANCE_ARGS = (
