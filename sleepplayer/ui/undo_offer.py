@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QWidget
 from sleepplayer.services.undo_history import UndoHistory, UndoStep
 from sleepplayer.ui.shortcut_keys import with_keys
 from sleepplayer.ui.status_messages import StatusMessages, link_button
+from sleepplayer.ui.tray_text import menu_text
 
 #: How long the offer stays in the status bar (or until another message or offer).
 OFFER_MS = 20_000
@@ -105,7 +106,8 @@ class UndoOffer(QWidget):
     def _on_history_changed(self) -> None:
         step = self._history.newest()
         self._action.setEnabled(step is not None)
-        self._action.setText(f"Undo {step.what}" if step is not None else "Undo")
+        # A playlist's name may hold "&": kept literal, not taken for a mnemonic.
+        self._action.setText(menu_text(f"Undo {step.what}") if step is not None else "Undo")
         offered = self._offered
         if offered is not None and (step is None or step.key != offered.key):
             self.withdraw()  # taken back, or something newer came

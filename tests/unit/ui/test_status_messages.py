@@ -204,3 +204,15 @@ def test_an_undo_offer_waits_for_problems_that_wait_their_turn(qtbot: QtBot, rig
     rig.clock.now += 0.4
     qtbot.waitUntil(lambda: not rig.offer.isHidden(), timeout=3000)
     assert rig.bar.currentMessage() == ""
+
+
+def test_the_undo_action_shows_a_playlist_name_with_an_ampersand_as_it_is(
+    window: QMainWindow,
+) -> None:
+    history = UndoHistory(window)
+    action = QAction(window)
+    offer = UndoOffer(history, action, window.statusBar())
+    history.push(UndoStep("Replace \u201cRain & Thunder\u201d", "Replaced", lambda: None))
+    assert offer.isHidden()  # pushed, not offered: only the action's words changed
+    # Not "Rain  Thunder" with the T underlined as a mnemonic.
+    assert action.iconText() == "Undo Replace \u201cRain & Thunder\u201d"
