@@ -355,9 +355,14 @@ def default_output(
 ) -> str | None:
     """PulseAudio when its server is there on Linux: named, so the engine knows its output
     makes a stream at the volume given before it (measured on PulseAudio). Not PipeWire's
-    server for it (unmeasured: its session manager may restore a stream's volume over the one
-    given), nor elsewhere: libVLC picks, and starts are guarded by the equalizer."""
-    if not platform.startswith("linux"):
+    server for it, nor elsewhere: libVLC picks, and starts are guarded by the equalizer.
+
+    PipeWire (0.3.65 with WirePlumber 0.4.13 and its PulseAudio server, at a null sink) does
+    not keep that volume: raw python-vlc's streams all began at 100 %, and of the engine's
+    starts by volume one played at 100 % all through (the rest were right, by the volume sent
+    again once the stream was there). Inside a Flatpak ``PULSE_SERVER`` names the host's
+    server, which on most hosts is now PipeWire's, so a Flatpak is not taken at its word."""
+    if not platform.startswith("linux") or environ.get("FLATPAK_ID"):
         return None
     if environ.get("PULSE_SERVER"):
         return "pulse"

@@ -31,8 +31,8 @@ def test_other_systems_leave_it_to_libvlc() -> None:
 
 
 def test_pipewire_is_left_to_libvlc(tmp_path: Path) -> None:
-    # Its PulseAudio server is unmeasured: its session manager may restore a stream's volume
-    # over the one given before the stream, so starts there keep the equalizer's guard.
+    # Its PulseAudio server does not keep the volume given before a stream (measured), so
+    # starts there keep the equalizer's guard.
     (tmp_path / "pulse").mkdir()
     (tmp_path / "pulse" / "native").touch()
     (tmp_path / "pipewire-0").touch()
@@ -43,3 +43,12 @@ def test_a_named_pulse_server_is_taken_at_its_word(tmp_path: Path) -> None:
     (tmp_path / "pipewire-0").touch()
     env = {"XDG_RUNTIME_DIR": str(tmp_path), "PULSE_SERVER": "unix:/run/pa/native"}
     assert default_output("linux", env) == "pulse"
+
+
+def test_a_flatpak_leaves_it_to_libvlc() -> None:
+    # The sandbox's PULSE_SERVER names the host's server, on most hosts now PipeWire's.
+    env = {
+        "FLATPAK_ID": "io.github.sleepplayer.SleepPlayer",
+        "PULSE_SERVER": "unix:/run/flatpak/pulse/native",
+    }
+    assert default_output("linux", env) is None
