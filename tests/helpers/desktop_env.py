@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+from pytestqt.qtbot import QtBot
 
 
 def _wait_for(predicate: Callable[[], bool], timeout_s: float, what: str) -> None:
@@ -279,6 +280,14 @@ class Recording(_Collected):
         time.sleep(seconds)
         self._stop()
         return self.samples()
+
+
+def live_recording(pulse: PulseAudio, qtbot: QtBot) -> Recording:
+    """A recording that already receives audio (parec takes up to a second to start), waited
+    for with Qt's loop running, so an in-process player's queued events go on meanwhile."""
+    recording = Recording(pulse)
+    qtbot.waitUntil(lambda: recording.recorded_s() > 0.3, timeout=15_000)
+    return recording
 
 
 class StreamLog(_Collected):

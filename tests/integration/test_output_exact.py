@@ -26,7 +26,7 @@ from tests.helpers.audio import (
     read_wav,
     write_wav,
 )
-from tests.helpers.desktop_env import PulseAudio, Recording
+from tests.helpers.desktop_env import PulseAudio, live_recording
 
 pytestmark = pytest.mark.integration
 
@@ -58,8 +58,7 @@ def test_a_file_at_the_output_rate_reaches_it_sample_for_sample(
     noise = np.random.default_rng(7).uniform(-0.5, 0.5, size=(4 * RATE, CHANNELS))
     source = read_wav(write_wav(tmp_path / "noise.wav", noise))
     played = encode_float_wav(tmp_path / "noise.wav", tmp_path / "noise-float.wav")
-    recording = Recording(pulse)
-    recording.wait_live()
+    recording = live_recording(pulse, qtbot)
     pulse_backend.set_volume(100)
     pulse_backend.load(played.as_uri())
     pulse_backend.play()

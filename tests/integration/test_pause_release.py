@@ -27,7 +27,7 @@ from sleepplayer.playback.vlc_backend import VlcBackend
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from tests.helpers.audio import RATE, write_wav
-from tests.helpers.desktop_env import PulseAudio, Recording, level_db, recorded_db
+from tests.helpers.desktop_env import PulseAudio, level_db, live_recording, recorded_db
 from tests.helpers.http_servers import Icy, LoopbackServer, make_mp3
 
 pytestmark = pytest.mark.integration
@@ -108,13 +108,6 @@ def play_until_heard(qtbot: QtBot, pulse: PulseAudio, controller: PlaybackContro
     qtbot.waitUntil(lambda: recorded_db(pulse, 0.3) > -40, timeout=WAIT_MS)
 
 
-def start_recording(pulse: PulseAudio, qtbot: QtBot) -> Recording:
-    """A recording that already receives audio (parec takes up to a second to start)."""
-    recording = Recording(pulse)
-    qtbot.waitUntil(lambda: recording.recorded_s() > 0.3, timeout=WAIT_MS)
-    return recording
-
-
 @pytest.fixture
 def pulse_env(pulse: PulseAudio, monkeypatch: pytest.MonkeyPatch) -> PulseAudio:
     for key, value in pulse.env.items():
@@ -144,7 +137,7 @@ def test_a_long_pause_closes_the_stream_and_play_continues_where_it_paused(
     play_until_heard(qtbot, pulse, controller)
     qtbot.waitUntil(lambda: backend.position_ms() >= 3000, timeout=WAIT_MS)
 
-    before = start_recording(pulse, qtbot)
+    before = live_recording(pulse, qtbot)
     controller.pause()
     qtbot.waitUntil(lambda: controller.state == PlayerState.PAUSED, timeout=WAIT_MS)
     assert our_stream(pulse) == "yes"  # a short pause keeps the (corked) stream
@@ -170,7 +163,7 @@ def test_a_long_pause_closes_the_stream_and_play_continues_where_it_paused(
     assert backend.position_ms() == paused_at
     assert seen == []
 
-    after = start_recording(pulse, qtbot)
+    after = live_recording(pulse, qtbot)
     controller.play()
     qtbot.waitUntil(lambda: controller.state == PlayerState.PLAYING, timeout=WAIT_MS)
     resumed_from = after.recorded_s()
@@ -194,7 +187,7 @@ def test_a_restored_position_is_heard_from_there_and_nothing_before_it(
     # start through first under load (a probe: 5 of 8 starts).
     controller, _backend = player
     controller.restore("p", "t", 20_000)
-    recording = start_recording(pulse, qtbot)
+    recording = live_recording(pulse, qtbot)
     mark = recording.recorded_s()
     controller.play()
     qtbot.waitUntil(lambda: recording.recorded_s() > mark + 2.5, timeout=WAIT_MS)
@@ -223,7 +216,7 @@ def test_letting_go_of_the_sound_device_makes_no_sound(
     # level, heard in the night 20 s after the sleep timer paused.
     controller, backend = player
     play_until_heard(qtbot, pulse, controller)
-    recording = start_recording(pulse, qtbot)
+    recording = live_recording(pulse, qtbot)
     paused_at_s = recording.recorded_s()
     controller.pause()
     qtbot.waitUntil(lambda: our_stream(pulse) is None, timeout=RELEASE_MS + WAIT_MS)
@@ -248,7 +241,7 @@ def test_a_volume_raised_while_pausing_waits_for_the_pause(
     play_until_heard(qtbot, pulse, controller)
     controller.set_fade_gain(0.0)
     qtbot.waitUntil(lambda: our_volume(pulse) == 0, timeout=WAIT_MS)
-    recording = start_recording(pulse, qtbot)
+    recording = live_recording(pulse, qtbot)
     paused_at_s = recording.recorded_s()
     controller.pause()
     controller.set_fade_gain(1.0)

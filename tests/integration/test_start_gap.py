@@ -28,7 +28,7 @@ from sleepplayer.playback.vlc_backend import VlcBackend
 from sleepplayer.services.controller import PlaybackController
 from sleepplayer.services.library import LibraryService
 from tests.helpers.audio import encode_opus, make_tone
-from tests.helpers.desktop_env import PulseAudio, Recording, StreamLog, level_db
+from tests.helpers.desktop_env import PulseAudio, Recording, StreamLog, level_db, live_recording
 
 pytestmark = pytest.mark.integration
 
@@ -66,12 +66,6 @@ def tone_db(samples: npt.NDArray[np.float64], freq: int) -> list[float]:
         b = 2 * float(np.dot(block, np.sin(phase))) / BLOCK
         found.append(level_db(np.array([math.hypot(a, b) / math.sqrt(2)])))
     return found
-
-
-def start_recording(qtbot: QtBot, pulse: PulseAudio) -> Recording:
-    recording = Recording(pulse)  # parec takes up to a second to deliver
-    qtbot.waitUntil(lambda: recording.recorded_s() > 0.3, timeout=WAIT_MS)
-    return recording
 
 
 def heard_after(qtbot: QtBot, recording: Recording, mark_s: float) -> npt.NDArray[np.float64]:
@@ -159,13 +153,13 @@ def test_a_fresh_start_and_a_track_change_are_heard_at_once(
 ) -> None:
     controller, _ = player
 
-    recording = start_recording(qtbot, pulse_env)
+    recording = live_recording(pulse_env, qtbot)
     mark = recording.recorded_s()
     controller.play()
     check_start(heard_after(qtbot, recording, mark), 500, "start")
     assert controller.state == PlayerState.PLAYING
 
-    recording = start_recording(qtbot, pulse_env)
+    recording = live_recording(pulse_env, qtbot)
     mark = recording.recorded_s()
     controller.next()
     check_start(heard_after(qtbot, recording, mark), 600, "track change")
@@ -178,7 +172,7 @@ def test_a_start_at_a_position_begins_there_at_once(
     """The last session's position: the controller hands it to the engine with the media."""
     controller, backend = player
     controller.restore("p", "500", 12_000)
-    recording = start_recording(qtbot, pulse_env)
+    recording = live_recording(pulse_env, qtbot)
     mark = recording.recorded_s()
     controller.play()
     check_start(heard_after(qtbot, recording, mark), 500, "restored start")
@@ -220,7 +214,7 @@ def test_each_stream_is_made_at_the_set_volume_and_heard_at_once(
     streams = StreamLog(pulse_env)
     try:
         for command, freq, count in ((controller.play, 500, 1), (controller.next, 600, 2)):
-            recording = start_recording(qtbot, pulse_env)
+            recording = live_recording(pulse_env, qtbot)
             mark = recording.recorded_s()
             command()
             qtbot.waitUntil(lambda: len(streams.made()) == count, timeout=WAIT_MS)  # noqa: B023
@@ -242,7 +236,7 @@ def test_track_changes_never_sound_louder_on_a_server_without_stream_restore(
     controller.play()
     qtbot.waitUntil(lambda: controller.state == PlayerState.PLAYING, timeout=WAIT_MS)
     for change in range(6):
-        recording = start_recording(qtbot, pulse_env)
+        recording = live_recording(pulse_env, qtbot)
         mark = recording.recorded_s()
         controller.next()
         freq = 600 if change % 2 == 0 else 500
